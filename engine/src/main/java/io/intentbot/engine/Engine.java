@@ -1,0 +1,195 @@
+package io.intentbot.engine;
+
+import io.intentbot.engine.audit.AuditStore;
+import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.audit.StepRecord;
+import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.definition.IntentCatalog;
+import io.intentbot.engine.step.StepTypeRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The shared engine: the one way Slack, the console and the CLI run intents.
+ *
+ * <pre>{@code
+ * Engine engine = Engine.builder()
+ *     .config(config).catalog(catalog).stepTypes(registry).auditStore(store)
+ *     .build();
+ * engine.addListener(event -> log.info("{}", event));
+ * Submission s = engine.submit(RunRequest.of("deploy-app", List.of("app=web", "env=sandbox"), "U123"));
+ * }</pre>
+ *
+ * <p>{@link #submit} validates the request (nothing is recorded when it is invalid), plans it,
+ * applies the environment's approval policy and the intent's lock, records the run and starts it in
+ * the background. Runs are followed through {@link RunListener}s and the {@link AuditStore}.
+ */
+public final class Engine implements AutoCloseable {
+
+  private final io.intentbot.engine.internal.RunCoordinator coordinator;
+
+  private Engine(Builder builder) {
+    this.coordinator =
+        new io.intentbot.engine.internal.RunCoordinator(
+            Objects.requireNonNull(builder.config, "config"),
+            Objects.requireNonNull(builder.catalog, "catalog"),
+            Objects.requireNonNull(builder.stepTypes, "stepTypes"),
+            Objects.requireNonNull(builder.auditStore, "auditStore"),
+            builder.groupDirectory,
+            builder.clock,
+            builder.maxConcurrentRuns,
+            builder.listeners);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public IntentCatalog catalog() {
+    return coordinator.catalog();
+  }
+
+  public IntentbotConfig config() {
+    return coordinator.config();
+  }
+
+  public StepTypeRegistry stepTypes() {
+    return coordinator.stepTypes();
+  }
+
+  public AuditStore audit() {
+    return coordinator.audit();
+  }
+
+  /** Validates, plans and records a request; starts it unless it waits for approval. */
+  public Submission submit(RunRequest request) {
+    return coordinator.submit(request);
+  }
+
+  /**
+   * Approves a run waiting for approval. Refused (with a message that says who may approve) for the
+   * requester, for users outside the policy, for expired requests and when the plan changed since
+   * it was shown. The run starts once enough approvals are in, exactly once however many arrive at
+   * the same time.
+   */
+  public Decision approve(String runId, String user) {
+    return coordinator.approve(runId, user);
+  }
+
+  /** Rejects a run waiting for approval; any approver or the requester may. */
+  public Decision reject(String runId, String user, String reason) {
+    return coordinator.reject(runId, user, reason);
+  }
+
+  /** Cancels a waiting or running run; the step in progress is interrupted. */
+  public Decision cancel(String runId, String user) {
+    return coordinator.cancel(runId, user);
+  }
+
+  /** Waits until the run is terminal (or the timeout passes) and returns it as stored. */
+  public Optional<RunRecord> awaitFinished(String runId, Duration timeout)
+      throws InterruptedException {
+    return coordinator.awaitFinished(runId, timeout);
+  }
+
+  public Optional<RunRecord> run(String runId) {
+    return coordinator.audit().findRun(runId);
+  }
+
+  public List<StepRecord> steps(String runId) {
+    return coordinator.audit().steps(runId);
+  }
+
+  /** Newest first; {@code intent} may be null. */
+  public List<RunRecord> history(String intent, int limit) {
+    return coordinator.audit().recentRuns(intent, limit);
+  }
+
+  public void addListener(RunListener listener) {
+    coordinator.addListener(listener);
+  }
+
+  /**
+   * Marks runs left in progress by a previous process as interrupted and releases their locks. Call
+   * once at start-up; returns their ids.
+   */
+  public List<String> recoverInterrupted() {
+    return coordinator.recoverInterrupted();
+  }
+
+  /** Expires approval requests past their {@code expires_after}; returns the expired runs. */
+  public List<RunRecord> expireApprovals() {
+    return coordinator.expireApprovals();
+  }
+
+  /** Stops accepting runs, interrupts running ones, waits briefly for them to record it. */
+  @Override
+  public void close() {
+    coordinator.close();
+  }
+
+  /** Fluent configuration of an {@link Engine}. */
+  public static final class Builder {
+    private IntentbotConfig config;
+    private IntentCatalog catalog;
+    private StepTypeRegistry stepTypes;
+    private AuditStore auditStore;
+    private GroupDirectory groupDirectory = GroupDirectory.NONE;
+    private Clock clock = Clock.systemUTC();
+    private int maxConcurrentRuns = 32;
+    private final List<RunListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder config(IntentbotConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    public Builder catalog(IntentCatalog catalog) {
+      this.catalog = catalog;
+      return this;
+    }
+
+    public Builder stepTypes(StepTypeRegistry stepTypes) {
+      this.stepTypes = stepTypes;
+      return this;
+    }
+
+    public Builder auditStore(AuditStore auditStore) {
+      this.auditStore = auditStore;
+      return this;
+    }
+
+    public Builder groupDirectory(GroupDirectory groupDirectory) {
+      this.groupDirectory = Objects.requireNonNull(groupDirectory);
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    public Builder maxConcurrentRuns(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConcurrentRuns must be at least 1, got " + max);
+      }
+      this.maxConcurrentRuns = max;
+      return this;
+    }
+
+    public Builder listener(RunListener listener) {
+      listeners.add(Objects.requireNonNull(listener));
+      return this;
+    }
+
+    public Engine build() {
+      return new Engine(this);
+    }
+  }
+}

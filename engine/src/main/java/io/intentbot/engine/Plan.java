@@ -1,0 +1,65 @@
+package io.intentbot.engine;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a run would do: every step's dry-run description, in order, and a hash over the intent file,
+ * the bound parameters, the environment's config and those descriptions. The same intent,
+ * parameters and config give the same hash; an approval binds to it.
+ */
+public record Plan(
+    String intent,
+    Map<String, String> parameters,
+    String environment,
+    List<PlannedStep> steps,
+    String hash) {
+
+  public Plan {
+    parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
+    steps = List.copyOf(steps);
+  }
+
+  /**
+   * One step of a plan.
+   *
+   * @param id step id
+   * @param phase {@code prereq}, {@code main} or {@code on_failure}
+   * @param type step type name or {@code uses:lib/NAME}
+   * @param summary one line
+   * @param details more lines (may be empty)
+   * @param condition the {@code if:} expression, or null
+   */
+  public record PlannedStep(
+      String id,
+      String phase,
+      String type,
+      String summary,
+      List<String> details,
+      String condition) {
+    public PlannedStep {
+      details = List.copyOf(details);
+    }
+  }
+
+  /** Readable text: one line per step, details indented. */
+  public String describe() {
+    StringBuilder out = new StringBuilder();
+    int n = 0;
+    for (PlannedStep step : steps) {
+      String prefix =
+          switch (step.phase()) {
+            case "prereq" -> "check";
+            case "on_failure" -> "on failure";
+            default -> String.valueOf(++n);
+          };
+      out.append(prefix).append(". ").append(step.id()).append(": ").append(step.summary());
+      if (step.condition() != null) {
+        out.append("  (if ").append(step.condition()).append(')');
+      }
+      out.append('\n');
+      step.details().forEach(d -> out.append("     ").append(d).append('\n'));
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,37 @@
+package io.intentbot.engine;
+
+import io.intentbot.engine.audit.ApprovalRecord;
+import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.audit.StepRecord;
+import io.intentbot.engine.config.ApprovalPolicy;
+import java.time.Instant;
+
+/**
+ * Something that happened to a run. Events of one run arrive in order, on the thread that caused
+ * them; every text in them is already redacted.
+ */
+public sealed interface RunEvent {
+
+  RunRecord run();
+
+  /** A run was recorded and is waiting for approval; {@code plan} is what approvers see. */
+  record ApprovalRequested(RunRecord run, Plan plan, ApprovalPolicy policy) implements RunEvent {}
+
+  /** Somebody approved or rejected; the run may still wait for more approvals. */
+  record ApprovalRecorded(RunRecord run, ApprovalRecord approval, int approvals, int required)
+      implements RunEvent {}
+
+  /** Steps are about to run. {@code totalSteps} counts the main steps. */
+  record RunStarted(RunRecord run, Plan plan, int totalSteps) implements RunEvent {}
+
+  /** {@code number} is 1-based among the main steps, 0 for prereqs and on_failure steps. */
+  record StepStarted(RunRecord run, StepRecord step, int number, int totalSteps)
+      implements RunEvent {}
+
+  record OutputLine(RunRecord run, StepRecord step, String line, Instant at) implements RunEvent {}
+
+  record StepFinished(RunRecord run, StepRecord step) implements RunEvent {}
+
+  /** The run reached a terminal status (succeeded, failed, cancelled, rejected, expired). */
+  record RunFinished(RunRecord run, boolean rolledBack) implements RunEvent {}
+}

@@ -1,0 +1,11 @@
+package io.intentbot.engine;
+
+/**
+ * Receives {@link RunEvent}s: the Slack thread, the console, the logs and metrics subscribe. A
+ * listener must return quickly (queue work, never wait on a network); an exception it throws is
+ * logged and does not affect the run or other listeners.
+ */
+@FunctionalInterface
+public interface RunListener {
+  void onEvent(RunEvent event);
+}

@@ -1,0 +1,87 @@
+package io.intentbot.engine.audit;
+
+import io.intentbot.engine.RunStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The record of who ran what, when, approved by whom. Every method writes through at once (no
+ * buffering), so a crash leaves an honest record. Implementations are safe for concurrent use by
+ * several threads and by several bot processes sharing one database.
+ *
+ * <p>Promises:
+ *
+ * <ul>
+ *   <li>{@link #transition} is a compare-and-set: of many concurrent calls with the same expected
+ *       status, exactly one returns true.
+ *   <li>{@link #tryLock} grants a key to one run at a time, across processes.
+ *   <li>{@link #seal} chains a finished run to the previously sealed one by hash; {@link #verify}
+ *       recomputes the chain and reports any record edited or deleted since.
+ *   <li>{@link #recordApproval} keeps one decision per user and run; a second is ignored.
+ * </ul>
+ */
+public interface AuditStore extends AutoCloseable {
+
+  /** Stores a new run. Fails if the id exists. */
+  void createRun(RunRecord run);
+
+  /** Replaces the stored run with this one (same id). */
+  void updateRun(RunRecord run);
+
+  /**
+   * Sets the status to {@code to} only if it is {@code from} now; returns whether it did. Use it to
+   * start a run exactly once however many approvals arrive at once.
+   */
+  boolean transition(String runId, RunStatus from, RunStatus to, String reason);
+
+  Optional<RunRecord> findRun(String runId);
+
+  /** Newest first. {@code intent} may be null for all intents. */
+  List<RunRecord> recentRuns(String intent, int limit);
+
+  /** Runs in the given statuses, oldest first (e.g. the ones waiting for approval). */
+  List<RunRecord> runsInStatus(List<RunStatus> statuses);
+
+  /** Inserts or replaces a step by (run id, index). */
+  void saveStep(StepRecord step);
+
+  /** A run's steps in index order. */
+  List<StepRecord> steps(String runId);
+
+  /** Stores a decision; returns false if this user already decided on this run. */
+  boolean recordApproval(ApprovalRecord approval);
+
+  /** Decisions on a run, oldest first. */
+  List<ApprovalRecord> approvals(String runId);
+
+  /**
+   * Gives {@code key} to {@code runId} if nobody holds it; returns the holder's run id when
+   * somebody else does (empty when the lock was granted or is already this run's).
+   */
+  Optional<String> tryLock(String key, String runId, Instant at);
+
+  /** Releases the key if {@code runId} holds it. */
+  void releaseLock(String key, String runId);
+
+  /** The run holding {@code key}, if any. */
+  Optional<String> lockHolder(String key);
+
+  /**
+   * Marks every run that was {@code PENDING} or {@code RUNNING} as {@code INTERRUPTED} (and its
+   * running steps as failed), releases their locks, and returns their ids. Called at start-up.
+   */
+  List<String> markInterrupted(Instant at, String reason);
+
+  /**
+   * Appends a finished run (terminal status) to the tamper-evident hash chain. Idempotent: a sealed
+   * run is not sealed again.
+   */
+  void seal(String runId);
+
+  /** Recomputes the chain over all sealed runs. */
+  VerifyResult verify();
+
+  @Override
+  void close();
+}

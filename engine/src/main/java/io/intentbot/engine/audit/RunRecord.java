@@ -1,0 +1,112 @@
+package io.intentbot.engine.audit;
+
+import io.intentbot.engine.RunStatus;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One run as the audit store keeps it. Values are already redacted.
+ *
+ * @param id run id, unique, short enough to type (e.g. {@code r-7f3k2q})
+ * @param intent intent name
+ * @param parameters the bound parameter values as text, secrets masked
+ * @param requester who asked
+ * @param environment target environment, or null
+ * @param app target app, or null
+ * @param status current status
+ * @param dryRun whether this was a dry run
+ * @param planHash hash of the plan shown (and approved), or null
+ * @param lockKey rendered lock key, or null
+ * @param createdAt when the request was accepted
+ * @param startedAt when steps began, or null
+ * @param finishedAt when it reached a terminal status, or null
+ * @param outputs the intent's outputs (JSON-compatible values)
+ * @param reason why it failed, was refused, cancelled, rejected; or null
+ * @param origin where it came from (e.g. {@code channel}, {@code thread_ts}, {@code source}), for
+ *     adapters to find their thread again
+ */
+public record RunRecord(
+    String id,
+    String intent,
+    Map<String, String> parameters,
+    String requester,
+    String environment,
+    String app,
+    RunStatus status,
+    boolean dryRun,
+    String planHash,
+    String lockKey,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt,
+    Map<String, Object> outputs,
+    String reason,
+    Map<String, String> origin) {
+
+  public RunRecord {
+    parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
+    outputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputs));
+    origin = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(origin));
+  }
+
+  public RunRecord withStatus(RunStatus newStatus, String newReason) {
+    return new RunRecord(
+        id,
+        intent,
+        parameters,
+        requester,
+        environment,
+        app,
+        newStatus,
+        dryRun,
+        planHash,
+        lockKey,
+        createdAt,
+        startedAt,
+        finishedAt,
+        outputs,
+        newReason,
+        origin);
+  }
+
+  public RunRecord started(Instant at) {
+    return new RunRecord(
+        id,
+        intent,
+        parameters,
+        requester,
+        environment,
+        app,
+        RunStatus.RUNNING,
+        dryRun,
+        planHash,
+        lockKey,
+        createdAt,
+        at,
+        finishedAt,
+        outputs,
+        reason,
+        origin);
+  }
+
+  public RunRecord finished(
+      RunStatus terminal, Instant at, Map<String, Object> newOutputs, String newReason) {
+    return new RunRecord(
+        id,
+        intent,
+        parameters,
+        requester,
+        environment,
+        app,
+        terminal,
+        dryRun,
+        planHash,
+        lockKey,
+        createdAt,
+        startedAt,
+        at,
+        newOutputs,
+        newReason,
+        origin);
+  }
+}

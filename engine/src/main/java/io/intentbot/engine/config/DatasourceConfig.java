@@ -1,0 +1,21 @@
+package io.intentbot.engine.config;
+
+/**
+ * A named database that {@code sql} and {@code flyway} steps may use.
+ *
+ * @param name the key in {@code datasources:}
+ * @param url JDBC URL
+ * @param user user name, or null
+ * @param password password (already resolved from {@code password_env}), or null; always registered
+ *     as a secret
+ * @param migrations folder of Flyway migrations for this datasource, relative to the intents
+ *     folder, or null
+ */
+public record DatasourceConfig(
+    String name, String url, String user, String password, String migrations) {
+
+  @Override
+  public String toString() {
+    return "DatasourceConfig[name=" + name + ", url=" + url + ", user=" + user + "]";
+  }
+}

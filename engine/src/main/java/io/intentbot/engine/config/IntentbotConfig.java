@@ -1,0 +1,61 @@
+package io.intentbot.engine.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The bot's configuration ({@code config/intentbot.yaml}): the apps intents may target, the
+ * environments with their approval policies, and the named datasources. Immutable; load it with
+ * {@link ConfigLoader}.
+ *
+ * @param apps the whitelist of app names, in the order written
+ * @param environments environment name to its settings, in the order written
+ * @param datasources datasource name to its connection settings
+ * @param userMappings chat user id to the identity used towards other systems (e.g. a Kubernetes
+ *     user and groups for impersonation)
+ * @param raw the whole file as read, for step types that own extra sections (e.g. {@code
+ *     kubernetes:}, {@code git:})
+ */
+public record IntentbotConfig(
+    List<String> apps,
+    Map<String, EnvironmentConfig> environments,
+    Map<String, DatasourceConfig> datasources,
+    Map<String, UserMapping> userMappings,
+    Map<String, Object> raw) {
+
+  public IntentbotConfig {
+    apps = List.copyOf(apps);
+    environments =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environments));
+    datasources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(datasources));
+    userMappings = Map.copyOf(userMappings);
+    raw = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(raw));
+  }
+
+  public static IntentbotConfig empty() {
+    return new IntentbotConfig(List.of(), Map.of(), Map.of(), Map.of(), Map.of());
+  }
+
+  public Optional<EnvironmentConfig> environment(String name) {
+    return Optional.ofNullable(environments.get(name));
+  }
+
+  public Optional<DatasourceConfig> datasource(String name) {
+    return Optional.ofNullable(datasources.get(name));
+  }
+
+  /** A top-level section the core does not interpret, or an empty map. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> section(String name) {
+    Object value = raw.get(name);
+    return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+  }
+
+  /** How a chat user appears to other systems. */
+  public record UserMapping(String kubernetesUser, List<String> kubernetesGroups) {
+    public UserMapping {
+      kubernetesGroups = List.copyOf(kubernetesGroups);
+    }
+  }
+}

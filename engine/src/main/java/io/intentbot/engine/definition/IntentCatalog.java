@@ -1,0 +1,97 @@
+package io.intentbot.engine.definition;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The loaded intents and library steps of one folder, and every problem found loading them. An
+ * intent with a problem is left out; {@link #problems()} says why. Immutable; load a new one to
+ * pick up changes.
+ */
+public final class IntentCatalog {
+
+  private final Path dir;
+  private final Map<String, IntentDefinition> intents;
+  private final Map<String, LibraryStep> library;
+  private final List<LoadProblem> problems;
+
+  public IntentCatalog(
+      Path dir,
+      Map<String, IntentDefinition> intents,
+      Map<String, LibraryStep> library,
+      List<LoadProblem> problems) {
+    this.dir = dir;
+    this.intents = Collections.unmodifiableMap(new TreeMap<>(intents));
+    this.library = Collections.unmodifiableMap(new TreeMap<>(library));
+    this.problems = List.copyOf(problems);
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Intents sorted by name. */
+  public List<IntentDefinition> all() {
+    return List.copyOf(intents.values());
+  }
+
+  public Optional<IntentDefinition> find(String name) {
+    return Optional.ofNullable(intents.get(name));
+  }
+
+  public Optional<LibraryStep> libraryStep(String name) {
+    return Optional.ofNullable(library.get(name));
+  }
+
+  public Map<String, LibraryStep> library() {
+    return library;
+  }
+
+  public List<LoadProblem> problems() {
+    return problems;
+  }
+
+  /** Up to {@code max} intent names closest to a mistyped one, closest first. */
+  public List<String> closest(String name, int max) {
+    String typed = name == null ? "" : name.toLowerCase(java.util.Locale.ROOT);
+    return intents.keySet().stream()
+        .map(candidate -> Map.entry(candidate, score(typed, candidate)))
+        .filter(e -> e.getValue() <= Math.max(3, typed.length() / 2) || e.getKey().contains(typed))
+        .sorted(Comparator.comparing(Map.Entry<String, Integer>::getValue))
+        .limit(max)
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  private static int score(String typed, String candidate) {
+    if (!typed.isEmpty() && candidate.startsWith(typed)) {
+      return 0;
+    }
+    return levenshtein(typed, candidate);
+  }
+
+  static int levenshtein(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+}

@@ -1,0 +1,10 @@
+package io.intentbot.engine.definition;
+
+/** One thing wrong in an intent file: where, what was found, what was expected. */
+public record LoadProblem(SourceLocation location, String message) {
+
+  @Override
+  public String toString() {
+    return location + ": " + message;
+  }
+}

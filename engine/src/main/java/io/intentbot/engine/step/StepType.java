@@ -1,0 +1,41 @@
+package io.intentbot.engine.step;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One kind of step, named by the YAML {@code type:} of the steps it runs.
+ *
+ * <p>A step type is stateless and shared by every run; its configuration (clients, datasources)
+ * comes in through its constructor. The contract:
+ *
+ * <ul>
+ *   <li>{@link #name()} is a constant and unique in the {@link StepTypeRegistry}.
+ *   <li>{@link #withSchema()} is a JSON Schema (draft 2020-12) of the {@code with:} block; every
+ *       intent is validated against it when the catalogue loads, so {@link #plan} and {@link
+ *       #execute} may rely on its shape. String fields may hold {@code ${{ }}} expressions, which
+ *       are rendered before either method is called.
+ *   <li>{@link #plan} never changes anything: it describes what {@link #execute} would do with the
+ *       same input (the dry run and the approval card show it). It may read (list pending
+ *       migrations, look at the cluster) but must not write.
+ *   <li>{@link #execute} returns a {@link StepResult}; it throws only for programming errors. It
+ *       streams human-readable progress through {@link StepContext#output()}, honours thread
+ *       interruption (cancellation and timeouts interrupt it) and releases what it started.
+ * </ul>
+ */
+public interface StepType {
+
+  /** The YAML {@code type:} value, e.g. {@code shell} or {@code kubernetes.set-image}. */
+  String name();
+
+  /** One line for {@code intentbot steps}. */
+  String description();
+
+  /** JSON Schema of the {@code with:} block. */
+  JsonNode withSchema();
+
+  /** Describes what the step would do, without doing it. */
+  StepPlan plan(StepInput input, StepContext context);
+
+  /** Does the step. */
+  StepResult execute(StepInput input, StepContext context) throws InterruptedException;
+}
