@@ -33,6 +33,15 @@ public interface StepType {
   /** JSON Schema of the {@code with:} block. */
   JsonNode withSchema();
 
+  /**
+   * Whether {@link #execute} has no effect outside the run (it only computes outputs from its
+   * input, like {@code set}). The planner executes pure steps during a dry run so that later steps
+   * can be described with real values.
+   */
+  default boolean pure() {
+    return false;
+  }
+
   /** Describes what the step would do, without doing it. */
   StepPlan plan(StepInput input, StepContext context);
 
