@@ -75,6 +75,11 @@ public final class IntentCatalog {
     return levenshtein(typed, candidate);
   }
 
+  /** Edit distance between two names, for "did you mean" suggestions. */
+  public static int distance(String a, String b) {
+    return levenshtein(a, b);
+  }
+
   static int levenshtein(String a, String b) {
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];

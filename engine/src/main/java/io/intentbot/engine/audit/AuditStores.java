@@ -1,0 +1,108 @@
+package io.intentbot.engine.audit;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Opens audit stores: connects, migrates the schema with Flyway and returns a {@link
+ * JdbcAuditStore}.
+ *
+ * <pre>{@code
+ * try (AuditStore store = AuditStores.open(AuditStores.defaultUrl(Path.of("data")), null, null)) {
+ *   store.createRun(run);
+ * }
+ * }</pre>
+ *
+ * <p>The schema's migrations live in {@code classpath:db/audit}; Flyway records them in its own
+ * table, {@value #HISTORY_TABLE}, so the audit schema can share a database with anything else.
+ */
+public final class AuditStores {
+
+  /** Flyway's history table for the audit schema. */
+  public static final String HISTORY_TABLE = "intentbot_schema_history";
+
+  /** Where the audit schema's migrations are. */
+  public static final String MIGRATIONS = "classpath:db/audit";
+
+  private static final int POOL_SIZE = 8;
+
+  private AuditStores() {}
+
+  /**
+   * The embedded default: the H2 file {@code intentbot} in {@code dataDir} ({@code
+   * <dataDir>/intentbot.mv.db}). {@code AUTO_SERVER=TRUE} lets a second process (the CLI next to a
+   * running bot) open the same file: the first process to open it serves it to the others over a
+   * loopback TCP port, and another takes over when it exits. {@code LOCK_TIMEOUT} lets concurrent
+   * seals wait for the chain head row instead of failing after H2's default of one second.
+   */
+  public static String defaultUrl(Path dataDir) {
+    Path file = dataDir.toAbsolutePath().normalize().resolve("intentbot");
+    return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
+  }
+
+  /**
+   * Connects to {@code jdbcUrl} (H2 or PostgreSQL; {@code user} and {@code password} may be null),
+   * migrates the audit schema and returns the store. Closing the store closes its connections.
+   *
+   * @throws AuditStoreException if the database cannot be reached or migrated
+   */
+  public static JdbcAuditStore open(String jdbcUrl, String user, String password) {
+    HikariDataSource pool = pool(jdbcUrl, user, password);
+    try {
+      migrate(pool);
+      return new JdbcAuditStore(pool, Clock.systemUTC(), pool::close);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  /** Migrates the audit schema on {@code dataSource}, which the caller keeps and closes. */
+  public static JdbcAuditStore open(DataSource dataSource) {
+    migrate(dataSource);
+    return new JdbcAuditStore(dataSource, Clock.systemUTC(), () -> {});
+  }
+
+  private static HikariDataSource pool(String jdbcUrl, String user, String password) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("intentbot-audit");
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(30_000);
+    try {
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new AuditStoreException(
+          "audit store: cannot connect to " + Redaction.url(jdbcUrl) + ": " + rootMessage(e), e);
+    }
+  }
+
+  private static void migrate(DataSource dataSource) {
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations(MIGRATIONS)
+          .table(HISTORY_TABLE)
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      throw new AuditStoreException(
+          "audit store: cannot migrate the audit schema: " + rootMessage(e), e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage();
+  }
+}

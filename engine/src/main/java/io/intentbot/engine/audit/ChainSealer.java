@@ -1,0 +1,55 @@
+package io.intentbot.engine.audit;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Appends finished runs to the hash chain. Each seal is one transaction that first locks the chain
+ * head row, so seals from any number of threads or processes on one database queue up and the chain
+ * never forks.
+ */
+final class ChainSealer {
+
+  private final Jdbc jdbc;
+  private final Clock clock;
+
+  ChainSealer(Jdbc jdbc, Clock clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  void seal(String runId) {
+    jdbc.inTransaction(
+        "seal run " + runId,
+        connection -> {
+          ChainRows.Head head = ChainRows.lockHead(connection);
+          ChainRows.Link link =
+              ChainRows.link(connection, runId)
+                  .orElseThrow(() -> new AuditStoreException("audit store: no run " + runId));
+          if (link.seq() != null) {
+            return null;
+          }
+          RunRecord run = ChainRows.run(connection, runId).orElseThrow();
+          if (!run.status().isTerminal()) {
+            throw new AuditStoreException(
+                "audit store: cannot seal run " + runId + ": it is still " + run.status().label());
+          }
+          long seq = head.lastSeq() + 1;
+          Instant sealedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+          SealedRun sealed = ChainRows.sealed(connection, run, seq, sealedAt);
+          String hash = ChainHasher.hash(head.lastHash(), sealed);
+          Jdbc.update(
+              connection,
+              "UPDATE runs SET seq = ?, prev_hash = ?, record_hash = ?, sealed_at = ?"
+                  + " WHERE id = ? AND seq IS NULL",
+              seq,
+              head.lastHash(),
+              hash,
+              sealedAt,
+              runId);
+          ChainRows.moveHead(connection, seq, hash);
+          return null;
+        });
+  }
+}

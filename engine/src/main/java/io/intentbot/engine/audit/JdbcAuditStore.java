@@ -1,0 +1,225 @@
+package io.intentbot.engine.audit;
+
+import io.intentbot.engine.RunStatus;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The {@link AuditStore} on a JDBC database (H2 or PostgreSQL) whose schema is already migrated;
+ * get one from {@link AuditStores#open}. Every call uses its own connection (or one transaction),
+ * so the store is safe for any number of threads, and for several processes on one database:
+ * compare-and- set updates, primary keys and a locked chain head row keep them from stepping on
+ * each other.
+ *
+ * <p>Timestamps are kept to the millisecond. Output values come back as Jackson reads JSON: whole
+ * numbers as {@code Integer} or {@code Long} by size, lists as {@code List}, objects as {@code
+ * Map}.
+ */
+public final class JdbcAuditStore implements AuditStore {
+
+  private final Jdbc jdbc;
+  private final LockTable locks;
+  private final Interrupter interrupter;
+  private final ChainSealer sealer;
+  private final ChainVerifier verifier;
+  private final AutoCloseable onClose;
+
+  /**
+   * A store on {@code dataSource}, which must already hold the schema from {@code db/audit}. {@code
+   * onClose} runs on {@link #close()} (e.g. to close a pool); {@code clock} stamps seals.
+   */
+  public JdbcAuditStore(DataSource dataSource, Clock clock, AutoCloseable onClose) {
+    this.jdbc = new Jdbc(dataSource);
+    this.locks = new LockTable(jdbc);
+    this.interrupter = new Interrupter(jdbc);
+    this.sealer = new ChainSealer(jdbc, clock);
+    this.verifier = new ChainVerifier(jdbc);
+    this.onClose = onClose;
+  }
+
+  @Override
+  public void createRun(RunRecord run) {
+    jdbc.withConnection(
+        "create run " + run.id(),
+        connection -> {
+          try {
+            return Jdbc.update(connection, RunRows.INSERT, RunRows.insertParams(run));
+          } catch (SQLException e) {
+            if (Jdbc.isDuplicateKey(e)) {
+              throw new AuditStoreException("audit store: run " + run.id() + " exists already", e);
+            }
+            throw e;
+          }
+        });
+  }
+
+  @Override
+  public void updateRun(RunRecord run) {
+    int changed =
+        jdbc.withConnection(
+            "update run " + run.id(),
+            connection -> Jdbc.update(connection, RunRows.UPDATE, RunRows.updateParams(run)));
+    if (changed == 0) {
+      throw new AuditStoreException("audit store: no run " + run.id() + " to update");
+    }
+  }
+
+  @Override
+  public boolean transition(String runId, RunStatus from, RunStatus to, String reason) {
+    return jdbc.withConnection(
+            "move run " + runId + " to " + to.label(),
+            connection ->
+                Jdbc.update(
+                    connection,
+                    "UPDATE runs SET status = ?, reason = COALESCE(?, reason)"
+                        + " WHERE id = ? AND status = ?",
+                    to.label(),
+                    reason,
+                    runId,
+                    from.label()))
+        == 1;
+  }
+
+  @Override
+  public Optional<RunRecord> findRun(String runId) {
+    return jdbc.withConnection(
+        "read run " + runId,
+        connection ->
+            Jdbc.query(connection, RunRows.SELECT + " WHERE id = ?", RunRows::read, runId).stream()
+                .findFirst());
+  }
+
+  @Override
+  public List<RunRecord> recentRuns(String intent, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    String order = " ORDER BY created_at DESC, id DESC LIMIT ?";
+    return jdbc.withConnection(
+        "list recent runs",
+        connection ->
+            intent == null
+                ? Jdbc.query(connection, RunRows.SELECT + order, RunRows::read, limit)
+                : Jdbc.query(
+                    connection,
+                    RunRows.SELECT + " WHERE intent = ?" + order,
+                    RunRows::read,
+                    intent,
+                    limit));
+  }
+
+  @Override
+  public List<RunRecord> runsInStatus(List<RunStatus> statuses) {
+    if (statuses.isEmpty()) {
+      return List.of();
+    }
+    String marks = String.join(", ", Collections.nCopies(statuses.size(), "?"));
+    Object[] labels = statuses.stream().map(RunStatus::label).toArray();
+    return jdbc.withConnection(
+        "list runs by status",
+        connection ->
+            Jdbc.query(
+                connection,
+                RunRows.SELECT + " WHERE status IN (" + marks + ") ORDER BY created_at, id",
+                RunRows::read,
+                labels));
+  }
+
+  @Override
+  public void saveStep(StepRecord step) {
+    jdbc.withConnection(
+        "save step " + step.index() + " of run " + step.runId(),
+        connection -> {
+          if (Jdbc.update(connection, StepRows.UPDATE, StepRows.updateParams(step)) == 1) {
+            return null;
+          }
+          try {
+            Jdbc.update(connection, StepRows.INSERT, StepRows.insertParams(step));
+          } catch (SQLException e) {
+            if (!Jdbc.isDuplicateKey(e)) {
+              throw e;
+            }
+            Jdbc.update(connection, StepRows.UPDATE, StepRows.updateParams(step));
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public List<StepRecord> steps(String runId) {
+    return jdbc.withConnection(
+        "read steps of run " + runId,
+        connection -> Jdbc.query(connection, StepRows.SELECT_FOR_RUN, StepRows::read, runId));
+  }
+
+  @Override
+  public boolean recordApproval(ApprovalRecord approval) {
+    return jdbc.withConnection(
+        "record a decision on run " + approval.runId(),
+        connection -> {
+          try {
+            Jdbc.update(connection, ApprovalRows.INSERT, ApprovalRows.insertParams(approval));
+            return true;
+          } catch (SQLException e) {
+            if (Jdbc.isDuplicateKey(e)) {
+              return false;
+            }
+            throw e;
+          }
+        });
+  }
+
+  @Override
+  public List<ApprovalRecord> approvals(String runId) {
+    return jdbc.withConnection(
+        "read decisions on run " + runId,
+        connection ->
+            new ArrayList<>(
+                Jdbc.query(connection, ApprovalRows.SELECT_FOR_RUN, ApprovalRows::read, runId)));
+  }
+
+  @Override
+  public Optional<String> tryLock(String key, String runId, Instant at) {
+    return locks.tryLock(key, runId, at);
+  }
+
+  @Override
+  public void releaseLock(String key, String runId) {
+    locks.release(key, runId);
+  }
+
+  @Override
+  public Optional<String> lockHolder(String key) {
+    return locks.holder(key);
+  }
+
+  @Override
+  public List<String> markInterrupted(Instant at, String reason) {
+    return interrupter.markInterrupted(at, reason);
+  }
+
+  @Override
+  public void seal(String runId) {
+    sealer.seal(runId);
+  }
+
+  @Override
+  public VerifyResult verify() {
+    return verifier.verify();
+  }
+
+  @Override
+  public void close() {
+    try {
+      onClose.close();
+    } catch (Exception e) {
+      throw new AuditStoreException("audit store: close failed: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.intentbot.engine.audit;
+
+import io.intentbot.engine.StepStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/** SQL and row mapping of the {@code steps} table. */
+final class StepRows {
+
+  static final String COLUMNS =
+      "run_id, idx, step_id, phase, type, status, started_at, finished_at, duration_ms, attempts,"
+          + " outputs, output_text, reason";
+
+  static final String INSERT =
+      "INSERT INTO steps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  static final String UPDATE =
+      "UPDATE steps SET step_id = ?, phase = ?, type = ?, status = ?, started_at = ?,"
+          + " finished_at = ?, duration_ms = ?, attempts = ?, outputs = ?, output_text = ?,"
+          + " reason = ? WHERE run_id = ? AND idx = ?";
+
+  static final String SELECT_FOR_RUN =
+      "SELECT " + COLUMNS + " FROM steps WHERE run_id = ? ORDER BY idx";
+
+  private StepRows() {}
+
+  static Object[] insertParams(StepRecord step) {
+    Object[] values = values(step);
+    Object[] params = new Object[values.length + 2];
+    params[0] = step.runId();
+    params[1] = step.index();
+    System.arraycopy(values, 0, params, 2, values.length);
+    return params;
+  }
+
+  static Object[] updateParams(StepRecord step) {
+    Object[] values = values(step);
+    Object[] params = new Object[values.length + 2];
+    System.arraycopy(values, 0, params, 0, values.length);
+    params[values.length] = step.runId();
+    params[values.length + 1] = step.index();
+    return params;
+  }
+
+  private static Object[] values(StepRecord step) {
+    long duration = step.durationMillis();
+    return new Object[] {
+      step.stepId(),
+      step.phase(),
+      step.type(),
+      step.status().label(),
+      Jdbc.timestamp(step.startedAt()),
+      Jdbc.timestamp(step.finishedAt()),
+      duration < 0 ? null : duration,
+      step.attempts(),
+      JsonColumns.write(step.outputs()),
+      step.outputText(),
+      step.reason()
+    };
+  }
+
+  static StepRecord read(ResultSet row) throws SQLException {
+    return new StepRecord(
+        row.getString("run_id"),
+        row.getInt("idx"),
+        row.getString("step_id"),
+        row.getString("phase"),
+        row.getString("type"),
+        status(row.getString("status")),
+        Jdbc.instant(row, "started_at"),
+        Jdbc.instant(row, "finished_at"),
+        row.getInt("attempts"),
+        JsonColumns.readValues(row.getString("outputs")),
+        row.getString("output_text"),
+        row.getString("reason"));
+  }
+
+  static StepStatus status(String label) {
+    return StepStatus.valueOf(label.toUpperCase(Locale.ROOT));
+  }
+}

@@ -1,0 +1,33 @@
+package io.intentbot.engine.internal;
+
+import io.intentbot.engine.RunEvent;
+import io.intentbot.engine.RunListener;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Hands each run event to every listener; one failing listener affects no other. */
+final class EventBus {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
+  private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
+
+  EventBus(List<RunListener> initial) {
+    listeners.addAll(initial);
+  }
+
+  void add(RunListener listener) {
+    listeners.add(listener);
+  }
+
+  void publish(RunEvent event) {
+    for (RunListener listener : listeners) {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        LOG.warn("run listener {} failed on {}", listener, event.getClass().getSimpleName(), e);
+      }
+    }
+  }
+}

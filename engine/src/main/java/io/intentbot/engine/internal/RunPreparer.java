@@ -1,0 +1,155 @@
+package io.intentbot.engine.internal;
+
+import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.config.DatasourceConfig;
+import io.intentbot.engine.config.EnvironmentConfig;
+import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.definition.IntentCatalog;
+import io.intentbot.engine.definition.IntentDefinition;
+import io.intentbot.engine.definition.ParameterDefinition;
+import io.intentbot.engine.expr.ExpressionException;
+import io.intentbot.engine.expr.Expressions;
+import io.intentbot.engine.params.BindResult;
+import io.intentbot.engine.params.BoundParameters;
+import io.intentbot.engine.params.ParameterBinder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns an intent name and arguments into a planned {@link RunState}: binds and checks the
+ * parameters, fills computed defaults, resolves the environment and app, renders the lock key and
+ * plans every step. Nothing is recorded here.
+ */
+final class RunPreparer {
+
+  private final IntentbotConfig config;
+  private final IntentCatalog catalog;
+  private final Expressions expressions;
+  private final ParameterBinder binder;
+  private final Planner planner;
+
+  RunPreparer(
+      IntentbotConfig config, IntentCatalog catalog, Expressions expressions, Planner planner) {
+    this.config = config;
+    this.catalog = catalog;
+    this.expressions = expressions;
+    this.binder = new ParameterBinder(config);
+    this.planner = planner;
+  }
+
+  PreparedRun prepare(
+      String runId, String intentName, List<String> arguments, String requester, boolean dryRun) {
+    IntentDefinition intent = catalog.find(intentName).orElse(null);
+    if (intent == null) {
+      return PreparedRun.invalid(List.of(unknownIntent(intentName)));
+    }
+    BindResult bound = binder.bind(intent, arguments);
+    if (!bound.ok()) {
+      return PreparedRun.invalid(bound.errors());
+    }
+    BoundParameters parameters = bound.parameters();
+    String envName =
+        intent
+            .environmentParameter()
+            .map(p -> (String) parameters.values().get(p.name()))
+            .orElse(null);
+    EnvironmentConfig environment = envName == null ? null : config.environments().get(envName);
+    String app =
+        intent.appParameter().map(p -> (String) parameters.values().get(p.name())).orElse(null);
+    Redactor redactor = new Redactor(parameters.secrets());
+    config.datasources().values().stream()
+        .map(DatasourceConfig::password)
+        .forEach(redactor::addSecret);
+    RunScope scope =
+        new RunScope(
+            parameters.values(),
+            RunScope.environment(environment, app),
+            RunScope.run(runId, requester, intent.name(), dryRun));
+    List<String> errors = new ArrayList<>();
+    Map<String, String> display = new LinkedHashMap<>(parameters.display());
+    for (ParameterDefinition p : intent.parameters()) {
+      if (p.defaultExpression() != null && parameters.values().get(p.name()) == null) {
+        try {
+          Object value = expressions.render(p.defaultExpression(), scope.variables());
+          scope.putParam(p.name(), value);
+          display.put(p.name(), p.secret() ? Redactor.MASK : String.valueOf(value));
+        } catch (ExpressionException e) {
+          errors.add("default of parameter '" + p.name() + "': " + e.getMessage());
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      return PreparedRun.invalid(errors);
+    }
+    BoundParameters withDefaults =
+        new BoundParameters(scope.params(), display, parameters.secrets());
+    String hash = Planner.hash(intent, withDefaults, environment);
+    RunRecord placeholder =
+        new RunRecord(
+            runId,
+            intent.name(),
+            display,
+            requester,
+            envName,
+            app,
+            null,
+            dryRun,
+            hash,
+            null,
+            null,
+            null,
+            null,
+            Map.of(),
+            null,
+            Map.of());
+    RunState draft =
+        new RunState(placeholder, intent, withDefaults, environment, app, redactor, scope, null);
+    String lockKey = null;
+    if (intent.lock() != null) {
+      try {
+        lockKey =
+            String.valueOf(expressions.render(intent.lock().keyTemplate(), scope.variables()));
+      } catch (ExpressionException e) {
+        return PreparedRun.invalid(List.of("lock of " + intent.name() + ": " + e.getMessage()));
+      }
+    }
+    RunRecord record =
+        new RunRecord(
+            runId,
+            intent.name(),
+            display,
+            requester,
+            envName,
+            app,
+            null,
+            dryRun,
+            hash,
+            lockKey,
+            null,
+            null,
+            null,
+            Map.of(),
+            null,
+            Map.of());
+    draft.record(record);
+    return new PreparedRun(
+        new RunState(
+            record,
+            intent,
+            withDefaults,
+            environment,
+            app,
+            redactor,
+            scope,
+            planner.plan(draft, hash)),
+        List.of());
+  }
+
+  String unknownIntent(String name) {
+    List<String> close = catalog.closest(name, 3);
+    String hint = close.isEmpty() ? "" : " Did you mean " + String.join(", ", close) + "?";
+    return "unknown intent '" + name + "'." + hint + " `list` shows every intent.";
+  }
+}

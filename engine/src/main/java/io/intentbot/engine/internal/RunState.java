@@ -1,0 +1,85 @@
+package io.intentbot.engine.internal;
+
+import io.intentbot.engine.Plan;
+import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.config.EnvironmentConfig;
+import io.intentbot.engine.definition.IntentDefinition;
+import io.intentbot.engine.params.BoundParameters;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The mutable state of one run in this process: its record, scope, redactor, current step. */
+final class RunState {
+
+  final IntentDefinition intent;
+  final BoundParameters parameters;
+  final EnvironmentConfig environment;
+  final String app;
+  final Redactor redactor;
+  final RunScope scope;
+  final Plan plan;
+  final AtomicInteger stepIndex = new AtomicInteger();
+  final AtomicBoolean cancelRequested = new AtomicBoolean();
+  private volatile RunRecord record;
+  private volatile Future<?> currentStep;
+  private volatile Thread runThread;
+  private volatile String cancelledBy;
+
+  RunState(
+      RunRecord record,
+      IntentDefinition intent,
+      BoundParameters parameters,
+      EnvironmentConfig environment,
+      String app,
+      Redactor redactor,
+      RunScope scope,
+      Plan plan) {
+    this.record = record;
+    this.intent = intent;
+    this.parameters = parameters;
+    this.environment = environment;
+    this.app = app;
+    this.redactor = redactor;
+    this.scope = scope;
+    this.plan = plan;
+  }
+
+  RunRecord record() {
+    return record;
+  }
+
+  void record(RunRecord updated) {
+    this.record = updated;
+  }
+
+  String id() {
+    return record.id();
+  }
+
+  void currentStep(Future<?> future) {
+    this.currentStep = future;
+  }
+
+  void runThread(Thread thread) {
+    this.runThread = thread;
+  }
+
+  String cancelledBy() {
+    return cancelledBy;
+  }
+
+  /** Asks the run to stop: the step in progress is interrupted. */
+  void cancel(String user) {
+    cancelledBy = user;
+    cancelRequested.set(true);
+    Future<?> step = currentStep;
+    if (step != null) {
+      step.cancel(true);
+    }
+    Thread thread = runThread;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+}

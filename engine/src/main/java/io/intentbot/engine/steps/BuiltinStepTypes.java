@@ -1,0 +1,25 @@
+package io.intentbot.engine.steps;
+
+import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.step.StepType;
+import java.util.List;
+
+/** The step types every intentbot has: shell, http, sql, flyway, git, set and wait. */
+public final class BuiltinStepTypes {
+
+  private BuiltinStepTypes() {}
+
+  /**
+   * One instance of each built-in step type; {@code sql} and {@code flyway} use its datasources.
+   */
+  public static List<StepType> all(IntentbotConfig config) {
+    return List.of(
+        new ShellStepType(),
+        new HttpStepType(),
+        new SqlStepType(config),
+        new FlywayStepType(config),
+        new GitStepType(),
+        new SetStepType(),
+        new WaitStepType());
+  }
+}

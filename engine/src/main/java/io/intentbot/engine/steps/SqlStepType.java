@@ -1,0 +1,226 @@
+package io.intentbot.engine.steps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.intentbot.engine.config.DatasourceConfig;
+import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.step.StepContext;
+import io.intentbot.engine.step.StepInput;
+import io.intentbot.engine.step.StepPlan;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.step.StepType;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code type: sql}: one query or one statement on a datasource from config.
+ *
+ * <pre>
+ * - id: users
+ *   type: sql
+ *   with:
+ *     datasource: app                  # a name under datasources: in config
+ *     query: select id, name from users where team = ?
+ *     params: ["${{ params.team }}"]   # bound as JDBC parameters, never spliced into the SQL
+ *     max_rows: 100                    # default 100
+ * - id: archive
+ *   type: sql
+ *   with:
+ *     datasource: app
+ *     statement: update users set archived = true where id = ?
+ *     params: [42]
+ * </pre>
+ *
+ * <p>Outputs of a query: {@code rows} (a list of maps from column label to value, at most {@code
+ * max_rows}), {@code row_count} (rows kept), {@code columns} (labels in order) and {@code
+ * truncated} (whether more rows were left out); the rows are written as a text table. Outputs of a
+ * statement: {@code updated} (the update count). The statement runs in auto-commit mode. The
+ * datasource password is registered as a secret. A dry run never connects.
+ */
+public final class SqlStepType implements StepType {
+
+  public static final String NAME = "sql";
+  static final int DEFAULT_MAX_ROWS = 100;
+  private static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
+
+  private final JsonNode schema = WithSchemas.load(NAME);
+  private final IntentbotConfig config;
+
+  public SqlStepType(IntentbotConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "Run a query (rows as outputs) or a statement (update count) on a configured datasource";
+  }
+
+  @Override
+  public JsonNode withSchema() {
+    return schema.deepCopy();
+  }
+
+  @Override
+  public StepPlan plan(StepInput input, StepContext context) {
+    Sql sql = Sql.from(input, config);
+    List<String> details = new ArrayList<>();
+    details.add(sql.text());
+    if (!sql.params().isEmpty()) {
+      details.add("params: " + sql.params());
+    }
+    return StepPlan.of(
+        (sql.query() ? "would query" : "would run a statement on")
+            + " datasource '"
+            + sql.datasource().name()
+            + "'",
+        details);
+  }
+
+  @Override
+  public StepResult execute(StepInput input, StepContext context) {
+    Sql sql;
+    try {
+      sql = Sql.from(input, config);
+    } catch (IllegalArgumentException e) {
+      return StepResult.failed(e.getMessage());
+    }
+    DatasourceConfig datasource = sql.datasource();
+    if (datasource.password() != null && !datasource.password().isEmpty()) {
+      context.addSecret(datasource.password());
+    }
+    AtomicReference<Statement> running = new AtomicReference<>();
+    try {
+      StepResult result =
+          InterruptibleCall.call(
+              "sql-" + context.stepId(),
+              () -> run(sql, running, context),
+              () -> cancel(running.get()),
+              CANCEL_GRACE);
+      return result;
+    } catch (InterruptedException e) {
+      return Cancellation.cancelled(
+          "the statement on datasource '" + datasource.name() + "' was cancelled");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      return StepResult.failed(
+          "datasource '"
+              + datasource.name()
+              + "': "
+              + (cause instanceof SQLException ? cause.getMessage() : cause));
+    }
+  }
+
+  private static StepResult run(Sql sql, AtomicReference<Statement> running, StepContext context)
+      throws SQLException {
+    DatasourceConfig datasource = sql.datasource();
+    try (Connection connection =
+            DriverManager.getConnection(
+                datasource.url(), datasource.user(), datasource.password());
+        PreparedStatement statement = connection.prepareStatement(sql.text())) {
+      running.set(statement);
+      for (int i = 0; i < sql.params().size(); i++) {
+        statement.setObject(i + 1, sql.params().get(i));
+      }
+      if (!sql.query()) {
+        long updated = statement.executeLargeUpdate();
+        context.output().line(updated + (updated == 1 ? " row" : " rows") + " updated");
+        return StepResult.succeeded(Map.of("updated", updated));
+      }
+      statement.setMaxRows(sql.maxRows() + 1);
+      try (ResultSet resultSet = statement.executeQuery()) {
+        return rows(resultSet, sql.maxRows(), context);
+      }
+    }
+  }
+
+  private static StepResult rows(ResultSet resultSet, int maxRows, StepContext context)
+      throws SQLException {
+    ResultSetMetaData meta = resultSet.getMetaData();
+    List<String> columns = new ArrayList<>();
+    for (int i = 1; i <= meta.getColumnCount(); i++) {
+      columns.add(meta.getColumnLabel(i));
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    boolean truncated = false;
+    while (resultSet.next()) {
+      if (rows.size() == maxRows) {
+        truncated = true;
+        break;
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (int i = 1; i <= columns.size(); i++) {
+        row.put(columns.get(i - 1), SqlValues.toOutput(resultSet.getObject(i)));
+      }
+      rows.add(row);
+    }
+    TextTable.render(columns, rows).forEach(context.output()::line);
+    context
+        .output()
+        .line(
+            "("
+                + rows.size()
+                + (rows.size() == 1 ? " row" : " rows")
+                + (truncated ? "; more were left out by max_rows" : "")
+                + ")");
+    Map<String, Object> outputs = new LinkedHashMap<>();
+    outputs.put("rows", rows);
+    outputs.put("row_count", rows.size());
+    outputs.put("columns", columns);
+    outputs.put("truncated", truncated);
+    return StepResult.succeeded(outputs);
+  }
+
+  private static void cancel(Statement statement) {
+    if (statement == null) {
+      return;
+    }
+    try {
+      statement.cancel();
+    } catch (SQLException ignored) {
+      // the statement has finished or the driver cannot cancel; the grace period covers both
+    }
+  }
+
+  /** The validated {@code with:} block. */
+  private record Sql(
+      DatasourceConfig datasource, String text, boolean query, List<Object> params, int maxRows) {
+
+    static Sql from(StepInput input, IntentbotConfig config) {
+      DatasourceConfig datasource = Datasources.find(config, input.string("datasource"));
+      boolean query = input.has("query");
+      if (query == input.has("statement")) {
+        throw new IllegalArgumentException("give exactly one of 'query' and 'statement'");
+      }
+      String text = input.string(query ? "query" : "statement").strip();
+      long maxRows = input.integer("max_rows", DEFAULT_MAX_ROWS);
+      if (maxRows < 1 || maxRows > 1_000_000) {
+        throw new IllegalArgumentException(
+            "'max_rows' must be between 1 and 1000000, got " + maxRows);
+      }
+      return new Sql(datasource, text, query, params(input.raw("params")), (int) maxRows);
+    }
+
+    private static List<Object> params(Object raw) {
+      if (raw == null) {
+        return List.of();
+      }
+      return raw instanceof List<?> list ? new ArrayList<>(list) : List.of(raw);
+    }
+  }
+}

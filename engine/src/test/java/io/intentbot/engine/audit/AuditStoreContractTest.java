@@ -1,0 +1,553 @@
+package io.intentbot.engine.audit;
+
+import static io.intentbot.engine.audit.Runs.T0;
+import static io.intentbot.engine.audit.Runs.approval;
+import static io.intentbot.engine.audit.Runs.finished;
+import static io.intentbot.engine.audit.Runs.run;
+import static io.intentbot.engine.audit.Runs.step;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.StepStatus;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link AuditStore} promises. Each backend's test extends this and gives it a fresh,
+ * empty database per test.
+ */
+abstract class AuditStoreContractTest {
+
+  private static final int THREADS = 12;
+
+  protected AuditStore store;
+  private String url;
+
+  /** A JDBC URL of a new, empty database. */
+  protected abstract String newDatabaseUrl() throws Exception;
+
+  protected String user() {
+    return null;
+  }
+
+  protected String password() {
+    return null;
+  }
+
+  @BeforeEach
+  void openStore() throws Exception {
+    url = newDatabaseUrl();
+    store = AuditStores.open(url, user(), password());
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  /** Runs SQL behind the store's back, as someone tampering with the database would. */
+  protected int tamper(String sql, Object... params) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url, user(), password());
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        statement.setObject(i + 1, params[i]);
+      }
+      return statement.executeUpdate();
+    }
+  }
+
+  // --- runs
+
+  @Test
+  void aCreatedRunReadsBackWithEveryField() {
+    Map<String, Object> outputs = new LinkedHashMap<>();
+    outputs.put("zeta", "last key first");
+    outputs.put("count", 7);
+    outputs.put("ratio", 0.25);
+    outputs.put("ok", true);
+    outputs.put("nothing", null);
+    outputs.put("list", List.of(1, "two", Map.of("three", 3)));
+    outputs.put("nested", Map.of("k", "v"));
+    RunRecord run =
+        run("r-full01", RunStatus.RUNNING)
+            .started(T0.plusMillis(1))
+            .finished(RunStatus.FAILED, T0.plusMillis(999), outputs, "step rollout failed: boom");
+    store.createRun(run);
+
+    RunRecord read = store.findRun("r-full01").orElseThrow();
+
+    assertThat(read).isEqualTo(run);
+    assertThat(read.outputs().keySet()).containsExactly(outputs.keySet().toArray(String[]::new));
+    assertThat(read.parameters().keySet()).containsExactly("app", "env", "version");
+  }
+
+  @Test
+  void nullableFieldsStayNull() {
+    RunRecord bare =
+        new RunRecord(
+            "r-bare01",
+            "list-apps",
+            Map.of(),
+            "U1",
+            null,
+            null,
+            RunStatus.PENDING,
+            true,
+            null,
+            null,
+            T0,
+            null,
+            null,
+            Map.of(),
+            null,
+            Map.of());
+    store.createRun(bare);
+
+    assertThat(store.findRun("r-bare01")).contains(bare);
+  }
+
+  @Test
+  void timestampsKeepMillisecondsAndDropFinerParts() {
+    Instant precise = Instant.parse("2026-11-25T01:02:03.456789123Z");
+    store.createRun(run("r-time01", "deploy-app", RunStatus.PENDING, precise));
+
+    assertThat(store.findRun("r-time01").orElseThrow().createdAt())
+        .isEqualTo(Instant.parse("2026-11-25T01:02:03.456Z"));
+  }
+
+  @Test
+  void anUnknownRunIsEmpty() {
+    assertThat(store.findRun("r-nope00")).isEmpty();
+  }
+
+  @Test
+  void creatingARunTwiceFails() {
+    store.createRun(run("r-dup001", RunStatus.PENDING));
+
+    assertThatThrownBy(() -> store.createRun(run("r-dup001", RunStatus.PENDING)))
+        .isInstanceOf(AuditStoreException.class)
+        .hasMessageContaining("run r-dup001 exists already");
+  }
+
+  @Test
+  void updateRunReplacesTheStoredRun() {
+    RunRecord run = run("r-upd001", RunStatus.PENDING);
+    store.createRun(run);
+    RunRecord done = finished("r-upd001", T0);
+
+    store.updateRun(done);
+
+    assertThat(store.findRun("r-upd001")).contains(done);
+  }
+
+  @Test
+  void updatingAnUnknownRunFails() {
+    assertThatThrownBy(() -> store.updateRun(run("r-ghost1", RunStatus.RUNNING)))
+        .isInstanceOf(AuditStoreException.class)
+        .hasMessageContaining("no run r-ghost1");
+  }
+
+  @Test
+  void recentRunsAreNewestFirstAndFilterByIntent() {
+    store.createRun(run("r-a", "deploy-app", RunStatus.SUCCEEDED, T0));
+    store.createRun(run("r-b", "rollback", RunStatus.SUCCEEDED, T0.plusSeconds(1)));
+    store.createRun(run("r-c", "deploy-app", RunStatus.FAILED, T0.plusSeconds(2)));
+    store.createRun(run("r-d", "deploy-app", RunStatus.RUNNING, T0.plusSeconds(3)));
+
+    assertThat(store.recentRuns(null, 10))
+        .extracting(RunRecord::id)
+        .containsExactly("r-d", "r-c", "r-b", "r-a");
+    assertThat(store.recentRuns(null, 2)).extracting(RunRecord::id).containsExactly("r-d", "r-c");
+    assertThat(store.recentRuns("deploy-app", 10))
+        .extracting(RunRecord::id)
+        .containsExactly("r-d", "r-c", "r-a");
+    assertThat(store.recentRuns("rollback", 10)).extracting(RunRecord::id).containsExactly("r-b");
+    assertThat(store.recentRuns("unknown", 10)).isEmpty();
+  }
+
+  @Test
+  void runsInStatusAreOldestFirst() {
+    store.createRun(run("r-w2", "deploy-app", RunStatus.WAITING_APPROVAL, T0.plusSeconds(2)));
+    store.createRun(run("r-w1", "deploy-app", RunStatus.WAITING_APPROVAL, T0.plusSeconds(1)));
+    store.createRun(run("r-p1", "deploy-app", RunStatus.PENDING, T0.plusSeconds(3)));
+    store.createRun(run("r-s1", "deploy-app", RunStatus.SUCCEEDED, T0));
+
+    assertThat(store.runsInStatus(List.of(RunStatus.WAITING_APPROVAL)))
+        .extracting(RunRecord::id)
+        .containsExactly("r-w1", "r-w2");
+    assertThat(store.runsInStatus(List.of(RunStatus.PENDING, RunStatus.WAITING_APPROVAL)))
+        .extracting(RunRecord::id)
+        .containsExactly("r-w1", "r-w2", "r-p1");
+    assertThat(store.runsInStatus(List.of())).isEmpty();
+  }
+
+  // --- steps
+
+  @Test
+  void stepsAreUpsertedByIndexAndListedInOrder() {
+    store.createRun(run("r-st001", RunStatus.RUNNING));
+    store.saveStep(step("r-st001", 1, StepStatus.RUNNING, T0.plusSeconds(2)));
+    store.saveStep(step("r-st001", 0, StepStatus.SUCCEEDED, T0.plusSeconds(1)));
+    StepRecord finished = step("r-st001", 1, StepStatus.SUCCEEDED, T0.plusSeconds(2));
+
+    store.saveStep(finished);
+
+    List<StepRecord> steps = store.steps("r-st001");
+    assertThat(steps).extracting(StepRecord::index).containsExactly(0, 1);
+    assertThat(steps.get(1)).isEqualTo(finished);
+    assertThat(steps.get(1).durationMillis()).isEqualTo(1500);
+    assertThat(steps.get(1).outputs()).containsEntry("lines", List.of("a", "b"));
+    assertThat(store.steps("r-other")).isEmpty();
+  }
+
+  // --- approvals
+
+  @Test
+  void oneDecisionPerUserAndRun() {
+    store.createRun(run("r-ap001", RunStatus.WAITING_APPROVAL));
+
+    assertThat(store.recordApproval(approval("r-ap001", "U02", T0.plusSeconds(2)))).isTrue();
+    assertThat(store.recordApproval(approval("r-ap001", "U01", T0.plusSeconds(1)))).isTrue();
+    ApprovalRecord second =
+        new ApprovalRecord(
+            "r-ap001", "U02", false, "plan-r-ap001", T0.plusSeconds(3), "changed mind");
+    assertThat(store.recordApproval(second)).isFalse();
+
+    List<ApprovalRecord> approvals = store.approvals("r-ap001");
+    assertThat(approvals).extracting(ApprovalRecord::user).containsExactly("U01", "U02");
+    assertThat(approvals.get(1)).isEqualTo(approval("r-ap001", "U02", T0.plusSeconds(2)));
+  }
+
+  // --- transitions
+
+  @Test
+  void transitionIsACompareAndSet() {
+    store.createRun(run("r-tr001", RunStatus.WAITING_APPROVAL));
+
+    assertThat(store.transition("r-tr001", RunStatus.PENDING, RunStatus.RUNNING, null)).isFalse();
+    assertThat(store.transition("r-tr001", RunStatus.WAITING_APPROVAL, RunStatus.REJECTED, "no"))
+        .isTrue();
+    assertThat(store.transition("r-tr001", RunStatus.WAITING_APPROVAL, RunStatus.RUNNING, null))
+        .isFalse();
+    RunRecord read = store.findRun("r-tr001").orElseThrow();
+    assertThat(read.status()).isEqualTo(RunStatus.REJECTED);
+    assertThat(read.reason()).isEqualTo("no");
+    assertThat(store.transition("r-none", RunStatus.PENDING, RunStatus.RUNNING, null)).isFalse();
+  }
+
+  @Test
+  void ofManyConcurrentTransitionsExactlyOneWins() throws Exception {
+    store.createRun(run("r-race01", RunStatus.WAITING_APPROVAL));
+
+    List<Boolean> results =
+        concurrently(
+            () ->
+                store.transition("r-race01", RunStatus.WAITING_APPROVAL, RunStatus.RUNNING, null));
+
+    assertThat(results).filteredOn(won -> won).hasSize(1);
+    assertThat(store.findRun("r-race01").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+  }
+
+  // --- locks
+
+  @Test
+  void aLockHasOneHolderAtATime() {
+    assertThat(store.tryLock("web/production", "r-1", T0)).isEmpty();
+    assertThat(store.tryLock("web/production", "r-1", T0)).isEmpty();
+    assertThat(store.tryLock("web/production", "r-2", T0)).contains("r-1");
+    assertThat(store.tryLock("api/production", "r-2", T0)).isEmpty();
+    assertThat(store.lockHolder("web/production")).contains("r-1");
+
+    store.releaseLock("web/production", "r-2");
+    assertThat(store.lockHolder("web/production")).contains("r-1");
+
+    store.releaseLock("web/production", "r-1");
+    assertThat(store.lockHolder("web/production")).isEmpty();
+    assertThat(store.tryLock("web/production", "r-2", T0)).isEmpty();
+    assertThat(store.lockHolder("web/production")).contains("r-2");
+  }
+
+  @Test
+  void ofManyConcurrentLockersExactlyOneHoldsTheKey() throws Exception {
+    List<Callable<Optional<String>>> attempts = new ArrayList<>();
+    for (int i = 0; i < THREADS; i++) {
+      String runId = "r-lock" + i;
+      attempts.add(() -> store.tryLock("shared/key", runId, T0));
+    }
+
+    List<Optional<String>> results = concurrently(attempts);
+
+    List<String> winners = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i).isEmpty()) {
+        winners.add("r-lock" + i);
+      }
+    }
+    assertThat(winners).hasSize(1);
+    assertThat(store.lockHolder("shared/key")).contains(winners.get(0));
+    assertThat(results)
+        .filteredOn(Optional::isPresent)
+        .extracting(Optional::get)
+        .containsOnly(winners.get(0));
+  }
+
+  // --- start-up
+
+  @Test
+  void runsInProgressAreMarkedInterrupted() {
+    store.createRun(run("r-pend", "deploy-app", RunStatus.PENDING, T0));
+    store.createRun(run("r-runn", "deploy-app", RunStatus.RUNNING, T0.plusSeconds(1)));
+    store.createRun(run("r-wait", "deploy-app", RunStatus.WAITING_APPROVAL, T0.plusSeconds(2)));
+    store.createRun(finished("r-done", T0.plusSeconds(3)));
+    store.saveStep(step("r-runn", 0, StepStatus.SUCCEEDED, T0.plusSeconds(1)));
+    store.saveStep(step("r-runn", 1, StepStatus.RUNNING, T0.plusSeconds(5)));
+    store.tryLock("web/production", "r-runn", T0);
+    store.tryLock("api/production", "r-wait", T0);
+    Instant restart = T0.plusSeconds(60);
+
+    List<String> interrupted = store.markInterrupted(restart, "intentbot restarted");
+
+    assertThat(interrupted).containsExactly("r-pend", "r-runn");
+    RunRecord running = store.findRun("r-runn").orElseThrow();
+    assertThat(running.status()).isEqualTo(RunStatus.INTERRUPTED);
+    assertThat(running.reason()).isEqualTo("intentbot restarted");
+    assertThat(running.finishedAt()).isEqualTo(restart);
+    assertThat(store.findRun("r-pend").orElseThrow().status()).isEqualTo(RunStatus.INTERRUPTED);
+    assertThat(store.findRun("r-wait").orElseThrow().status())
+        .isEqualTo(RunStatus.WAITING_APPROVAL);
+    assertThat(store.findRun("r-done").orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
+    List<StepRecord> steps = store.steps("r-runn");
+    assertThat(steps.get(0).status()).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(steps.get(1).status()).isEqualTo(StepStatus.FAILED);
+    assertThat(steps.get(1).reason()).isEqualTo("intentbot restarted");
+    assertThat(steps.get(1).finishedAt()).isEqualTo(restart);
+    assertThat(store.lockHolder("web/production")).isEmpty();
+    assertThat(store.lockHolder("api/production")).contains("r-wait");
+    assertThat(store.markInterrupted(restart, "again")).isEmpty();
+  }
+
+  // --- tamper evidence
+
+  @Test
+  void sealedRunsVerifyIntact() {
+    sealThree();
+
+    VerifyResult result = store.verify();
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.intact()).isTrue();
+    assertThat(result.checked()).isEqualTo(3);
+  }
+
+  @Test
+  void anEmptyChainVerifiesIntact() {
+    store.createRun(run("r-open01", RunStatus.RUNNING));
+
+    assertThat(store.verify()).isEqualTo(new VerifyResult(0, List.of()));
+  }
+
+  @Test
+  void sealingIsIdempotent() throws SQLException {
+    sealThree();
+
+    store.seal("r-s1");
+    store.seal("r-s3");
+
+    assertThat(store.verify()).isEqualTo(new VerifyResult(3, List.of()));
+    assertThat(tamper("UPDATE runs SET reason = reason WHERE id = 'r-s3' AND seq = 3"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void onlyFinishedRunsCanBeSealed() {
+    store.createRun(run("r-live01", RunStatus.RUNNING));
+
+    assertThatThrownBy(() -> store.seal("r-live01"))
+        .isInstanceOf(AuditStoreException.class)
+        .hasMessageContaining("cannot seal run r-live01: it is still running");
+    assertThatThrownBy(() -> store.seal("r-nope01"))
+        .isInstanceOf(AuditStoreException.class)
+        .hasMessageContaining("no run r-nope01");
+  }
+
+  @Test
+  void verifyFindsARunRowEditedAfterSealing() throws SQLException {
+    sealThree();
+
+    tamper("UPDATE runs SET requester = ? WHERE id = ?", "U_SOMEONE_ELSE", "r-s2");
+
+    assertThat(store.verify().problems())
+        .containsExactly("run r-s2 (seq 2) was changed after it was sealed");
+  }
+
+  @Test
+  void verifyFindsAnEditedStatusAndTimestamp() throws SQLException {
+    sealThree();
+
+    tamper("UPDATE runs SET status = 'failed' WHERE id = ?", "r-s1");
+    tamper("UPDATE runs SET finished_at = started_at WHERE id = ?", "r-s3");
+
+    assertThat(store.verify().problems())
+        .containsExactly(
+            "run r-s1 (seq 1) was changed after it was sealed",
+            "run r-s3 (seq 3) was changed after it was sealed");
+  }
+
+  @Test
+  void verifyFindsADeletedSealedRun() throws SQLException {
+    sealThree();
+
+    deleteRun("r-s2");
+
+    VerifyResult result = store.verify();
+    assertThat(result.problems()).containsExactly("record seq 2 is missing (deleted?)");
+    assertThat(result.checked()).isEqualTo(2);
+  }
+
+  @Test
+  void verifyFindsTheLastSealedRunDeleted() throws SQLException {
+    sealThree();
+
+    deleteRun("r-s3");
+
+    assertThat(store.verify().problems()).containsExactly("record seq 3 is missing (deleted?)");
+  }
+
+  @Test
+  void verifyFindsAChangedStepOutput() throws SQLException {
+    sealThree();
+
+    tamper("UPDATE steps SET output_text = ? WHERE run_id = ? AND idx = 0", "all fine", "r-s1");
+
+    assertThat(store.verify().problems())
+        .containsExactly("run r-s1 (seq 1) was changed after it was sealed");
+  }
+
+  @Test
+  void verifyFindsADeletedStepAndApproval() throws SQLException {
+    sealThree();
+
+    tamper("DELETE FROM steps WHERE run_id = ? AND idx = 1", "r-s2");
+    tamper("DELETE FROM approvals WHERE run_id = ?", "r-s3");
+
+    assertThat(store.verify().problems())
+        .containsExactly(
+            "run r-s2 (seq 2) was changed after it was sealed",
+            "run r-s3 (seq 3) was changed after it was sealed");
+  }
+
+  @Test
+  void verifyFindsARewrittenLink() throws SQLException {
+    sealThree();
+
+    tamper("UPDATE runs SET prev_hash = ? WHERE id = ?", "f".repeat(64), "r-s2");
+
+    assertThat(store.verify().problems())
+        .containsExactly(
+            "run r-s2 (seq 2) does not follow the record before it (its prev_hash was changed)",
+            "run r-s2 (seq 2) was changed after it was sealed");
+  }
+
+  @Test
+  void verifyFindsARunTakenOutOfTheChain() throws SQLException {
+    sealThree();
+
+    tamper("UPDATE runs SET seq = NULL WHERE id = ?", "r-s2");
+
+    assertThat(store.verify().problems())
+        .containsExactly(
+            "record seq 2 is missing (deleted?)",
+            "run r-s2 carries a seal but no seq (its place in the chain was removed)");
+  }
+
+  @Test
+  void concurrentSealsNeverForkTheChain() throws Exception {
+    List<Callable<Void>> seals = new ArrayList<>();
+    for (int i = 0; i < THREADS; i++) {
+      String id = "r-cs" + i;
+      store.createRun(finished(id, T0.plusSeconds(i)));
+      seals.add(
+          () -> {
+            store.seal(id);
+            store.seal(id);
+            return null;
+          });
+    }
+
+    concurrently(seals);
+
+    assertThat(store.verify()).isEqualTo(new VerifyResult(THREADS, List.of()));
+  }
+
+  private void sealThree() {
+    for (int i = 1; i <= 3; i++) {
+      String id = "r-s" + i;
+      Instant at = T0.plusSeconds(i * 100L);
+      store.createRun(run(id, "deploy-app", RunStatus.PENDING, at));
+      store.recordApproval(approval(id, "U_APPROVER", at.plusSeconds(1)));
+      store.saveStep(step(id, 0, StepStatus.SUCCEEDED, at.plusSeconds(2)));
+      store.saveStep(step(id, 1, StepStatus.SUCCEEDED, at.plusSeconds(4)));
+      store.updateRun(finished(id, at));
+      store.seal(id);
+    }
+  }
+
+  private void deleteRun(String runId) throws SQLException {
+    tamper("DELETE FROM steps WHERE run_id = ?", runId);
+    tamper("DELETE FROM approvals WHERE run_id = ?", runId);
+    assertThat(tamper("DELETE FROM runs WHERE id = ?", runId)).isEqualTo(1);
+  }
+
+  private <T> List<T> concurrently(Callable<T> task) throws Exception {
+    List<Callable<T>> tasks = new ArrayList<>();
+    for (int i = 0; i < THREADS; i++) {
+      tasks.add(task);
+    }
+    return concurrently(tasks);
+  }
+
+  /** Starts every task at once (behind one gate) and returns their results in order. */
+  private static <T> List<T> concurrently(List<Callable<T>> tasks) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+    try {
+      CountDownLatch gate = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (Callable<T> task : tasks) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  gate.await();
+                  return task.call();
+                }));
+      }
+      gate.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(future.get(60, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

