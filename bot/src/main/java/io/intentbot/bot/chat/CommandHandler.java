@@ -1,0 +1,246 @@
+package io.intentbot.bot.chat;
+
+import io.intentbot.engine.Decision;
+import io.intentbot.engine.Engine;
+import io.intentbot.engine.RunRequest;
+import io.intentbot.engine.Submission;
+import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.audit.StepRecord;
+import io.intentbot.engine.definition.IntentDefinition;
+import io.intentbot.engine.definition.ParameterDefinition;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Answers chat commands through the {@link Engine}; the same for Slack, the console and tests. The
+ * run's thread is not posted here: adapters follow runs through a {@link RunThread}.
+ *
+ * <pre>{@code
+ * CommandHandler handler = new CommandHandler(engine, Mentions.PLAIN);
+ * Reply reply = handler.handle("deploy-app app=web env=sandbox", new ChatUser("alice", null, "console"));
+ * }</pre>
+ */
+public final class CommandHandler {
+
+  private static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'").withZone(ZoneOffset.UTC);
+
+  private final Engine engine;
+  private final Mentions mentions;
+
+  public CommandHandler(Engine engine, Mentions mentions) {
+    this.engine = engine;
+    this.mentions = mentions;
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public IntentHelp help() {
+    return new IntentHelp(engine.catalog(), engine.config(), mentions);
+  }
+
+  public Reply handle(String text, ChatUser who) {
+    return handle(CommandParser.parse(text), who);
+  }
+
+  public Reply handle(Command command, ChatUser who) {
+    if (command instanceof Command.Help) {
+      return Reply.info(help().help());
+    } else if (command instanceof Command.ListIntents) {
+      return Reply.info(help().list());
+    } else if (command instanceof Command.Describe d) {
+      return help().describe(d.intent());
+    } else if (command instanceof Command.History h) {
+      return history(h.intent());
+    } else if (command instanceof Command.Status s) {
+      return status(s.runId());
+    } else if (command instanceof Command.Cancel c) {
+      return decision(engine.cancel(c.runId(), who.user()));
+    } else if (command instanceof Command.Approve a) {
+      return decision(engine.approve(a.runId(), who.user()));
+    } else if (command instanceof Command.Reject r) {
+      return decision(engine.reject(r.runId(), who.user(), r.reason()));
+    } else if (command instanceof Command.Run r) {
+      return run(r, who);
+    } else {
+      return Reply.error(
+          ((Command.Malformed) command).message() + "\nType `help` for the commands.");
+    }
+  }
+
+  /** Required parameters of the intent that the command leaves out (empty for unknown intents). */
+  public List<ParameterDefinition> missingRequired(Command.Run command) {
+    Set<String> given =
+        command.arguments().stream()
+            .map(a -> a.substring(0, a.indexOf('=')))
+            .collect(Collectors.toSet());
+    return engine
+        .catalog()
+        .find(command.intent())
+        .map(
+            intent ->
+                intent.parameters().stream()
+                    .filter(p -> p.required() && !given.contains(p.name()))
+                    .toList())
+        .orElse(List.of());
+  }
+
+  public Reply run(Command.Run command, ChatUser who) {
+    if (engine.catalog().find(command.intent()).isEmpty()) {
+      return Reply.error(help().unknownIntent(command.intent()));
+    }
+    Map<String, String> origin = new HashMap<>(who.origin());
+    if (command.breakGlassReason() != null) {
+      origin.put("break_glass", command.breakGlassReason());
+    }
+    RunRequest request =
+        new RunRequest(
+            command.intent(),
+            command.arguments(),
+            who.user(),
+            command.dryRun(),
+            command.breakGlassReason(),
+            origin);
+    Submission submission = engine.submit(request);
+    if (submission instanceof Submission.Invalid i) {
+      return Reply.error(invalid(command.intent(), i.errors()));
+    } else if (submission instanceof Submission.Refused r) {
+      return Reply.error(
+          "Refused: "
+              + r.reason()
+              + (r.lockHolder() == null ? "" : " (lock held by run `" + r.lockHolder() + "`)"));
+    } else if (submission instanceof Submission.Planned p) {
+      return Reply.info(
+              "Dry run `"
+                  + p.run().id()
+                  + "` of `"
+                  + command.intent()
+                  + "`: nothing was changed.\n```\n"
+                  + p.plan().describe().stripTrailing()
+                  + "\n```")
+          .withRun(p.run().id());
+    } else if (submission instanceof Submission.AwaitingApproval a) {
+      return Reply.info(
+              "Run `"
+                  + a.run().id()
+                  + "` waits for "
+                  + a.policy().required()
+                  + " approval(s) from "
+                  + mentions.approvers(a.policy())
+                  + ".")
+          .withRun(a.run().id());
+    } else {
+      Submission.Started s = (Submission.Started) submission;
+      return Reply.info(
+              "Started run `"
+                  + s.run().id()
+                  + "`"
+                  + (command.breakGlassReason() == null ? "" : " (break glass: approvers notified)")
+                  + ".")
+          .withRun(s.run().id());
+    }
+  }
+
+  private String invalid(String intentName, List<String> errors) {
+    StringBuilder out = new StringBuilder("Cannot run `").append(intentName).append("`:\n");
+    errors.forEach(e -> out.append("• ").append(e).append('\n'));
+    engine
+        .catalog()
+        .find(intentName)
+        .ifPresent(
+            intent -> {
+              IntentHelp help = help();
+              out.append("Parameters:\n");
+              intent.parameters().forEach(p -> out.append(help.parameterLine(p)).append('\n'));
+            });
+    return out.toString().stripTrailing();
+  }
+
+  private Reply decision(Decision decision) {
+    Reply reply =
+        decision.accepted() ? Reply.info(decision.message()) : Reply.error(decision.message());
+    return decision.run() == null ? reply : reply.withRun(decision.run().id());
+  }
+
+  private Reply history(String intent) {
+    if (intent != null && engine.catalog().find(intent).isEmpty()) {
+      return Reply.error(help().unknownIntent(intent));
+    }
+    List<RunRecord> runs = engine.history(intent, 15);
+    if (runs.isEmpty()) {
+      return Reply.info("No runs yet.");
+    }
+    StringBuilder out = new StringBuilder("*Recent runs*\n");
+    for (RunRecord run : runs) {
+      out.append("• `")
+          .append(run.id())
+          .append("` ")
+          .append(run.intent())
+          .append(' ')
+          .append(RunText.parameters(run))
+          .append(" - ")
+          .append(run.status().label())
+          .append(run.dryRun() ? " (dry run)" : "")
+          .append(", ")
+          .append(mentions.user(run.requester()))
+          .append(", ")
+          .append(WHEN.format(run.createdAt()))
+          .append('\n');
+    }
+    return Reply.info(out.toString().stripTrailing());
+  }
+
+  private Reply status(String runId) {
+    return engine
+        .run(runId)
+        .map(run -> Reply.info(statusText(run, engine.steps(runId))))
+        .orElseGet(() -> Reply.error("No run `" + runId + "`. Type `history` for recent runs."));
+  }
+
+  private String statusText(RunRecord run, List<StepRecord> steps) {
+    StringBuilder out = new StringBuilder();
+    out.append("`")
+        .append(run.id())
+        .append("` ")
+        .append(run.intent())
+        .append(' ')
+        .append(RunText.parameters(run))
+        .append("\nStatus: *")
+        .append(run.status().label())
+        .append('*');
+    if (run.reason() != null) {
+      out.append(" - ").append(run.reason());
+    }
+    out.append("\nRequested by ").append(mentions.user(run.requester()));
+    out.append(" at ").append(WHEN.format(run.createdAt()));
+    if (run.startedAt() != null && run.finishedAt() != null) {
+      out.append(", took ")
+          .append(RunText.duration(Duration.between(run.startedAt(), run.finishedAt())));
+    }
+    for (StepRecord step : steps) {
+      out.append("\n• ").append(step.stepId()).append(": ").append(step.status().label());
+      if (step.durationMillis() >= 0) {
+        out.append(" (")
+            .append(RunText.duration(Duration.ofMillis(step.durationMillis())))
+            .append(')');
+      }
+      if (step.reason() != null) {
+        out.append(" - ").append(step.reason());
+      }
+    }
+    return out.toString();
+  }
+
+  /** The intent of a run command, when it exists. */
+  public java.util.Optional<IntentDefinition> intent(String name) {
+    return engine.catalog().find(name);
+  }
+}

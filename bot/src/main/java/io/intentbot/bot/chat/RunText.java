@@ -1,0 +1,39 @@
+package io.intentbot.bot.chat;
+
+import io.intentbot.engine.audit.RunRecord;
+import java.time.Duration;
+import java.util.stream.Collectors;
+
+/** Small text helpers shared by the renderers. */
+public final class RunText {
+
+  private RunText() {}
+
+  /** {@code app=web env=production}. */
+  public static String parameters(RunRecord run) {
+    return run.parameters().entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(" "));
+  }
+
+  /** {@code 850ms}, {@code 12s}, {@code 3m 05s}. */
+  public static String duration(Duration d) {
+    long millis = d.toMillis();
+    if (millis < 1000) {
+      return millis + "ms";
+    }
+    long seconds = d.toSeconds();
+    if (seconds < 60) {
+      return seconds + "s";
+    }
+    return String.format("%dm %02ds", seconds / 60, seconds % 60);
+  }
+
+  /** Cuts text to {@code max} characters, marking the cut. */
+  public static String cut(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    return text.substring(0, Math.max(0, max - 1)) + "…";
+  }
+}

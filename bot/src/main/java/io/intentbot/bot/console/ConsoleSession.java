@@ -1,0 +1,157 @@
+package io.intentbot.bot.console;
+
+import io.intentbot.bot.chat.ChatUser;
+import io.intentbot.bot.chat.CommandHandler;
+import io.intentbot.bot.chat.Mentions;
+import io.intentbot.bot.chat.Reply;
+import io.intentbot.bot.chat.RunHead;
+import io.intentbot.bot.chat.RunThread;
+import io.intentbot.bot.chat.ThreadUpdate;
+import io.intentbot.engine.Engine;
+import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.audit.RunRecord;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * A local chat: reads what a user would type after {@code /intent}, one command a line, and prints
+ * the replies, each run's top message, its thread and approval prompts as text while the run
+ * streams. {@code as USER} (or {@code --as USER}) switches the user; {@code exit} or end of input
+ * ends the session. A started run is followed until it finishes before the next line is read.
+ *
+ * <pre>{@code
+ * new ConsoleSession(engine, "alice", System.in, System.out).run();
+ * }</pre>
+ */
+public final class ConsoleSession {
+
+  public static final String SOURCE = "console";
+
+  private final Engine engine;
+  private final CommandHandler handler;
+  private final BufferedReader in;
+  private final PrintStream out;
+  private final Duration followTimeout;
+  private String user;
+
+  public ConsoleSession(Engine engine, String user, InputStream in, PrintStream out) {
+    this(engine, user, in, out, Duration.ofHours(2));
+  }
+
+  /** {@code followTimeout}: how long to follow a started run before reading the next line. */
+  public ConsoleSession(
+      Engine engine, String user, InputStream in, PrintStream out, Duration followTimeout) {
+    this.engine = engine;
+    this.user = user == null || user.isBlank() ? System.getProperty("user.name", "me") : user;
+    this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    this.out = out;
+    this.followTimeout = followTimeout;
+    this.handler = new CommandHandler(engine, Mentions.PLAIN);
+    engine.addListener(
+        new RunThread(
+            this::print, engine.config(), Mentions.PLAIN, RunThread.fromSource(SOURCE), 200, 2000));
+  }
+
+  public String user() {
+    return user;
+  }
+
+  /** Reads and answers lines until {@code exit} or end of input; returns how many were answered. */
+  public int run() throws IOException {
+    int answered = 0;
+    say(
+        "intentbot console as "
+            + user
+            + ": type `help`, `as USER` to switch user, `exit` to leave.");
+    while (true) {
+      prompt();
+      String line = in.readLine();
+      if (line == null) {
+        break;
+      }
+      line = line.strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      String lower = line.toLowerCase(Locale.ROOT);
+      if (lower.equals("exit") || lower.equals("quit")) {
+        break;
+      }
+      if (line.startsWith("/intent ")) {
+        line = line.substring("/intent ".length()).strip();
+      }
+      if (lower.startsWith("as ") || lower.startsWith("--as ")) {
+        user = line.substring(line.indexOf(' ') + 1).strip();
+        say("You are now " + user + ".");
+        answered++;
+        continue;
+      }
+      Reply reply = handler.handle(line, new ChatUser(user, null, SOURCE));
+      say((reply.error() ? "! " : "") + reply.text());
+      answered++;
+      if (reply.runId() != null) {
+        follow(reply.runId());
+      }
+    }
+    return answered;
+  }
+
+  private void follow(String runId) {
+    RunStatus status = engine.run(runId).map(RunRecord::status).orElse(RunStatus.FAILED);
+    if (status == RunStatus.PENDING || status == RunStatus.RUNNING) {
+      try {
+        engine.awaitFinished(runId, followTimeout);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void prompt() {
+    synchronized (out) {
+      out.print(user + "> ");
+      out.flush();
+    }
+  }
+
+  private void say(String text) {
+    synchronized (out) {
+      out.println(text);
+      out.flush();
+    }
+  }
+
+  private void print(ThreadUpdate update) {
+    String id = update.run().id();
+    if (update instanceof ThreadUpdate.Head h) {
+      {
+        RunHead head = h.head();
+        StringBuilder text = new StringBuilder("[" + id + "] " + head.text(Mentions.PLAIN));
+        if (head.awaitingApproval()) {
+          if (head.plan() != null) {
+            text.append("\n[").append(id).append("] plan:\n");
+            head.plan().lines().forEach(l -> text.append("    ").append(l).append('\n'));
+          }
+          text.append("[")
+              .append(id)
+              .append("] may approve: ")
+              .append(head.approvers())
+              .append(" - type `approve ")
+              .append(id)
+              .append("` or `reject ")
+              .append(id)
+              .append("`");
+        }
+        say(text.toString().stripTrailing());
+      }
+    } else if (update instanceof ThreadUpdate.Line l) {
+      say("  [" + id + "] " + (l.kind() == ThreadUpdate.LineKind.OUTPUT ? "| " : "") + l.text());
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package io.intentbot.bot.slack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the Slack adapter is to post, stored in the audit database before it is sent, so that
+ * nothing is lost when Slack is slow or down or the bot restarts. Also remembers the message that
+ * heads each run's thread. Safe for concurrent use (one connection, serialized).
+ *
+ * <p>Its tables come from {@code db/audit/V100__slack_outbox.sql}; {@link #open} applies that file
+ * itself when the tables are missing (its statements are idempotent).
+ */
+public final class OutboxStore implements AutoCloseable {
+
+  /** What an outbox row carries. */
+  public enum Kind {
+    /** The run's top message: posted once, then updated. */
+    HEAD,
+    /** A progress note in the thread. */
+    NOTE,
+    /** A line of step output in the thread. */
+    OUTPUT,
+    /** A message on its own in a channel (break-glass notices), not in a thread. */
+    NOTICE
+  }
+
+  /** One stored message. */
+  public record Message(
+      long id, String runId, String channel, Kind kind, String body, String blocks, int attempts) {}
+
+  /** The message heading a run's thread. */
+  public record ThreadRef(String runId, String channel, String ts) {}
+
+  private static final String MIGRATION = "db/audit/V100__slack_outbox.sql";
+
+  private final Connection connection;
+
+  private OutboxStore(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** Connects to the audit database and makes sure the outbox tables exist. */
+  public static OutboxStore open(String url, String user, String password) {
+    try {
+      Connection connection = DriverManager.getConnection(url, user, password);
+      connection.setAutoCommit(true);
+      OutboxStore store = new OutboxStore(connection);
+      store.ensureSchema();
+      return store;
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot open the outbox at " + url + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void ensureSchema() throws SQLException {
+    String sql;
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream(MIGRATION)) {
+      if (in == null) {
+        throw new IllegalStateException(MIGRATION + " is missing from the class path");
+      }
+      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + MIGRATION, e);
+    }
+    StringBuilder clean = new StringBuilder();
+    sql.lines().filter(l -> !l.strip().startsWith("--")).forEach(l -> clean.append(l).append('\n'));
+    synchronized (this) {
+      try (Statement st = connection.createStatement()) {
+        for (String statement : clean.toString().split(";")) {
+          if (!statement.isBlank()) {
+            st.execute(statement);
+          }
+        }
+      }
+    }
+  }
+
+  public synchronized long add(
+      String runId, String channel, Kind kind, String body, String blocks) {
+    try (PreparedStatement st =
+        connection.prepareStatement(
+            "INSERT INTO slack_outbox (run_id, channel, kind, body, blocks, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)",
+            Statement.RETURN_GENERATED_KEYS)) {
+      st.setString(1, runId);
+      st.setString(2, channel);
+      st.setString(3, kind.name());
+      st.setString(4, body);
+      st.setString(5, blocks);
+      st.setTimestamp(6, Timestamp.from(Instant.now()));
+      st.executeUpdate();
+      try (ResultSet keys = st.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot store a Slack message: " + e.getMessage(), e);
+    }
+  }
+
+  /** Undelivered messages, oldest first. */
+  public synchronized List<Message> pending(int limit) {
+    List<Message> out = new ArrayList<>();
+    try (PreparedStatement st =
+        connection.prepareStatement(
+            "SELECT id, run_id, channel, kind, body, blocks, attempts FROM slack_outbox"
+                + " WHERE delivered_at IS NULL ORDER BY id")) {
+      st.setMaxRows(limit);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Message(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  Kind.valueOf(rs.getString(4)),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getInt(7)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the outbox: " + e.getMessage(), e);
+    }
+  }
+
+  public synchronized void delivered(Collection<Long> ids) {
+    update("UPDATE slack_outbox SET delivered_at = ? WHERE id = ?", ids, null);
+  }
+
+  /** Counts a failed attempt; gives the messages up (marks them delivered) when {@code giveUp}. */
+  public synchronized void failed(Collection<Long> ids, String error, boolean giveUp) {
+    update(
+        giveUp
+            ? "UPDATE slack_outbox SET attempts = attempts + 1, last_error = ?, delivered_at = ?"
+                + " WHERE id = ?"
+            : "UPDATE slack_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+        ids,
+        error == null ? "" : error.substring(0, Math.min(error.length(), 1000)));
+  }
+
+  private void update(String sql, Collection<Long> ids, String error) {
+    try (PreparedStatement st = connection.prepareStatement(sql)) {
+      for (long id : ids) {
+        int i = 1;
+        if (error != null) {
+          st.setString(i++, error);
+        }
+        if (sql.contains("delivered_at = ?")) {
+          st.setTimestamp(i++, Timestamp.from(Instant.now()));
+        }
+        st.setLong(i, id);
+        st.addBatch();
+      }
+      st.executeBatch();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot update the outbox: " + e.getMessage(), e);
+    }
+  }
+
+  public synchronized Optional<ThreadRef> thread(String runId) {
+    try (PreparedStatement st =
+        connection.prepareStatement("SELECT channel, ts FROM slack_thread WHERE run_id = ?")) {
+      st.setString(1, runId);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new ThreadRef(runId, rs.getString(1), rs.getString(2)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read a Slack thread: " + e.getMessage(), e);
+    }
+  }
+
+  public synchronized void saveThread(String runId, String channel, String ts) {
+    try (PreparedStatement st =
+        connection.prepareStatement(
+            "INSERT INTO slack_thread (run_id, channel, ts, created_at) VALUES (?, ?, ?, ?)")) {
+      st.setString(1, runId);
+      st.setString(2, channel);
+      st.setString(3, ts);
+      st.setTimestamp(4, Timestamp.from(Instant.now()));
+      st.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot store a Slack thread: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // closing: nothing left to do
+    }
+  }
+}

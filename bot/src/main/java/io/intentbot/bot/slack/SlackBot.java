@@ -1,0 +1,345 @@
+package io.intentbot.bot.slack;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.AppConfig;
+import com.slack.api.bolt.request.RequestHeaders;
+import com.slack.api.methods.MethodsClient;
+import io.intentbot.bot.chat.ChatUser;
+import io.intentbot.bot.chat.Command;
+import io.intentbot.bot.chat.CommandHandler;
+import io.intentbot.bot.chat.CommandParser;
+import io.intentbot.bot.chat.Mentions;
+import io.intentbot.bot.chat.Reply;
+import io.intentbot.bot.chat.RunThread;
+import io.intentbot.engine.Decision;
+import io.intentbot.engine.Engine;
+import io.intentbot.engine.definition.IntentDefinition;
+import io.intentbot.engine.definition.ParameterDefinition;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Slack adapter's core, shared by {@link SlackServer} (HTTP) and {@link SocketModeRunner}: the
+ * Bolt app with the {@code /intent} command, the approval buttons and the parameter modal; the run
+ * threads through the outbox; metrics. Every handler acknowledges at once and works afterwards on
+ * its own threads; a request delivered twice (same trigger id) is acted on once.
+ */
+public final class SlackBot implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Engine engine;
+  private final SlackSettings settings;
+  private final Slack slack;
+  private final MethodsClient methods;
+  private final App app;
+  private final CommandHandler handler;
+  private final ParameterModal modal;
+  private final SlackMetrics metrics = new SlackMetrics();
+  private final SlackPoster poster;
+  private final RecentKeys seen = new RecentKeys(10_000);
+  private final ExecutorService workers = Executors.newFixedThreadPool(8, daemon("slack-work"));
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(daemon("slack-expiry"));
+
+  /**
+   * @param engine the engine; give it {@link #groupDirectory(SlackSettings)} when building it so
+   *     that approver groups are Slack user groups
+   * @param settings credentials and limits
+   * @param outbox the outbox in the audit database
+   * @param socketMode true when requests come over Socket Mode (no signing secret needed)
+   */
+  public SlackBot(Engine engine, SlackSettings settings, OutboxStore outbox, boolean socketMode) {
+    this.engine = engine;
+    this.settings = settings;
+    this.slack = slack(settings);
+    this.methods = slack.methods(settings.botToken());
+    AppConfig.AppConfigBuilder config =
+        AppConfig.builder().singleTeamBotToken(settings.botToken()).slack(slack);
+    if (socketMode) {
+      config.requestVerificationEnabled(false);
+      if (settings.signingSecret() != null) {
+        config.signingSecret(settings.signingSecret());
+      }
+    } else {
+      config.signingSecret(settings.signingSecret());
+    }
+    this.app = new App(config.build());
+    this.handler = new CommandHandler(engine, Mentions.SLACK);
+    this.modal = new ParameterModal(handler.help());
+    this.poster =
+        new SlackPoster(
+            outbox, methods, settings.minPostInterval(), settings.maxBackoff(), metrics);
+    engine.addListener(metrics);
+    engine.addListener(
+        new RunThread(
+            new SlackThreadSink(outbox, poster::wake, settings.breakGlassChannel()),
+            engine.config(),
+            Mentions.SLACK,
+            RunThread.fromSource("slack"),
+            40,
+            500));
+    wire();
+  }
+
+  /** A Slack Web API client for the settings (honours {@code SLACK_API_URL}). */
+  public static Slack slack(SlackSettings settings) {
+    SlackConfig config = new SlackConfig();
+    if (settings.apiUrl() != null) {
+      config.setMethodsEndpointUrlPrefix(settings.apiUrl());
+    }
+    config.setPrettyResponseLoggingEnabled(false);
+    return Slack.getInstance(config);
+  }
+
+  /** Approver groups as Slack user groups; pass it to {@code Engine.builder().groupDirectory}. */
+  public static SlackGroupDirectory groupDirectory(SlackSettings settings) {
+    return new SlackGroupDirectory(
+        slack(settings).methods(settings.botToken()), Duration.ofMinutes(1));
+  }
+
+  public App app() {
+    return app;
+  }
+
+  public SlackMetrics metrics() {
+    return metrics;
+  }
+
+  public SlackSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Starts delivering the outbox and expiring approvals, and starts the Bolt app (which calls
+   * {@code auth.test}).
+   */
+  public void start() {
+    app.start();
+    poster.start();
+    poster.wake();
+    long every = Math.max(50, settings.expiryInterval().toMillis());
+    timers.scheduleWithFixedDelay(this::expire, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void expire() {
+    try {
+      engine.expireApprovals();
+    } catch (RuntimeException e) {
+      log.warn("expiring approvals: {}", e.toString());
+    }
+  }
+
+  private void wire() {
+    app.command(
+        settings.command(),
+        (req, ctx) -> {
+          long started = System.nanoTime();
+          var p = req.getPayload();
+          if (!first(req.getHeaders(), "command:" + p.getTriggerId())) {
+            return ctx.ack();
+          }
+          if (!settings.allows(p.getChannelId())) {
+            return ctx.ack("intentbot is not enabled in this channel.");
+          }
+          ChatUser who = new ChatUser(p.getUserId(), p.getChannelId(), "slack");
+          workers.execute(() -> command(p.getText(), who, p.getTriggerId(), p.getResponseUrl()));
+          metrics.ack(Duration.ofNanos(System.nanoTime() - started));
+          return ctx.ack();
+        });
+    app.blockAction(SlackBlocks.APPROVE, (req, ctx) -> decide(req, ctx, true));
+    app.blockAction(SlackBlocks.REJECT, (req, ctx) -> decide(req, ctx, false));
+    app.viewSubmission(
+        ParameterModal.CALLBACK_ID,
+        (req, ctx) -> {
+          var view = req.getPayload().getView();
+          ParameterModal.Metadata meta = ParameterModal.metadata(view.getPrivateMetadata());
+          var intent = engine.catalog().find(meta.intent());
+          if (intent.isEmpty()) {
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of()));
+          }
+          ParameterModal.Submitted submitted =
+              modal.read(intent.get(), view.getState().getValues());
+          if (!submitted.valid()) {
+            return ctx.ack(r -> r.responseAction("errors").errors(submitted.errors()));
+          }
+          if (!first(req.getHeaders(), "view:" + view.getId() + ":" + view.getHash())) {
+            return ctx.ack();
+          }
+          String user = req.getPayload().getUser().getId();
+          ChatUser who = new ChatUser(user, meta.channel(), "slack");
+          Command.Run run =
+              new Command.Run(meta.intent(), submitted.arguments(), meta.dryRun(), null);
+          workers.execute(() -> reply(handler.run(run, who), who, null));
+          return ctx.ack();
+        });
+  }
+
+  private com.slack.api.bolt.response.Response decide(
+      com.slack.api.bolt.request.builtin.BlockActionRequest req,
+      com.slack.api.bolt.context.builtin.ActionContext ctx,
+      boolean approve) {
+    long started = System.nanoTime();
+    var p = req.getPayload();
+    var action = p.getActions().get(0);
+    String runId = action.getValue();
+    String user = p.getUser().getId();
+    if (!first(req.getHeaders(), "action:" + p.getTriggerId() + ":" + action.getActionTs())) {
+      return ctx.ack();
+    }
+    String channel = p.getChannel() == null ? null : p.getChannel().getId();
+    ChatUser who = new ChatUser(user, channel, "slack");
+    workers.execute(
+        () -> {
+          try {
+            Decision d = approve ? engine.approve(runId, user) : engine.reject(runId, user, null);
+            if (!d.accepted()) {
+              reply(Reply.error(d.message()), who, p.getResponseUrl());
+            }
+          } catch (RuntimeException e) {
+            failed(e, who, p.getResponseUrl());
+          }
+        });
+    metrics.ack(Duration.ofNanos(System.nanoTime() - started));
+    return ctx.ack();
+  }
+
+  private void command(String text, ChatUser who, String triggerId, String responseUrl) {
+    try {
+      Command command = CommandParser.parse(text);
+      if (command instanceof Command.Run run) {
+        List<ParameterDefinition> missing = handler.missingRequired(run);
+        var intent = handler.intent(run.intent());
+        if (!missing.isEmpty() && intent.isPresent() && triggerId != null) {
+          openModal(intent.get(), run, who, triggerId, responseUrl);
+          return;
+        }
+      }
+      reply(handler.handle(command, who), who, responseUrl);
+    } catch (RuntimeException e) {
+      failed(e, who, responseUrl);
+    }
+  }
+
+  private void openModal(
+      IntentDefinition intent,
+      Command.Run run,
+      ChatUser who,
+      String triggerId,
+      String responseUrl) {
+    Map<String, String> given = new LinkedHashMap<>();
+    for (String argument : run.arguments()) {
+      int eq = argument.indexOf('=');
+      given.put(argument.substring(0, eq), argument.substring(eq + 1));
+    }
+    String view =
+        modal.view(
+            intent, given, new ParameterModal.Metadata(intent.name(), who.channel(), run.dryRun()));
+    try {
+      var response = methods.viewsOpen(r -> r.triggerId(triggerId).viewAsString(view));
+      if (!response.isOk()) {
+        metrics.slackError("views.open", response.getError());
+        reply(
+            Reply.error(
+                "Missing "
+                    + String.join(
+                        ", ",
+                        handler.missingRequired(run).stream()
+                            .map(ParameterDefinition::name)
+                            .toList())
+                    + ". Type `describe "
+                    + intent.name()
+                    + "` for the parameters."),
+            who,
+            responseUrl);
+      }
+    } catch (Exception e) {
+      metrics.slackError("views.open", "io");
+      failed(e, who, responseUrl);
+    }
+  }
+
+  /** An ephemeral reply: through the response URL when there is one, else chat.postEphemeral. */
+  private void reply(Reply reply, ChatUser who, String responseUrl) {
+    try {
+      if (responseUrl != null && !responseUrl.isBlank()) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("response_type", "ephemeral");
+        body.put("replace_original", false);
+        body.put("text", reply.text());
+        var response = slack.send(responseUrl, JSON.writeValueAsString(body));
+        if (response.getCode() != 200) {
+          metrics.slackError("response_url", String.valueOf(response.getCode()));
+        }
+      } else if (who.channel() != null) {
+        var response =
+            methods.chatPostEphemeral(
+                r -> r.channel(who.channel()).user(who.user()).text(reply.text()));
+        if (!response.isOk()) {
+          metrics.slackError("chat.postEphemeral", response.getError());
+        }
+      }
+    } catch (Exception e) {
+      metrics.slackError("reply", "io");
+      log.warn("cannot reply to {}: {}", who.user(), e.toString());
+    }
+  }
+
+  private void failed(Exception e, ChatUser who, String responseUrl) {
+    String ref = UUID.randomUUID().toString().substring(0, 8);
+    log.error("request from {} failed (ref {})", who.user(), ref, e);
+    reply(
+        Reply.error("Something went wrong on our side (ref " + ref + "). It was logged."),
+        who,
+        responseUrl);
+  }
+
+  private boolean first(RequestHeaders headers, String key) {
+    boolean first = seen.firstTime(key);
+    if (!first) {
+      log.info(
+          "ignoring a repeated delivery ({}, retry {})",
+          key,
+          headers == null ? null : headers.getFirstValue("X-Slack-Retry-Num"));
+    }
+    return first;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    timers.shutdownNow();
+    workers.shutdown();
+    try {
+      workers.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    poster.close();
+    try {
+      app.stop();
+    } catch (Exception e) {
+      log.debug("stopping the Bolt app: {}", e.toString());
+    }
+  }
+}

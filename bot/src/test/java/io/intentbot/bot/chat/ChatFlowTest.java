@@ -1,0 +1,148 @@
+package io.intentbot.bot.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.intentbot.bot.testing.TestEngine;
+import io.intentbot.engine.RunStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command flow through the in-memory chat, on a real engine. */
+class ChatFlowTest {
+
+  @TempDir Path dir;
+  TestEngine bed;
+  InMemoryChat chat;
+
+  @BeforeEach
+  void start() throws Exception {
+    bed = TestEngine.start(dir, group -> group.equals("S0SRE") ? Set.of("U0GROUP") : Set.of());
+    chat = new InMemoryChat(bed.engine);
+  }
+
+  @AfterEach
+  void stop() {
+    bed.close();
+  }
+
+  @Test
+  void helpAndDescribeComeFromTheDefinitions() {
+    String help = chat.push("alice", "help").text();
+    assertThat(help).contains("describe INTENT", "`deploy-app`", "`chatty`", "`status-check`");
+
+    Reply describe = chat.push("alice", "describe deploy-app");
+    assertThat(describe.error()).isFalse();
+    assertThat(describe.text())
+        .contains("Roll a new version")
+        .contains("`app` app, required, one of: web, api - which app")
+        .contains("`env` environment, required, one of: sandbox, production")
+        .contains("`replicas` integer, default `2`, 1..20")
+        .contains("`version` string, default `1.0.0`, matching")
+        .contains("`production`: 1 approval(s) from @U0APPROVER, @U0OTHER, group S0SRE")
+        .contains("--break-glass")
+        .doesNotContain("`sandbox`:");
+    assertThat(chat.push("alice", "describe status-check").text()).contains("never needs approval");
+  }
+
+  @Test
+  void unknownIntentSuggestsCloseNames() {
+    Reply reply = chat.push("alice", "deploy-ap app=web env=sandbox");
+    assertThat(reply.error()).isTrue();
+    assertThat(reply.text()).contains("Unknown intent `deploy-ap`", "Did you mean `deploy-app`");
+    assertThat(chat.push("alice", "describe chaty").text()).contains("`chatty`");
+  }
+
+  @Test
+  void invalidParameterIsNamedWithWhatIsAllowed() {
+    Reply reply = chat.push("alice", "deploy-app app=nope env=sandbox");
+    assertThat(reply.error()).isTrue();
+    assertThat(reply.text()).contains("app").contains("nope").contains("one of: web, api");
+    assertThat(bed.engine.history(null, 10)).isEmpty();
+  }
+
+  @Test
+  void sandboxRunThreadsItsSteps() throws Exception {
+    Reply reply = chat.push("alice", "deploy-app app=web env=sandbox version=1.2.3");
+    assertThat(reply.error()).as(reply.text()).isFalse();
+    String id = reply.runId();
+    assertThat(bed.engine.awaitFinished(id, Duration.ofSeconds(10)).orElseThrow().status())
+        .isEqualTo(RunStatus.SUCCEEDED);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> chat.head(id).map(h -> h.state().startsWith("succeeded")).orElse(false));
+    assertThat(chat.lines(id))
+        .anyMatch(l -> l.contains("step 1/3 `version`"))
+        .anyMatch(l -> l.contains("settling"))
+        .anyMatch(l -> l.contains("`done` succeeded"))
+        .last()
+        .asString()
+        .startsWith("Run succeeded");
+    assertThat(chat.push("alice", "status " + id).text()).contains("succeeded", "settle");
+    assertThat(chat.push("alice", "history").text()).contains(id);
+  }
+
+  @Test
+  void productionWaitsForAnotherApprover() throws Exception {
+    Reply reply = chat.push("alice", "deploy-app app=web env=production");
+    String id = reply.runId();
+    assertThat(reply.text()).contains("waits for 1 approval(s)", "@U0APPROVER");
+    RunHead waiting = chat.head(id).orElseThrow();
+    assertThat(waiting.awaitingApproval()).isTrue();
+    assertThat(waiting.plan()).contains("version", "settle");
+
+    Reply self = chat.push("alice", "approve " + id);
+    assertThat(self.error()).isTrue();
+    assertThat(self.text()).contains("cannot approve it yourself", "U0APPROVER");
+    Reply stranger = chat.push("mallory", "approve " + id);
+    assertThat(stranger.error()).isTrue();
+    assertThat(stranger.text()).contains("U0APPROVER");
+    assertThat(bed.engine.run(id).orElseThrow().status()).isEqualTo(RunStatus.WAITING_APPROVAL);
+
+    Reply approved = chat.push("U0GROUP", "approve " + id);
+    assertThat(approved.error()).as(approved.text()).isFalse();
+    assertThat(bed.engine.awaitFinished(id, Duration.ofSeconds(10)).orElseThrow().status())
+        .isEqualTo(RunStatus.SUCCEEDED);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                chat.head(id)
+                    .map(h -> !h.awaitingApproval() && h.state().startsWith("succeeded"))
+                    .orElse(false));
+    assertThat(chat.head(id).orElseThrow().approvedBy()).containsExactly("U0GROUP");
+    assertThat(chat.lines(id)).anyMatch(l -> l.contains("Approved by @U0GROUP"));
+  }
+
+  @Test
+  void breakGlassRunsAtOnceAndSaysSoLoudly() throws Exception {
+    Reply reply =
+        chat.push("alice", "deploy-app app=web env=production --break-glass \"site down\"");
+    assertThat(reply.error()).as(reply.text()).isFalse();
+    String id = reply.runId();
+    bed.engine.awaitFinished(id, Duration.ofSeconds(10));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> chat.lines(id).stream().anyMatch(l -> l.startsWith("BREAK GLASS")));
+    assertThat(chat.lines(id))
+        .filteredOn(l -> l.startsWith("BREAK GLASS"))
+        .singleElement()
+        .asString()
+        .contains("site down", "@U0APPROVER");
+    assertThat(chat.head(id).orElseThrow().breakGlass()).isEqualTo("site down");
+  }
+
+  @Test
+  void rejectEndsTheWait() {
+    String id = chat.push("alice", "deploy-app app=web env=production").runId();
+    Reply rejected = chat.push("U0OTHER", "reject " + id + " not today");
+    assertThat(rejected.error()).as(rejected.text()).isFalse();
+    assertThat(bed.engine.run(id).orElseThrow().status()).isEqualTo(RunStatus.REJECTED);
+    assertThat(chat.lines(id)).anyMatch(l -> l.contains("rejected by U0OTHER: not today"));
+    assertThat(chat.head(id).orElseThrow().awaitingApproval()).isFalse();
+  }
+}

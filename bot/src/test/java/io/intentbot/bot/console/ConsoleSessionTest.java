@@ -1,0 +1,93 @@
+package io.intentbot.bot.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.intentbot.bot.testing.TestEngine;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConsoleSessionTest {
+
+  @TempDir Path dir;
+  TestEngine bed;
+
+  @BeforeEach
+  void start() throws Exception {
+    bed = TestEngine.start(dir, io.intentbot.engine.GroupDirectory.NONE);
+  }
+
+  @AfterEach
+  void stop() {
+    bed.close();
+  }
+
+  @Test
+  void runsStreamTheirThreadBeforeTheNextPrompt() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    String input = "chatty env=sandbox\nstatus-chek app=web\nexit\n";
+    new ConsoleSession(
+            bed.engine,
+            "alice",
+            new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(bytes, true, StandardCharsets.UTF_8))
+        .run();
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(out).contains("Started run").contains("| 1\n").contains("| 30\n");
+    assertThat(out.indexOf("| 30")).isLessThan(out.indexOf("Unknown intent `status-chek`"));
+    assertThat(out).contains("Did you mean `status-check`");
+  }
+
+  @Test
+  void switchingUserToApprove() throws Exception {
+    PipedOutputStream typing = new PipedOutputStream();
+    PipedInputStream in = new PipedInputStream(typing);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    ConsoleSession session = new ConsoleSession(bed.engine, "alice", in, out);
+    CompletableFuture<Integer> done =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return session.run();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    typing.write("deploy-app app=web env=production\n".getBytes(StandardCharsets.UTF_8));
+    typing.flush();
+    Pattern waits = Pattern.compile("Run `(r-[a-z0-9]+)` waits");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> waits.matcher(bytes.toString(StandardCharsets.UTF_8)).find());
+    Matcher m = waits.matcher(bytes.toString(StandardCharsets.UTF_8));
+    assertThat(m.find()).isTrue();
+    String id = m.group(1);
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .contains("may approve: @U0APPROVER, @U0OTHER, group S0SRE - type `approve " + id + "`");
+    typing.write(
+        ("approve " + id + "\nas U0APPROVER\napprove " + id + "\nexit\n")
+            .getBytes(StandardCharsets.UTF_8));
+    typing.flush();
+    assertThat(done.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4);
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains("cannot approve it yourself");
+    assertThat(text).contains("You are now U0APPROVER.");
+    assertThat(text).contains("Approved by @U0APPROVER");
+    assertThat(text).contains("Run succeeded");
+    assertThat(session.user()).isEqualTo("U0APPROVER");
+  }
+}
