@@ -65,6 +65,11 @@ abstract class AuditStoreContractTest {
     }
   }
 
+  /** The JDBC URL of this test's database. */
+  protected String url() {
+    return url;
+  }
+
   /** Runs SQL behind the store's back, as someone tampering with the database would. */
   protected int tamper(String sql, Object... params) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url, user(), password());
@@ -497,6 +502,27 @@ abstract class AuditStoreContractTest {
     concurrently(seals);
 
     assertThat(store.verify()).isEqualTo(new VerifyResult(THREADS, List.of()));
+  }
+
+  @Test
+  void sealsFromTwoStoresOnOneDatabaseNeverForkTheChain() throws Exception {
+    try (AuditStore other = AuditStores.open(url, user(), password())) {
+      List<Callable<Void>> seals = new ArrayList<>();
+      for (int i = 0; i < THREADS; i++) {
+        String id = "r-two" + i;
+        AuditStore sealer = i % 2 == 0 ? store : other;
+        store.createRun(finished(id, T0.plusSeconds(i)));
+        seals.add(
+            () -> {
+              sealer.seal(id);
+              return null;
+            });
+      }
+
+      concurrently(seals);
+
+      assertThat(other.verify()).isEqualTo(new VerifyResult(THREADS, List.of()));
+    }
   }
 
   private void sealThree() {
