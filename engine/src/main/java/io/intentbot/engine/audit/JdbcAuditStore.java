@@ -17,9 +17,9 @@ import javax.sql.DataSource;
  * compare-and- set updates, primary keys and a locked chain head row keep them from stepping on
  * each other.
  *
- * <p>Timestamps are kept to the millisecond. Output values come back as Jackson reads JSON: whole
- * numbers as {@code Integer} or {@code Long} by size, lists as {@code List}, objects as {@code
- * Map}.
+ * <p>{@link #transition} keeps the stored reason when given none. Timestamps are kept to the
+ * millisecond. Output values come back as Jackson reads JSON: whole numbers as {@code Integer} or
+ * {@code Long} by size, lists as {@code List}, objects as {@code Map}.
  */
 public final class JdbcAuditStore implements AuditStore {
 
