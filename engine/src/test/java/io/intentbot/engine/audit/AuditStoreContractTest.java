@@ -384,6 +384,45 @@ abstract class AuditStoreContractTest {
   }
 
   @Test
+  void aSealedRunCanNoLongerChangeThroughTheStore() {
+    sealThree();
+
+    assertThatThrownBy(
+            () -> store.updateRun(finished("r-s2", T0).withStatus(RunStatus.FAILED, "x")))
+        .isInstanceOf(AuditStoreException.class)
+        .hasMessageContaining("run r-s2 is sealed; its record can no longer change");
+    assertThatThrownBy(() -> store.saveStep(step("r-s2", 5, StepStatus.SUCCEEDED, T0)))
+        .isInstanceOf(AuditStoreException.class)
+        .hasMessageContaining("run r-s2 is sealed; its steps can no longer change");
+    assertThat(store.recordApproval(approval("r-s2", "U_LATE", T0))).isFalse();
+    assertThat(store.approvals("r-s2"))
+        .extracting(ApprovalRecord::user)
+        .containsExactly("U_APPROVER");
+    assertThat(store.verify().problems()).isEmpty();
+  }
+
+  @Test
+  void stepsAndDecisionsNeedAnExistingRun() {
+    assertThatThrownBy(() -> store.saveStep(step("r-void01", 0, StepStatus.RUNNING, T0)))
+        .isInstanceOf(AuditStoreException.class)
+        .hasMessageContaining("no run r-void01");
+    assertThatThrownBy(() -> store.recordApproval(approval("r-void01", "U1", T0)))
+        .isInstanceOf(AuditStoreException.class)
+        .hasMessageContaining("no run r-void01");
+  }
+
+  @Test
+  void concurrentDecisionsByOneUserKeepOne() throws Exception {
+    store.createRun(run("r-click1", RunStatus.WAITING_APPROVAL));
+
+    List<Boolean> results =
+        concurrently(() -> store.recordApproval(approval("r-click1", "U_DOUBLE", T0)));
+
+    assertThat(results).filteredOn(recorded -> recorded).hasSize(1);
+    assertThat(store.approvals("r-click1")).hasSize(1);
+  }
+
+  @Test
   void onlyFinishedRunsCanBeSealed() {
     store.createRun(run("r-live01", RunStatus.RUNNING));
 
