@@ -372,6 +372,40 @@ abstract class AuditStoreContractTest {
   }
 
   @Test
+  void aSealSurvivesTheRoundTripOfAwkwardValues() {
+    Instant nanos = Instant.parse("2026-11-25T01:02:03.456789123Z");
+    Map<String, Object> outputs = new java.util.HashMap<>();
+    outputs.put("big", Long.MAX_VALUE);
+    outputs.put("small", 5L);
+    outputs.put("pi", 3.14159);
+    outputs.put("none", null);
+    outputs.put("text", "naïve ✓ \"quoted\"\n");
+    outputs.put("nested", new java.util.TreeMap<>(Map.of("z", 1, "a", List.of())));
+    RunRecord run =
+        run("r-odd001", "deploy-app", RunStatus.RUNNING, nanos)
+            .started(nanos.plusNanos(1))
+            .finished(RunStatus.CANCELLED, nanos.plusSeconds(1), outputs, null);
+    store.createRun(run);
+    store.saveStep(
+        new StepRecord(
+            "r-odd001",
+            0,
+            "wait",
+            "main",
+            "wait",
+            StepStatus.CANCELLED,
+            nanos,
+            null,
+            0,
+            Map.of(),
+            "",
+            null));
+    store.seal("r-odd001");
+
+    assertThat(store.verify()).isEqualTo(new VerifyResult(1, List.of()));
+  }
+
+  @Test
   void sealingIsIdempotent() throws SQLException {
     sealThree();
 
