@@ -14,8 +14,8 @@ import javax.sql.DataSource;
  * The {@link AuditStore} on a JDBC database (H2 or PostgreSQL) whose schema is already migrated;
  * get one from {@link AuditStores#open}. Every call uses its own connection (or one transaction),
  * so the store is safe for any number of threads, and for several processes on one database:
- * compare-and- set updates, primary keys and a locked chain head row keep them from stepping on
- * each other.
+ * compare-and-set updates, primary keys and row locks (the run's, the chain head's) keep them from
+ * stepping on each other.
  *
  * <p>A sealed run is final: {@link #updateRun} and {@link #saveStep} on it fail, {@link
  * #recordApproval} ignores a decision on it (returns false), so nothing the store writes ever reads
