@@ -1,6 +1,7 @@
 package io.intentbot.engine.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.IntentbotConfig;
@@ -11,6 +12,7 @@ import io.intentbot.engine.testing.RecordingStepContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,6 +210,48 @@ class FlywayStepTypeTest {
   void anUnknownDatasourceListsTheKnownOnes() {
     assertThat(run(Map.of("datasource", "prod", "action", "info")).reason())
         .isEqualTo("unknown datasource 'prod'; known datasources: app, bare");
+  }
+
+  @Test
+  void interruptionLetsTheRunningMigrationFinishAndStopsBeforeTheNext() throws Exception {
+    Files.writeString(
+        migrations.resolve("V1__create_users.sql"),
+        "create table users (id int primary key, name varchar(40));\n"
+            + "create table slow as select max(a.x + b.x) m from system_range(1, 3000000) a,"
+            + " system_range(1, 10) b;\n");
+    BackgroundStep step =
+        BackgroundStep.start(
+            flyway, StepInput.of(Map.of("datasource", "app", "action", "migrate")), context);
+    await().atMost(Duration.ofSeconds(10)).until(this::firstMigrationRunning);
+
+    step.interrupt();
+    StepResult result = step.await(Duration.ofSeconds(40));
+    System.err.println(
+        "DEBUG "
+            + result
+            + " lines="
+            + context.lines()
+            + " info="
+            + run(Map.of("datasource", "app", "action", "info")));
+
+    assertThat(result.reason())
+        .isEqualTo(
+            "cancelled: flyway migrate on datasource 'app' stopped after 1 applied migration(s)");
+    assertThat(step.interruptFlagKept()).isTrue();
+    assertThat(run(Map.of("datasource", "app", "action", "info")).outputs())
+        .containsEntry("current_version", "1")
+        .containsEntry("pending", List.of(V2, V3));
+  }
+
+  /** Whether V1 has got past its first statement (H2 commits DDL at once). */
+  private boolean firstMigrationRunning() throws Exception {
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(
+                "jdbc:h2:file:" + dir.resolve("data/app"), "sa", PASSWORD);
+        java.sql.ResultSet tables =
+            connection.getMetaData().getTables(null, "PUBLIC", "USERS", null)) {
+      return tables.next();
+    }
   }
 
   @Test
