@@ -133,8 +133,9 @@ public final class ShellStepType implements StepType {
             process.getErrorStream(), "stderr", line -> out.line(STDERR_PREFIX + stderr.add(line)));
     try {
       int exitCode = process.waitFor();
+      long drainUntil = System.currentTimeMillis() + DRAIN_MILLIS;
       stdoutPump.join(DRAIN_MILLIS);
-      stderrPump.join(DRAIN_MILLIS);
+      stderrPump.join(Math.max(1, drainUntil - System.currentTimeMillis()));
       return finish(program, exitCode, stdout, stderr, command.allowFailure(), out);
     } catch (InterruptedException e) {
       long pid = process.pid();
