@@ -8,7 +8,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code intentbot approve RUN --as USER}: approves and, once approved, runs it here. */
-@Command(name = "approve", description = "Approve a run waiting for approval; when enough approvals are in, it runs here and this command follows it.")
+@Command(
+    name = "approve",
+    description =
+        "Approve a run waiting for approval; when enough approvals are in, it runs here and this command follows it.")
 final class ApproveCommand extends BaseCommand {
 
   @Parameters(index = "0", paramLabel = "RUN")

@@ -4,7 +4,10 @@ import io.intentbot.engine.audit.VerifyResult;
 import picocli.CommandLine.Command;
 
 /** {@code intentbot audit verify}: recomputes the hash chain over every finished run. */
-@Command(name = "audit", description = "Audit store tools.", subcommands = AuditCommand.Verify.class)
+@Command(
+    name = "audit",
+    description = "Audit store tools.",
+    subcommands = AuditCommand.Verify.class)
 final class AuditCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -14,7 +17,10 @@ final class AuditCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "verify", description = "Report any finished run's record edited or deleted since it was sealed. Exit 1 if any.")
+  @Command(
+      name = "verify",
+      description =
+          "Report any finished run's record edited or deleted since it was sealed. Exit 1 if any.")
   static final class Verify extends BaseCommand {
     @Override
     public Integer call() {
@@ -25,7 +31,9 @@ final class AuditCommand implements Runnable {
           return ExitCode.SUCCEEDED;
         }
         result.problems().forEach(p -> out().println("TAMPERED: " + p));
-        out().println(result.problems().size() + " problems in " + result.checked() + " sealed runs");
+        out()
+            .println(
+                result.problems().size() + " problems in " + result.checked() + " sealed runs");
         return ExitCode.FAILED;
       }
     }

@@ -15,8 +15,7 @@ import java.util.Map;
 
 /**
  * Builds what a subcommand needs, each piece once and only when asked: the config, the step type
- * registry, the intent catalogue, the audit store and the engine. Closing it closes what it
- * opened.
+ * registry, the intent catalogue, the audit store and the engine. Closing it closes what it opened.
  */
 final class Bootstrap implements AutoCloseable {
 
@@ -68,13 +67,26 @@ final class Bootstrap implements AutoCloseable {
     return new IntentLoader(registry()).load(dir);
   }
 
+  /** {@code INTENTBOT_DB_URL}, else the H2 file under {@code data/}. */
+  String dbUrl() {
+    String url = env.get("INTENTBOT_DB_URL");
+    if (url == null || url.isBlank()) {
+      url = AuditStores.defaultUrl(Path.of(env.getOrDefault("INTENTBOT_DATA", "data")));
+    }
+    return url;
+  }
+
+  String dbUser() {
+    return env.get("INTENTBOT_DB_USER");
+  }
+
+  String dbPassword() {
+    return env.get("INTENTBOT_DB_PASSWORD");
+  }
+
   AuditStore audit() {
     if (audit == null) {
-      String url = env.get("INTENTBOT_DB_URL");
-      if (url == null || url.isBlank()) {
-        url = AuditStores.defaultUrl(Path.of(env.getOrDefault("INTENTBOT_DATA", "data")));
-      }
-      audit = AuditStores.open(url, env.get("INTENTBOT_DB_USER"), env.get("INTENTBOT_DB_PASSWORD"));
+      audit = AuditStores.open(dbUrl(), dbUser(), dbPassword());
     }
     return audit;
   }

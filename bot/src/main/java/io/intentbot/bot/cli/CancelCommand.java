@@ -6,7 +6,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code intentbot cancel RUN --as USER}: cancels a run waiting for approval or a lock. */
-@Command(name = "cancel", description = "Cancel a run that waits for approval or for its lock (a running run is cancelled by the process running it).")
+@Command(
+    name = "cancel",
+    description =
+        "Cancel a run that waits for approval or for its lock (a running run is cancelled by the process running it).")
 final class CancelCommand extends BaseCommand {
 
   @Parameters(index = "0", paramLabel = "RUN")

@@ -6,8 +6,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --config} and {@code --intents}, taken by every subcommand, falling back to {@code
- * INTENTBOT_CONFIG} and {@code INTENTBOT_INTENTS}, then to {@code config/intentbot.yaml} and
- * {@code intents}.
+ * INTENTBOT_CONFIG} and {@code INTENTBOT_INTENTS}, then to {@code config/intentbot.yaml} and {@code
+ * intents}.
  */
 public final class CommonOptions {
 

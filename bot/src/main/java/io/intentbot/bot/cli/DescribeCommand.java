@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code intentbot describe INTENT}: parameters, defaults, allowed values, approvals. */
-@Command(name = "describe", description = "Describe an intent: parameters, types, defaults, allowed values, where it needs approval.")
+@Command(
+    name = "describe",
+    description =
+        "Describe an intent: parameters, types, defaults, allowed values, where it needs approval.")
 final class DescribeCommand extends BaseCommand {
 
   @Parameters(index = "0", paramLabel = "INTENT")

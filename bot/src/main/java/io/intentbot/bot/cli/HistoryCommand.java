@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "history", description = "Recent runs, newest first.")
 final class HistoryCommand extends BaseCommand {
 
-  static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+  static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
   @Option(names = "--intent", paramLabel = "INTENT")
   String intent;
@@ -28,9 +29,16 @@ final class HistoryCommand extends BaseCommand {
         out().println("no runs yet");
       }
       for (RunRecord run : runs) {
-        out().printf("%s  %s  %-16s %-17s %-12s %s%s%n", run.id(), TIME.format(run.createdAt()),
-            run.status().label() + (run.dryRun() ? " (dry)" : ""), run.intent(), run.requester(),
-            RunText.parameters(run), run.reason() == null ? "" : "  - " + run.reason());
+        out()
+            .printf(
+                "%s  %s  %-16s %-17s %-12s %s%s%n",
+                run.id(),
+                TIME.format(run.createdAt()),
+                run.status().label() + (run.dryRun() ? " (dry)" : ""),
+                run.intent(),
+                run.requester(),
+                RunText.parameters(run),
+                run.reason() == null ? "" : "  - " + run.reason());
       }
       return ExitCode.SUCCEEDED;
     }

@@ -47,11 +47,17 @@ public final class IntentbotCommand implements Runnable {
 
   public static void main(String[] args) {
     configureLogging(args, System.getenv());
-    System.exit(execute(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        execute(
+            args,
+            System.getenv(),
+            new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true)));
   }
 
   /** Runs the command line with the given environment and streams; returns the exit code. */
-  public static int execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+  public static int execute(
+      String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new IntentbotCommand(), new EnvFactory(env));
     cli.setOut(out);
     cli.setErr(err);
@@ -62,8 +68,10 @@ public final class IntentbotCommand implements Runnable {
             return ExitCode.INVALID;
           }
           if (e instanceof AuditStoreException) {
-            err.println("intentbot: the audit database is not reachable: " + e.getMessage()
-                + " (check INTENTBOT_DB_URL)");
+            err.println(
+                "intentbot: the audit database is not reachable: "
+                    + e.getMessage()
+                    + " (check INTENTBOT_DB_URL)");
             return ExitCode.FAILED;
           }
           if (e instanceof UserError) {

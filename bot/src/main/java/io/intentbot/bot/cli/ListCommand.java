@@ -14,11 +14,18 @@ final class ListCommand extends BaseCommand {
       IntentCatalog catalog = boot.catalog();
       int width = catalog.all().stream().mapToInt(i -> i.name().length()).max().orElse(4);
       for (IntentDefinition intent : catalog.all()) {
-        out().printf("%-" + width + "s  %-11s  %s%n", intent.name(), intent.risk().label(),
-            intent.description() == null ? "" : intent.description());
+        out()
+            .printf(
+                "%-" + width + "s  %-11s  %s%n",
+                intent.name(),
+                intent.risk().label(),
+                intent.description() == null ? "" : intent.description());
       }
       if (!catalog.problems().isEmpty()) {
-        err().println(catalog.problems().size() + " problems in intent files; `intentbot lint` shows them");
+        err()
+            .println(
+                catalog.problems().size()
+                    + " problems in intent files; `intentbot lint` shows them");
       }
       return ExitCode.SUCCEEDED;
     }

@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code intentbot run INTENT key=value… [--dry-run] [--as USER]}: one run, same engine and policy. */
+/**
+ * {@code intentbot run INTENT key=value… [--dry-run] [--as USER]}: one run, same engine and policy.
+ */
 @Command(
     name = "run",
     description = {
@@ -35,7 +37,11 @@ final class RunCommand extends BaseCommand {
   @Option(names = "--as", paramLabel = "USER", description = "requester (default: $USER)")
   String as;
 
-  @Option(names = "--break-glass", paramLabel = "REASON", description = "skip the wait for approval where the environment allows it; the reason is recorded and announced")
+  @Option(
+      names = "--break-glass",
+      paramLabel = "REASON",
+      description =
+          "skip the wait for approval where the environment allows it; the reason is recorded and announced")
   String breakGlass;
 
   @Override
@@ -45,7 +51,13 @@ final class RunCommand extends BaseCommand {
       String session = UUID.randomUUID().toString();
       TerminalThread.follow(engine, session, out());
       RunRequest request =
-          new RunRequest(intent, arguments, user(as), dryRun, breakGlass, Map.of("source", "cli", "cli_session", session));
+          new RunRequest(
+              intent,
+              arguments,
+              user(as),
+              dryRun,
+              breakGlass,
+              Map.of("source", "cli", "cli_session", session));
       Submission submission = engine.submit(request);
       if (submission instanceof Submission.Invalid invalid) {
         invalid.errors().forEach(e -> err().println("error: " + e));
@@ -57,16 +69,24 @@ final class RunCommand extends BaseCommand {
         return ExitCode.REFUSED;
       }
       if (submission instanceof Submission.Planned planned) {
-        out().println("dry run of " + intent + " (run " + planned.run().id() + "), nothing will change:");
+        out()
+            .println(
+                "dry run of " + intent + " (run " + planned.run().id() + "), nothing will change:");
         out().print(planned.plan().describe());
         out().println("plan hash " + planned.plan().hash());
         return ExitCode.SUCCEEDED;
       }
       if (submission instanceof Submission.AwaitingApproval waiting) {
         out().print(waiting.plan().describe());
-        err().println(
-            "run " + waiting.run().id() + " waits for approval in " + waiting.run().environment()
-                + "; approve with: intentbot approve " + waiting.run().id() + " --as USER");
+        err()
+            .println(
+                "run "
+                    + waiting.run().id()
+                    + " waits for approval in "
+                    + waiting.run().environment()
+                    + "; approve with: intentbot approve "
+                    + waiting.run().id()
+                    + " --as USER");
         out().println(waiting.run().id());
         return ExitCode.WAITING_FOR_APPROVAL;
       }
@@ -79,7 +99,12 @@ final class RunCommand extends BaseCommand {
   static int finish(Engine engine, String runId, java.io.PrintWriter out, java.io.PrintWriter err)
       throws InterruptedException {
     RunRecord run = engine.awaitFinished(runId, Duration.ofDays(1)).orElseThrow();
-    String line = "run " + run.id() + " " + run.status().label() + (run.reason() == null ? "" : ": " + run.reason());
+    String line =
+        "run "
+            + run.id()
+            + " "
+            + run.status().label()
+            + (run.reason() == null ? "" : ": " + run.reason());
     switch (run.status()) {
       case SUCCEEDED -> {
         out.println(line);

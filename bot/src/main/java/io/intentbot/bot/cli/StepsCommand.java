@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code intentbot steps [TYPE]}: the step types and the schema of their {@code with:}. */
-@Command(name = "steps", description = "List the step types with the fields of their with:, generated from the step types themselves. With TYPE: its whole JSON Schema.")
+@Command(
+    name = "steps",
+    description =
+        "List the step types with the fields of their with:, generated from the step types themselves. With TYPE: its whole JSON Schema.")
 final class StepsCommand extends BaseCommand {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "TYPE")
@@ -36,12 +39,21 @@ final class StepsCommand extends BaseCommand {
       }
       StepType step = registry.find(type).orElse(null);
       if (step == null) {
-        err().println("error: unknown step type '" + type + "'; known: " + String.join(", ", registry.names()));
+        err()
+            .println(
+                "error: unknown step type '"
+                    + type
+                    + "'; known: "
+                    + String.join(", ", registry.names()));
         return ExitCode.INVALID;
       }
       out().println(step.name() + " - " + step.description());
       if (json) {
-        out().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(step.withSchema()));
+        out()
+            .println(
+                new ObjectMapper()
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(step.withSchema()));
       } else {
         out().println("with:");
         fields(step.withSchema()).forEach(f -> out().println("  " + f));
@@ -71,7 +83,8 @@ final class StepsCommand extends BaseCommand {
       }
       lines.add(line.toString());
     }
-    if (lines.isEmpty() && schema.path("additionalProperties").isObject() || schema.path("additionalProperties").asBoolean(false)) {
+    if (lines.isEmpty() && schema.path("additionalProperties").isObject()
+        || schema.path("additionalProperties").asBoolean(false)) {
       lines.add("(any NAME: value entries)");
     }
     return lines;

@@ -8,8 +8,8 @@ import io.intentbot.engine.Engine;
 import java.io.PrintWriter;
 
 /**
- * Prints the runs this CLI process started, as a chat thread would show them: the state line
- * when it changes, then every note and output line.
+ * Prints the runs this CLI process started, as a chat thread would show them: the state line when
+ * it changes, then every note and output line.
  */
 final class TerminalThread implements ThreadSink {
 
@@ -36,7 +36,12 @@ final class TerminalThread implements ThreadSink {
   static void followRun(Engine engine, String runId, PrintWriter out) {
     engine.addListener(
         new RunThread(
-            new TerminalThread(out), engine.config(), Mentions.PLAIN, run -> run.id().equals(runId), 100_000, 100_000));
+            new TerminalThread(out),
+            engine.config(),
+            Mentions.PLAIN,
+            run -> run.id().equals(runId),
+            100_000,
+            100_000));
   }
 
   @Override

@@ -414,9 +414,8 @@ public final class RunCoordinator {
           run);
     }
     state.cancel(user);
-    if (audit.transition(runId, RunStatus.PENDING, RunStatus.CANCELLED, "cancelled by " + user)) {
-      RunRecord cancelled = audit.findRun(runId).orElse(run);
-      return Decision.accepted("cancelled run " + runId + " before it started", cancelled);
+    if (run.status() == RunStatus.PENDING) {
+      return Decision.accepted("cancelling run " + runId + " before it starts", run);
     }
     return Decision.accepted(
         "cancelling run " + runId + "; the step in progress is being stopped", run);

@@ -134,20 +134,22 @@ final class RunPreparer {
             null,
             Map.of());
     draft.record(record);
+    List<String> invalid = new ArrayList<>();
+    var plan = planner.plan(draft, hash, invalid);
+    if (!invalid.isEmpty()) {
+      return PreparedRun.invalid(invalid);
+    }
     return new PreparedRun(
-        new RunState(
-            record,
-            intent,
-            withDefaults,
-            environment,
-            app,
-            redactor,
-            scope,
-            planner.plan(draft, hash)),
+        new RunState(record, intent, withDefaults, environment, app, redactor, scope, plan),
         List.of());
   }
 
   String unknownIntent(String name) {
+    boolean broken =
+        catalog.problems().stream().anyMatch(p -> p.location().file().equals(name + ".yaml"));
+    if (broken) {
+      return "intent '" + name + "' cannot run: its file has problems; `intentbot lint` lists them";
+    }
     List<String> close = catalog.closest(name, 3);
     String hint = close.isEmpty() ? "" : " Did you mean " + String.join(", ", close) + "?";
     return "unknown intent '" + name + "'." + hint + " `list` shows every intent.";
