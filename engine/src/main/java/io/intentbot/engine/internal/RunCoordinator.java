@@ -187,7 +187,7 @@ public final class RunCoordinator {
               pending.planHash(),
               now,
               "break glass: " + state.redactor.redact(breakGlass)));
-      LOG.warn("BREAK GLASS run {} by {}: {}", runId, request.requester(), breakGlass);
+      LOG.warn("BREAK GLASS run {} by {}: {}", runId, request.requester(), state.redactor.redact(breakGlass));
     }
     start(state, waits ? state.intent.lock().waitFor() : Duration.ZERO);
     return new Submission.Started(pending, state.plan);
