@@ -19,6 +19,26 @@ public record Cluster(KubernetesClient client, ResilientCalls calls, String name
     calls.run(client, what, () -> call.accept(client));
   }
 
+  /**
+   * The namespace the step acts in.
+   *
+   * @throws IllegalArgumentException when neither {@code with.namespace} nor the environment gives
+   *     one
+   */
+  @Override
+  public String namespace() {
+    if (namespace == null) {
+      throw new IllegalArgumentException(
+          "'namespace' is required when the intent has no environment");
+    }
+    return namespace;
+  }
+
+  /** The same cluster, acting in another namespace. */
+  public Cluster inNamespace(String other) {
+    return new Cluster(client, calls, other);
+  }
+
   /** {@code namespace/name}, as objects are named in messages. */
   public String ref(String name) {
     return namespace + "/" + name;

@@ -75,16 +75,16 @@ public final class KubernetesClients implements AutoCloseable {
     return clients.computeIfAbsent(key, k -> build(kubeContext, as));
   }
 
-  /** The namespace a step acts in: {@code with.namespace}, else the environment's for the app. */
+  /**
+   * The namespace a step acts in: {@code with.namespace}, else the environment's for the app, else
+   * null.
+   */
   public static String namespace(io.intentbot.engine.step.StepInput input, StepContext context) {
     return input
         .optionalString("namespace")
         .filter(ns -> !ns.isBlank())
         .or(() -> context.environment().map(env -> env.namespaceFor(context.app().orElse(null))))
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    "'namespace' is required when the intent has no environment"));
+        .orElse(null);
   }
 
   private KubernetesClient build(

@@ -118,7 +118,7 @@ public final class NamespaceStepType extends KubernetesStepType {
   }
 
   private static String name(StepInput input, Cluster cluster) {
-    String name = input.string("name", cluster.namespace());
+    String name = input.optionalString("name").orElseGet(cluster::namespace);
     requireName(name);
     return name;
   }
@@ -146,7 +146,7 @@ public final class NamespaceStepType extends KubernetesStepType {
 
   private static List<Applier.Change> changes(
       StepInput input, StepContext context, Cluster inNamespace, String name, Namespace live) {
-    Cluster cluster = new Cluster(inNamespace.client(), inNamespace.calls(), name);
+    Cluster cluster = inNamespace.inNamespace(name);
     List<HasMetadata> desired = new ArrayList<>();
     Map<String, String> labels = new LinkedHashMap<>(input.stringMap("labels"));
     labels.put(MANAGED_BY_LABEL, MANAGED_BY);
