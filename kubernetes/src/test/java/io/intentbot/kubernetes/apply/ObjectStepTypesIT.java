@@ -385,9 +385,10 @@ class ObjectStepTypesIT {
     assertThat(snapshots.list().getItems()).isEmpty();
     controller.schedule(
         () -> {
-          while (snapshots.withName("data-snap").get() == null) {
-            Thread.onSpinWait();
-          }
+          org.awaitility.Awaitility.await()
+              .pollInterval(java.time.Duration.ofMillis(10))
+              .atMost(java.time.Duration.ofSeconds(5))
+              .until(() -> snapshots.withName("data-snap").get() != null);
           snapshots
               .withName("data-snap")
               .editStatus(
