@@ -407,9 +407,9 @@ class ObjectStepTypesIT {
         .containsEntry("snapshot", "data-snap")
         .containsEntry("ready_to_use", true);
     var snapshot = snapshots.withName("data-snap").get();
-    assertThat((Object) snapshot.get("spec", "source", "persistentVolumeClaimName"))
+    assertThat(snapshot.<Object>get("spec", "source", "persistentVolumeClaimName"))
         .isEqualTo("data");
-    assertThat((Object) snapshot.get("spec", "volumeSnapshotClassName")).isEqualTo("csi");
+    assertThat(snapshot.<Object>get("spec", "volumeSnapshotClassName")).isEqualTo("csi");
   }
 
   @Test

@@ -295,7 +295,7 @@ class DebugStepTypesIT {
         .containsEntry("ok", true)
         .containsEntry("detail", "resolved to 10.1.2.3");
     assertThat(results.get(0).get("latency_ms")).isInstanceOf(Long.class);
-    assertThat(results.get(1)).containsEntry("ok", false);
+    assertThat(results.get(1)).containsEntry("ok", false).containsEntry("detail", "exit code 1");
     assertThat(cluster.admin.pods().inNamespace(NAMESPACE).withName(pod).get()).isNull();
     assertThat(context.lines()).contains("deleted debug pod shop-staging/netcheck-r-test-step");
   }
