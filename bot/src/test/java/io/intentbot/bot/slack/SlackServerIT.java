@@ -81,13 +81,13 @@ class SlackServerIT {
       server.stop();
       server = null;
     }
-    if (outbox != null) {
-      outbox.close();
-      outbox = null;
-    }
     if (bed != null) {
       bed.close();
       bed = null;
+    }
+    if (outbox != null) {
+      outbox.close();
+      outbox = null;
     }
   }
 

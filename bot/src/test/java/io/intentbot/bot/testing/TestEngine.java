@@ -101,7 +101,7 @@ public final class TestEngine implements AutoCloseable {
     return start(dir, groups, CONFIG);
   }
 
-  /** As {@link #start(Path, GroupDirectory)} with another config (written only the first time). */
+  /** As {@link #start(Path, GroupDirectory)} with another config. */
   public static TestEngine start(Path dir, GroupDirectory groups, String configYaml)
       throws IOException {
     Path intents = dir.resolve("intents");
@@ -110,8 +110,8 @@ public final class TestEngine implements AutoCloseable {
       Files.writeString(intents.resolve("deploy-app.yaml"), DEPLOY);
       Files.writeString(intents.resolve("chatty.yaml"), CHATTY);
       Files.writeString(intents.resolve("status-check.yaml"), STATUS);
-      Files.writeString(dir.resolve("intentbot.yaml"), configYaml);
     }
+    Files.writeString(dir.resolve("intentbot.yaml"), configYaml);
     IntentbotConfig config = new ConfigLoader().load(dir.resolve("intentbot.yaml"));
     StepTypeRegistry registry =
         StepTypeRegistry.builder().registerAll(BuiltinStepTypes.all(config)).build();

@@ -1,0 +1,135 @@
+package io.intentbot.bot.slack;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.servlet.Filter;
+import javax.servlet.FilterChain;
+import javax.servlet.ReadListener;
+import javax.servlet.ServletException;
+import javax.servlet.ServletInputStream;
+import javax.servlet.ServletRequest;
+import javax.servlet.ServletResponse;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletRequestWrapper;
+import javax.servlet.http.HttpServletResponse;
+
+/**
+ * Refuses with 401 any request to the Slack endpoint whose signature is not Slack's: HMAC-SHA256
+ * with the signing secret over {@code v0:timestamp:body}, compared in constant time, and a
+ * timestamp within {@code maxSkew} of now in either direction (Bolt checks again behind it).
+ */
+final class SignatureFilter implements Filter {
+
+  private final byte[] secret;
+  private final Duration maxSkew;
+  private final Clock clock;
+
+  SignatureFilter(String signingSecret, Duration maxSkew, Clock clock) {
+    this.secret = signingSecret.getBytes(StandardCharsets.UTF_8);
+    this.maxSkew = maxSkew;
+    this.clock = clock;
+  }
+
+  @Override
+  public void init(javax.servlet.FilterConfig config) {}
+
+  @Override
+  public void destroy() {}
+
+  @Override
+  public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    HttpServletRequest http = (HttpServletRequest) request;
+    byte[] body = http.getInputStream().readAllBytes();
+    if (!valid(
+        http.getHeader("X-Slack-Request-Timestamp"), http.getHeader("X-Slack-Signature"), body)) {
+      HttpServletResponse out = (HttpServletResponse) response;
+      out.setStatus(401);
+      out.setContentType("application/json");
+      out.getOutputStream()
+          .write("{\"error\":\"invalid request\"}".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    chain.doFilter(new CachedBody(http, body), response);
+  }
+
+  boolean valid(String timestamp, String signature, byte[] body) {
+    if (timestamp == null || signature == null) {
+      return false;
+    }
+    long ts;
+    try {
+      ts = Long.parseLong(timestamp.strip());
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (Math.abs(clock.instant().getEpochSecond() - ts) > maxSkew.toSeconds()) {
+      return false;
+    }
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.UTF_8));
+      String expected = "v0=" + HexFormat.of().formatHex(mac.doFinal(body));
+      return MessageDigest.isEqual(
+          expected.getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  /** The request with its body read once and served again to the servlet. */
+  private static final class CachedBody extends HttpServletRequestWrapper {
+    private final byte[] body;
+
+    CachedBody(HttpServletRequest request, byte[] body) {
+      super(request);
+      this.body = body;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+      ByteArrayInputStream in = new ByteArrayInputStream(body);
+      return new ServletInputStream() {
+        @Override
+        public int read() {
+          return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          return in.read(b, off, len);
+        }
+
+        @Override
+        public boolean isFinished() {
+          return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+          return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+          throw new UnsupportedOperationException();
+        }
+      };
+    }
+
+    @Override
+    public java.io.BufferedReader getReader() {
+      return new java.io.BufferedReader(
+          new java.io.InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
+    }
+  }
+}
