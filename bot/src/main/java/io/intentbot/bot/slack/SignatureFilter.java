@@ -24,9 +24,13 @@ import javax.servlet.http.HttpServletResponse;
 /**
  * Refuses with 401 any request to the Slack endpoint whose signature is not Slack's: HMAC-SHA256
  * with the signing secret over {@code v0:timestamp:body}, compared in constant time, and a
- * timestamp within {@code maxSkew} of now in either direction (Bolt checks again behind it).
+ * timestamp within {@code maxSkew} of now in either direction (Bolt checks again behind it). A
+ * signed body that is neither a slash command nor a JSON payload gets 400 with a short reason.
  */
 final class SignatureFilter implements Filter {
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final byte[] secret;
   private final Duration maxSkew;
@@ -58,7 +62,43 @@ final class SignatureFilter implements Filter {
           .write("{\"error\":\"invalid request\"}".getBytes(StandardCharsets.UTF_8));
       return;
     }
+    String problem = payloadProblem(body);
+    if (problem != null) {
+      HttpServletResponse out = (HttpServletResponse) response;
+      out.setStatus(400);
+      out.setContentType("application/json");
+      out.getOutputStream()
+          .write(("{\"error\":\"" + problem + "\"}").getBytes(StandardCharsets.UTF_8));
+      return;
+    }
     chain.doFilter(new CachedBody(http, body), response);
+  }
+
+  /** Why a signed body is not something Slack sends, or null when it looks right. */
+  static String payloadProblem(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8).strip();
+    if (text.startsWith("{")) {
+      return json(text) ? null : "bad payload: not JSON";
+    }
+    for (String pair : text.split("&")) {
+      if (pair.startsWith("payload=")) {
+        String payload =
+            java.net.URLDecoder.decode(pair.substring("payload=".length()), StandardCharsets.UTF_8);
+        return json(payload) ? null : "bad payload: not JSON";
+      }
+      if (pair.startsWith("command=")) {
+        return null;
+      }
+    }
+    return "bad payload: neither a command nor an interaction";
+  }
+
+  private static boolean json(String text) {
+    try {
+      return JSON.readTree(text).isObject();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   boolean valid(String timestamp, String signature, byte[] body) {

@@ -540,6 +540,27 @@ class SlackServerIT {
   }
 
   @Test
+  void badPayloadsGetClearAnswersAndTheServerCarriesOn() throws Exception {
+    HttpResponse<String> garbage =
+        requests.post(
+            "payload="
+                + java.net.URLEncoder.encode("{not json", java.nio.charset.StandardCharsets.UTF_8),
+            Instant.now(),
+            null);
+    assertThat(garbage.statusCode()).isBetween(400, 499);
+    assertThat(garbage.body()).doesNotContain("Exception", "at io.", "at com.");
+
+    requests.click("U0APPROVER", SlackBlocks.APPROVE, "r-nosuch", CHANNEL);
+    await().atMost(WAIT).until(() -> responses("U0APPROVER").size() == 1);
+    assertThat(responses("U0APPROVER").get(0).form().get("json")).contains("r-nosuch");
+
+    requests.command("U0ALICE", CHANNEL, "status-check app=web");
+    RunRecord run = latestRun();
+    assertThat(bed.engine.awaitFinished(run.id(), WAIT).orElseThrow().status())
+        .isEqualTo(RunStatus.SUCCEEDED);
+  }
+
+  @Test
   void refusesToStartWithoutCredentials() throws Exception {
     SlackSettings none = SlackSettings.from(java.util.Map.of(), bed.config);
     assertThatThrownBy(() -> new SlackServer(bed.engine, none, outbox))
