@@ -200,6 +200,17 @@ public final class OutboxStore implements AutoCloseable {
     }
   }
 
+  /** Deletes messages delivered before {@code before}; returns how many. */
+  public synchronized int purgeDelivered(Instant before) {
+    try (PreparedStatement st =
+        connection().prepareStatement("DELETE FROM slack_outbox WHERE delivered_at < ?")) {
+      st.setTimestamp(1, Timestamp.from(before));
+      return st.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot purge the outbox: " + e.getMessage(), e);
+    }
+  }
+
   public synchronized Optional<ThreadRef> thread(String runId) {
     try (PreparedStatement st =
         connection().prepareStatement("SELECT channel, ts FROM slack_thread WHERE run_id = ?")) {

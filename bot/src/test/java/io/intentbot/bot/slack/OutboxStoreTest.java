@@ -40,6 +40,8 @@ class OutboxStoreTest {
         assertThat(outbox.pending(10).get(0).attempts()).isEqualTo(1);
         outbox.failed(List.of(line), "channel_not_found", true);
         assertThat(outbox.pending(10)).isEmpty();
+        assertThat(outbox.purgeDelivered(java.time.Instant.now().minusSeconds(3600))).isZero();
+        assertThat(outbox.purgeDelivered(java.time.Instant.now().plusSeconds(1))).isEqualTo(2);
       }
       assertThat(audit.recentRuns(null, 1)).isEmpty();
     }
