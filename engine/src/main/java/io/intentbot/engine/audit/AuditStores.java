@@ -46,7 +46,9 @@ public final class AuditStores {
 
   /**
    * Connects to {@code jdbcUrl} (H2 or PostgreSQL; {@code user} and {@code password} may be null),
-   * migrates the audit schema and returns the store. Closing the store closes its connections.
+   * migrates the audit schema and returns the store. Closing the store closes its connections. A
+   * password written into the URL ({@code ?password=} or {@code ;PASSWORD=}) is taken out of it and
+   * passed as a property, so it never shows up where the URL is logged.
    *
    * @throws AuditStoreException if the database cannot be reached or migrated
    */
@@ -68,11 +70,12 @@ public final class AuditStores {
   }
 
   private static HikariDataSource pool(String jdbcUrl, String user, String password) {
+    JdbcUrls.Split split = JdbcUrls.takePassword(jdbcUrl);
     HikariConfig config = new HikariConfig();
     config.setPoolName("intentbot-audit");
-    config.setJdbcUrl(jdbcUrl);
+    config.setJdbcUrl(split.url());
     config.setUsername(user);
-    config.setPassword(password);
+    config.setPassword(password != null ? password : split.password());
     config.setMaximumPoolSize(POOL_SIZE);
     config.setMinimumIdle(1);
     config.setConnectionTimeout(30_000);
@@ -80,7 +83,7 @@ public final class AuditStores {
       return new HikariDataSource(config);
     } catch (RuntimeException e) {
       throw new AuditStoreException(
-          "audit store: cannot connect to " + Redaction.url(jdbcUrl) + ": " + rootMessage(e), e);
+          "audit store: cannot connect to " + JdbcUrls.redact(jdbcUrl) + ": " + rootMessage(e), e);
     }
   }
 

@@ -52,9 +52,19 @@ final class ChainRows {
   }
 
   static Optional<Link> link(Connection connection, String runId) throws SQLException {
+    return link(connection, runId, "");
+  }
+
+  /** The run's chain columns, its row locked until the transaction ends. */
+  static Optional<Link> lockLink(Connection connection, String runId) throws SQLException {
+    return link(connection, runId, " FOR UPDATE");
+  }
+
+  private static Optional<Link> link(Connection connection, String runId, String suffix)
+      throws SQLException {
     return Jdbc.query(
             connection,
-            "SELECT id, seq, prev_hash, record_hash, sealed_at FROM runs WHERE id = ?",
+            "SELECT id, seq, prev_hash, record_hash, sealed_at FROM runs WHERE id = ?" + suffix,
             ChainRows::readLink,
             runId)
         .stream()

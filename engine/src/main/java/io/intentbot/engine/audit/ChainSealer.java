@@ -25,7 +25,7 @@ final class ChainSealer {
         connection -> {
           ChainRows.Head head = ChainRows.lockHead(connection);
           ChainRows.Link link =
-              ChainRows.link(connection, runId)
+              ChainRows.lockLink(connection, runId)
                   .orElseThrow(() -> new AuditStoreException("audit store: no run " + runId));
           if (link.seq() != null) {
             return null;

@@ -14,12 +14,14 @@ import javax.sql.DataSource;
  * The {@link AuditStore} on a JDBC database (H2 or PostgreSQL) whose schema is already migrated;
  * get one from {@link AuditStores#open}. Every call uses its own connection (or one transaction),
  * so the store is safe for any number of threads, and for several processes on one database:
- * compare-and- set updates, primary keys and a locked chain head row keep them from stepping on
- * each other.
+ * compare-and-set updates, primary keys and row locks (the run's, the chain head's) keep them from
+ * stepping on each other.
  *
- * <p>Timestamps are kept to the millisecond. Output values come back as Jackson reads JSON: whole
- * numbers as {@code Integer} or {@code Long} by size, lists as {@code List}, objects as {@code
- * Map}.
+ * <p>A sealed run is final: {@link #updateRun} and {@link #saveStep} on it fail, {@link
+ * #recordApproval} ignores a decision on it (returns false), so nothing the store writes ever reads
+ * as tampering. {@link #transition} keeps the stored reason when given none. Timestamps are kept to
+ * the millisecond. Output values come back as Jackson reads JSON: whole numbers as {@code Integer}
+ * or {@code Long} by size, lists as {@code List}, objects as {@code Map}.
  */
 public final class JdbcAuditStore implements AuditStore {
 
@@ -61,13 +63,16 @@ public final class JdbcAuditStore implements AuditStore {
 
   @Override
   public void updateRun(RunRecord run) {
-    int changed =
-        jdbc.withConnection(
-            "update run " + run.id(),
-            connection -> Jdbc.update(connection, RunRows.UPDATE, RunRows.updateParams(run)));
-    if (changed == 0) {
-      throw new AuditStoreException("audit store: no run " + run.id() + " to update");
-    }
+    jdbc.withConnection(
+        "update run " + run.id(),
+        connection -> {
+          if (Jdbc.update(connection, RunRows.UPDATE, RunRows.updateParams(run)) == 0) {
+            throw ChainRows.link(connection, run.id()).isPresent()
+                ? SealGuard.sealed(run.id(), "record")
+                : new AuditStoreException("audit store: no run " + run.id() + " to update");
+          }
+          return null;
+        });
   }
 
   @Override
@@ -133,19 +138,14 @@ public final class JdbcAuditStore implements AuditStore {
 
   @Override
   public void saveStep(StepRecord step) {
-    jdbc.withConnection(
+    jdbc.inTransaction(
         "save step " + step.index() + " of run " + step.runId(),
         connection -> {
-          if (Jdbc.update(connection, StepRows.UPDATE, StepRows.updateParams(step)) == 1) {
-            return null;
+          if (!SealGuard.lockOpenRun(connection, step.runId())) {
+            throw SealGuard.sealed(step.runId(), "steps");
           }
-          try {
+          if (Jdbc.update(connection, StepRows.UPDATE, StepRows.updateParams(step)) == 0) {
             Jdbc.update(connection, StepRows.INSERT, StepRows.insertParams(step));
-          } catch (SQLException e) {
-            if (!Jdbc.isDuplicateKey(e)) {
-              throw e;
-            }
-            Jdbc.update(connection, StepRows.UPDATE, StepRows.updateParams(step));
           }
           return null;
         });
@@ -160,18 +160,25 @@ public final class JdbcAuditStore implements AuditStore {
 
   @Override
   public boolean recordApproval(ApprovalRecord approval) {
-    return jdbc.withConnection(
+    return jdbc.inTransaction(
         "record a decision on run " + approval.runId(),
         connection -> {
-          try {
-            Jdbc.update(connection, ApprovalRows.INSERT, ApprovalRows.insertParams(approval));
-            return true;
-          } catch (SQLException e) {
-            if (Jdbc.isDuplicateKey(e)) {
-              return false;
-            }
-            throw e;
+          if (!SealGuard.lockOpenRun(connection, approval.runId())) {
+            return false;
           }
+          boolean decided =
+              !Jdbc.query(
+                      connection,
+                      "SELECT user_id FROM approvals WHERE run_id = ? AND user_id = ?",
+                      row -> row.getString("user_id"),
+                      approval.runId(),
+                      approval.user())
+                  .isEmpty();
+          if (decided) {
+            return false;
+          }
+          Jdbc.update(connection, ApprovalRows.INSERT, ApprovalRows.insertParams(approval));
+          return true;
         });
   }
 

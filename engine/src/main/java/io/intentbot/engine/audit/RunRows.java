@@ -18,7 +18,7 @@ final class RunRows {
   static final String UPDATE =
       "UPDATE runs SET intent = ?, parameters = ?, requester = ?, environment = ?, app = ?,"
           + " status = ?, dry_run = ?, plan_hash = ?, lock_key = ?, created_at = ?, started_at = ?,"
-          + " finished_at = ?, outputs = ?, reason = ?, origin = ? WHERE id = ?";
+          + " finished_at = ?, outputs = ?, reason = ?, origin = ? WHERE id = ? AND seq IS NULL";
 
   static final String SELECT = "SELECT " + COLUMNS + " FROM runs";
 

@@ -69,8 +69,8 @@ public final class LocatedYaml {
           if (object.has(name)) {
             throw new YamlSyntaxException(keyAt, "key '" + name + "' is written twice");
           }
-          locations.put(child, keyAt);
           parser.nextToken();
+          locations.put(child, at(parser, file));
           object.set(name, read(parser, child, locations, file));
         }
         return object;

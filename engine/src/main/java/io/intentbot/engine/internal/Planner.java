@@ -49,12 +49,16 @@ final class Planner {
     this.expressions = expressions;
   }
 
-  Plan plan(RunState state, String hash) {
+  /**
+   * Plans every step. A step whose fully known input its step type rejects (an unknown datasource,
+   * a value of the wrong shape) cannot succeed: its message goes to {@code invalid}.
+   */
+  Plan plan(RunState state, String hash, List<String> invalid) {
     RunScope scope = state.scope.child(state.scope.params());
     List<Plan.PlannedStep> steps = new ArrayList<>();
-    describe(state, state.intent.prereqs(), "prereq", scope, "", steps);
-    describe(state, state.intent.steps(), "main", scope, "", steps);
-    describe(state, state.intent.onFailure(), "on_failure", scope, "", steps);
+    describe(state, state.intent.prereqs(), "prereq", scope, "", steps, invalid);
+    describe(state, state.intent.steps(), "main", scope, "", steps, invalid);
+    describe(state, state.intent.onFailure(), "on_failure", scope, "", steps, invalid);
     return new Plan(
         state.intent.name(),
         state.parameters.display(),
@@ -69,7 +73,8 @@ final class Planner {
       String phase,
       RunScope scope,
       String prefix,
-      List<Plan.PlannedStep> out) {
+      List<Plan.PlannedStep> out,
+      List<String> invalid) {
     for (StepDefinition step : definitions) {
       Map<String, Object> variables = scope.variables();
       String condition = conditionText(step, variables);
@@ -97,7 +102,7 @@ final class Planner {
         }
         RunScope child = scope.child(params);
         List<Plan.PlannedStep> inner = new ArrayList<>();
-        describe(state, lib.steps(), phase, child, prefix + step.id() + ".", inner);
+        describe(state, lib.steps(), phase, child, prefix + step.id() + ".", inner, invalid);
         List<String> details = new ArrayList<>();
         inner.forEach(i -> details.add(i.id() + ": " + i.summary()));
         String summary =
@@ -128,6 +133,12 @@ final class Planner {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         plan = StepPlan.of(type.name() + " (description interrupted)");
+      } catch (IllegalArgumentException e) {
+        if (!Expressions.hasPlaceholder(with)) {
+          invalid.add("step '" + prefix + step.id() + "' (" + type.name() + "): " + e.getMessage());
+        }
+        plan =
+            StepPlan.of(type.name() + " (cannot describe before the run: " + e.getMessage() + ")");
       } catch (RuntimeException e) {
         plan =
             StepPlan.of(type.name() + " (cannot describe before the run: " + e.getMessage() + ")");

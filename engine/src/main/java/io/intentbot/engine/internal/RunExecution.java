@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -59,7 +58,6 @@ final class RunExecution implements Runnable {
 
   @Override
   public void run() {
-    state.runThread(Thread.currentThread());
     MDC.put("run_id", state.id());
     MDC.put("intent", state.intent.name());
     String lockKey = state.record().lockKey();
@@ -68,10 +66,20 @@ final class RunExecution implements Runnable {
       if (lockKey != null) {
         Optional<String> failure = acquireLock(lockKey);
         if (failure.isPresent()) {
-          end(RunStatus.FAILED, failure.get(), Map.of(), false, RunStatus.PENDING);
+          RunStatus status = state.cancelRequested.get() ? RunStatus.CANCELLED : RunStatus.FAILED;
+          end(status, failure.get(), Map.of(), false, RunStatus.PENDING);
           return;
         }
         locked = true;
+      }
+      if (state.cancelRequested.get()) {
+        end(
+            RunStatus.CANCELLED,
+            "cancelled by " + state.cancelledBy() + " before it started",
+            Map.of(),
+            false,
+            RunStatus.PENDING);
+        return;
       }
       if (!audit.transition(state.id(), RunStatus.PENDING, RunStatus.RUNNING, null)) {
         audit.findRun(state.id()).ifPresent(state::record);
@@ -93,8 +101,6 @@ final class RunExecution implements Runnable {
       }
       MDC.remove("intent");
       MDC.remove("run_id");
-      state.runThread(null);
-      Thread.interrupted();
       onEnd.accept(state.record());
     }
   }
@@ -192,7 +198,8 @@ final class RunExecution implements Runnable {
         return Optional.empty();
       }
       if (state.cancelRequested.get()) {
-        return Optional.of("cancelled while waiting for lock " + key);
+        return Optional.of(
+            "cancelled by " + state.cancelledBy() + " while waiting for lock " + key);
       }
       if (!clock.instant().isBefore(deadline)) {
         return Optional.of(
@@ -210,7 +217,8 @@ final class RunExecution implements Runnable {
       try {
         Thread.sleep(LOCK_POLL.toMillis());
       } catch (InterruptedException e) {
-        return Optional.of("cancelled while waiting for lock " + key);
+        return Optional.of(
+            "cancelled by " + state.cancelledBy() + " while waiting for lock " + key);
       }
     }
   }
@@ -234,9 +242,5 @@ final class RunExecution implements Runnable {
     audit.seal(state.id());
     LOG.info("run {}{}", status.label(), clean == null ? "" : ": " + clean);
     events.publish(new RunEvent.RunFinished(done, rolledBack));
-  }
-
-  static List<String> ids(List<RunRecord> runs) {
-    return runs.stream().map(RunRecord::id).toList();
   }
 }

@@ -86,26 +86,6 @@ final class RunPreparer {
     BoundParameters withDefaults =
         new BoundParameters(scope.params(), display, parameters.secrets());
     String hash = Planner.hash(intent, withDefaults, environment);
-    RunRecord placeholder =
-        new RunRecord(
-            runId,
-            intent.name(),
-            display,
-            requester,
-            envName,
-            app,
-            null,
-            dryRun,
-            hash,
-            null,
-            null,
-            null,
-            null,
-            Map.of(),
-            null,
-            Map.of());
-    RunState draft =
-        new RunState(placeholder, intent, withDefaults, environment, app, redactor, scope, null);
     String lockKey = null;
     if (intent.lock() != null) {
       try {
@@ -133,21 +113,24 @@ final class RunPreparer {
             Map.of(),
             null,
             Map.of());
-    draft.record(record);
+    RunState draft =
+        new RunState(record, intent, withDefaults, environment, app, redactor, scope, null);
+    List<String> invalid = new ArrayList<>();
+    var plan = planner.plan(draft, hash, invalid);
+    if (!invalid.isEmpty()) {
+      return PreparedRun.invalid(invalid);
+    }
     return new PreparedRun(
-        new RunState(
-            record,
-            intent,
-            withDefaults,
-            environment,
-            app,
-            redactor,
-            scope,
-            planner.plan(draft, hash)),
+        new RunState(record, intent, withDefaults, environment, app, redactor, scope, plan),
         List.of());
   }
 
   String unknownIntent(String name) {
+    boolean broken =
+        catalog.problems().stream().anyMatch(p -> p.location().file().equals(name + ".yaml"));
+    if (broken) {
+      return "intent '" + name + "' cannot run: its file has problems; `intentbot lint` lists them";
+    }
     List<String> close = catalog.closest(name, 3);
     String hint = close.isEmpty() ? "" : " Did you mean " + String.join(", ", close) + "?";
     return "unknown intent '" + name + "'." + hint + " `list` shows every intent.";

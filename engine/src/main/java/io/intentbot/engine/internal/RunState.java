@@ -23,7 +23,6 @@ final class RunState {
   final AtomicBoolean cancelRequested = new AtomicBoolean();
   private volatile RunRecord record;
   private volatile Future<?> currentStep;
-  private volatile Thread runThread;
   private volatile String cancelledBy;
 
   RunState(
@@ -61,25 +60,20 @@ final class RunState {
     this.currentStep = future;
   }
 
-  void runThread(Thread thread) {
-    this.runThread = thread;
-  }
-
   String cancelledBy() {
     return cancelledBy;
   }
 
-  /** Asks the run to stop: the step in progress is interrupted. */
+  /**
+   * Asks the run to stop: the step in progress is interrupted (its own thread, never the run's, so
+   * audit writes are not disturbed); a run waiting for its lock notices within a poll.
+   */
   void cancel(String user) {
     cancelledBy = user;
     cancelRequested.set(true);
     Future<?> step = currentStep;
     if (step != null) {
       step.cancel(true);
-    }
-    Thread thread = runThread;
-    if (thread != null) {
-      thread.interrupt();
     }
   }
 }

@@ -129,7 +129,13 @@ public final class ParameterBinder {
         try {
           number = Long.parseLong(value);
         } catch (NumberFormatException e) {
-          return "parameter '" + name + "' must be a whole number, got '" + shown + "'" + range(p);
+          return "parameter '"
+              + name
+              + "' must be a whole number"
+              + range(p)
+              + ", got '"
+              + shown
+              + "'";
         }
         if ((p.min() != null && number < p.min()) || (p.max() != null && number > p.max())) {
           return "parameter '" + name + "' must be" + range(p) + ", got " + number;

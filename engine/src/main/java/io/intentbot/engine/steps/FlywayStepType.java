@@ -51,7 +51,8 @@ import org.flywaydb.core.api.output.ValidateResult;
  *
  * <ul>
  *   <li>every action: {@code current_version} ("" before the first migration) and {@code pending}
- *       (maps with {@code version}, {@code description}, {@code script});
+ *       (every migration not applied yet, whatever the target: maps with {@code version}, {@code
+ *       description}, {@code script});
  *   <li>{@code info}: {@code migrations} (maps with {@code version}, {@code description}, {@code
  *       script}, {@code state});
  *   <li>{@code validate}: {@code valid} and {@code errors}; invalid migrations (a changed checksum,
@@ -111,7 +112,8 @@ public final class FlywayStepType implements StepType {
     try {
       MigrationInfoService info = job.flyway(null, null).info();
       MigrationInfo[] pending = info.pending();
-      details.add("current version: " + currentVersion(info));
+      String current = currentVersion(info);
+      details.add("current version: " + (current.isEmpty() ? "none" : current));
       details.add(pending.length == 0 ? "no pending migrations" : "pending migrations:");
       for (MigrationInfo migration : pending) {
         details.add("  " + describe(migration));
@@ -167,13 +169,14 @@ public final class FlywayStepType implements StepType {
   private static StepResult run(
       Job job, AtomicBoolean stop, List<Map<String, Object>> applied, StepOutput out) {
     return switch (job.action()) {
-      case "info" -> info(job.flyway(null, null).info(), out);
+      case "info" -> info(job, out);
       case "validate" -> validate(job, out);
       default -> migrate(job, stop, applied, out);
     };
   }
 
-  private static StepResult info(MigrationInfoService info, StepOutput out) {
+  private static StepResult info(Job job, StepOutput out) {
+    MigrationInfoService info = job.flyway(null, null).info();
     List<Map<String, Object>> migrations = new ArrayList<>();
     for (MigrationInfo migration : info.all()) {
       Map<String, Object> entry = migration(migration);
@@ -184,7 +187,7 @@ public final class FlywayStepType implements StepType {
     if (migrations.isEmpty()) {
       out.line("no migrations found");
     }
-    Map<String, Object> outputs = versions(info);
+    Map<String, Object> outputs = versions(job);
     outputs.put("migrations", migrations);
     return StepResult.succeeded(outputs);
   }
@@ -203,7 +206,7 @@ public final class FlywayStepType implements StepType {
     if (errors.isEmpty() && !result.validationSuccessful && result.errorDetails != null) {
       errors.add(result.errorDetails.errorMessage);
     }
-    Map<String, Object> outputs = versions(flyway.info());
+    Map<String, Object> outputs = versions(job);
     outputs.put("valid", result.validationSuccessful);
     outputs.put("errors", errors);
     if (result.validationSuccessful) {
@@ -228,25 +231,19 @@ public final class FlywayStepType implements StepType {
               applied.add(migration(migration));
               out.line("applied " + describe(migration));
             });
-    MigrateResult result;
-    try {
-      result = flyway.migrate();
-    } catch (FlywayException e) {
-      if (stop.get()) {
-        throw new FlywayException("stopped before the next migration", e);
-      }
-      throw e;
-    }
+    MigrateResult result = flyway.migrate();
     if (result.migrationsExecuted == 0) {
       out.line("nothing to migrate");
     }
-    Map<String, Object> outputs = versions(flyway.info());
+    Map<String, Object> outputs = versions(job);
     outputs.put("applied", result.migrationsExecuted);
     outputs.put("migrations", List.copyOf(applied));
     return StepResult.succeeded(outputs);
   }
 
-  private static Map<String, Object> versions(MigrationInfoService info) {
+  /** The current version and every migration not applied yet, whatever the target. */
+  private static Map<String, Object> versions(Job job) {
+    MigrationInfoService info = job.withoutTarget().flyway(null, null).info();
     Map<String, Object> outputs = new LinkedHashMap<>();
     outputs.put("current_version", currentVersion(info));
     List<Map<String, Object>> pending = new ArrayList<>();
@@ -361,6 +358,10 @@ public final class FlywayStepType implements StepType {
         throw new IllegalArgumentException("migrations folder '" + resolved + "' does not exist");
       }
       return FILESYSTEM + resolved;
+    }
+
+    Job withoutTarget() {
+      return new Job(datasource, action, locations, null);
     }
 
     Flyway flyway(AtomicBoolean stop, AppliedListener listener) {

@@ -133,8 +133,9 @@ public final class ShellStepType implements StepType {
             process.getErrorStream(), "stderr", line -> out.line(STDERR_PREFIX + stderr.add(line)));
     try {
       int exitCode = process.waitFor();
+      long drainUntil = System.currentTimeMillis() + DRAIN_MILLIS;
       stdoutPump.join(DRAIN_MILLIS);
-      stderrPump.join(DRAIN_MILLIS);
+      stderrPump.join(Math.max(1, drainUntil - System.currentTimeMillis()));
       return finish(program, exitCode, stdout, stderr, command.allowFailure(), out);
     } catch (InterruptedException e) {
       long pid = process.pid();
@@ -179,17 +180,11 @@ public final class ShellStepType implements StepType {
     process.descendants().forEach(tree::add);
     tree.forEach(ProcessHandle::destroy);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
-    for (ProcessHandle handle : tree) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        break;
-      }
+    while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
       try {
-        handle.onExit().get(left, TimeUnit.NANOSECONDS);
+        Thread.sleep(20);
       } catch (InterruptedException e) {
         break;
-      } catch (Exception e) {
-        // timed out or gone; killed forcibly below
       }
     }
     tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);

@@ -65,6 +65,11 @@ abstract class AuditStoreContractTest {
     }
   }
 
+  /** The JDBC URL of this test's database. */
+  protected String url() {
+    return url;
+  }
+
   /** Runs SQL behind the store's back, as someone tampering with the database would. */
   protected int tamper(String sql, Object... params) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url, user(), password());
@@ -367,6 +372,40 @@ abstract class AuditStoreContractTest {
   }
 
   @Test
+  void aSealSurvivesTheRoundTripOfAwkwardValues() {
+    Instant nanos = Instant.parse("2026-11-25T01:02:03.456789123Z");
+    Map<String, Object> outputs = new java.util.HashMap<>();
+    outputs.put("big", Long.MAX_VALUE);
+    outputs.put("small", 5L);
+    outputs.put("pi", 3.14159);
+    outputs.put("none", null);
+    outputs.put("text", "naïve ✓ \"quoted\"\n");
+    outputs.put("nested", new java.util.TreeMap<>(Map.of("z", 1, "a", List.of())));
+    RunRecord run =
+        run("r-odd001", "deploy-app", RunStatus.RUNNING, nanos)
+            .started(nanos.plusNanos(1))
+            .finished(RunStatus.CANCELLED, nanos.plusSeconds(1), outputs, null);
+    store.createRun(run);
+    store.saveStep(
+        new StepRecord(
+            "r-odd001",
+            0,
+            "wait",
+            "main",
+            "wait",
+            StepStatus.CANCELLED,
+            nanos,
+            null,
+            0,
+            Map.of(),
+            "",
+            null));
+    store.seal("r-odd001");
+
+    assertThat(store.verify()).isEqualTo(new VerifyResult(1, List.of()));
+  }
+
+  @Test
   void sealingIsIdempotent() throws SQLException {
     sealThree();
 
@@ -376,6 +415,45 @@ abstract class AuditStoreContractTest {
     assertThat(store.verify()).isEqualTo(new VerifyResult(3, List.of()));
     assertThat(tamper("UPDATE runs SET reason = reason WHERE id = 'r-s3' AND seq = 3"))
         .isEqualTo(1);
+  }
+
+  @Test
+  void aSealedRunCanNoLongerChangeThroughTheStore() {
+    sealThree();
+
+    assertThatThrownBy(
+            () -> store.updateRun(finished("r-s2", T0).withStatus(RunStatus.FAILED, "x")))
+        .isInstanceOf(AuditStoreException.class)
+        .hasMessageContaining("run r-s2 is sealed; its record can no longer change");
+    assertThatThrownBy(() -> store.saveStep(step("r-s2", 5, StepStatus.SUCCEEDED, T0)))
+        .isInstanceOf(AuditStoreException.class)
+        .hasMessageContaining("run r-s2 is sealed; its steps can no longer change");
+    assertThat(store.recordApproval(approval("r-s2", "U_LATE", T0))).isFalse();
+    assertThat(store.approvals("r-s2"))
+        .extracting(ApprovalRecord::user)
+        .containsExactly("U_APPROVER");
+    assertThat(store.verify().problems()).isEmpty();
+  }
+
+  @Test
+  void stepsAndDecisionsNeedAnExistingRun() {
+    assertThatThrownBy(() -> store.saveStep(step("r-void01", 0, StepStatus.RUNNING, T0)))
+        .isInstanceOf(AuditStoreException.class)
+        .hasMessageContaining("no run r-void01");
+    assertThatThrownBy(() -> store.recordApproval(approval("r-void01", "U1", T0)))
+        .isInstanceOf(AuditStoreException.class)
+        .hasMessageContaining("no run r-void01");
+  }
+
+  @Test
+  void concurrentDecisionsByOneUserKeepOne() throws Exception {
+    store.createRun(run("r-click1", RunStatus.WAITING_APPROVAL));
+
+    List<Boolean> results =
+        concurrently(() -> store.recordApproval(approval("r-click1", "U_DOUBLE", T0)));
+
+    assertThat(results).filteredOn(recorded -> recorded).hasSize(1);
+    assertThat(store.approvals("r-click1")).hasSize(1);
   }
 
   @Test
@@ -497,6 +575,27 @@ abstract class AuditStoreContractTest {
     concurrently(seals);
 
     assertThat(store.verify()).isEqualTo(new VerifyResult(THREADS, List.of()));
+  }
+
+  @Test
+  void sealsFromTwoStoresOnOneDatabaseNeverForkTheChain() throws Exception {
+    try (AuditStore other = AuditStores.open(url, user(), password())) {
+      List<Callable<Void>> seals = new ArrayList<>();
+      for (int i = 0; i < THREADS; i++) {
+        String id = "r-two" + i;
+        AuditStore sealer = i % 2 == 0 ? store : other;
+        store.createRun(finished(id, T0.plusSeconds(i)));
+        seals.add(
+            () -> {
+              sealer.seal(id);
+              return null;
+            });
+      }
+
+      concurrently(seals);
+
+      assertThat(other.verify()).isEqualTo(new VerifyResult(THREADS, List.of()));
+    }
   }
 
   private void sealThree() {

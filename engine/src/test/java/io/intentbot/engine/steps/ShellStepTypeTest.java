@@ -131,6 +131,27 @@ class ShellStepTypeTest {
   }
 
   @Test
+  void secretEnvMayNameAnInheritedVariable() {
+    String home = System.getenv("HOME");
+
+    run(Map.of("command", List.of("true"), "secret_env", List.of("HOME")));
+
+    assertThat(home).isNotEmpty();
+    assertThat(context.secrets()).containsExactly(home);
+  }
+
+  @Test
+  void planRunsNothing(@TempDir Path dir) {
+    Path marker = dir.resolve("marker");
+
+    StepPlan plan =
+        shell.plan(StepInput.of(Map.of("command", List.of("touch", marker.toString()))), context);
+
+    assertThat(plan.summary()).isEqualTo("would run: touch " + marker);
+    assertThat(marker).doesNotExist();
+  }
+
+  @Test
   void capsTheCapturedOutputAtTheLimit() {
     StepResult result =
         run(Map.of("command", List.of("printf", "abcdefghij\\nklm\\n"), "output_limit", 4));

@@ -1,0 +1,23 @@
+# Build with Maven, run on a JRE 17 as a non-root user, with config/ and intents/ in the image.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN ./mvnw -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+RUN groupadd --system --gid 10001 intentbot \
+ && useradd --system --uid 10001 --gid intentbot --home-dir /app --shell /usr/sbin/nologin intentbot
+WORKDIR /app
+COPY --from=build /src/bot/target/intentbot.jar /app/intentbot.jar
+COPY config/ /app/config/
+COPY intents/ /app/intents/
+RUN mkdir -p /app/data && chown -R intentbot:intentbot /app/data
+USER 10001:10001
+ENV INTENTBOT_CONFIG=/app/config/intentbot.yaml \
+    INTENTBOT_INTENTS=/app/intents \
+    INTENTBOT_PORT=3000
+EXPOSE 3000
+VOLUME ["/app/data"]
+HEALTHCHECK --interval=30s --timeout=3s CMD ["sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/3000 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ok <&3"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/intentbot.jar"]
+CMD ["serve"]

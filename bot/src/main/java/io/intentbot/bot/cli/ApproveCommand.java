@@ -1,0 +1,40 @@
+package io.intentbot.bot.cli;
+
+import io.intentbot.engine.Decision;
+import io.intentbot.engine.Engine;
+import io.intentbot.engine.RunStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code intentbot approve RUN --as USER}: approves and, once approved, runs it here. */
+@Command(
+    name = "approve",
+    description =
+        "Approve a run waiting for approval; when enough approvals are in, it runs here and this command follows it.")
+final class ApproveCommand extends BaseCommand {
+
+  @Parameters(index = "0", paramLabel = "RUN")
+  String runId;
+
+  @Option(names = "--as", paramLabel = "USER", required = true, description = "the approver")
+  String as;
+
+  @Override
+  public Integer call() throws Exception {
+    try (Bootstrap boot = bootstrap()) {
+      Engine engine = boot.engine();
+      TerminalThread.followRun(engine, runId, out());
+      Decision decision = engine.approve(runId, as);
+      if (!decision.accepted()) {
+        err().println("refused: " + decision.message());
+        return decision.run() == null ? ExitCode.INVALID : ExitCode.REFUSED;
+      }
+      out().println(decision.message());
+      if (decision.run().status() == RunStatus.WAITING_APPROVAL) {
+        return ExitCode.WAITING_FOR_APPROVAL;
+      }
+      return RunCommand.finish(engine, runId, out(), err());
+    }
+  }
+}

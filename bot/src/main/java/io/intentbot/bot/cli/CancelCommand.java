@@ -1,0 +1,33 @@
+package io.intentbot.bot.cli;
+
+import io.intentbot.engine.Decision;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code intentbot cancel RUN --as USER}: cancels a run waiting for approval or a lock. */
+@Command(
+    name = "cancel",
+    description =
+        "Cancel a run that waits for approval or for its lock (a running run is cancelled by the process running it).")
+final class CancelCommand extends BaseCommand {
+
+  @Parameters(index = "0", paramLabel = "RUN")
+  String runId;
+
+  @Option(names = "--as", paramLabel = "USER")
+  String as;
+
+  @Override
+  public Integer call() {
+    try (Bootstrap boot = bootstrap()) {
+      Decision decision = boot.engine().cancel(runId, user(as));
+      if (!decision.accepted()) {
+        err().println("refused: " + decision.message());
+        return decision.run() == null ? ExitCode.INVALID : ExitCode.REFUSED;
+      }
+      out().println(decision.message());
+      return ExitCode.SUCCEEDED;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.intentbot.bot.cli;
+
+import io.intentbot.engine.Decision;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code intentbot reject RUN --as USER [--reason TEXT]}. */
+@Command(name = "reject", description = "Reject a run waiting for approval.")
+final class RejectCommand extends BaseCommand {
+
+  @Parameters(index = "0", paramLabel = "RUN")
+  String runId;
+
+  @Option(names = "--as", paramLabel = "USER", required = true)
+  String as;
+
+  @Option(names = "--reason", paramLabel = "TEXT")
+  String reason;
+
+  @Override
+  public Integer call() {
+    try (Bootstrap boot = bootstrap()) {
+      Decision decision = boot.engine().reject(runId, as, reason);
+      if (!decision.accepted()) {
+        err().println("refused: " + decision.message());
+        return decision.run() == null ? ExitCode.INVALID : ExitCode.REFUSED;
+      }
+      out().println(decision.message());
+      return ExitCode.SUCCEEDED;
+    }
+  }
+}

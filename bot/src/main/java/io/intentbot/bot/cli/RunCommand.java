@@ -1,0 +1,131 @@
+package io.intentbot.bot.cli;
+
+import io.intentbot.engine.Engine;
+import io.intentbot.engine.RunRequest;
+import io.intentbot.engine.Submission;
+import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.definition.LoadProblem;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code intentbot run INTENT key=value… [--dry-run] [--as USER]}: one run, same engine and policy.
+ */
+@Command(
+    name = "run",
+    description = {
+      "Run one intent, from a terminal or a pipeline, under the same policy as chat.",
+      "Exit codes: 0 succeeded, 1 failed, 2 invalid input, 3 waiting for approval (prints the run id), 4 refused."
+    })
+final class RunCommand extends BaseCommand {
+
+  @Parameters(index = "0", paramLabel = "INTENT", description = "intent name (`intentbot list`)")
+  String intent;
+
+  @Parameters(index = "1..*", paramLabel = "key=value", description = "parameters")
+  List<String> arguments = new ArrayList<>();
+
+  @Option(names = "--dry-run", description = "show the plan, change nothing")
+  boolean dryRun;
+
+  @Option(names = "--as", paramLabel = "USER", description = "requester (default: $USER)")
+  String as;
+
+  @Option(
+      names = "--break-glass",
+      paramLabel = "REASON",
+      description =
+          "skip the wait for approval where the environment allows it; the reason is recorded and announced")
+  String breakGlass;
+
+  @Override
+  public Integer call() throws Exception {
+    try (Bootstrap boot = bootstrap()) {
+      Engine engine = boot.engine();
+      String session = UUID.randomUUID().toString();
+      TerminalThread.follow(engine, session, out());
+      RunRequest request =
+          new RunRequest(
+              intent,
+              arguments,
+              user(as),
+              dryRun,
+              breakGlass,
+              Map.of("source", "cli", "cli_session", session));
+      Submission submission = engine.submit(request);
+      if (submission instanceof Submission.Invalid invalid) {
+        invalid.errors().forEach(e -> err().println("error: " + e));
+        brokenFile(boot).forEach(p -> err().println("  " + p));
+        return ExitCode.INVALID;
+      }
+      if (submission instanceof Submission.Refused refused) {
+        err().println("refused: " + refused.reason());
+        return ExitCode.REFUSED;
+      }
+      if (submission instanceof Submission.Planned planned) {
+        out()
+            .println(
+                "dry run of " + intent + " (run " + planned.run().id() + "), nothing will change:");
+        out().print(planned.plan().describe());
+        out().println("plan hash " + planned.plan().hash());
+        return ExitCode.SUCCEEDED;
+      }
+      if (submission instanceof Submission.AwaitingApproval waiting) {
+        out().print(waiting.plan().describe());
+        err()
+            .println(
+                "run "
+                    + waiting.run().id()
+                    + " waits for approval in "
+                    + waiting.run().environment()
+                    + "; approve with: intentbot approve "
+                    + waiting.run().id()
+                    + " --as USER");
+        out().println(waiting.run().id());
+        return ExitCode.WAITING_FOR_APPROVAL;
+      }
+      RunRecord started = ((Submission.Started) submission).run();
+      return finish(engine, started.id(), out(), err());
+    }
+  }
+
+  /** Waits for a run, prints how it ended and returns its exit code. */
+  static int finish(Engine engine, String runId, java.io.PrintWriter out, java.io.PrintWriter err)
+      throws InterruptedException {
+    RunRecord run = engine.awaitFinished(runId, Duration.ofDays(1)).orElseThrow();
+    String line =
+        "run "
+            + run.id()
+            + " "
+            + run.status().label()
+            + (run.reason() == null ? "" : ": " + run.reason());
+    switch (run.status()) {
+      case SUCCEEDED -> {
+        out.println(line);
+        run.outputs().forEach((k, v) -> out.println("  " + k + " = " + v));
+        return ExitCode.SUCCEEDED;
+      }
+      case WAITING_APPROVAL -> {
+        out.println(line);
+        return ExitCode.WAITING_FOR_APPROVAL;
+      }
+      default -> {
+        err.println(line);
+        return ExitCode.FAILED;
+      }
+    }
+  }
+
+  private List<String> brokenFile(Bootstrap boot) {
+    return boot.catalog().problems().stream()
+        .filter(p -> p.location().file().equals(intent + ".yaml"))
+        .map(LoadProblem::toString)
+        .toList();
+  }
+}

@@ -1,0 +1,59 @@
+package io.intentbot.bot.cli;
+
+import io.intentbot.bot.slack.OutboxStore;
+import io.intentbot.bot.slack.SlackBot;
+import io.intentbot.bot.slack.SlackServer;
+import io.intentbot.bot.slack.SlackSettings;
+import io.intentbot.engine.Engine;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code intentbot serve [--port N]}: Slack over HTTP. */
+@Command(
+    name = "serve",
+    description =
+        "Serve Slack over HTTP: POST /slack/events, GET /healthz, GET /metrics. Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.")
+final class ServeCommand extends BaseCommand {
+
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "HTTP port (default: $INTENTBOT_PORT or 3000)")
+  Integer port;
+
+  @Override
+  public Integer call() throws Exception {
+    Bootstrap boot = bootstrap();
+    SlackSettings settings = SlackSettings.from(env(), boot.config());
+    List<String> missing = settings.missingForHttp();
+    if (!missing.isEmpty()) {
+      err().println("intentbot serve: " + SlackSettings.refusal(missing, "the Slack server"));
+      boot.close();
+      return ExitCode.INVALID;
+    }
+    Engine engine = boot.engine(SlackBot.groupDirectory(settings));
+    engine.recoverInterrupted();
+    OutboxStore outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword());
+    SlackServer server = new SlackServer(engine, settings, outbox);
+    int listening =
+        server.start(
+            port != null ? port : Integer.parseInt(env().getOrDefault("INTENTBOT_PORT", "3000")));
+    LoggerFactory.getLogger(ServeCommand.class)
+        .info(
+            "intentbot serving Slack on port {} ({} intents)",
+            listening,
+            engine.catalog().all().size());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  outbox.close();
+                  boot.close();
+                }));
+    server.join();
+    return ExitCode.SUCCEEDED;
+  }
+}

@@ -1,0 +1,40 @@
+package io.intentbot.bot.cli;
+
+import io.intentbot.engine.testing.EngineFixture;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Runs the CLI in-process over a temporary intents folder, config and H2 file. */
+final class CliFixture {
+
+  record Result(int exitCode, String out, String err) {}
+
+  final EngineFixture engine;
+  final Path config;
+
+  CliFixture(Path dir) throws Exception {
+    this.engine = new EngineFixture(dir);
+    this.config = dir.resolve("intentbot.yaml");
+    Files.writeString(config, EngineFixture.DEFAULT_CONFIG);
+  }
+
+  Map<String, String> env() {
+    return Map.of(
+        "INTENTBOT_CONFIG", config.toString(),
+        "INTENTBOT_INTENTS", engine.intentsDir().toString(),
+        "INTENTBOT_DB_URL", engine.dbUrl(),
+        "USER", "U_CAROL");
+  }
+
+  Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        IntentbotCommand.execute(
+            args, env(), new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+}

@@ -1,0 +1,140 @@
+package io.intentbot.bot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar as separate processes sharing one H2 file: a run that waits for approval in one
+ * process is approved and executed by another, as a pipeline and an approver would do it.
+ */
+class CliProcessIT {
+
+  record Exit(int code, String out, String err) {}
+
+  @TempDir Path dir;
+  private CliFixture fixture;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    fixture = new CliFixture(dir);
+    fixture.engine.intent(
+        "deploy-app",
+        """
+        name: deploy-app
+        parameters:
+          app: { type: app, required: true }
+          env: { type: environment, required: true }
+        steps:
+          - id: rollout
+            type: shell
+            with: { command: [echo, "deployed ${{ params.app }} to ${{ env.namespace }}"] }
+        """);
+  }
+
+  private Exit intentbot(String... args) throws IOException, InterruptedException {
+    Path jar = Path.of("target", "intentbot.jar").toAbsolutePath();
+    assertThat(jar).as("the packaged jar (built in the package phase)").exists();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    builder.environment().putAll(fixture.env());
+    Path out = dir.resolve("out.txt");
+    Path err = dir.resolve("err.txt");
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process process = builder.start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("intentbot finished").isTrue();
+    return new Exit(
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aRunWaitingForApprovalIsApprovedFromAnotherProcess() throws Exception {
+    Exit waiting = intentbot("run", "deploy-app", "app=web", "env=production", "--as", "U_CAROL");
+    assertThat(waiting.code()).as(waiting.err()).isEqualTo(3);
+    String id = waiting.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+    assertThat(id).matches("r-[a-z0-9]{8}");
+
+    Exit self = intentbot("approve", id, "--as", "U_CAROL");
+    assertThat(self.code()).isEqualTo(4);
+
+    Exit approved = intentbot("approve", id, "--as", "U_BOB");
+    assertThat(approved.code()).as(approved.err()).isZero();
+    assertThat(approved.out()).contains("deployed web to web").contains("run " + id + " succeeded");
+
+    Exit show = intentbot("show", id);
+    assertThat(show.out()).contains("approved by U_BOB").contains("status     succeeded");
+    assertThat(intentbot("audit", "verify").out())
+        .contains("audit chain intact: 1 sealed runs checked");
+  }
+
+  @Test
+  void exitCodesForBadInputAndDryRun() throws Exception {
+    Exit bad = intentbot("run", "deploy-app", "app=mobile", "env=sandbox");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err())
+        .contains("parameter 'app' must be one of the configured apps: web, api; got 'mobile'");
+    Exit dry = intentbot("run", "deploy-app", "app=web", "env=production", "--dry-run");
+    assertThat(dry.code()).isZero();
+    assertThat(dry.out())
+        .contains("nothing will change")
+        .contains("1. rollout: ")
+        .contains("plan hash ");
+    Exit usage = intentbot("run");
+    assertThat(usage.code()).isEqualTo(2);
+    assertThat(usage.err()).contains("Missing required parameter: 'INTENT'");
+  }
+
+  @Test
+  void jsonLogsCarryTheRunId() throws Exception {
+    fixture.engine.intent(
+        "noisy",
+        """
+        name: noisy
+        steps:
+          - id: s
+            type: shell
+            with: { command: [echo, hi] }
+        """);
+    Path jar = Path.of("target", "intentbot.jar").toAbsolutePath();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "run",
+                "noisy")
+            .directory(dir.toFile());
+    builder.environment().putAll(fixture.env());
+    builder.environment().put("INTENTBOT_LOG_FORMAT", "json");
+    builder.environment().put("INTENTBOT_LOG_LEVEL", "INFO");
+    Path err = dir.resolve("json-err.txt");
+    builder.redirectError(err.toFile()).redirectOutput(dir.resolve("json-out.txt").toFile());
+    Process process = builder.start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    List<String> lines = Files.readAllLines(err);
+    assertThat(lines).isNotEmpty();
+    assertThat(lines)
+        .anyMatch(
+            l ->
+                l.startsWith("{")
+                    && l.contains("\"run_id\":\"r-")
+                    && l.contains("step s succeeded"));
+  }
+}

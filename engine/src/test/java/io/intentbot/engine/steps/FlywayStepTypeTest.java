@@ -1,0 +1,263 @@
+package io.intentbot.engine.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.intentbot.engine.config.DatasourceConfig;
+import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.step.StepInput;
+import io.intentbot.engine.step.StepPlan;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.testing.RecordingStepContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FlywayStepTypeTest {
+
+  private static final String PASSWORD = "fly-Secret-99";
+
+  @TempDir Path dir;
+
+  private Path intents;
+  private Path migrations;
+  private FlywayStepType flyway;
+  private RecordingStepContext context;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    intents = Files.createDirectories(dir.resolve("intents"));
+    migrations = Files.createDirectories(intents.resolve("db/app"));
+    Files.writeString(
+        migrations.resolve("V1__create_users.sql"),
+        "create table users (id int primary key, name varchar(40));\n");
+    Files.writeString(
+        migrations.resolve("V2__add_email.sql"),
+        "alter table users add column email varchar(80);\n");
+    Files.writeString(
+        migrations.resolve("V3__index_email.sql"), "create index users_email on users(email);\n");
+    Map<String, DatasourceConfig> datasources = new LinkedHashMap<>();
+    String url = "jdbc:h2:file:" + dir.resolve("data/app");
+    datasources.put("app", new DatasourceConfig("app", url, "sa", PASSWORD, "db/app"));
+    datasources.put("bare", new DatasourceConfig("bare", url, "sa", PASSWORD, null));
+    IntentbotConfig config =
+        new IntentbotConfig(List.of(), Map.of(), datasources, Map.of(), Map.of());
+    flyway = new FlywayStepType(config);
+    context = new RecordingStepContext(config, null, null, intents);
+  }
+
+  private StepResult run(Map<String, ?> with) {
+    return flyway.execute(StepInput.of(with), context);
+  }
+
+  private static Map<String, Object> migration(String version, String description, String script) {
+    return Map.of("version", version, "description", description, "script", script);
+  }
+
+  private static final Map<String, Object> V1 =
+      migration("1", "create users", "V1__create_users.sql");
+  private static final Map<String, Object> V2 = migration("2", "add email", "V2__add_email.sql");
+  private static final Map<String, Object> V3 =
+      migration("3", "index email", "V3__index_email.sql");
+
+  @Test
+  void infoListsEveryMigrationWithItsState() {
+    run(Map.of("datasource", "app", "action", "migrate", "target", "1"));
+
+    StepResult result = run(Map.of("datasource", "app", "action", "info"));
+
+    assertThat(result.success()).isTrue();
+    assertThat(result.outputs())
+        .containsEntry("current_version", "1")
+        .containsEntry("pending", List.of(V2, V3));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> all = (List<Map<String, Object>>) result.outputs().get("migrations");
+    assertThat(all).extracting(m -> m.get("version")).containsExactly("1", "2", "3");
+    assertThat(all)
+        .extracting(m -> m.get("state"))
+        .containsExactly("Success", "Pending", "Pending");
+    assertThat(context.lines()).contains("2 - add email (V2__add_email.sql) Pending");
+  }
+
+  @Test
+  void dryRunListsPendingMigrationsAndAppliesNothing() {
+    StepPlan plan =
+        flyway.plan(StepInput.of(Map.of("datasource", "app", "action", "migrate")), context);
+
+    assertThat(plan.summary()).isEqualTo("would migrate datasource 'app' to the latest version");
+    assertThat(plan.details())
+        .containsSequence(
+            "current version: none",
+            "pending migrations:",
+            "  1 - create users (V1__create_users.sql)",
+            "  2 - add email (V2__add_email.sql)",
+            "  3 - index email (V3__index_email.sql)");
+    assertThat(run(Map.of("datasource", "app", "action", "info")).outputs())
+        .containsEntry("pending", List.of(V1, V2, V3));
+  }
+
+  @Test
+  void dryRunWithATargetListsOnlyMigrationsUpToIt() {
+    StepPlan plan =
+        flyway.plan(
+            StepInput.of(Map.of("datasource", "app", "action", "migrate", "target", "2")), context);
+
+    assertThat(plan.summary()).isEqualTo("would migrate datasource 'app' to version 2");
+    assertThat(plan.details())
+        .contains(
+            "  1 - create users (V1__create_users.sql)", "  2 - add email (V2__add_email.sql)")
+        .doesNotContain("  3 - index email (V3__index_email.sql)");
+  }
+
+  @Test
+  void migrateAppliesUpToTheTargetThenTheRest() {
+    StepResult first = run(Map.of("datasource", "app", "action", "migrate", "target", "2"));
+
+    assertThat(first.success()).as(first.reason()).isTrue();
+    assertThat(first.outputs())
+        .containsEntry("applied", 2)
+        .containsEntry("current_version", "2")
+        .containsEntry("pending", List.of(V3))
+        .containsEntry("migrations", List.of(V1, V2));
+    assertThat(context.lines())
+        .containsExactly(
+            "applied 1 - create users (V1__create_users.sql)",
+            "applied 2 - add email (V2__add_email.sql)");
+
+    StepResult second = run(Map.of("datasource", "app", "action", "migrate"));
+
+    assertThat(second.outputs())
+        .containsEntry("applied", 1)
+        .containsEntry("current_version", "3")
+        .containsEntry("pending", List.of());
+    StepResult third = run(Map.of("datasource", "app", "action", "migrate"));
+    assertThat(third.outputs()).containsEntry("applied", 0);
+    assertThat(context.lines()).endsWith("nothing to migrate");
+  }
+
+  @Test
+  void validatePassesWithPendingMigrations() {
+    run(Map.of("datasource", "app", "action", "migrate", "target", "1"));
+
+    StepResult result = run(Map.of("datasource", "app", "action", "validate"));
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(result.outputs()).containsEntry("valid", true).containsEntry("errors", List.of());
+  }
+
+  @Test
+  void validateFailsWhenAnAppliedMigrationChanged() throws IOException {
+    run(Map.of("datasource", "app", "action", "migrate"));
+    Files.writeString(
+        migrations.resolve("V1__create_users.sql"),
+        "create table users (id bigint primary key, name varchar(40));\n");
+
+    StepResult result = run(Map.of("datasource", "app", "action", "validate"));
+
+    assertThat(result.failed()).isTrue();
+    assertThat(result.outputs()).containsEntry("valid", false);
+    assertThat(result.reason())
+        .startsWith("migrations of datasource 'app' are not valid: ")
+        .contains("checksum mismatch")
+        .contains("1");
+    StepResult migrate = run(Map.of("datasource", "app", "action", "migrate"));
+    assertThat(migrate.failed()).isTrue();
+    assertThat(migrate.reason()).startsWith("flyway migrate on datasource 'app' failed: ");
+  }
+
+  @Test
+  void locationsResolveAgainstTheIntentsFolder() throws IOException {
+    Files.createDirectories(intents.resolve("db/extra"));
+    Files.writeString(
+        intents.resolve("db/extra/V1__only.sql"), "create table only_one (id int);\n");
+
+    StepResult result =
+        run(
+            Map.of(
+                "datasource", "bare",
+                "action", "info",
+                "locations", List.of("filesystem:db/extra")));
+
+    assertThat(result.outputs())
+        .containsEntry("pending", List.of(migration("1", "only", "V1__only.sql")));
+  }
+
+  @Test
+  void aMissingMigrationsFolderIsAnError() {
+    StepResult result =
+        run(Map.of("datasource", "app", "action", "migrate", "locations", List.of("db/typo")));
+
+    assertThat(result.reason())
+        .isEqualTo("migrations folder '" + intents.resolve("db/typo") + "' does not exist");
+  }
+
+  @Test
+  void aDatasourceWithoutMigrationsNeedsLocations() {
+    StepResult result = run(Map.of("datasource", "bare", "action", "info"));
+
+    assertThat(result.reason())
+        .isEqualTo("datasource 'bare' has no migrations folder in config; give 'locations'");
+  }
+
+  @Test
+  void anUnknownDatasourceListsTheKnownOnes() {
+    assertThat(run(Map.of("datasource", "prod", "action", "info")).reason())
+        .isEqualTo("unknown datasource 'prod'; known datasources: app, bare");
+  }
+
+  @Test
+  void interruptionLetsTheRunningMigrationFinishAndStopsBeforeTheNext() throws Exception {
+    Files.writeString(
+        migrations.resolve("V1__create_users.sql"),
+        "create table users (id int primary key, name varchar(40));\n"
+            + "create table slow as select max(a.x + b.x) m from system_range(1, 3000000) a,"
+            + " system_range(1, 10) b;\n");
+    BackgroundStep step =
+        BackgroundStep.start(
+            flyway, StepInput.of(Map.of("datasource", "app", "action", "migrate")), context);
+    await().atMost(Duration.ofSeconds(10)).until(this::firstMigrationRunning);
+
+    step.interrupt();
+    StepResult result = step.await(Duration.ofSeconds(40));
+    System.err.println(
+        "DEBUG "
+            + result
+            + " lines="
+            + context.lines()
+            + " info="
+            + run(Map.of("datasource", "app", "action", "info")));
+
+    assertThat(result.reason())
+        .isEqualTo(
+            "cancelled: flyway migrate on datasource 'app' stopped after 1 applied migration(s)");
+    assertThat(step.interruptFlagKept()).isTrue();
+    assertThat(run(Map.of("datasource", "app", "action", "info")).outputs())
+        .containsEntry("current_version", "1")
+        .containsEntry("pending", List.of(V2, V3));
+  }
+
+  /** Whether V1 has got past its first statement (H2 commits DDL at once). */
+  private boolean firstMigrationRunning() throws Exception {
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(
+                "jdbc:h2:file:" + dir.resolve("data/app"), "sa", PASSWORD);
+        java.sql.ResultSet tables =
+            connection.getMetaData().getTables(null, "PUBLIC", "USERS", null)) {
+      return tables.next();
+    }
+  }
+
+  @Test
+  void registersTheDatasourcePasswordAsSecret() {
+    run(Map.of("datasource", "app", "action", "info"));
+
+    assertThat(context.secrets()).containsExactly(PASSWORD);
+  }
+}

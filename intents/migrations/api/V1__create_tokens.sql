@@ -1,0 +1,5 @@
+CREATE TABLE api_tokens (
+  id BIGINT PRIMARY KEY,
+  owner VARCHAR(200) NOT NULL,
+  scope VARCHAR(100) NOT NULL
+);
