@@ -64,8 +64,8 @@ public final class ConsoleSession {
   }
 
   /**
-   * Reads and answers lines until {@code exit} or end of input; returns the process exit code: 0
-   * (a refused or invalid command is an answer, not a failure of the session).
+   * Reads and answers lines until {@code exit} or end of input; returns the process exit code: 0 (a
+   * refused or invalid command is an answer, not a failure of the session).
    */
   public int run() throws IOException {
     say(
