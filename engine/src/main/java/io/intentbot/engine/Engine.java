@@ -85,6 +85,19 @@ public final class Engine implements AutoCloseable {
     return coordinator.reject(runId, user, reason);
   }
 
+  /**
+   * Acknowledges a break-glass run after the fact: an approver (never the requester, unless the
+   * environment allows self-approval) confirms it was warranted; until then it needs review.
+   */
+  public Decision acknowledge(String runId, String user, String note) {
+    return coordinator.acknowledge(runId, user, note);
+  }
+
+  /** Break-glass runs no approver has acknowledged yet, oldest first. */
+  public List<RunRecord> awaitingReview() {
+    return coordinator.awaitingReview();
+  }
+
   /** Cancels a waiting or running run; the step in progress is interrupted. */
   public Decision cancel(String runId, String user) {
     return coordinator.cancel(runId, user);

@@ -259,6 +259,20 @@ class EngineApprovalTest {
     assertThat(engine.audit().approvals(id))
         .singleElement()
         .satisfies(a -> assertThat(a.comment()).isEqualTo("break glass: site down INC-42"));
+    assertThat(engine.awaitingReview()).extracting(RunRecord::id).containsExactly(id);
+    assertThat(engine.acknowledge(id, "U_CAROL", null).message())
+        .isEqualTo(
+            "you requested run "
+                + id
+                + ", so you cannot acknowledge it yourself; ask one of U_ALICE, U_BOB or a member of S_SRE");
+    assertThat(engine.acknowledge(id, "U_MALLORY", null).accepted()).isFalse();
+    Decision ack = engine.acknowledge(id, "U_BOB", "warranted");
+    assertThat(ack.accepted()).isTrue();
+    assertThat(ack.message())
+        .isEqualTo("acknowledged break-glass run " + id + "; it no longer needs review");
+    assertThat(engine.awaitingReview()).isEmpty();
+    assertThat(engine.acknowledge(id, "U_ALICE", null).message())
+        .isEqualTo("break-glass run " + id + " was already acknowledged by U_BOB");
   }
 
   /** A clock tests move by hand. */

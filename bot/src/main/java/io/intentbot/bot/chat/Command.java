@@ -21,6 +21,9 @@ public sealed interface Command {
 
   record Reject(String runId, String reason) implements Command {}
 
+  /** Acknowledge a break-glass run after the fact (approvers only). */
+  record Acknowledge(String runId, String note) implements Command {}
+
   /**
    * Run an intent.
    *

@@ -68,6 +68,8 @@ public final class CommandHandler {
       return decision(engine.approve(a.runId(), who.user()));
     } else if (command instanceof Command.Reject r) {
       return decision(engine.reject(r.runId(), who.user(), r.reason()));
+    } else if (command instanceof Command.Acknowledge a) {
+      return decision(engine.acknowledge(a.runId(), who.user(), a.note()));
     } else if (command instanceof Command.Run r) {
       return run(r, who);
     } else {
@@ -221,6 +223,20 @@ public final class CommandHandler {
     }
     out.append("\nRequested by ").append(mentions.user(run.requester()));
     out.append(" at ").append(WHEN.format(run.createdAt()));
+    engine.audit().approvals(run.id()).stream()
+        .filter(a -> a.comment() != null && a.comment().startsWith("break glass: "))
+        .findFirst()
+        .ifPresent(
+            glass ->
+                out.append("\n*Break glass* (")
+                    .append(glass.comment().substring("break glass: ".length()))
+                    .append("): ")
+                    .append(
+                        engine
+                            .audit()
+                            .review(run.id())
+                            .map(r -> "acknowledged by " + mentions.user(r.user()))
+                            .orElse("needs review - an approver types `ack " + run.id() + "`")));
     if (run.startedAt() != null && run.finishedAt() != null) {
       out.append(", took ")
           .append(RunText.duration(Duration.between(run.startedAt(), run.finishedAt())));

@@ -48,6 +48,12 @@ public final class CommandParser {
         }
         return new Command.Reject(
             rest.get(0), rest.size() > 1 ? String.join(" ", rest.subList(1, rest.size())) : null);
+      case "ack", "acknowledge":
+        if (rest.isEmpty()) {
+          return new Command.Malformed("usage: ack RUN [note]");
+        }
+        return new Command.Acknowledge(
+            rest.get(0), rest.size() > 1 ? String.join(" ", rest.subList(1, rest.size())) : null);
       default:
         return run(verb, rest);
     }

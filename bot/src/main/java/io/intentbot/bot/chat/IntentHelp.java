@@ -31,6 +31,7 @@ public final class IntentHelp {
         .append("`history [INTENT]`  recent runs\n")
         .append("`status RUN`  where a run is\n")
         .append("`cancel RUN` · `approve RUN` · `reject RUN [reason]`\n")
+        .append("`ack RUN [note]`  acknowledge a break-glass run afterwards (approvers)\n")
         .append("Quote values with blanks: `message=\"a b\"`.\n\n");
     out.append(list());
     return out.toString();

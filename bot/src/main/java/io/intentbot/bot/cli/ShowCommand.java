@@ -62,6 +62,17 @@ final class ShowCommand extends BaseCommand {
                     + HistoryCommand.TIME.format(approval.at())
                     + (approval.comment() == null ? "" : " - " + approval.comment()));
       }
+      audit
+          .review(runId)
+          .ifPresent(
+              r ->
+                  out()
+                      .println(
+                          "  acknowledged by "
+                              + r.user()
+                              + " at "
+                              + HistoryCommand.TIME.format(r.at())
+                              + (r.note() == null ? "" : " - " + r.note())));
       run.outputs().forEach((k, v) -> out().println("  output     " + k + " = " + v));
       for (StepRecord step : audit.steps(runId)) {
         String took = step.durationMillis() < 0 ? "" : " in " + step.durationMillis() + " ms";

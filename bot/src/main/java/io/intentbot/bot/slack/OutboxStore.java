@@ -21,7 +21,7 @@ import java.util.Optional;
  * nothing is lost when Slack is slow or down or the bot restarts. Also remembers the message that
  * heads each run's thread. Safe for concurrent use (one connection, serialized).
  *
- * <p>Its tables come from {@code db/audit/V100__slack_outbox.sql}; {@link #open} applies that file
+ * <p>Its tables come from {@code db/audit/V2__slack_outbox.sql}; {@link #open} applies that file
  * itself when the tables are missing (its statements are idempotent).
  */
 public final class OutboxStore implements AutoCloseable {
@@ -45,7 +45,7 @@ public final class OutboxStore implements AutoCloseable {
   /** The message heading a run's thread. */
   public record ThreadRef(String runId, String channel, String ts) {}
 
-  private static final String MIGRATION = "db/audit/V100__slack_outbox.sql";
+  private static final String MIGRATION = "db/audit/V2__slack_outbox.sql";
 
   private final String url;
   private final String user;

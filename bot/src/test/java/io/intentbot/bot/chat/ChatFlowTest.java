@@ -87,6 +87,28 @@ class ChatFlowTest {
   }
 
   @Test
+  void breakGlassRunsNeedReviewUntilAnApproverAcknowledgesThem() throws Exception {
+    Reply reply =
+        chat.push("alice", "deploy-app app=web env=production --break-glass \"db down, INC-7\"");
+    assertThat(reply.error()).as(reply.text()).isFalse();
+    String id = reply.runId();
+    assertThat(bed.engine.awaitFinished(id, Duration.ofSeconds(10)).orElseThrow().status())
+        .isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(chat.push("alice", "status " + id).text())
+        .contains("Break glass", "db down, INC-7", "needs review", "ack " + id);
+    Reply own = chat.push("alice", "ack " + id);
+    assertThat(own.error()).isTrue();
+    assertThat(own.text()).contains("cannot acknowledge it yourself");
+    Reply ack = chat.push("U0APPROVER", "ack " + id + " checked the incident");
+    assertThat(ack.error()).as(ack.text()).isFalse();
+    assertThat(ack.text()).contains("acknowledged break-glass run " + id);
+    assertThat(chat.push("alice", "status " + id).text())
+        .contains("acknowledged by")
+        .doesNotContain("needs review");
+    assertThat(chat.push("alice", "ack").text()).contains("usage: ack RUN [note]");
+  }
+
+  @Test
   void productionWaitsForAnotherApprover() throws Exception {
     Reply reply = chat.push("alice", "deploy-app app=web env=production");
     String id = reply.runId();

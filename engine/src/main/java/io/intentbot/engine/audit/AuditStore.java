@@ -56,6 +56,18 @@ public interface AuditStore extends AutoCloseable {
   List<ApprovalRecord> approvals(String runId);
 
   /**
+   * Stores an acknowledgement of a break-glass run (allowed after the run is sealed: reviews are
+   * outside the hash chain); returns false if the run was already reviewed.
+   */
+  boolean recordReview(ReviewRecord review);
+
+  /** The review of a run, if any. */
+  Optional<ReviewRecord> review(String runId);
+
+  /** Break-glass runs nobody has reviewed yet, oldest first. */
+  List<RunRecord> runsAwaitingReview();
+
+  /**
    * Gives {@code key} to {@code runId} if nobody holds it; returns the holder's run id when
    * somebody else does (empty when the lock was granted or is already this run's).
    */

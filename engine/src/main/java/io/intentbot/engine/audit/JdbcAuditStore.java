@@ -192,6 +192,36 @@ public final class JdbcAuditStore implements AuditStore {
   }
 
   @Override
+  public boolean recordReview(ReviewRecord review) {
+    return jdbc.inTransaction(
+        "record a review of run " + review.runId(),
+        connection -> {
+          if (!Jdbc.query(connection, ReviewRows.SELECT_FOR_RUN, ReviewRows::read, review.runId())
+              .isEmpty()) {
+            return false;
+          }
+          Jdbc.update(connection, ReviewRows.INSERT, ReviewRows.insertParams(review));
+          return true;
+        });
+  }
+
+  @Override
+  public Optional<ReviewRecord> review(String runId) {
+    return jdbc.withConnection(
+        "read the review of run " + runId,
+        connection ->
+            Jdbc.query(connection, ReviewRows.SELECT_FOR_RUN, ReviewRows::read, runId).stream()
+                .findFirst());
+  }
+
+  @Override
+  public List<RunRecord> runsAwaitingReview() {
+    return jdbc.withConnection(
+        "list break-glass runs awaiting review",
+        connection -> Jdbc.query(connection, ReviewRows.AWAITING, RunRows::read));
+  }
+
+  @Override
   public Optional<String> tryLock(String key, String runId, Instant at) {
     return locks.tryLock(key, runId, at);
   }

@@ -50,6 +50,9 @@ public final class RunCoordinator {
   /** How long an approved run waits for its lock when the intent does not say. */
   private static final Duration APPROVED_LOCK_WAIT = Duration.ofMinutes(10);
 
+  /** How a break-glass decision's comment starts; it marks the run for review. */
+  static final String BREAK_GLASS = "break glass: ";
+
   private final IntentbotConfig config;
   private final IntentCatalog catalog;
   private final StepTypeRegistry stepTypes;
@@ -186,7 +189,7 @@ public final class RunCoordinator {
               true,
               pending.planHash(),
               now,
-              "break glass: " + state.redactor.redact(breakGlass)));
+              BREAK_GLASS + state.redactor.redact(breakGlass)));
       LOG.warn(
           "BREAK GLASS run {} by {}: {}",
           runId,
@@ -386,6 +389,46 @@ public final class RunCoordinator {
     audit.recordApproval(
         new ApprovalRecord(runId, user, false, run.planHash(), clock.instant(), reason));
     return endWaiting(run, RunStatus.REJECTED, "rejected by " + user + why);
+  }
+
+  /**
+   * Records an approver's acknowledgement of a break-glass run, which ends its "needs review"
+   * state. The requester cannot acknowledge their own run unless self-approval is allowed.
+   */
+  public Decision acknowledge(String runId, String user, String note) {
+    Optional<RunRecord> found = audit.findRun(runId);
+    if (found.isEmpty()) {
+      return Decision.refused(noSuchRun(runId), null);
+    }
+    RunRecord run = found.get();
+    boolean brokeGlass =
+        audit.approvals(runId).stream()
+            .anyMatch(a -> a.comment() != null && a.comment().startsWith(BREAK_GLASS));
+    if (!brokeGlass) {
+      return Decision.refused(
+          "run " + runId + " did not skip approval; there is nothing to acknowledge", run);
+    }
+    EnvironmentConfig environment = config.environments().get(run.environment());
+    if (environment != null) {
+      Optional<String> refusal = gate.refusal(run, environment, user);
+      if (refusal.isPresent()) {
+        return Decision.refused(refusal.get().replace("approve", "acknowledge"), run);
+      }
+    }
+    Optional<io.intentbot.engine.audit.ReviewRecord> earlier = audit.review(runId);
+    if (earlier.isPresent()
+        || !audit.recordReview(
+            new io.intentbot.engine.audit.ReviewRecord(runId, user, clock.instant(), note))) {
+      String by = earlier.map(r -> " by " + r.user()).orElse("");
+      return Decision.refused("break-glass run " + runId + " was already acknowledged" + by, run);
+    }
+    LOG.info("break-glass run {} acknowledged by {}", runId, user);
+    return Decision.accepted(
+        "acknowledged break-glass run " + runId + "; it no longer needs review", run);
+  }
+
+  public List<RunRecord> awaitingReview() {
+    return audit.runsAwaitingReview();
   }
 
   public Decision cancel(String runId, String user) {

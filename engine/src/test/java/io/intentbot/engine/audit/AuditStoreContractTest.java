@@ -243,6 +243,33 @@ abstract class AuditStoreContractTest {
     assertThat(approvals.get(1)).isEqualTo(approval("r-ap001", "U02", T0.plusSeconds(2)));
   }
 
+  // --- reviews of break-glass runs
+
+  @Test
+  void breakGlassRunsAwaitReviewUntilAcknowledgedEvenAfterSealing() {
+    store.createRun(run("r-bg001", RunStatus.RUNNING));
+    store.createRun(run("r-plain1", RunStatus.RUNNING));
+    store.recordApproval(
+        new ApprovalRecord("r-bg001", "U01", true, "plan-r-bg001", T0, "break glass: site down"));
+    store.recordApproval(approval("r-plain1", "U02", T0));
+    store.updateRun(
+        store
+            .findRun("r-bg001")
+            .orElseThrow()
+            .finished(RunStatus.SUCCEEDED, T0.plusSeconds(1), Map.of(), null));
+    store.seal("r-bg001");
+
+    assertThat(store.runsAwaitingReview()).extracting(RunRecord::id).containsExactly("r-bg001");
+    ReviewRecord review = new ReviewRecord("r-bg001", "U09", T0.plusSeconds(60), "warranted");
+    assertThat(store.recordReview(review)).isTrue();
+    assertThat(store.recordReview(new ReviewRecord("r-bg001", "U08", T0.plusSeconds(61), null)))
+        .isFalse();
+    assertThat(store.review("r-bg001")).contains(review);
+    assertThat(store.review("r-plain1")).isEmpty();
+    assertThat(store.runsAwaitingReview()).isEmpty();
+    assertThat(store.verify().intact()).as("a review is outside the sealed record").isTrue();
+  }
+
   // --- transitions
 
   @Test
