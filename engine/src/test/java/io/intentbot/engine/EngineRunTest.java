@@ -378,4 +378,45 @@ class EngineRunTest {
     assertThat(second.audit().lockHolder("the-lock")).isEmpty();
     assertThat(second.audit().verify().intact()).isTrue();
   }
+
+  @Test
+  void waitingRunsHoldNoThreadAndCanBeCancelledWhileWaiting() throws Exception {
+    fixture =
+        new EngineFixture(dir)
+            .intent(
+                "pause",
+                """
+                name: pause
+                steps:
+                  - id: nap
+                    type: wait
+                    with: { duration: 30s }
+                """);
+    Engine engine = fixture.start();
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      ids.add(
+          ((Submission.Started) engine.submit(RunRequest.of("pause", List.of(), "U_A")))
+              .run()
+              .id());
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                fixture.events().stream().filter(e -> e instanceof RunEvent.StepStarted).count()
+                    == 60);
+    long engineThreads =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("intentbot-"))
+            .count();
+    assertThat(engineThreads).as("threads while 60 runs wait").isLessThan(40);
+    for (String id : ids) {
+      assertThat(engine.cancel(id, "U_A").accepted()).isTrue();
+    }
+    for (String id : ids) {
+      RunRecord run = engine.awaitFinished(id, Duration.ofSeconds(10)).orElseThrow();
+      assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+    }
+  }
 }

@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +64,9 @@ public final class RunCoordinator {
   private final ApprovalGate gate;
   private final RunPreparer preparer;
   private final StepRunner stepRunner;
-  private final ThreadPoolExecutor runThreads;
+  private final ThreadPoolExecutor orchestration;
   private final ExecutorService stepThreads;
+  private final ScheduledExecutorService timer;
   private final Map<String, RunState> active = new ConcurrentHashMap<>();
   private final Map<String, RunState> awaitingApproval = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<RunRecord>> endings = new ConcurrentHashMap<>();
@@ -88,7 +90,7 @@ public final class RunCoordinator {
     this.gate = new ApprovalGate(groups);
     Planner planner = new Planner(stepTypes, catalog, config, expressions);
     this.preparer = new RunPreparer(config, catalog, expressions, planner);
-    this.runThreads =
+    this.orchestration =
         new ThreadPoolExecutor(
             maxConcurrentRuns,
             maxConcurrentRuns,
@@ -96,10 +98,21 @@ public final class RunCoordinator {
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
             threads("intentbot-run-"));
-    this.runThreads.allowCoreThreadTimeOut(true);
+    this.orchestration.allowCoreThreadTimeOut(true);
     this.stepThreads = Executors.newCachedThreadPool(threads("intentbot-step-"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(threads("intentbot-timer-"));
     this.stepRunner =
-        new StepRunner(stepTypes, catalog, config, expressions, audit, events, stepThreads, clock);
+        new StepRunner(
+            stepTypes,
+            catalog,
+            config,
+            expressions,
+            audit,
+            events,
+            stepThreads,
+            timer,
+            orchestration,
+            clock);
   }
 
   public IntentCatalog catalog() {
@@ -240,6 +253,8 @@ public final class RunCoordinator {
             events,
             expressions,
             clock,
+            orchestration,
+            timer,
             done -> {
               active.remove(done.id());
               CompletableFuture<RunRecord> ending = endings.remove(done.id());
@@ -247,7 +262,7 @@ public final class RunCoordinator {
                 ending.complete(audit.findRun(done.id()).orElse(done));
               }
             });
-    runThreads.execute(execution);
+    execution.start();
   }
 
   /** The run if it waits for approval, else the refusal to answer with. */
@@ -561,15 +576,18 @@ public final class RunCoordinator {
   public void close() {
     closed = true;
     active.values().forEach(state -> state.cancel("intentbot shutdown"));
-    runThreads.shutdown();
-    stepThreads.shutdownNow();
-    try {
-      if (!runThreads.awaitTermination(5, TimeUnit.SECONDS)) {
-        runThreads.shutdownNow();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!active.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
+    timer.shutdownNow();
+    stepThreads.shutdownNow();
+    orchestration.shutdownNow();
   }
 
   private static List<String> arguments(RunRecord run) {

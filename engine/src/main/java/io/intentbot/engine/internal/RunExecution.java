@@ -12,18 +12,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
- * The body of one run: take the lock, run prereqs, steps and, on failure, the {@code on_failure}
- * steps; render outputs; record the end, release the lock, seal the record.
+ * The course of one run: take the lock, run prereqs, steps and, on failure, the {@code on_failure}
+ * steps; render outputs; record the end, release the lock, seal the record. Each stage continues on
+ * the orchestration executor when the one before completes, so a run waiting for its lock or for a
+ * step holds no thread.
  */
-final class RunExecution implements Runnable {
+final class RunExecution {
 
   private static final Logger LOG = LoggerFactory.getLogger("io.intentbot.run");
   private static final Duration LOCK_POLL = Duration.ofMillis(200);
@@ -35,7 +41,13 @@ final class RunExecution implements Runnable {
   private final EventBus events;
   private final Expressions expressions;
   private final Clock clock;
+  private final Executor orchestration;
+  private final ScheduledExecutorService timer;
   private final Consumer<RunRecord> onEnd;
+  private Instant lockDeadline;
+  private boolean locked;
+  private boolean announcedWait;
+  private boolean finished;
 
   RunExecution(
       RunState state,
@@ -45,6 +57,8 @@ final class RunExecution implements Runnable {
       EventBus events,
       Expressions expressions,
       Clock clock,
+      Executor orchestration,
+      ScheduledExecutorService timer,
       Consumer<RunRecord> onEnd) {
     this.state = state;
     this.lockWait = lockWait;
@@ -53,96 +67,165 @@ final class RunExecution implements Runnable {
     this.events = events;
     this.expressions = expressions;
     this.clock = clock;
+    this.orchestration = orchestration;
+    this.timer = timer;
     this.onEnd = onEnd;
   }
 
-  @Override
-  public void run() {
-    MDC.put("run_id", state.id());
-    MDC.put("intent", state.intent.name());
-    String lockKey = state.record().lockKey();
-    boolean locked = false;
-    try {
-      if (lockKey != null) {
-        Optional<String> failure = acquireLock(lockKey);
-        if (failure.isPresent()) {
-          RunStatus status = state.cancelRequested.get() ? RunStatus.CANCELLED : RunStatus.FAILED;
-          end(status, failure.get(), Map.of(), false, RunStatus.PENDING);
-          return;
-        }
-        locked = true;
-      }
-      if (state.cancelRequested.get()) {
-        end(
-            RunStatus.CANCELLED,
-            "cancelled by " + state.cancelledBy() + " before it started",
-            Map.of(),
-            false,
-            RunStatus.PENDING);
-        return;
-      }
-      if (!audit.transition(state.id(), RunStatus.PENDING, RunStatus.RUNNING, null)) {
-        audit.findRun(state.id()).ifPresent(state::record);
-        return;
-      }
-      RunRecord running = state.record().started(clock.instant());
-      audit.updateRun(running);
-      state.record(running);
-      int total = state.intent.steps().size();
-      events.publish(new RunEvent.RunStarted(running, state.plan, total));
-      LOG.info("run started: {} {}", state.intent.name(), state.parameters.display());
-      execute(total);
-    } catch (RuntimeException e) {
-      LOG.error("run {} crashed", state.id(), e);
-      end(RunStatus.FAILED, "internal error: " + e, Map.of(), false, null);
-    } finally {
-      if (locked) {
-        audit.releaseLock(lockKey, state.id());
-      }
-      MDC.remove("intent");
-      MDC.remove("run_id");
-      onEnd.accept(state.record());
-    }
+  /** Starts the run on the orchestration executor and returns at once. */
+  void start() {
+    orchestration.execute(() -> guarded(this::begin));
   }
 
-  private void execute(int total) {
-    for (StepDefinition prereq : state.intent.prereqs()) {
-      StepOutcome outcome = steps.run(state, prereq, "prereq", 0, total, state.scope, "");
-      if (stopped(outcome, prereq)) {
-        end(
-            statusOf(outcome),
-            "prerequisite '" + prereq.id() + "' " + describe(outcome),
-            Map.of(),
-            false,
-            null);
-        return;
-      }
+  private void begin() {
+    if (state.record().lockKey() != null) {
+      lockDeadline = clock.instant().plus(lockWait);
+      tryLock();
+      return;
     }
-    int number = 0;
-    for (StepDefinition step : state.intent.steps()) {
-      StepOutcome outcome = steps.run(state, step, "main", ++number, total, state.scope, "");
-      if (outcome.cancelled()) {
-        end(
-            RunStatus.CANCELLED,
-            "cancelled by " + state.cancelledBy() + " during step '" + step.id() + "'",
-            Map.of(),
-            false,
-            null);
-        return;
-      }
-      if (stopped(outcome, step)) {
-        String reason = "step '" + step.id() + "' " + describe(outcome);
-        boolean rolledBack = runOnFailure();
-        String note =
-            state.intent.onFailure().isEmpty()
-                ? ""
-                : rolledBack
-                    ? "; on_failure steps ran and succeeded"
-                    : "; on_failure steps did not all succeed";
-        end(RunStatus.FAILED, reason + note, Map.of(), rolledBack, null);
-        return;
-      }
+    afterLock();
+  }
+
+  private void tryLock() {
+    String key = state.record().lockKey();
+    Optional<String> holder = audit.tryLock(key, state.id(), clock.instant());
+    if (holder.isEmpty()) {
+      locked = true;
+      afterLock();
+      return;
     }
+    if (state.cancelRequested.get()) {
+      stop(
+          RunStatus.CANCELLED,
+          "cancelled by " + state.cancelledBy() + " while waiting for lock " + key);
+      return;
+    }
+    if (!clock.instant().isBefore(lockDeadline)) {
+      stop(
+          RunStatus.FAILED,
+          "lock "
+              + key
+              + " is still held by run "
+              + holder.get()
+              + " after waiting "
+              + Durations.format(lockWait));
+      return;
+    }
+    if (!announcedWait) {
+      LOG.info("waiting for lock {} held by {}", key, holder.get());
+      announcedWait = true;
+    }
+    timer.schedule(
+        () -> orchestration.execute(() -> guarded(this::tryLock)),
+        LOCK_POLL.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Ends a run that never started. */
+  private void stop(RunStatus status, String reason) {
+    end(status, reason, Map.of(), false, RunStatus.PENDING);
+    finish();
+  }
+
+  private void afterLock() {
+    if (state.cancelRequested.get()) {
+      stop(RunStatus.CANCELLED, "cancelled by " + state.cancelledBy() + " before it started");
+      return;
+    }
+    if (!audit.transition(state.id(), RunStatus.PENDING, RunStatus.RUNNING, null)) {
+      audit.findRun(state.id()).ifPresent(state::record);
+      finish();
+      return;
+    }
+    RunRecord running = state.record().started(clock.instant());
+    audit.updateRun(running);
+    state.record(running);
+    events.publish(new RunEvent.RunStarted(running, state.plan, state.intent.steps().size()));
+    LOG.info("run started: {} {}", state.intent.name(), state.parameters.display());
+    prereq(0);
+  }
+
+  private void prereq(int at) {
+    List<StepDefinition> prereqs = state.intent.prereqs();
+    if (at == prereqs.size()) {
+      main(0);
+      return;
+    }
+    StepDefinition prereq = prereqs.get(at);
+    then(
+        steps.run(state, prereq, "prereq", 0, total(), state.scope, ""),
+        outcome -> {
+          if (stopped(outcome, prereq)) {
+            end(
+                statusOf(outcome),
+                "prerequisite '" + prereq.id() + "' " + describe(outcome),
+                Map.of(),
+                false,
+                null);
+            finish();
+          } else {
+            prereq(at + 1);
+          }
+        });
+  }
+
+  private void main(int at) {
+    List<StepDefinition> main = state.intent.steps();
+    if (at == main.size()) {
+      succeed();
+      return;
+    }
+    StepDefinition step = main.get(at);
+    then(
+        steps.run(state, step, "main", at + 1, total(), state.scope, ""),
+        outcome -> {
+          if (outcome.cancelled()) {
+            end(
+                RunStatus.CANCELLED,
+                "cancelled by " + state.cancelledBy() + " during step '" + step.id() + "'",
+                Map.of(),
+                false,
+                null);
+            finish();
+          } else if (stopped(outcome, step)) {
+            onFailure(0, "step '" + step.id() + "' " + describe(outcome), false, true);
+          } else {
+            main(at + 1);
+          }
+        });
+  }
+
+  /** Runs the on_failure steps in order; the run is rolled back when one ran and none failed. */
+  private void onFailure(int at, String reason, boolean anyRan, boolean allOk) {
+    List<StepDefinition> undo = state.intent.onFailure();
+    if (at == undo.size()) {
+      boolean rolledBack = anyRan && allOk;
+      String note =
+          undo.isEmpty()
+              ? ""
+              : rolledBack
+                  ? "; on_failure steps ran and succeeded"
+                  : "; on_failure steps did not all succeed";
+      end(RunStatus.FAILED, reason + note, Map.of(), rolledBack, null);
+      finish();
+      return;
+    }
+    if (at == 0) {
+      LOG.warn("run failed; running {} on_failure steps", undo.size());
+    }
+    then(
+        steps.run(state, undo.get(at), "on_failure", 0, 0, state.scope, ""),
+        outcome ->
+            onFailure(
+                at + 1,
+                reason,
+                anyRan || outcome.status() == io.intentbot.engine.StepStatus.SUCCEEDED,
+                allOk
+                    && (outcome.status() == io.intentbot.engine.StepStatus.SUCCEEDED
+                        || outcome.status() == io.intentbot.engine.StepStatus.SKIPPED)));
+  }
+
+  private void succeed() {
     Map<String, Object> outputs = new LinkedHashMap<>();
     try {
       state
@@ -153,28 +236,51 @@ final class RunExecution implements Runnable {
                   outputs.put(name, expressions.render(template, state.scope.variables())));
     } catch (ExpressionException e) {
       end(RunStatus.FAILED, "outputs: " + e.getMessage(), Map.of(), false, null);
+      finish();
       return;
     }
     end(RunStatus.SUCCEEDED, null, outputs, false, null);
+    finish();
   }
 
-  /** Runs the on_failure steps; true when at least one ran and none failed. */
-  private boolean runOnFailure() {
-    if (state.intent.onFailure().isEmpty()) {
-      return false;
+  /** Continues with {@code next} on the orchestration executor when the step is recorded. */
+  private void then(CompletableFuture<StepOutcome> step, Consumer<StepOutcome> next) {
+    step.whenCompleteAsync(
+        (outcome, error) -> {
+          if (error != null) {
+            crash(error);
+          } else {
+            guarded(() -> next.accept(outcome));
+          }
+        },
+        orchestration);
+  }
+
+  private void guarded(Runnable work) {
+    StepRunner.withMdc(
+        state,
+        () -> {
+          try {
+            work.run();
+          } catch (RuntimeException | Error e) {
+            crash(e);
+          }
+          return null;
+        });
+  }
+
+  private void crash(Throwable error) {
+    LOG.error("run {} crashed", state.id(), error);
+    try {
+      RunStatus from = state.record().status() == RunStatus.PENDING ? RunStatus.PENDING : null;
+      end(RunStatus.FAILED, "internal error: " + error, Map.of(), false, from);
+    } finally {
+      finish();
     }
-    LOG.warn("run failed; running {} on_failure steps", state.intent.onFailure().size());
-    boolean anyRan = false;
-    boolean allOk = true;
-    for (StepDefinition step : state.intent.onFailure()) {
-      StepOutcome outcome = steps.run(state, step, "on_failure", 0, 0, state.scope, "");
-      switch (outcome.status()) {
-        case SUCCEEDED -> anyRan = true;
-        case SKIPPED -> {}
-        default -> allOk = false;
-      }
-    }
-    return anyRan && allOk;
+  }
+
+  private int total() {
+    return state.intent.steps().size();
   }
 
   private static boolean stopped(StepOutcome outcome, StepDefinition step) {
@@ -189,38 +295,17 @@ final class RunExecution implements Runnable {
     return outcome.status().label() + (outcome.reason() == null ? "" : ": " + outcome.reason());
   }
 
-  private Optional<String> acquireLock(String key) {
-    Instant deadline = clock.instant().plus(lockWait);
-    boolean announced = false;
-    while (true) {
-      Optional<String> holder = audit.tryLock(key, state.id(), clock.instant());
-      if (holder.isEmpty()) {
-        return Optional.empty();
-      }
-      if (state.cancelRequested.get()) {
-        return Optional.of(
-            "cancelled by " + state.cancelledBy() + " while waiting for lock " + key);
-      }
-      if (!clock.instant().isBefore(deadline)) {
-        return Optional.of(
-            "lock "
-                + key
-                + " is still held by run "
-                + holder.get()
-                + " after waiting "
-                + Durations.format(lockWait));
-      }
-      if (!announced) {
-        LOG.info("waiting for lock {} held by {}", key, holder.get());
-        announced = true;
-      }
-      try {
-        Thread.sleep(LOCK_POLL.toMillis());
-      } catch (InterruptedException e) {
-        return Optional.of(
-            "cancelled by " + state.cancelledBy() + " while waiting for lock " + key);
-      }
+  /** Releases the lock and reports the end; called exactly once per run. */
+  private void finish() {
+    if (finished) {
+      return;
     }
+    finished = true;
+    if (locked) {
+      audit.releaseLock(state.record().lockKey(), state.id());
+      locked = false;
+    }
+    onEnd.accept(state.record());
   }
 
   /** Records the end; {@code from} guards the transition for runs that never started. */
@@ -230,6 +315,9 @@ final class RunExecution implements Runnable {
       Map<String, Object> outputs,
       boolean rolledBack,
       RunStatus from) {
+    if (state.record().status() != null && state.record().status().isTerminal()) {
+      return;
+    }
     if (from != null && !audit.transition(state.id(), from, status, reason)) {
       audit.findRun(state.id()).ifPresent(state::record);
       return;

@@ -36,8 +36,8 @@ public interface StepType {
   /**
    * Whether {@link #execute} changes nothing outside the run: it only computes outputs from its
    * input ({@code set}) or only reads ({@code kubernetes.rollout-history}). The planner executes
-   * pure steps during a dry run so that later steps can be described with real values; an
-   * exception or failure there only makes the description vaguer.
+   * pure steps during a dry run so that later steps can be described with real values; an exception
+   * or failure there only makes the description vaguer.
    */
   default boolean pure() {
     return false;
