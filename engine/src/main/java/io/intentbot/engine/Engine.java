@@ -188,6 +188,11 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Threads that move runs along between steps (default 32). Runs are not limited by it: a
+     * run waiting for a step, a timer or a lock holds no thread; a blocking step holds a step
+     * thread while it executes.
+     */
     public Builder maxConcurrentRuns(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxConcurrentRuns must be at least 1, got " + max);
