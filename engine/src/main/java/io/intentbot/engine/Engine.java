@@ -42,6 +42,7 @@ public final class Engine implements AutoCloseable {
             builder.groupDirectory,
             builder.clock,
             builder.maxConcurrentRuns,
+            builder.processTimeout,
             builder.listeners);
   }
 
@@ -127,8 +128,9 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Marks runs left in progress by a previous process as interrupted and releases their locks. Call
-   * once at start-up; returns their ids.
+   * Marks runs whose process stopped (no heartbeat for the process timeout) as interrupted and
+   * releases their locks; returns their ids. Call it at start-up; the engine also does it after
+   * every heartbeat, so with several processes on one database each run is marked once.
    */
   public List<String> recoverInterrupted() {
     return coordinator.recoverInterrupted();
@@ -154,6 +156,7 @@ public final class Engine implements AutoCloseable {
     private GroupDirectory groupDirectory = GroupDirectory.NONE;
     private Clock clock = Clock.systemUTC();
     private int maxConcurrentRuns = 32;
+    private Duration processTimeout = Duration.ofSeconds(30);
     private final List<RunListener> listeners = new ArrayList<>();
 
     private Builder() {}
@@ -189,15 +192,27 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Threads that move runs along between steps (default 32). Runs are not limited by it: a
-     * run waiting for a step, a timer or a lock holds no thread; a blocking step holds a step
-     * thread while it executes.
+     * Threads that move runs along between steps (default 32). Runs are not limited by it: a run
+     * waiting for a step, a timer or a lock holds no thread; a blocking step holds a step thread
+     * while it executes.
      */
     public Builder maxConcurrentRuns(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxConcurrentRuns must be at least 1, got " + max);
       }
       this.maxConcurrentRuns = max;
+      return this;
+    }
+
+    /**
+     * How long a process may be silent before its runs count as interrupted (default 30 s). The
+     * engine beats three times as often.
+     */
+    public Builder processTimeout(Duration timeout) {
+      if (timeout == null || timeout.toMillis() < 150) {
+        throw new IllegalArgumentException("processTimeout must be at least 150ms, got " + timeout);
+      }
+      this.processTimeout = timeout;
       return this;
     }
 

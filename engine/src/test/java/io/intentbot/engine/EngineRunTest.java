@@ -351,7 +351,7 @@ class EngineRunTest {
   }
 
   @Test
-  void marksRunsLeftInProgressAsInterruptedOnStartAndReleasesTheirLocks() throws Exception {
+  void marksRunsOfStoppedProcessesAsInterruptedAndReleasesTheirLocks() throws Exception {
     fixture =
         new EngineFixture(dir)
             .intent(
@@ -370,9 +370,18 @@ class EngineRunTest {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> first.run(started.run().id()).orElseThrow().status() == RunStatus.RUNNING);
+    Engine neighbour = fixture.start();
+    assertThat(neighbour.recoverInterrupted())
+        .as("a process that still beats keeps its runs")
+        .isEmpty();
+    assertThat(neighbour.run(started.run().id()).orElseThrow().status())
+        .isEqualTo(RunStatus.RUNNING);
+    fixture.clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(5)));
     Engine second = fixture.start();
     List<String> interrupted = second.recoverInterrupted();
-    assertThat(interrupted).containsExactly(started.run().id());
+    assertThat(interrupted)
+        .as("five minutes on, the first process has been silent too long")
+        .containsExactly(started.run().id());
     RunRecord run = second.run(started.run().id()).orElseThrow();
     assertThat(run.status()).isEqualTo(RunStatus.INTERRUPTED);
     assertThat(second.audit().lockHolder("the-lock")).isEmpty();

@@ -85,6 +85,19 @@ public interface AuditStore extends AutoCloseable {
    */
   List<String> markInterrupted(Instant at, String reason);
 
+  /** Records that process {@code processId} is alive at {@code at}. */
+  void heartbeat(String processId, Instant at);
+
+  /** Records that process {@code processId} executes {@code runId} (replacing an earlier owner). */
+  void claimRun(String runId, String processId);
+
+  /**
+   * Like {@link #markInterrupted} for the runs of stopped processes only: runs in progress whose
+   * owner's last heartbeat is before {@code aliveSince} (or that no process claimed and were
+   * created before it). Safe to call from every process at any time.
+   */
+  List<String> markAbandoned(Instant at, Instant aliveSince, String reason);
+
   /**
    * Appends a finished run (terminal status) to the tamper-evident hash chain. Idempotent: a sealed
    * run is not sealed again.

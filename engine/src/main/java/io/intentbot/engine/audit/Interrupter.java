@@ -35,6 +35,16 @@ final class Interrupter {
                     row -> row.getString("id"),
                     PENDING,
                     RUNNING));
+    return interrupt(candidates, at, reason);
+  }
+
+  /** Marks the runs of processes silent since {@code aliveSince} (see {@link ProcessTable}). */
+  List<String> markAbandoned(
+      ProcessTable processes, Instant at, Instant aliveSince, String reason) {
+    return interrupt(processes.abandoned(aliveSince, PENDING, RUNNING), at, reason);
+  }
+
+  private List<String> interrupt(List<String> candidates, Instant at, String reason) {
     List<String> interrupted = new ArrayList<>();
     for (String runId : candidates) {
       boolean flipped =

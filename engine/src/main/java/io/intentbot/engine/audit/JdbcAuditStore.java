@@ -28,6 +28,7 @@ public final class JdbcAuditStore implements AuditStore {
   private final Jdbc jdbc;
   private final LockTable locks;
   private final Interrupter interrupter;
+  private final ProcessTable processes;
   private final ChainSealer sealer;
   private final ChainVerifier verifier;
   private final AutoCloseable onClose;
@@ -40,6 +41,7 @@ public final class JdbcAuditStore implements AuditStore {
     this.jdbc = new Jdbc(dataSource);
     this.locks = new LockTable(jdbc);
     this.interrupter = new Interrupter(jdbc);
+    this.processes = new ProcessTable(jdbc);
     this.sealer = new ChainSealer(jdbc, clock);
     this.verifier = new ChainVerifier(jdbc);
     this.onClose = onClose;
@@ -189,6 +191,21 @@ public final class JdbcAuditStore implements AuditStore {
         connection ->
             new ArrayList<>(
                 Jdbc.query(connection, ApprovalRows.SELECT_FOR_RUN, ApprovalRows::read, runId)));
+  }
+
+  @Override
+  public void heartbeat(String processId, Instant at) {
+    processes.heartbeat(processId, at);
+  }
+
+  @Override
+  public void claimRun(String runId, String processId) {
+    processes.claim(runId, processId);
+  }
+
+  @Override
+  public List<String> markAbandoned(Instant at, Instant aliveSince, String reason) {
+    return interrupter.markAbandoned(processes, at, aliveSince, reason);
   }
 
   @Override

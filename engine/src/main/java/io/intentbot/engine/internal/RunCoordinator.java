@@ -72,6 +72,11 @@ public final class RunCoordinator {
   private final Map<String, CompletableFuture<RunRecord>> endings = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
+  /** This process, as the audit store knows it: runs it executes are claimed under this id. */
+  private final String processId = ProcessIds.next();
+
+  private final Duration processTimeout;
+
   public RunCoordinator(
       IntentbotConfig config,
       IntentCatalog catalog,
@@ -80,6 +85,7 @@ public final class RunCoordinator {
       GroupDirectory groups,
       Clock clock,
       int maxConcurrentRuns,
+      Duration processTimeout,
       List<RunListener> listeners) {
     this.config = config;
     this.catalog = catalog;
@@ -101,6 +107,10 @@ public final class RunCoordinator {
     this.orchestration.allowCoreThreadTimeOut(true);
     this.stepThreads = Executors.newCachedThreadPool(threads("intentbot-step-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(threads("intentbot-timer-"));
+    this.processTimeout = processTimeout;
+    audit.heartbeat(processId, clock.instant());
+    long beat = Math.max(50, processTimeout.toMillis() / 3);
+    timer.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
     this.stepRunner =
         new StepRunner(
             stepTypes,
@@ -242,6 +252,7 @@ public final class RunCoordinator {
   }
 
   private void start(RunState state, Duration lockWait) {
+    audit.claimRun(state.id(), processId);
     active.put(state.id(), state);
     endings.computeIfAbsent(state.id(), id -> new CompletableFuture<>());
     RunExecution execution =
@@ -513,9 +524,16 @@ public final class RunCoordinator {
     }
   }
 
+  /**
+   * Marks as interrupted the runs whose process stopped: their owner has not beaten for {@code
+   * processTimeout}. Every engine calls it at start (through the facade) and after each of its own
+   * heartbeats, so a crashed process's runs are marked by whichever process lives on.
+   */
   public List<String> recoverInterrupted() {
+    Instant now = clock.instant();
     List<String> ids =
-        audit.markInterrupted(clock.instant(), "intentbot stopped while the run was in progress");
+        audit.markAbandoned(
+            now, now.minus(processTimeout), "intentbot stopped while the run was in progress");
     for (String id : ids) {
       audit.seal(id);
       audit.findRun(id).ifPresent(run -> events.publish(new RunEvent.RunFinished(run, false)));
@@ -524,6 +542,15 @@ public final class RunCoordinator {
       LOG.warn("marked {} runs interrupted: {}", ids.size(), ids);
     }
     return ids;
+  }
+
+  private void heartbeat() {
+    try {
+      audit.heartbeat(processId, clock.instant());
+      recoverInterrupted();
+    } catch (RuntimeException e) {
+      LOG.warn("heartbeat failed: {}", e.getMessage());
+    }
   }
 
   public List<RunRecord> expireApprovals() {

@@ -378,6 +378,36 @@ abstract class AuditStoreContractTest {
     assertThat(store.markInterrupted(restart, "again")).isEmpty();
   }
 
+  @Test
+  void onlyRunsOfSilentProcessesAreAbandoned() {
+    store.createRun(run("r-live", "deploy-app", RunStatus.RUNNING, T0));
+    store.createRun(run("r-dead", "deploy-app", RunStatus.RUNNING, T0));
+    store.createRun(run("r-lost", "deploy-app", RunStatus.PENDING, T0));
+    store.createRun(run("r-new", "deploy-app", RunStatus.PENDING, T0.plusSeconds(100)));
+    store.createRun(run("r-wait", "deploy-app", RunStatus.WAITING_APPROVAL, T0));
+    store.heartbeat("p-live", T0);
+    store.heartbeat("p-dead", T0);
+    store.claimRun("r-live", "p-dead");
+    store.claimRun("r-live", "p-live");
+    store.claimRun("r-dead", "p-dead");
+    store.heartbeat("p-live", T0.plusSeconds(90));
+    store.tryLock("web/production", "r-dead", T0);
+    Instant now = T0.plusSeconds(100);
+
+    List<String> abandoned = store.markAbandoned(now, now.minusSeconds(30), "its process stopped");
+
+    assertThat(abandoned).containsExactly("r-dead", "r-lost");
+    assertThat(store.findRun("r-live").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(store.findRun("r-new").orElseThrow().status())
+        .as("created after the cut-off")
+        .isEqualTo(RunStatus.PENDING);
+    assertThat(store.findRun("r-wait").orElseThrow().status())
+        .isEqualTo(RunStatus.WAITING_APPROVAL);
+    assertThat(store.findRun("r-dead").orElseThrow().reason()).isEqualTo("its process stopped");
+    assertThat(store.lockHolder("web/production")).isEmpty();
+    assertThat(store.markAbandoned(now, now.minusSeconds(30), "again")).isEmpty();
+  }
+
   // --- tamper evidence
 
   @Test
