@@ -100,9 +100,23 @@ final class Bootstrap implements AutoCloseable {
               .stepTypes(registry())
               .auditStore(audit())
               .groupDirectory(groups)
+              .processTimeout(processTimeout())
               .build();
     }
     return engine;
+  }
+
+  /** {@code INTENTBOT_PROCESS_TIMEOUT}: silence after which a process's runs are interrupted. */
+  private java.time.Duration processTimeout() {
+    String text = env.getOrDefault("INTENTBOT_PROCESS_TIMEOUT", "30s");
+    return io.intentbot.engine.definition.Durations.parse(text)
+        .filter(d -> d.toMillis() >= 150)
+        .orElseThrow(
+            () ->
+                new io.intentbot.engine.config.ConfigException(
+                    "INTENTBOT_PROCESS_TIMEOUT must be a duration of at least 150ms such as 30s, got '"
+                        + text
+                        + "'"));
   }
 
   Engine engine() {
