@@ -123,6 +123,19 @@ public final class Engine implements AutoCloseable {
     return coordinator.audit().recentRuns(intent, limit);
   }
 
+  /**
+   * A lease among the processes sharing this audit database, held for the process timeout and
+   * renewed as it is used: for background duties that one process at a time must do.
+   */
+  public Lease lease(String name) {
+    return new Lease(
+        coordinator.audit(),
+        name,
+        coordinator.processId(),
+        coordinator.processTimeout(),
+        coordinator.clock());
+  }
+
   public void addListener(RunListener listener) {
     coordinator.addListener(listener);
   }

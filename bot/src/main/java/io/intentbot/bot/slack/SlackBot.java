@@ -44,6 +44,11 @@ public final class SlackBot implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Engine engine;
+
+  /** With several replicas on one database, one drains the outbox and one expires approvals. */
+  private final io.intentbot.engine.Lease outboxLease;
+
+  private final io.intentbot.engine.Lease expiryLease;
   private final SlackSettings settings;
   private final Slack slack;
   private final MethodsClient methods;
@@ -67,6 +72,8 @@ public final class SlackBot implements AutoCloseable {
   public SlackBot(Engine engine, SlackSettings settings, OutboxStore outbox, boolean socketMode) {
     this.engine = engine;
     this.settings = settings;
+    this.outboxLease = engine.lease("slack-outbox");
+    this.expiryLease = engine.lease("approval-expiry");
     this.slack = slack(settings);
     this.methods = slack.methods(settings.botToken());
     AppConfig.AppConfigBuilder config =
@@ -84,7 +91,12 @@ public final class SlackBot implements AutoCloseable {
     this.modal = new ParameterModal(handler.help());
     this.poster =
         new SlackPoster(
-            outbox, methods, settings.minPostInterval(), settings.maxBackoff(), metrics);
+            outbox,
+            methods,
+            settings.minPostInterval(),
+            settings.maxBackoff(),
+            metrics,
+            outboxLease::held);
     engine.addListener(metrics);
     engine.addListener(
         new RunThread(
@@ -139,7 +151,9 @@ public final class SlackBot implements AutoCloseable {
 
   private void expire() {
     try {
-      engine.expireApprovals();
+      if (expiryLease.held()) {
+        engine.expireApprovals();
+      }
     } catch (RuntimeException e) {
       log.warn("expiring approvals: {}", e.toString());
     }
@@ -358,6 +372,8 @@ public final class SlackBot implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     poster.close();
+    outboxLease.release();
+    expiryLease.release();
     try {
       app.stop();
     } catch (Exception e) {

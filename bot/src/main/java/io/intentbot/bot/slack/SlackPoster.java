@@ -49,6 +49,7 @@ public final class SlackPoster implements AutoCloseable {
   private final Duration minInterval;
   private final Duration maxBackoff;
   private final SlackMetrics metrics;
+  private final java.util.function.BooleanSupplier mayDrain;
   private final Map<String, Instant> nextAllowed = new HashMap<>();
   private final Map<String, Integer> failures = new HashMap<>();
   private final Semaphore signal = new Semaphore(0);
@@ -61,6 +62,21 @@ public final class SlackPoster implements AutoCloseable {
       Duration minInterval,
       Duration maxBackoff,
       SlackMetrics metrics) {
+    this(outbox, slack, minInterval, maxBackoff, metrics, () -> true);
+  }
+
+  /**
+   * {@code mayDrain} says whether this process drains the outbox now (a lease among replicas);
+   * messages stored meanwhile wait for the process that does.
+   */
+  public SlackPoster(
+      OutboxStore outbox,
+      MethodsClient slack,
+      Duration minInterval,
+      Duration maxBackoff,
+      SlackMetrics metrics,
+      java.util.function.BooleanSupplier mayDrain) {
+    this.mayDrain = mayDrain;
     this.outbox = outbox;
     this.slack = slack;
     this.minInterval = minInterval;
@@ -107,6 +123,9 @@ public final class SlackPoster implements AutoCloseable {
 
   /** One pass: at most one Slack call per channel that may be called now. Returns calls made. */
   public synchronized int drainOnce() {
+    if (!mayDrain.getAsBoolean()) {
+      return 0;
+    }
     List<OutboxStore.Message> pending = outbox.pending(1000);
     Map<String, List<OutboxStore.Message>> byChannel = new LinkedHashMap<>();
     for (OutboxStore.Message m : pending) {

@@ -99,6 +99,15 @@ public interface AuditStore extends AutoCloseable {
   List<String> markAbandoned(Instant at, Instant aliveSince, String reason);
 
   /**
+   * Takes or renews the lease {@code name} for {@code holder} until {@code until}; true when the
+   * holder has it. Nobody else gets it before it expires.
+   */
+  boolean holdLease(String name, String holder, Instant now, Instant until);
+
+  /** Gives up the lease if {@code holder} has it. */
+  void releaseLease(String name, String holder);
+
+  /**
    * Appends a finished run (terminal status) to the tamper-evident hash chain. Idempotent: a sealed
    * run is not sealed again.
    */

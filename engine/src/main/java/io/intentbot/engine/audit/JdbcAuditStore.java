@@ -29,6 +29,7 @@ public final class JdbcAuditStore implements AuditStore {
   private final LockTable locks;
   private final Interrupter interrupter;
   private final ProcessTable processes;
+  private final LeaseTable leases;
   private final ChainSealer sealer;
   private final ChainVerifier verifier;
   private final AutoCloseable onClose;
@@ -42,6 +43,7 @@ public final class JdbcAuditStore implements AuditStore {
     this.locks = new LockTable(jdbc);
     this.interrupter = new Interrupter(jdbc);
     this.processes = new ProcessTable(jdbc);
+    this.leases = new LeaseTable(jdbc);
     this.sealer = new ChainSealer(jdbc, clock);
     this.verifier = new ChainVerifier(jdbc);
     this.onClose = onClose;
@@ -206,6 +208,16 @@ public final class JdbcAuditStore implements AuditStore {
   @Override
   public List<String> markAbandoned(Instant at, Instant aliveSince, String reason) {
     return interrupter.markAbandoned(processes, at, aliveSince, reason);
+  }
+
+  @Override
+  public boolean holdLease(String name, String holder, Instant now, Instant until) {
+    return leases.hold(name, holder, now, until);
+  }
+
+  @Override
+  public void releaseLease(String name, String holder) {
+    leases.release(name, holder);
   }
 
   @Override

@@ -125,6 +125,18 @@ public final class RunCoordinator {
             clock);
   }
 
+  public String processId() {
+    return processId;
+  }
+
+  public Duration processTimeout() {
+    return processTimeout;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
   public IntentCatalog catalog() {
     return catalog;
   }

@@ -408,6 +408,24 @@ abstract class AuditStoreContractTest {
     assertThat(store.markAbandoned(now, now.minusSeconds(30), "again")).isEmpty();
   }
 
+  @Test
+  void aLeaseHasOneHolderUntilItExpires() {
+    assertThat(store.holdLease("slack-outbox", "p-a", T0, T0.plusSeconds(30))).isTrue();
+    assertThat(store.holdLease("slack-outbox", "p-b", T0.plusSeconds(10), T0.plusSeconds(40)))
+        .isFalse();
+    assertThat(store.holdLease("slack-outbox", "p-a", T0.plusSeconds(20), T0.plusSeconds(50)))
+        .as("renewed")
+        .isTrue();
+    assertThat(store.holdLease("slack-outbox", "p-b", T0.plusSeconds(45), T0.plusSeconds(75)))
+        .isFalse();
+    assertThat(store.holdLease("other", "p-b", T0.plusSeconds(45), T0.plusSeconds(75))).isTrue();
+    assertThat(store.holdLease("slack-outbox", "p-b", T0.plusSeconds(51), T0.plusSeconds(81)))
+        .as("taken over once expired")
+        .isTrue();
+    assertThat(store.holdLease("slack-outbox", "p-a", T0.plusSeconds(52), T0.plusSeconds(82)))
+        .isFalse();
+  }
+
   // --- tamper evidence
 
   @Test
