@@ -1,0 +1,148 @@
+package io.intentbot.kubernetes;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The one place where Kubernetes API calls get their resilience. Order, outermost first: retry
+ * (exponential backoff), then the API server's circuit breaker, then the call.
+ *
+ * <ul>
+ *   <li>Retried: HTTP 5xx, 429 and connection errors. Everything else (404, 409, 403, 422) is the
+ *       server's answer and goes straight back to the step.
+ *   <li>Each attempt that fails in a retryable way counts against the circuit breaker of that API
+ *       server. Once it opens, calls fail at once with a message saying the API server is
+ *       unavailable, until {@code open_for} has passed.
+ *   <li>An interrupted thread is never retried.
+ * </ul>
+ */
+public final class ResilientCalls {
+
+  private final ApiResilience settings;
+  private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+
+  public ResilientCalls(ApiResilience settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Runs one API call against the client's server.
+   *
+   * @param what what the call does, for messages ("read deployment shop/web")
+   * @throws ClusterAccessException when the call failed for good, with a message naming {@code
+   *     what} and the reason
+   */
+  public <T> T call(KubernetesClient client, String what, Supplier<T> call) {
+    String server = String.valueOf(client.getMasterUrl());
+    CircuitBreaker breaker = breakers.computeIfAbsent(server, this::breaker);
+    Retry retry = Retry.of("kubernetes-" + server, retryConfig());
+    Supplier<T> decorated =
+        Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call));
+    try {
+      return decorated.get();
+    } catch (CallNotPermittedException e) {
+      throw new ClusterAccessException(
+          "Kubernetes API server "
+              + server
+              + " is unavailable (circuit open after repeated failures); could not "
+              + what
+              + ". Try again later.",
+          e);
+    } catch (KubernetesClientException e) {
+      if (isInterruption(e)) {
+        Thread.currentThread().interrupt();
+        throw new ClusterAccessException("interrupted while trying to " + what, e);
+      }
+      throw new ClusterAccessException("could not " + what + ": " + describe(e), e);
+    }
+  }
+
+  /** Runs a call that returns nothing. */
+  public void run(KubernetesClient client, String what, Runnable call) {
+    call(
+        client,
+        what,
+        () -> {
+          call.run();
+          return null;
+        });
+  }
+
+  private RetryConfig retryConfig() {
+    return RetryConfig.custom()
+        .maxAttempts(settings.attempts())
+        .intervalFunction(
+            IntervalFunction.ofExponentialBackoff(settings.backoff(), 2.0, settings.maxBackoff()))
+        .retryOnException(e -> retryable(e) && !Thread.currentThread().isInterrupted())
+        .build();
+  }
+
+  private CircuitBreaker breaker(String server) {
+    return CircuitBreaker.of(
+        "kubernetes-" + server,
+        CircuitBreakerConfig.custom()
+            .failureRateThreshold(settings.failureRate())
+            .minimumNumberOfCalls(settings.minimumCalls())
+            .slidingWindowSize(Math.max(settings.minimumCalls(), 10))
+            .waitDurationInOpenState(settings.openFor())
+            .recordException(ResilientCalls::retryable)
+            .build());
+  }
+
+  /** 5xx, 429 and connection errors: the server may answer differently in a moment. */
+  static boolean retryable(Throwable e) {
+    if (e instanceof KubernetesClientException k) {
+      if (isInterruption(k)) {
+        return false;
+      }
+      int code = k.getCode();
+      if (code >= 500 || code == 429) {
+        return true;
+      }
+      return code <= 0 && hasCause(k, IOException.class);
+    }
+    return false;
+  }
+
+  private static boolean isInterruption(Throwable e) {
+    return hasCause(e, InterruptedException.class)
+        || hasCause(e, InterruptedIOException.class)
+            && !hasCause(e, java.net.SocketTimeoutException.class);
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String describe(KubernetesClientException e) {
+    if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+      return "HTTP " + e.getCode() + ": " + e.getStatus().getMessage();
+    }
+    if (e.getCode() > 0) {
+      return "HTTP " + e.getCode();
+    }
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root == e
+        ? String.valueOf(e.getMessage())
+        : root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+}

@@ -1,0 +1,106 @@
+package io.intentbot.kubernetes.apply;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Compares a desired object with the live one as {@code kubectl apply} would see it: only the
+ * fields the desired object sets count, and server-managed metadata and status are ignored.
+ */
+final class ObjectDiff {
+
+  private static final Set<String> MANAGED_METADATA =
+      Set.of(
+          "resourceVersion",
+          "uid",
+          "creationTimestamp",
+          "generation",
+          "managedFields",
+          "selfLink",
+          "deletionTimestamp");
+
+  private ObjectDiff() {}
+
+  /** One line per field the desired object sets differently, e.g. {@code data.a: 1 -> 2}. */
+  static List<String> differences(Map<String, Object> desired, Map<String, Object> live) {
+    List<String> lines = new ArrayList<>();
+    compare("", clean(desired), live, lines);
+    return lines;
+  }
+
+  /** The live object with the desired one laid over it: maps merge, lists and values replace. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> merge(Map<String, Object> live, Map<String, Object> desired) {
+    Map<String, Object> merged = new LinkedHashMap<>(live);
+    clean(desired)
+        .forEach(
+            (key, value) -> {
+              Object current = merged.get(key);
+              if (value instanceof Map<?, ?> m && current instanceof Map<?, ?> c) {
+                merged.put(key, merge((Map<String, Object>) c, (Map<String, Object>) m));
+              } else {
+                merged.put(key, value);
+              }
+            });
+    return merged;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> clean(Map<String, Object> desired) {
+    Map<String, Object> copy = new LinkedHashMap<>(desired);
+    copy.remove("status");
+    if (copy.get("metadata") instanceof Map<?, ?> metadata) {
+      Map<String, Object> meta = new LinkedHashMap<>((Map<String, Object>) metadata);
+      MANAGED_METADATA.forEach(meta::remove);
+      copy.put("metadata", meta);
+    }
+    return copy;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void compare(String path, Object desired, Object live, List<String> lines) {
+    if (desired instanceof Map<?, ?> d && live instanceof Map<?, ?> l) {
+      ((Map<String, Object>) d)
+          .forEach((key, value) -> compare(join(path, key), value, l.get(key), lines));
+      return;
+    }
+    if (desired instanceof List<?> d && live instanceof List<?> l && d.size() == l.size()) {
+      for (int i = 0; i < d.size(); i++) {
+        compare(path + "[" + i + "]", d.get(i), l.get(i), lines);
+      }
+      return;
+    }
+    if (!sameValue(desired, live)) {
+      lines.add(path + ": " + show(live) + " -> " + show(desired));
+    }
+  }
+
+  private static boolean sameValue(Object desired, Object live) {
+    if (desired instanceof Number a && live instanceof Number b) {
+      return a.doubleValue() == b.doubleValue();
+    }
+    if (desired != null
+        && live != null
+        && !(desired instanceof Map)
+        && !(desired instanceof List)) {
+      return String.valueOf(desired).equals(String.valueOf(live));
+    }
+    return Objects.equals(desired, live);
+  }
+
+  private static String join(String path, String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  private static String show(Object value) {
+    if (value == null) {
+      return "(none)";
+    }
+    String text = String.valueOf(value);
+    return text.length() > 120 ? text.substring(0, 117) + "..." : text;
+  }
+}

@@ -1,0 +1,109 @@
+package io.intentbot.kubernetes.deployment;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.intentbot.engine.step.StepContext;
+import io.intentbot.engine.step.StepInput;
+import io.intentbot.engine.step.StepPlan;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.ResilientCalls;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/**
+ * {@code kubernetes.restart}: restarts a Deployment's pods with a rolling update, as {@code kubectl
+ * rollout restart} does, by setting {@code kubectl.kubernetes.io/restartedAt} on its pod template.
+ *
+ * <pre>{@code
+ * with: { deployment: web }
+ * }</pre>
+ *
+ * Outputs: {@code restarted_at}.
+ */
+public final class RestartStepType extends KubernetesStepType {
+
+  public static final String NAME = "kubernetes.restart";
+  public static final String ANNOTATION = "kubectl.kubernetes.io/restartedAt";
+
+  private static final String SCHEMA =
+      """
+      {"type":"object","additionalProperties":false,"required":["deployment"],
+       "properties":{
+         "namespace":{"type":"string"},
+         "deployment":{"type":"string","minLength":1}}}
+      """;
+
+  private final Clock clock;
+
+  public RestartStepType(KubernetesClients clients, ResilientCalls calls) {
+    this(clients, calls, Clock.systemUTC());
+  }
+
+  RestartStepType(KubernetesClients clients, ResilientCalls calls, Clock clock) {
+    super(clients, calls, SCHEMA);
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "Restart a Deployment's pods with a rolling update";
+  }
+
+  @Override
+  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+    String name = input.string("deployment");
+    return Deployments.find(cluster, name)
+        .map(
+            d ->
+                StepPlan.of(
+                    "Restart deployment "
+                        + cluster.ref(name)
+                        + ": set "
+                        + ANNOTATION
+                        + " on its pod template, replacing its "
+                        + Deployments.desiredReplicas(d)
+                        + " pods one by one"))
+        .orElse(
+            StepPlan.of(
+                "Restart deployment " + cluster.ref(name) + " (would fail: it does not exist)"));
+  }
+
+  @Override
+  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
+    String name = input.string("deployment");
+    Deployments.require(cluster, name);
+    String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    cluster.call(
+        "restart deployment " + cluster.ref(name),
+        c ->
+            c.apps()
+                .deployments()
+                .inNamespace(cluster.namespace())
+                .withName(name)
+                .edit(d -> restarted(d, now)));
+    context.output().line("deployment " + cluster.ref(name) + " restarted at " + now);
+    return StepResult.succeeded(Map.of("restarted_at", now));
+  }
+
+  private static Deployment restarted(Deployment d, String now) {
+    return new DeploymentBuilder(d)
+        .editSpec()
+        .editTemplate()
+        .editOrNewMetadata()
+        .addToAnnotations(ANNOTATION, now)
+        .endMetadata()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+}

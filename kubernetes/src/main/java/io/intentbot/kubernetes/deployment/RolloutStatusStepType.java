@@ -1,0 +1,201 @@
+package io.intentbot.kubernetes.deployment;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.intentbot.engine.definition.Durations;
+import io.intentbot.engine.step.StepContext;
+import io.intentbot.engine.step.StepInput;
+import io.intentbot.engine.step.StepPlan;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.Polling;
+import io.intentbot.kubernetes.ResilientCalls;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code kubernetes.rollout-status}: waits until a Deployment's rollout is complete - the
+ * controller has seen the latest spec, and updated, ready and available replicas all equal the
+ * desired count with no old replicas left - or fails at the timeout, or at once when the Deployment
+ * reports ProgressDeadlineExceeded.
+ *
+ * <pre>{@code
+ * with: { deployment: web, timeout: 5m, poll_interval: 2s }
+ * }</pre>
+ *
+ * Outputs: {@code replicas}, {@code updated_replicas}, {@code ready_replicas}, {@code
+ * available_replicas}, {@code revision}, {@code elapsed}.
+ */
+public final class RolloutStatusStepType extends KubernetesStepType {
+
+  public static final String NAME = "kubernetes.rollout-status";
+
+  private static final String SCHEMA =
+      """
+      {"type":"object","additionalProperties":false,"required":["deployment"],
+       "properties":{
+         "namespace":{"type":"string"},
+         "deployment":{"type":"string","minLength":1},
+         "timeout":{"type":"string","description":"how long to wait, e.g. 5m (default 5m)"},
+         "poll_interval":{"type":"string","description":"how often to look (default 2s)"}}}
+      """;
+
+  public RolloutStatusStepType(KubernetesClients clients, ResilientCalls calls) {
+    super(clients, calls, SCHEMA);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "Wait until a Deployment's rollout is complete";
+  }
+
+  @Override
+  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+    String name = input.string("deployment");
+    Polling polling = polling(input);
+    String now =
+        Deployments.find(cluster, name)
+            .map(d -> "now " + progress(d))
+            .orElse("it does not exist yet");
+    return StepPlan.of(
+        "Wait up to "
+            + Durations.format(polling.timeout())
+            + " for deployment "
+            + cluster.ref(name)
+            + " to roll out ("
+            + now
+            + ")");
+  }
+
+  @Override
+  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
+      throws InterruptedException {
+    String name = input.string("deployment");
+    Polling polling = polling(input);
+    Instant start = Instant.now();
+    Instant deadline = polling.deadline();
+    String last = null;
+    while (true) {
+      Deployment deployment = Deployments.require(cluster, name);
+      String progress = progress(deployment);
+      if (!progress.equals(last)) {
+        context.output().line(name + ": " + progress);
+        last = progress;
+      }
+      Map<String, Object> outputs = outputs(deployment, start);
+      if (complete(deployment)) {
+        context.output().line("deployment " + cluster.ref(name) + " successfully rolled out");
+        return StepResult.succeeded(outputs);
+      }
+      Optional<DeploymentCondition> stuck = deadlineExceeded(deployment);
+      if (stuck.isPresent()) {
+        return StepResult.failed(
+            "deployment "
+                + cluster.ref(name)
+                + " exceeded its progress deadline: "
+                + stuck.get().getMessage(),
+            outputs);
+      }
+      if (!Instant.now().isBefore(deadline)) {
+        return StepResult.failed(
+            "deployment "
+                + cluster.ref(name)
+                + " did not finish rolling out within "
+                + Durations.format(polling.timeout())
+                + ": "
+                + progress,
+            outputs);
+      }
+      polling.pause();
+    }
+  }
+
+  private static Polling polling(StepInput input) {
+    return Polling.from(input, Duration.ofMinutes(5), Duration.ofSeconds(2));
+  }
+
+  static boolean complete(Deployment d) {
+    DeploymentStatus s = status(d);
+    int desired = Deployments.desiredReplicas(d);
+    Long generation = d.getMetadata().getGeneration();
+    boolean observed =
+        generation == null
+            || (s.getObservedGeneration() != null && s.getObservedGeneration() >= generation);
+    return observed
+        && count(s.getUpdatedReplicas()) == desired
+        && count(s.getReadyReplicas()) == desired
+        && count(s.getAvailableReplicas()) == desired
+        && count(s.getReplicas()) == desired;
+  }
+
+  private static String progress(Deployment d) {
+    DeploymentStatus s = status(d);
+    int desired = Deployments.desiredReplicas(d);
+    String text =
+        count(s.getUpdatedReplicas())
+            + "/"
+            + desired
+            + " updated, "
+            + count(s.getReadyReplicas())
+            + "/"
+            + desired
+            + " ready, "
+            + count(s.getAvailableReplicas())
+            + "/"
+            + desired
+            + " available";
+    int old = count(s.getReplicas()) - count(s.getUpdatedReplicas());
+    if (old > 0) {
+      text += ", " + old + " old pending termination";
+    }
+    Long generation = d.getMetadata().getGeneration();
+    if (generation != null
+        && (s.getObservedGeneration() == null || s.getObservedGeneration() < generation)) {
+      text += ", waiting for the controller to see the new spec";
+    }
+    return text;
+  }
+
+  private static Optional<DeploymentCondition> deadlineExceeded(Deployment d) {
+    if (status(d).getConditions() == null) {
+      return Optional.empty();
+    }
+    return status(d).getConditions().stream()
+        .filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus()))
+        .filter(c -> "ProgressDeadlineExceeded".equals(c.getReason()))
+        .findFirst();
+  }
+
+  private static Map<String, Object> outputs(Deployment d, Instant start) {
+    DeploymentStatus s = status(d);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("replicas", Deployments.desiredReplicas(d));
+    out.put("updated_replicas", count(s.getUpdatedReplicas()));
+    out.put("ready_replicas", count(s.getReadyReplicas()));
+    out.put("available_replicas", count(s.getAvailableReplicas()));
+    Map<String, String> annotations = d.getMetadata().getAnnotations();
+    out.put(
+        "revision", annotations == null ? "" : annotations.getOrDefault(Deployments.REVISION, ""));
+    out.put("elapsed", Durations.format(Duration.between(start, Instant.now())));
+    return out;
+  }
+
+  private static DeploymentStatus status(Deployment d) {
+    return d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+  }
+
+  private static int count(Integer value) {
+    return value == null ? 0 : value;
+  }
+}

@@ -1,0 +1,176 @@
+package io.intentbot.kubernetes.deployment;
+
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.intentbot.engine.step.StepContext;
+import io.intentbot.engine.step.StepInput;
+import io.intentbot.engine.step.StepPlan;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.ResilientCalls;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code kubernetes.rollout-undo}: rolls a Deployment back to the previous revision or to a given
+ * one, as {@code kubectl rollout undo} does: the pod template of that revision's ReplicaSet
+ * (without its {@code pod-template-hash} label) becomes the Deployment's template. The revision is
+ * checked to exist before anything changes.
+ *
+ * <pre>{@code
+ * with: { deployment: web }                    # the previous revision
+ * with: { deployment: web, to_revision: 3 }
+ * }</pre>
+ *
+ * Outputs: {@code from_revision}, {@code to_revision}, {@code images}, {@code changed}.
+ */
+public final class RolloutUndoStepType extends KubernetesStepType {
+
+  public static final String NAME = "kubernetes.rollout-undo";
+
+  private static final String SCHEMA =
+      """
+      {"type":"object","additionalProperties":false,"required":["deployment"],
+       "properties":{
+         "namespace":{"type":"string"},
+         "deployment":{"type":"string","minLength":1},
+         "to_revision":{"type":["integer","string"],
+                        "description":"revision to return to; absent or 0: the previous one"}}}
+      """;
+
+  public RolloutUndoStepType(KubernetesClients clients, ResilientCalls calls) {
+    super(clients, calls, SCHEMA);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "Roll a Deployment back to the previous or a given revision";
+  }
+
+  @Override
+  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+    String name = input.string("deployment");
+    Optional<Deployment> deployment = Deployments.find(cluster, name);
+    if (deployment.isEmpty()) {
+      return StepPlan.of(
+          "Roll back deployment " + cluster.ref(name) + " (would fail: it does not exist)");
+    }
+    Choice choice = choose(input, cluster, deployment.get());
+    if (choice.problem != null) {
+      return StepPlan.of(
+          "Roll back deployment " + cluster.ref(name) + " (would fail: " + choice.problem + ")");
+    }
+    return StepPlan.of(
+        "Roll back deployment "
+            + cluster.ref(name)
+            + " from revision "
+            + choice.current
+            + " to "
+            + choice.target.describe(),
+        List.of("pod template of replica set " + choice.target.replicaSet()));
+  }
+
+  @Override
+  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
+    String name = input.string("deployment");
+    Deployment deployment = Deployments.require(cluster, name);
+    Choice choice = choose(input, cluster, deployment);
+    if (choice.problem != null) {
+      return StepResult.failed(
+          "cannot roll back deployment " + cluster.ref(name) + ": " + choice.problem);
+    }
+    PodTemplateSpec template = templateOf(choice.target);
+    boolean changed = !template.equals(deployment.getSpec().getTemplate());
+    if (changed) {
+      context
+          .output()
+          .line(
+              "rolling back "
+                  + cluster.ref(name)
+                  + " from revision "
+                  + choice.current
+                  + " to "
+                  + choice.target.describe());
+      cluster.call(
+          "roll back deployment " + cluster.ref(name),
+          c ->
+              c.apps()
+                  .deployments()
+                  .inNamespace(cluster.namespace())
+                  .withName(name)
+                  .edit(
+                      d ->
+                          new DeploymentBuilder(d)
+                              .editSpec()
+                              .withTemplate(template)
+                              .endSpec()
+                              .build()));
+    } else {
+      context
+          .output()
+          .line("skipped: the current template already matches " + choice.target.describe());
+    }
+    Map<String, Object> outputs = new LinkedHashMap<>();
+    outputs.put("from_revision", choice.current);
+    outputs.put("to_revision", choice.target.number());
+    outputs.put("images", new LinkedHashMap<>(choice.target.images()));
+    outputs.put("changed", changed);
+    return StepResult.succeeded(outputs);
+  }
+
+  private static PodTemplateSpec templateOf(Deployments.Revision revision) {
+    PodTemplateSpec template = new PodTemplateSpecBuilder(revision.template()).build();
+    if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
+      Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
+      labels.remove("pod-template-hash");
+      template.getMetadata().setLabels(labels);
+    }
+    return template;
+  }
+
+  private static Choice choose(StepInput input, Cluster cluster, Deployment deployment) {
+    List<Deployments.Revision> revisions = Deployments.revisions(cluster, deployment);
+    long current = Deployments.currentRevision(deployment, revisions);
+    long wanted = input.integer("to_revision", 0);
+    List<Long> known = revisions.stream().map(Deployments.Revision::number).toList();
+    if (wanted > 0) {
+      return revisions.stream()
+          .filter(r -> r.number() == wanted)
+          .findFirst()
+          .map(r -> new Choice(current, r, null))
+          .orElseGet(
+              () ->
+                  new Choice(
+                      current,
+                      null,
+                      "revision " + wanted + " does not exist (known revisions: " + known + ")"));
+    }
+    return revisions.stream()
+        .filter(r -> r.number() < current)
+        .findFirst()
+        .map(r -> new Choice(current, r, null))
+        .orElseGet(
+            () ->
+                new Choice(
+                    current,
+                    null,
+                    "there is no revision before "
+                        + current
+                        + " (known revisions: "
+                        + known
+                        + ")"));
+  }
+
+  private record Choice(long current, Deployments.Revision target, String problem) {}
+}

@@ -1,0 +1,337 @@
+package io.intentbot.kubernetes.storage;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.intentbot.engine.definition.Durations;
+import io.intentbot.engine.step.StepContext;
+import io.intentbot.engine.step.StepInput;
+import io.intentbot.engine.step.StepPlan;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccessException;
+import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.Names;
+import io.intentbot.kubernetes.Polling;
+import io.intentbot.kubernetes.ResilientCalls;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code kubernetes.pvc}: creates a PersistentVolumeClaim, grows one (only when its StorageClass
+ * allows volume expansion, and never shrinking), or snapshots one through a {@code
+ * snapshot.storage.k8s.io/v1} VolumeSnapshot, waiting until it is ready to use.
+ *
+ * <pre>{@code
+ * with: { action: create, name: data-web, size: 10Gi, storage_class: fast, access_modes: [ReadWriteOnce] }
+ * with: { action: resize, name: data-web, size: 20Gi }
+ * with: { action: snapshot, name: data-web, snapshot: before-upgrade, snapshot_class: csi, timeout: 10m }
+ * }</pre>
+ *
+ * Outputs: {@code name}, {@code action} (created, resized, unchanged, snapshotted), {@code size},
+ * {@code previous_size}; for snapshots {@code snapshot} and {@code ready_to_use}.
+ */
+public final class PvcStepType extends KubernetesStepType {
+
+  public static final String NAME = "kubernetes.pvc";
+
+  public static final ResourceDefinitionContext VOLUME_SNAPSHOTS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("snapshot.storage.k8s.io")
+          .withVersion("v1")
+          .withKind("VolumeSnapshot")
+          .withPlural("volumesnapshots")
+          .withNamespaced(true)
+          .build();
+
+  private static final String SCHEMA =
+      """
+      {"type":"object","additionalProperties":false,"required":["action","name"],
+       "properties":{
+         "namespace":{"type":"string"},
+         "action":{"enum":["create","resize","snapshot"]},
+         "name":{"type":"string","minLength":1},
+         "size":{"type":"string","description":"e.g. 10Gi"},
+         "storage_class":{"type":"string"},
+         "access_modes":{"type":"array","items":{"type":"string"}},
+         "snapshot":{"type":"string","description":"snapshot name; default pvc-<run>-<step>"},
+         "snapshot_class":{"type":"string"},
+         "wait":{"type":["boolean","string"],"description":"wait for the snapshot to be ready (default true)"},
+         "timeout":{"type":"string"},
+         "poll_interval":{"type":"string"}}}
+      """;
+
+  public PvcStepType(KubernetesClients clients, ResilientCalls calls) {
+    super(clients, calls, SCHEMA);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "Create, grow or snapshot a PersistentVolumeClaim";
+  }
+
+  @Override
+  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+    String name = input.string("name");
+    PersistentVolumeClaim live = live(cluster, name);
+    return switch (input.string("action")) {
+      case "create" ->
+          live == null
+              ? StepPlan.of(
+                  "Create PVC "
+                      + cluster.ref(name)
+                      + " of "
+                      + input.string("size")
+                      + describeClass(input))
+              : StepPlan.of(
+                  "PVC "
+                      + cluster.ref(name)
+                      + " already exists ("
+                      + size(live)
+                      + "); nothing to create");
+      case "resize" -> {
+        try {
+          Quantity from = checkResize(cluster, live, name, input.string("size"));
+          yield from == null
+              ? StepPlan.of("PVC " + cluster.ref(name) + " already has " + input.string("size"))
+              : StepPlan.of(
+                  "Grow PVC "
+                      + cluster.ref(name)
+                      + " from "
+                      + from
+                      + " to "
+                      + input.string("size"));
+        } catch (ClusterAccessException e) {
+          yield StepPlan.of(
+              "Resize PVC " + cluster.ref(name) + " (would fail: " + e.getMessage() + ")");
+        }
+      }
+      default ->
+          StepPlan.of(
+              "Snapshot PVC "
+                  + cluster.ref(name)
+                  + " as VolumeSnapshot "
+                  + snapshotName(input, context)
+                  + (live == null ? " (would fail: the PVC does not exist)" : ""));
+    };
+  }
+
+  @Override
+  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
+      throws InterruptedException {
+    String name = input.string("name");
+    PersistentVolumeClaim live = live(cluster, name);
+    Map<String, Object> outputs = new LinkedHashMap<>();
+    outputs.put("name", name);
+    switch (input.string("action")) {
+      case "create" -> {
+        if (live != null) {
+          context.output().line("PVC " + cluster.ref(name) + " already exists");
+          outputs.put("action", "unchanged");
+          outputs.put("size", size(live));
+          break;
+        }
+        PersistentVolumeClaim claim =
+            new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(cluster.namespace())
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes(accessModes(input))
+                .withStorageClassName(input.optionalString("storage_class").orElse(null))
+                .withNewResources()
+                .addToRequests("storage", new Quantity(input.string("size")))
+                .endResources()
+                .endSpec()
+                .build();
+        cluster.call("create PVC " + cluster.ref(name), c -> c.resource(claim).create());
+        context.output().line("created PVC " + cluster.ref(name) + " of " + input.string("size"));
+        outputs.put("action", "created");
+        outputs.put("size", input.string("size"));
+      }
+      case "resize" -> {
+        String size = input.string("size");
+        Quantity from = checkResize(cluster, live, name, size);
+        outputs.put("previous_size", size(live));
+        outputs.put("size", size);
+        if (from == null) {
+          context.output().line("PVC " + cluster.ref(name) + " already has " + size);
+          outputs.put("action", "unchanged");
+          break;
+        }
+        String patch =
+            "[{\"op\":\"replace\",\"path\":\"/spec/resources/requests/storage\",\"value\":\""
+                + size
+                + "\"}]";
+        cluster.call(
+            "grow PVC " + cluster.ref(name),
+            c ->
+                c.persistentVolumeClaims()
+                    .inNamespace(cluster.namespace())
+                    .withName(name)
+                    .patch(
+                        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+                        patch));
+        context.output().line("grew PVC " + cluster.ref(name) + " from " + from + " to " + size);
+        outputs.put("action", "resized");
+      }
+      default -> {
+        if (live == null) {
+          throw new ClusterAccessException("PVC " + cluster.ref(name) + " does not exist");
+        }
+        return snapshot(input, context, cluster, name, outputs);
+      }
+    }
+    return StepResult.succeeded(outputs);
+  }
+
+  private StepResult snapshot(
+      StepInput input,
+      StepContext context,
+      Cluster cluster,
+      String name,
+      Map<String, Object> outputs)
+      throws InterruptedException {
+    String snapshot = snapshotName(input, context);
+    GenericKubernetesResource resource =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("snapshot.storage.k8s.io/v1")
+            .withKind("VolumeSnapshot")
+            .withNewMetadata()
+            .withName(snapshot)
+            .withNamespace(cluster.namespace())
+            .endMetadata()
+            .build();
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("source", Map.of("persistentVolumeClaimName", name));
+    input.optionalString("snapshot_class").ifPresent(c -> spec.put("volumeSnapshotClassName", c));
+    resource.setAdditionalProperty("spec", spec);
+    cluster.call(
+        "create VolumeSnapshot " + cluster.ref(snapshot),
+        c ->
+            c.genericKubernetesResources(VOLUME_SNAPSHOTS)
+                .inNamespace(cluster.namespace())
+                .resource(resource)
+                .create());
+    context.output().line("created VolumeSnapshot " + cluster.ref(snapshot) + " of PVC " + name);
+    outputs.put("action", "snapshotted");
+    outputs.put("snapshot", snapshot);
+    outputs.put("ready_to_use", false);
+    if (!input.bool("wait", true)) {
+      return StepResult.succeeded(outputs);
+    }
+    Polling polling = Polling.from(input, Duration.ofMinutes(10), Duration.ofSeconds(3));
+    Instant deadline = polling.deadline();
+    while (true) {
+      GenericKubernetesResource live =
+          cluster.call(
+              "read VolumeSnapshot " + cluster.ref(snapshot),
+              c ->
+                  c.genericKubernetesResources(VOLUME_SNAPSHOTS)
+                      .inNamespace(cluster.namespace())
+                      .withName(snapshot)
+                      .get());
+      Object ready = live == null ? null : live.get("status", "readyToUse");
+      Object error = live == null ? null : live.get("status", "error", "message");
+      if (Boolean.TRUE.equals(ready)) {
+        context.output().line("VolumeSnapshot " + snapshot + " is ready to use");
+        outputs.put("ready_to_use", true);
+        return StepResult.succeeded(outputs);
+      }
+      if (error != null) {
+        return StepResult.failed(
+            "VolumeSnapshot " + cluster.ref(snapshot) + " failed: " + error, outputs);
+      }
+      if (!Instant.now().isBefore(deadline)) {
+        return StepResult.failed(
+            "VolumeSnapshot "
+                + cluster.ref(snapshot)
+                + " was not ready within "
+                + Durations.format(polling.timeout()),
+            outputs);
+      }
+      polling.pause();
+    }
+  }
+
+  /** The current size when a resize is needed, null when the size is already right. */
+  private static Quantity checkResize(
+      Cluster cluster, PersistentVolumeClaim live, String name, String size) {
+    if (live == null) {
+      throw new ClusterAccessException("PVC " + cluster.ref(name) + " does not exist");
+    }
+    Quantity current = live.getSpec().getResources().getRequests().get("storage");
+    Quantity wanted = new Quantity(size);
+    int order = wanted.getNumericalAmount().compareTo(current.getNumericalAmount());
+    if (order == 0) {
+      return null;
+    }
+    if (order < 0) {
+      throw new ClusterAccessException(
+          "PVC "
+              + cluster.ref(name)
+              + " has "
+              + current
+              + "; volumes only grow, "
+              + size
+              + " is smaller");
+    }
+    String className = live.getSpec().getStorageClassName();
+    if (className == null) {
+      throw new ClusterAccessException(
+          "PVC " + cluster.ref(name) + " has no storage class; cannot tell whether it can grow");
+    }
+    StorageClass storageClass =
+        cluster.call(
+            "read storage class " + className,
+            c -> c.storage().v1().storageClasses().withName(className).get());
+    if (storageClass == null || !Boolean.TRUE.equals(storageClass.getAllowVolumeExpansion())) {
+      throw new ClusterAccessException(
+          "storage class "
+              + className
+              + " does not allow volume expansion (allowVolumeExpansion is not true)");
+    }
+    return current;
+  }
+
+  private static PersistentVolumeClaim live(Cluster cluster, String name) {
+    return cluster.call(
+        "read PVC " + cluster.ref(name),
+        c -> c.persistentVolumeClaims().inNamespace(cluster.namespace()).withName(name).get());
+  }
+
+  private static String size(PersistentVolumeClaim claim) {
+    Quantity q = claim.getSpec().getResources().getRequests().get("storage");
+    return q == null ? "" : q.toString();
+  }
+
+  private static List<String> accessModes(StepInput input) {
+    List<String> modes = input.strings("access_modes");
+    return modes.isEmpty() ? List.of("ReadWriteOnce") : modes;
+  }
+
+  private static String describeClass(StepInput input) {
+    return input.optionalString("storage_class").map(c -> " in storage class " + c).orElse("");
+  }
+
+  private static String snapshotName(StepInput input, StepContext context) {
+    return input
+        .optionalString("snapshot")
+        .orElseGet(() -> Names.forStep(input.string("name"), context));
+  }
+}

@@ -1,0 +1,202 @@
+package io.intentbot.kubernetes.velero;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.definition.Durations;
+import io.intentbot.engine.step.StepOutput;
+import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccessException;
+import io.intentbot.kubernetes.Polling;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Velero's {@code velero.io/v1} kinds as generic resources, and what the Velero step types share:
+ * the Velero namespace (config {@code velero: { namespace: velero }}), the storage location check
+ * and following a Backup or Restore to its final phase.
+ */
+public final class Velero {
+
+  public static final ResourceDefinitionContext BACKUPS = kind("Backup", "backups");
+  public static final ResourceDefinitionContext RESTORES = kind("Restore", "restores");
+  public static final ResourceDefinitionContext STORAGE_LOCATIONS =
+      kind("BackupStorageLocation", "backupstoragelocations");
+  public static final ResourceDefinitionContext DOWNLOAD_REQUESTS =
+      kind("DownloadRequest", "downloadrequests");
+
+  static final Set<String> FAILED = Set.of("Failed", "PartiallyFailed", "FailedValidation");
+
+  private Velero() {}
+
+  private static ResourceDefinitionContext kind(String kind, String plural) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup("velero.io")
+        .withVersion("v1")
+        .withKind(kind)
+        .withPlural(plural)
+        .withNamespaced(true)
+        .build();
+  }
+
+  /** The namespace Velero runs in: config {@code velero.namespace}, default {@code velero}. */
+  public static String namespace(IntentbotConfig config) {
+    Object value = config.section("velero").get("namespace");
+    return value == null ? "velero" : String.valueOf(value);
+  }
+
+  static GenericKubernetesResource get(
+      Cluster velero, ResourceDefinitionContext kind, String name) {
+    return velero.call(
+        "read " + kind.getKind() + " " + velero.ref(name),
+        c ->
+            c.genericKubernetesResources(kind)
+                .inNamespace(velero.namespace())
+                .withName(name)
+                .get());
+  }
+
+  /** Fails unless the BackupStorageLocation exists and its phase is Available. */
+  static void requireAvailable(Cluster velero, String location) {
+    String problem = locationProblem(velero, location);
+    if (problem != null) {
+      throw new ClusterAccessException(problem);
+    }
+  }
+
+  /** Why the location cannot be used now, or null when it is Available. */
+  static String locationProblem(Cluster velero, String location) {
+    GenericKubernetesResource bsl = get(velero, STORAGE_LOCATIONS, location);
+    if (bsl == null) {
+      return "Velero backup storage location '"
+          + location
+          + "' does not exist in namespace "
+          + velero.namespace();
+    }
+    Object phase = bsl.get("status", "phase");
+    if (!"Available".equals(phase)) {
+      Object message = bsl.get("status", "message");
+      return "Velero backup storage location '"
+          + location
+          + "' is "
+          + (phase == null ? "not yet validated" : phase)
+          + (message == null ? "" : ": " + message)
+          + "; nothing was started";
+    }
+    return null;
+  }
+
+  /**
+   * Polls a Backup or Restore until Completed (returns it), a failed phase or the timeout (throws
+   * {@link ClusterAccessException} naming the reason), writing each phase change and progress.
+   */
+  static GenericKubernetesResource follow(
+      Cluster velero,
+      ResourceDefinitionContext kind,
+      String name,
+      Polling polling,
+      StepOutput output)
+      throws InterruptedException {
+    Instant deadline = polling.deadline();
+    String last = null;
+    while (true) {
+      GenericKubernetesResource live = get(velero, kind, name);
+      if (live == null) {
+        throw new ClusterAccessException(kind.getKind() + " " + velero.ref(name) + " disappeared");
+      }
+      String phase = phase(live);
+      String progress = phase + progress(live);
+      if (!progress.equals(last)) {
+        output.line(kind.getKind().toLowerCase() + " " + name + ": " + progress);
+        last = progress;
+      }
+      if ("Completed".equals(phase)) {
+        return live;
+      }
+      if (FAILED.contains(phase)) {
+        throw new FollowFailure(
+            live, kind.getKind() + " " + name + " ended " + phase + ": " + reason(live));
+      }
+      if (!Instant.now().isBefore(deadline)) {
+        throw new FollowFailure(
+            live,
+            kind.getKind()
+                + " "
+                + name
+                + " is still "
+                + phase
+                + " after "
+                + Durations.format(polling.timeout())
+                + "; Velero goes on with it");
+      }
+      polling.pause();
+    }
+  }
+
+  static String phase(GenericKubernetesResource resource) {
+    Object phase = resource.get("status", "phase");
+    return phase == null ? "New" : String.valueOf(phase);
+  }
+
+  private static String progress(GenericKubernetesResource resource) {
+    Object total = resource.get("status", "progress", "totalItems");
+    Object done = resource.get("status", "progress", "itemsBackedUp");
+    if (done == null) {
+      done = resource.get("status", "progress", "itemsRestored");
+    }
+    return total == null ? "" : " (" + (done == null ? 0 : done) + "/" + total + " items)";
+  }
+
+  private static String reason(GenericKubernetesResource resource) {
+    List<String> parts = new ArrayList<>();
+    Object failure = resource.get("status", "failureReason");
+    if (failure != null) {
+      parts.add(String.valueOf(failure));
+    }
+    Object validation = resource.get("status", "validationErrors");
+    if (validation instanceof List<?> list && !list.isEmpty()) {
+      parts.add(
+          "validation errors: " + String.join("; ", list.stream().map(String::valueOf).toList()));
+    }
+    parts.add(
+        number(resource, "errors") + " errors, " + number(resource, "warnings") + " warnings");
+    return String.join("; ", parts);
+  }
+
+  static long number(GenericKubernetesResource resource, String field) {
+    Object value = resource.get("status", field);
+    return value instanceof Number n ? n.longValue() : 0;
+  }
+
+  static long progressNumber(GenericKubernetesResource resource, String field) {
+    Object value = resource.get("status", "progress", field);
+    return value instanceof Number n ? n.longValue() : 0;
+  }
+
+  /** The common outputs of a followed Backup or Restore. */
+  static Map<String, Object> outputs(
+      GenericKubernetesResource resource, String itemsField, String itemsOutput) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", resource.getMetadata().getName());
+    out.put("phase", phase(resource));
+    out.put(itemsOutput, progressNumber(resource, itemsField));
+    out.put("total_items", progressNumber(resource, "totalItems"));
+    out.put("warnings", number(resource, "warnings"));
+    out.put("errors", number(resource, "errors"));
+    return out;
+  }
+
+  /** A followed Backup or Restore that ended badly or not in time. */
+  static final class FollowFailure extends ClusterAccessException {
+    final transient GenericKubernetesResource resource;
+
+    FollowFailure(GenericKubernetesResource resource, String message) {
+      super(message);
+      this.resource = resource;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package io.intentbot.kubernetes.velero;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.intentbot.engine.definition.Durations;
+import io.intentbot.engine.step.StepContext;
+import io.intentbot.engine.step.StepInput;
+import io.intentbot.engine.step.StepPlan;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.ResilientCalls;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code velero.backups}: lists Velero backups, newest first, optionally only those with given
+ * labels (for example {@code intentbot.io/app: shop}). Read-only ({@link #pure()}).
+ *
+ * <pre>{@code
+ * with: { selector: { intentbot.io/app: shop }, limit: 10 }
+ * }</pre>
+ *
+ * Outputs: {@code backups} (each {@code name, phase, created, age, namespaces, labels,
+ * expiration}), {@code count}, {@code latest_completed} (name, or empty).
+ */
+public final class VeleroBackupsStepType extends KubernetesStepType {
+
+  public static final String NAME = "velero.backups";
+
+  private static final String SCHEMA =
+      """
+      {"type":"object","additionalProperties":false,
+       "properties":{
+         "namespace":{"type":"string"},
+         "selector":{"type":"object","additionalProperties":{"type":"string"}},
+         "limit":{"type":["integer","string"]}}}
+      """;
+
+  private final Clock clock;
+
+  public VeleroBackupsStepType(KubernetesClients clients, ResilientCalls calls) {
+    super(clients, calls, SCHEMA);
+    this.clock = Clock.systemUTC();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "List Velero backups, newest first";
+  }
+
+  @Override
+  public boolean pure() {
+    return true;
+  }
+
+  @Override
+  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+    Map<String, String> selector = input.stringMap("selector");
+    return StepPlan.of("List Velero backups" + (selector.isEmpty() ? "" : " labelled " + selector));
+  }
+
+  @Override
+  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
+    Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
+    Map<String, String> selector = input.stringMap("selector");
+    List<GenericKubernetesResource> backups =
+        velero.call(
+            "list Velero backups",
+            c -> {
+              var list =
+                  c.genericKubernetesResources(Velero.BACKUPS).inNamespace(velero.namespace());
+              return (selector.isEmpty() ? list : list.withLabels(selector)).list().getItems();
+            });
+    long limit = input.integer("limit", Long.MAX_VALUE);
+    Instant now = Instant.now(clock);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    backups.stream()
+        .sorted(
+            Comparator.comparing(VeleroBackupsStepType::created)
+                .thenComparing(b -> b.getMetadata().getName())
+                .reversed())
+        .limit(limit)
+        .forEach(
+            b -> {
+              Map<String, Object> row = new LinkedHashMap<>();
+              row.put("name", b.getMetadata().getName());
+              row.put("phase", Velero.phase(b));
+              row.put("created", created(b).toString());
+              row.put("age", Durations.format(Duration.between(created(b), now).withNanos(0)));
+              Object namespaces = b.get("spec", "includedNamespaces");
+              row.put(
+                  "namespaces",
+                  namespaces instanceof List<?> l
+                      ? l.stream().map(String::valueOf).toList()
+                      : List.of());
+              row.put(
+                  "labels",
+                  b.getMetadata().getLabels() == null ? Map.of() : b.getMetadata().getLabels());
+              Object expiration = b.get("status", "expiration");
+              row.put("expiration", expiration == null ? "" : String.valueOf(expiration));
+              rows.add(row);
+              context
+                  .output()
+                  .line(
+                      row.get("name")
+                          + "  "
+                          + row.get("phase")
+                          + "  "
+                          + row.get("age")
+                          + " ago  "
+                          + row.get("namespaces"));
+            });
+    if (rows.isEmpty()) {
+      context
+          .output()
+          .line("no Velero backups" + (selector.isEmpty() ? "" : " labelled " + selector));
+    }
+    Map<String, Object> outputs = new LinkedHashMap<>();
+    outputs.put("backups", rows);
+    outputs.put("count", rows.size());
+    outputs.put(
+        "latest_completed",
+        rows.stream()
+            .filter(r -> "Completed".equals(r.get("phase")))
+            .map(r -> r.get("name"))
+            .findFirst()
+            .orElse(""));
+    return StepResult.succeeded(outputs);
+  }
+
+  private static Instant created(GenericKubernetesResource backup) {
+    String created = backup.getMetadata().getCreationTimestamp();
+    return created == null ? Instant.EPOCH : Instant.parse(created);
+  }
+}

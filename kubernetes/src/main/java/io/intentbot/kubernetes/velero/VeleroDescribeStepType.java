@@ -1,0 +1,228 @@
+package io.intentbot.kubernetes.velero;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.intentbot.engine.definition.Durations;
+import io.intentbot.engine.step.StepContext;
+import io.intentbot.engine.step.StepInput;
+import io.intentbot.engine.step.StepPlan;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccessException;
+import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.Names;
+import io.intentbot.kubernetes.Polling;
+import io.intentbot.kubernetes.ResilientCalls;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * {@code velero.describe}: a backup's phase, namespaces and resource list. The list comes through a
+ * Velero DownloadRequest (kind BackupResourceList), which the Velero server answers with a URL into
+ * the storage location; the request is deleted afterwards. When the location does not serve it in
+ * time, the step says so and still succeeds with {@code available: false}.
+ *
+ * <pre>{@code
+ * with: { backup: shop-before-migration, timeout: 1m }
+ * }</pre>
+ *
+ * Outputs: {@code backup}, {@code phase}, {@code namespaces}, {@code available}, {@code resources}
+ * (kind to {@code namespace/name} list), {@code resource_count}, {@code message}.
+ */
+public final class VeleroDescribeStepType extends KubernetesStepType {
+
+  public static final String NAME = "velero.describe";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final String SCHEMA =
+      """
+      {"type":"object","additionalProperties":false,"required":["backup"],
+       "properties":{
+         "namespace":{"type":"string"},
+         "backup":{"type":"string","minLength":1},
+         "timeout":{"type":"string","description":"wait for the resource list, default 1m"},
+         "poll_interval":{"type":"string"}}}
+      """;
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  public VeleroDescribeStepType(KubernetesClients clients, ResilientCalls calls) {
+    super(clients, calls, SCHEMA);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "Describe a Velero backup and list the resources in it";
+  }
+
+  @Override
+  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+    return StepPlan.of(
+        "Describe Velero backup "
+            + input.string("backup")
+            + " (reads its resource list through a temporary DownloadRequest)");
+  }
+
+  @Override
+  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
+      throws InterruptedException {
+    Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
+    String name = input.string("backup");
+    GenericKubernetesResource backup = Velero.get(velero, Velero.BACKUPS, name);
+    if (backup == null) {
+      throw new ClusterAccessException("Velero backup " + velero.ref(name) + " does not exist");
+    }
+    Map<String, Object> outputs = new LinkedHashMap<>();
+    outputs.put("backup", name);
+    outputs.put("phase", Velero.phase(backup));
+    Object namespaces = backup.get("spec", "includedNamespaces");
+    outputs.put(
+        "namespaces",
+        namespaces instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of());
+    context
+        .output()
+        .line(
+            "backup "
+                + name
+                + ": "
+                + outputs.get("phase")
+                + ", namespaces "
+                + outputs.get("namespaces"));
+    Object location = backup.get("spec", "storageLocation");
+    String problem =
+        Velero.locationProblem(velero, location == null ? "default" : String.valueOf(location));
+    if (problem != null) {
+      return unavailable(context, outputs, problem);
+    }
+    String request = Names.forStep("describe", context);
+    Polling polling = Polling.from(input, Duration.ofMinutes(1), Duration.ofSeconds(1));
+    try {
+      createRequest(velero, request, name);
+      String url = awaitUrl(velero, request, polling);
+      if (url == null) {
+        return unavailable(
+            context,
+            outputs,
+            "the storage location did not serve the resource list within "
+                + Durations.format(polling.timeout()));
+      }
+      Map<String, List<String>> resources = new TreeMap<>(fetch(url));
+      int count = resources.values().stream().mapToInt(List::size).sum();
+      resources.forEach((kind, items) -> context.output().line(kind + ": " + items.size()));
+      outputs.put("available", true);
+      outputs.put("resources", resources);
+      outputs.put("resource_count", count);
+      outputs.put("message", count + " resources in " + resources.size() + " kinds");
+      return StepResult.succeeded(outputs);
+    } finally {
+      boolean interrupted = Thread.interrupted();
+      try {
+        velero.run(
+            "delete DownloadRequest " + velero.ref(request),
+            c ->
+                c.genericKubernetesResources(Velero.DOWNLOAD_REQUESTS)
+                    .inNamespace(velero.namespace())
+                    .withName(request)
+                    .delete());
+      } catch (ClusterAccessException e) {
+        context
+            .output()
+            .line("could not delete DownloadRequest " + request + ": " + e.getMessage());
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static StepResult unavailable(
+      StepContext context, Map<String, Object> outputs, String why) {
+    context.output().line("resource list not available: " + why);
+    outputs.put("available", false);
+    outputs.put("resources", Map.of());
+    outputs.put("resource_count", 0);
+    outputs.put("message", why);
+    return StepResult.succeeded(outputs);
+  }
+
+  private static void createRequest(Cluster velero, String request, String backup) {
+    GenericKubernetesResource resource =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("velero.io/v1")
+            .withKind("DownloadRequest")
+            .withNewMetadata()
+            .withName(request)
+            .withNamespace(velero.namespace())
+            .endMetadata()
+            .build();
+    resource.setAdditionalProperty(
+        "spec", Map.of("target", Map.of("kind", "BackupResourceList", "name", backup)));
+    velero.call(
+        "create DownloadRequest " + velero.ref(request),
+        c ->
+            c.genericKubernetesResources(Velero.DOWNLOAD_REQUESTS)
+                .inNamespace(velero.namespace())
+                .resource(resource)
+                .create());
+  }
+
+  private static String awaitUrl(Cluster velero, String request, Polling polling)
+      throws InterruptedException {
+    Instant deadline = polling.deadline();
+    while (true) {
+      GenericKubernetesResource live = Velero.get(velero, Velero.DOWNLOAD_REQUESTS, request);
+      Object url = live == null ? null : live.get("status", "downloadURL");
+      if (live != null && "Processed".equals(live.get("status", "phase")) && url != null) {
+        return String.valueOf(url);
+      }
+      if (!Instant.now().isBefore(deadline)) {
+        return null;
+      }
+      polling.pause();
+    }
+  }
+
+  private Map<String, List<String>> fetch(String url) throws InterruptedException {
+    try {
+      HttpResponse<byte[]> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() != 200) {
+        throw new ClusterAccessException(
+            "the resource list download answered HTTP " + response.statusCode());
+      }
+      byte[] body = response.body();
+      InputStream in = new ByteArrayInputStream(body);
+      if (body.length > 1 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
+        in = new GZIPInputStream(in);
+      }
+      return JSON.readValue(in, new TypeReference<Map<String, List<String>>>() {});
+    } catch (IOException e) {
+      throw new ClusterAccessException(
+          "could not download the resource list: " + e.getMessage(), e);
+    }
+  }
+}

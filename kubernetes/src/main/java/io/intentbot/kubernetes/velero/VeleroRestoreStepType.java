@@ -1,0 +1,165 @@
+package io.intentbot.kubernetes.velero;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.intentbot.engine.step.StepContext;
+import io.intentbot.engine.step.StepInput;
+import io.intentbot.engine.step.StepPlan;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccessException;
+import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.Names;
+import io.intentbot.kubernetes.Polling;
+import io.intentbot.kubernetes.ResilientCalls;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code velero.restore}: restores a Completed Velero backup, optionally into other namespaces, and
+ * follows the Restore like {@code velero.backup} follows a Backup. Checks first that the backup
+ * exists and completed and that its storage location is Available.
+ *
+ * <pre>{@code
+ * with:
+ *   backup: shop-before-migration
+ *   namespace_mapping: { shop-production: shop-restore-test }
+ *   namespaces: [shop-production]         # optional: only these namespaces of the backup
+ *   restore_pvs: true
+ *   name: restore-shop-1                  # default restore-<run>-<step>
+ *   timeout: 1h
+ * }</pre>
+ *
+ * Outputs: {@code name}, {@code phase}, {@code items_restored}, {@code total_items}, {@code
+ * warnings}, {@code errors}.
+ */
+public final class VeleroRestoreStepType extends KubernetesStepType {
+
+  public static final String NAME = "velero.restore";
+
+  private static final String SCHEMA =
+      """
+      {"type":"object","additionalProperties":false,"required":["backup"],
+       "properties":{
+         "namespace":{"type":"string"},
+         "backup":{"type":"string","minLength":1},
+         "name":{"type":"string"},
+         "namespace_mapping":{"type":"object","additionalProperties":{"type":"string"}},
+         "namespaces":{"type":"array","items":{"type":"string"}},
+         "restore_pvs":{"type":["boolean","string"]},
+         "timeout":{"type":"string"},
+         "poll_interval":{"type":"string"}}}
+      """;
+
+  public VeleroRestoreStepType(KubernetesClients clients, ResilientCalls calls) {
+    super(clients, calls, SCHEMA);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "Restore a Velero backup, optionally into other namespaces";
+  }
+
+  @Override
+  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+    Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
+    String backup = input.string("backup");
+    String problem = problem(velero, backup);
+    List<String> details = new ArrayList<>();
+    input
+        .stringMap("namespace_mapping")
+        .forEach((from, to) -> details.add("namespace " + from + " restored as " + to));
+    if (input.has("namespaces")) {
+      details.add("only namespaces " + input.strings("namespaces"));
+    }
+    return StepPlan.of(
+        "Restore Velero backup "
+            + backup
+            + " as restore "
+            + restoreName(input, context)
+            + (problem == null ? "" : " (would fail: " + problem + ")"),
+        details);
+  }
+
+  @Override
+  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
+      throws InterruptedException {
+    Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
+    String backup = input.string("backup");
+    String problem = problem(velero, backup);
+    if (problem != null) {
+      return StepResult.failed(problem);
+    }
+    String name = restoreName(input, context);
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("backupName", backup);
+    if (input.has("namespaces")) {
+      spec.put("includedNamespaces", input.strings("namespaces"));
+    }
+    if (input.has("namespace_mapping")) {
+      spec.put("namespaceMapping", input.stringMap("namespace_mapping"));
+    }
+    if (input.has("restore_pvs")) {
+      spec.put("restorePVs", input.bool("restore_pvs", true));
+    }
+    GenericKubernetesResource restore =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("velero.io/v1")
+            .withKind("Restore")
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(velero.namespace())
+            .addToLabels("intentbot.io/run", context.runId())
+            .endMetadata()
+            .build();
+    restore.setAdditionalProperty("spec", spec);
+    velero.call(
+        "create Velero restore " + velero.ref(name),
+        c ->
+            c.genericKubernetesResources(Velero.RESTORES)
+                .inNamespace(velero.namespace())
+                .resource(restore)
+                .create());
+    context.output().line("created Velero restore " + name + " from backup " + backup);
+    Polling polling = Polling.from(input, Duration.ofHours(1), Duration.ofSeconds(5));
+    try {
+      GenericKubernetesResource done =
+          Velero.follow(velero, Velero.RESTORES, name, polling, context.output());
+      return StepResult.succeeded(Velero.outputs(done, "itemsRestored", "items_restored"));
+    } catch (Velero.FollowFailure e) {
+      return StepResult.failed(
+          e.getMessage(), Velero.outputs(e.resource, "itemsRestored", "items_restored"));
+    }
+  }
+
+  /** Why the backup cannot be restored now, or null. */
+  private static String problem(Cluster velero, String backup) {
+    GenericKubernetesResource live = Velero.get(velero, Velero.BACKUPS, backup);
+    if (live == null) {
+      return "Velero backup " + velero.ref(backup) + " does not exist";
+    }
+    if (!"Completed".equals(Velero.phase(live))) {
+      return "Velero backup " + backup + " is " + Velero.phase(live) + ", not Completed";
+    }
+    Object location = live.get("spec", "storageLocation");
+    try {
+      Velero.requireAvailable(velero, location == null ? "default" : String.valueOf(location));
+    } catch (ClusterAccessException e) {
+      return e.getMessage();
+    }
+    return null;
+  }
+
+  private static String restoreName(StepInput input, StepContext context) {
+    return input.optionalString("name").orElseGet(() -> Names.forStep("restore", context));
+  }
+}

@@ -1,0 +1,319 @@
+package io.intentbot.kubernetes.debug;
+
+import static io.intentbot.kubernetes.testing.MockCluster.NAMESPACE;
+import static io.intentbot.kubernetes.testing.MockCluster.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.server.mock.ErrorStreamMessage;
+import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
+import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.testing.MockCluster;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DebugStepTypesIT {
+
+  private MockCluster cluster;
+  private final ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor();
+
+  @BeforeEach
+  void start() {
+    cluster = new MockCluster();
+    cluster.admin.pods().inNamespace(NAMESPACE).resource(pod("web-1", "Running")).create();
+  }
+
+  @AfterEach
+  void stop() {
+    kubelet.shutdownNow();
+    cluster.close();
+  }
+
+  static Pod pod(String name, String phase) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .addToLabels("app", "web")
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("web")
+        .withImage("web:1")
+        .endContainer()
+        .endSpec()
+        .withNewStatus()
+        .withPhase(phase)
+        .endStatus()
+        .build();
+  }
+
+  private void expectExec(String pod, String query, int exitCode, String stdout) {
+    cluster
+        .server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + pod + "/exec?" + query)
+        .andUpgradeToWebSocket()
+        .open(new OutputStreamMessage(stdout))
+        .waitFor(30)
+        .andEmit(new StatusStreamMessage(exitCode))
+        .done()
+        .always();
+  }
+
+  @Test
+  void execReturnsStdoutAndExitCode() throws Exception {
+    expectExec(
+        "web-1", "command=ls&command=-l&container=web&stdout=true&stderr=true", 0, "total 0\n");
+    var step = new ExecStepType(cluster.clients, cluster.calls);
+    var input =
+        with(
+            "selector",
+            "app=web",
+            "container",
+            "web",
+            "command",
+            List.of("ls", "-l"),
+            "timeout",
+            "5s");
+
+    assertThat(step.plan(input, cluster.dryRunContext()).summary())
+        .isEqualTo(
+            "Run [ls, -l] in the first running pod in shop-staging matching {app=web} container web (timeout 5s)");
+    StepResult result = step.execute(input, cluster.context());
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(result.outputs())
+        .containsEntry("pod", "web-1")
+        .containsEntry("exit_code", 0)
+        .containsEntry("stdout", "total 0\n");
+  }
+
+  @Test
+  void execFailsOnANonZeroExitCodeAndCapsOutput() throws Exception {
+    cluster
+        .server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + NAMESPACE
+                + "/pods/web-1/exec?command=cat&command=%2Fdata&container=web&stdout=true&stderr=true")
+        .andUpgradeToWebSocket()
+        .open(new OutputStreamMessage("0123456789abcdef"), new ErrorStreamMessage("oops"))
+        .waitFor(30)
+        .andEmit(new StatusStreamMessage(2))
+        .done()
+        .always();
+    var step = new ExecStepType(cluster.clients, cluster.calls);
+
+    StepResult result =
+        step.execute(
+            with("pod", "web-1", "command", List.of("cat", "/data"), "max_output", 10),
+            cluster.context());
+
+    assertThat(result.failed()).isTrue();
+    assertThat(result.reason()).isEqualTo("command [cat, /data] exited with code 2");
+    assertThat(result.outputs())
+        .containsEntry("exit_code", 2)
+        .containsEntry("stdout", "0123456789")
+        .containsEntry("stderr", "oops")
+        .containsEntry("truncated", true);
+  }
+
+  @Test
+  void logsTailsTheContainerLog() throws Exception {
+    cluster
+        .server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + NAMESPACE
+                + "/pods/web-1/log?pretty=false&container=web&sinceSeconds=900&tailLines=2")
+        .andReturn(200, "line one\nline two\n")
+        .always();
+    var step = new LogsStepType(cluster.clients, cluster.calls);
+    var input = with("pod", "web-1", "container", "web", "tail", 2, "since", "15m");
+
+    assertThat(step.plan(input, cluster.dryRunContext()).summary())
+        .isEqualTo("Show the last 2 log lines of shop-staging/web-1 from the last 15m");
+    var context = cluster.context();
+    StepResult result = step.execute(input, context);
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(result.outputs())
+        .containsEntry("lines", 2L)
+        .containsEntry("logs", "line one\nline two\n");
+    assertThat(context.lines()).containsExactly("line one", "line two");
+  }
+
+  @Test
+  void podsReportsPhaseReadinessRestartsAndReasons() throws Exception {
+    Pod crashing = pod("web-2", "Running");
+    crashing
+        .getStatus()
+        .setContainerStatuses(
+            List.of(
+                new ContainerStatusBuilder()
+                    .withName("web")
+                    .withReady(false)
+                    .withRestartCount(7)
+                    .withNewState()
+                    .withNewWaiting()
+                    .withReason("CrashLoopBackOff")
+                    .endWaiting()
+                    .endState()
+                    .withNewLastState()
+                    .withNewTerminated()
+                    .withReason("OOMKilled")
+                    .withExitCode(137)
+                    .endTerminated()
+                    .endLastState()
+                    .build()));
+    cluster.admin.pods().inNamespace(NAMESPACE).resource(crashing).create();
+    cluster
+        .admin
+        .pods()
+        .inNamespace(NAMESPACE)
+        .withName("web-1")
+        .editStatus(
+            p -> {
+              p.getStatus()
+                  .setContainerStatuses(
+                      List.of(
+                          new ContainerStatusBuilder()
+                              .withName("web")
+                              .withReady(true)
+                              .withRestartCount(0)
+                              .build()));
+              return p;
+            });
+    var step = new PodsStepType(cluster.clients, cluster.calls);
+
+    StepResult result = step.execute(with("selector", Map.of("app", "web")), cluster.context());
+
+    assertThat(result.outputs())
+        .containsEntry("total", 2)
+        .containsEntry("ready", 1)
+        .containsEntry("not_ready", 1);
+    @SuppressWarnings("unchecked")
+    var rows = (List<Map<String, Object>>) result.outputs().get("pods");
+    assertThat(rows.get(1))
+        .containsEntry("name", "web-2")
+        .containsEntry("restarts", 7)
+        .containsEntry("ready", false)
+        .containsEntry(
+            "reasons", List.of("web: CrashLoopBackOff", "web: last terminated OOMKilled"));
+  }
+
+  @Test
+  void networkCheckRunsInADebugPodThatIsAlwaysDeleted() throws Exception {
+    String pod = "netcheck-r-test-step";
+    expectExec(
+        pod,
+        "command=nslookup&command=db&container=check&stdout=true&stderr=true",
+        0,
+        "Server: 10.0.0.10\nAddress: 10.0.0.10:53\n\nName: db.shop-staging.svc.cluster.local\nAddress: 10.1.2.3\n");
+    expectExec(
+        pod,
+        "command=nc&command=-z&command=-w&command=1&command=db&command=5432&container=check&stdout=true&stderr=true",
+        1,
+        "");
+    kubelet.schedule(
+        () -> {
+          var pods = cluster.admin.pods().inNamespace(NAMESPACE);
+          while (pods.withName(pod).get() == null) {
+            Thread.onSpinWait();
+          }
+          pods.withName(pod)
+              .editStatus(
+                  p -> {
+                    p.setStatus(
+                        new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                            .withPhase("Running")
+                            .build());
+                    return p;
+                  });
+        },
+        20,
+        TimeUnit.MILLISECONDS);
+    var step = new NetworkCheckStepType(cluster.clients, cluster.calls);
+    var input =
+        with(
+            "targets",
+            List.of(Map.of("dns", "db"), Map.of("tcp", "db:5432")),
+            "timeout",
+            "1s",
+            "poll_interval",
+            "20ms",
+            "start_timeout",
+            "5s");
+
+    var plan = step.plan(input, cluster.dryRunContext());
+    assertThat(plan.summary())
+        .isEqualTo(
+            "Check 2 network targets from a debug pod shop-staging/netcheck-r-test-step (busybox:1.36), deleted afterwards");
+    assertThat(plan.details())
+        .containsExactly("dns db  $ nslookup db", "tcp db:5432  $ nc -z -w 1 db 5432");
+    assertThat(cluster.admin.pods().inNamespace(NAMESPACE).withName(pod).get()).isNull();
+
+    var context = cluster.context();
+    StepResult result = step.execute(input, context);
+
+    assertThat(result.failed()).isTrue();
+    assertThat(result.reason()).isEqualTo("network checks failed: tcp db:5432");
+    @SuppressWarnings("unchecked")
+    var results = (List<Map<String, Object>>) result.outputs().get("results");
+    assertThat(results.get(0))
+        .containsEntry("ok", true)
+        .containsEntry("detail", "resolved to 10.1.2.3");
+    assertThat(results.get(0).get("latency_ms")).isInstanceOf(Long.class);
+    assertThat(results.get(1)).containsEntry("ok", false);
+    assertThat(cluster.admin.pods().inNamespace(NAMESPACE).withName(pod).get()).isNull();
+    assertThat(context.lines()).contains("deleted debug pod shop-staging/netcheck-r-test-step");
+  }
+
+  @Test
+  void networkCheckChecksHttpFromAnExistingPod() throws Exception {
+    cluster
+        .server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/"
+                + NAMESPACE
+                + "/pods/web-1/exec?command=wget&command=-q&command=-S&command=-O&command=%2Fdev%2Fnull&command=-T&command=5&command=http%3A%2F%2Fapi%2Fhealthz&container=web&stdout=true&stderr=true")
+        .andUpgradeToWebSocket()
+        .open(
+            new ErrorStreamMessage("  HTTP/1.1 200 OK\n  Content-Type: text/plain\n"),
+            new OutputStreamMessage(""))
+        .waitFor(30)
+        .andEmit(new StatusStreamMessage(0))
+        .done()
+        .always();
+    var step = new NetworkCheckStepType(cluster.clients, cluster.calls);
+
+    StepResult result =
+        step.execute(
+            with(
+                "pod",
+                "web-1",
+                "targets",
+                List.of(Map.of("http", "http://api/healthz", "expect_status", 200))),
+            cluster.context());
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(result.outputs()).containsEntry("ok", 1).containsEntry("failed", 0);
+    assertThat(cluster.admin.pods().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
+  }
+}

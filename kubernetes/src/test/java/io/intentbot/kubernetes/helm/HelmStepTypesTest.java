@@ -1,0 +1,246 @@
+package io.intentbot.kubernetes.helm;
+
+import static io.intentbot.kubernetes.testing.MockCluster.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.intentbot.engine.config.ApprovalPolicy;
+import io.intentbot.engine.config.EnvironmentConfig;
+import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.testing.RecordingStepContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Helm step types against a stand-in {@code helm} script that records its arguments. */
+class HelmStepTypesTest {
+
+  private static final String HISTORY =
+      "[{\"revision\":1,\"updated\":\"2026-11-20T10:00:00Z\",\"status\":\"superseded\",\"chart\":\"web-1.0.0\",\"app_version\":\"1.0\",\"description\":\"Install complete\"},"
+          + "{\"revision\":2,\"updated\":\"2026-11-21T10:00:00Z\",\"status\":\"superseded\",\"chart\":\"web-1.1.0\",\"app_version\":\"1.1\",\"description\":\"Upgrade complete\"},"
+          + "{\"revision\":3,\"updated\":\"2026-11-22T10:00:00Z\",\"status\":\"deployed\",\"chart\":\"web-1.2.0\",\"app_version\":\"1.2\",\"description\":\"Upgrade complete\"}]";
+
+  @TempDir Path dir;
+  private Path log;
+  private HelmCli helm;
+  private RecordingStepContext context;
+
+  @BeforeEach
+  void fakeHelm() throws IOException {
+    log = dir.resolve("calls.log");
+    Files.writeString(dir.resolve("history.json"), HISTORY);
+    Path script = dir.resolve("helm");
+    Files.writeString(
+        script,
+        """
+        #!/bin/sh
+        D="$(dirname "$0")"
+        for a in "$@"; do printf '%s\\n' "$a" >> "$D/calls.log"; done
+        echo "--" >> "$D/calls.log"
+        case "$1" in
+          plugin)
+            echo "NAME VERSION DESCRIPTION"
+            if [ -f "$D/diff-installed" ]; then echo "diff 3.9.0 Preview helm upgrade changes as a diff"; fi ;;
+          diff)
+            echo "shop-staging, web, Deployment (apps) has changed:"
+            echo "-         image: web:1.1"
+            echo "+         image: web:1.2" ;;
+          upgrade)
+            if [ -f "$D/fail" ]; then echo "Error: UPGRADE FAILED: timed out waiting for the condition" >&2; exit 1; fi
+            echo "Release \\"web\\" has been upgraded. Happy Helming!"
+            echo "NAME: web"
+            echo "LAST DEPLOYED: $(date)"
+            echo "NAMESPACE: shop-staging"
+            case " $* " in *" --dry-run "*) echo "STATUS: pending-upgrade"; echo "REVISION: 4"; echo "HOOKS:" ;;
+                          *) echo "STATUS: deployed"; echo "REVISION: 4" ;; esac ;;
+          history) cat "$D/history.json" ;;
+          rollback) echo "Rollback was a success! Happy Helming!" ;;
+        esac
+        """);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    helm = new HelmCli(script.toString());
+    EnvironmentConfig staging =
+        new EnvironmentConfig(
+            "staging",
+            "{app}-staging",
+            false,
+            ApprovalPolicy.DEFAULT,
+            "staging-ctx",
+            false,
+            false,
+            Map.of());
+    context =
+        new RecordingStepContext(
+            new IntentbotConfig(
+                List.of("shop"), Map.of("staging", staging), Map.of(), Map.of(), Map.of()),
+            staging,
+            "shop",
+            dir);
+  }
+
+  /** Each helm call's arguments. */
+  private List<List<String>> calls() throws IOException {
+    if (!Files.exists(log)) {
+      return List.of();
+    }
+    return Arrays.stream(Files.readString(log).split("--\n"))
+        .filter(s -> !s.isBlank())
+        .map(s -> List.of(s.split("\n")))
+        .toList();
+  }
+
+  @Test
+  void upgradeRunsHelmUpgradeInstallWithTheArgumentList() throws Exception {
+    Files.createDirectories(dir.resolve("charts/web"));
+    Files.writeString(dir.resolve("prod.yaml"), "replicas: 3\n");
+    var step = new HelmUpgradeStepType(helm);
+
+    StepResult result =
+        step.execute(
+            with(
+                "release",
+                "web",
+                "chart",
+                "charts/web",
+                "version",
+                "1.2.0",
+                "values_files",
+                List.of("prod.yaml"),
+                "values",
+                Map.of("image", Map.of("tag", "1.2")),
+                "timeout",
+                "2m"),
+            context);
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(result.outputs())
+        .containsEntry("revision", 4L)
+        .containsEntry("status", "deployed")
+        .containsEntry("namespace", "shop-staging");
+    List<String> args = calls().get(0);
+    assertThat(args.subList(0, 4))
+        .containsExactly("upgrade", "--install", "web", dir.resolve("charts/web").toString());
+    assertThat(args)
+        .containsSubsequence("--namespace", "shop-staging")
+        .containsSubsequence("--kube-context", "staging-ctx")
+        .containsSubsequence("--version", "1.2.0")
+        .containsSubsequence("--values", dir.resolve("prod.yaml").toString())
+        .contains("--atomic")
+        .containsSubsequence("--timeout", "120s");
+    String valuesFile = args.get(args.lastIndexOf("--values") + 1);
+    assertThat(valuesFile).isNotEqualTo(dir.resolve("prod.yaml").toString());
+    assertThat(Path.of(valuesFile)).doesNotExist();
+    assertThat(context.lines()).contains("STATUS: deployed");
+  }
+
+  @Test
+  void dryRunUsesHelmDiffWhenThePluginIsInstalled() throws Exception {
+    Files.createFile(dir.resolve("diff-installed"));
+    var step = new HelmUpgradeStepType(helm);
+
+    var plan = step.plan(with("release", "web", "chart", "repo/web", "version", "1.2.0"), context);
+
+    assertThat(plan.summary())
+        .isEqualTo("helm upgrade --install web repo/web 1.2.0 in namespace shop-staging");
+    assertThat(plan.details())
+        .containsExactly(
+            "helm diff:",
+            "shop-staging, web, Deployment (apps) has changed:",
+            "-         image: web:1.1",
+            "+         image: web:1.2");
+    assertThat(calls())
+        .extracting(c -> c.get(0))
+        .containsExactly("plugin", "diff")
+        .doesNotContain("upgrade");
+    assertThat(calls().get(1))
+        .containsSubsequence("diff", "upgrade", "web", "repo/web", "--allow-unreleased");
+  }
+
+  @Test
+  void dryRunFallsBackToHelmDryRunAndIsDeterministic() throws Exception {
+    var step = new HelmUpgradeStepType(helm);
+    var input = with("release", "web", "chart", "repo/web");
+
+    var plan = step.plan(input, context);
+    var again = step.plan(input, context);
+
+    assertThat(plan).isEqualTo(again);
+    assertThat(plan.details())
+        .first()
+        .isEqualTo("helm --dry-run (helm-diff plugin not installed):");
+    assertThat(plan.details())
+        .contains("STATUS: pending-upgrade")
+        .noneMatch(l -> l.startsWith("LAST DEPLOYED"));
+    assertThat(calls().get(1)).contains("--dry-run").startsWith("upgrade", "--install");
+  }
+
+  @Test
+  void upgradeFailureCarriesHelmsError() throws Exception {
+    Files.createFile(dir.resolve("fail"));
+
+    StepResult result =
+        new HelmUpgradeStepType(helm).execute(with("release", "web", "chart", "repo/web"), context);
+
+    assertThat(result.failed()).isTrue();
+    assertThat(result.reason())
+        .isEqualTo(
+            "helm upgrade web failed: Error: UPGRADE FAILED: timed out waiting for the condition");
+  }
+
+  @Test
+  void missingHelmFailsTheStepSayingSoAndHowToGetIt() throws Exception {
+    var step = new HelmUpgradeStepType(new HelmCli(dir.resolve("no-such-helm").toString()));
+
+    StepResult result = step.execute(with("release", "web", "chart", "repo/web"), context);
+    var plan = step.plan(with("release", "web", "chart", "repo/web"), context);
+
+    assertThat(result.failed()).isTrue();
+    assertThat(result.reason())
+        .startsWith("helm is not installed")
+        .contains("https://helm.sh/docs/intro/install/");
+    assertThat(plan.summary()).contains("would fail: helm is not installed");
+  }
+
+  @Test
+  void historyListsRevisionsNewestFirst() throws Exception {
+    StepResult result =
+        new HelmHistoryStepType(helm).execute(with("release", "web", "max", 5), context);
+
+    @SuppressWarnings("unchecked")
+    var rows = (List<Map<String, Object>>) result.outputs().get("revisions");
+    assertThat(rows).extracting(r -> r.get("revision")).containsExactly(3L, 2L, 1L);
+    assertThat(rows.get(0)).containsEntry("status", "deployed").containsEntry("chart", "web-1.2.0");
+    assertThat(result.outputs())
+        .containsEntry("current_revision", 3L)
+        .containsEntry("previous_revision", 2L);
+    assertThat(calls().get(0)).containsSubsequence("history", "web", "--max", "5", "-o", "json");
+  }
+
+  @Test
+  void rollbackChecksTheRevisionExistsFirst() throws Exception {
+    var step = new HelmRollbackStepType(helm);
+
+    StepResult previous = step.execute(with("release", "web"), context);
+    StepResult missing = step.execute(with("release", "web", "revision", 9), context);
+
+    assertThat(previous.success()).as(previous.reason()).isTrue();
+    assertThat(previous.outputs())
+        .containsEntry("from_revision", 3L)
+        .containsEntry("to_revision", 2L);
+    assertThat(missing.failed()).isTrue();
+    assertThat(missing.reason())
+        .isEqualTo("revision 9 of release web does not exist (known: [3, 2, 1])");
+    assertThat(calls()).extracting(c -> c.get(0)).containsExactly("history", "rollback", "history");
+    assertThat(calls().get(1))
+        .containsSubsequence("rollback", "web", "2", "--namespace", "shop-staging");
+    assertThat(step.plan(with("release", "web", "revision", 1), context).summary())
+        .isEqualTo("Roll back Helm release shop-staging/web from revision 3 to 1");
+  }
+}

@@ -1,0 +1,88 @@
+package io.intentbot.kubernetes.testing;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.intentbot.engine.config.ApprovalPolicy;
+import io.intentbot.engine.config.EnvironmentConfig;
+import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.step.StepInput;
+import io.intentbot.engine.testing.RecordingStepContext;
+import io.intentbot.kubernetes.ApiResilience;
+import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ResilientCalls;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * A fabric8 mock API server in CRUD mode (with expectations on top, for exec and logs), the clients
+ * the step types use, and an admin client with which the test plays the controllers.
+ */
+public final class MockCluster implements AutoCloseable {
+
+  public static final String NAMESPACE = "shop-staging";
+  public static final ApiResilience FAST =
+      new ApiResilience(
+          3, Duration.ofMillis(10), Duration.ofMillis(40), 50, 4, Duration.ofSeconds(30));
+
+  public final KubernetesMockServer server;
+  public final KubernetesClient admin;
+  public final KubernetesClients clients;
+  public final ResilientCalls calls = new ResilientCalls(FAST);
+
+  public MockCluster() {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            responses,
+            new KubernetesMixedDispatcher(responses),
+            false);
+    server.init();
+    admin = server.createClient();
+    clients = KubernetesClients.fromConfig(admin.getConfiguration());
+  }
+
+  public static EnvironmentConfig staging() {
+    return new EnvironmentConfig(
+        "staging", "{app}-staging", false, ApprovalPolicy.DEFAULT, null, false, false, Map.of());
+  }
+
+  public static IntentbotConfig config(Map<String, Object> raw) {
+    return new IntentbotConfig(
+        List.of("shop"), Map.of("staging", staging()), Map.of(), Map.of(), raw);
+  }
+
+  /** A context for app {@code shop} in environment {@code staging} (namespace shop-staging). */
+  public RecordingStepContext context() {
+    return new RecordingStepContext(config(Map.of()), staging(), "shop", Path.of("."));
+  }
+
+  public RecordingStepContext dryRunContext() {
+    return new RecordingStepContext(config(Map.of()), staging(), "shop", Path.of("."), true);
+  }
+
+  public static StepInput with(Object... keysAndValues) {
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      values.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return StepInput.of(values);
+  }
+
+  @Override
+  public void close() {
+    clients.close();
+    admin.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,403 @@
+package io.intentbot.kubernetes.velero;
+
+import static io.intentbot.kubernetes.testing.MockCluster.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.testing.RecordingStepContext;
+import io.intentbot.kubernetes.testing.MockCluster;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class VeleroStepTypesIT {
+
+  private static final String VELERO = "backup-system";
+
+  private MockCluster cluster;
+  private RecordingStepContext context;
+  private final ScheduledExecutorService veleroServer =
+      Executors.newSingleThreadScheduledExecutor();
+
+  @BeforeEach
+  void start() {
+    cluster = new MockCluster();
+    context =
+        new RecordingStepContext(
+            MockCluster.config(Map.of("velero", Map.of("namespace", VELERO))),
+            MockCluster.staging(),
+            "shop",
+            Path.of("."));
+  }
+
+  @AfterEach
+  void stop() {
+    veleroServer.shutdownNow();
+    cluster.close();
+  }
+
+  private io.fabric8.kubernetes.client.dsl.MixedOperation<
+          GenericKubernetesResource,
+          io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+          io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
+      velero(ResourceDefinitionContext kind) {
+    return cluster.admin.genericKubernetesResources(kind);
+  }
+
+  private void location(String name, String phase, String message) {
+    GenericKubernetesResource bsl =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("velero.io/v1")
+            .withKind("BackupStorageLocation")
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(VELERO)
+            .endMetadata()
+            .build();
+    bsl.setAdditionalProperty("spec", Map.of("provider", "aws"));
+    velero(Velero.STORAGE_LOCATIONS).inNamespace(VELERO).resource(bsl).create();
+    velero(Velero.STORAGE_LOCATIONS)
+        .inNamespace(VELERO)
+        .withName(name)
+        .editStatus(
+            b -> {
+              b.setAdditionalProperty(
+                  "status",
+                  message == null
+                      ? Map.of("phase", phase)
+                      : Map.of("phase", phase, "message", message));
+              return b;
+            });
+  }
+
+  /** Plays the Velero server: moves every new object of a kind through the given statuses. */
+  @SafeVarargs
+  private void play(ResourceDefinitionContext kind, Map<String, Object>... statuses) {
+    java.util.Map<String, Integer> step = new java.util.concurrent.ConcurrentHashMap<>();
+    veleroServer.scheduleWithFixedDelay(
+        () -> {
+          for (GenericKubernetesResource item :
+              velero(kind).inNamespace(VELERO).list().getItems()) {
+            String name = item.getMetadata().getName();
+            int next = step.getOrDefault(name, 0);
+            if (next < statuses.length) {
+              Map<String, Object> status = statuses[next];
+              velero(kind).inNamespace(VELERO).withName(name).editStatus(edit(status));
+              step.put(name, next + 1);
+            }
+          }
+        },
+        10,
+        30,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private static UnaryOperator<GenericKubernetesResource> edit(Map<String, Object> status) {
+    return r -> {
+      r.setAdditionalProperty("status", status);
+      return r;
+    };
+  }
+
+  @Test
+  void backupChecksTheLocationThenFollowsThePhaseToCompleted() throws Exception {
+    location("default", "Available", null);
+    play(
+        Velero.BACKUPS,
+        Map.of("phase", "InProgress", "progress", Map.of("totalItems", 10, "itemsBackedUp", 4)),
+        Map.of(
+            "phase",
+            "Completed",
+            "progress",
+            Map.of("totalItems", 10, "itemsBackedUp", 10),
+            "warnings",
+            1));
+    var step = new VeleroBackupStepType(cluster.clients, cluster.calls);
+    var input =
+        with(
+            "name",
+            "shop-pre",
+            "timeout",
+            "5s",
+            "poll_interval",
+            "20ms",
+            "labels",
+            Map.of("reason", "test"));
+
+    var plan = step.plan(input, context);
+    assertThat(plan.summary())
+        .isEqualTo(
+            "Create Velero backup shop-pre of namespaces [shop-staging] in storage location default");
+    assertThat(velero(Velero.BACKUPS).inNamespace(VELERO).list().getItems()).isEmpty();
+
+    StepResult result = step.execute(input, context);
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(result.outputs())
+        .containsEntry("name", "shop-pre")
+        .containsEntry("phase", "Completed")
+        .containsEntry("items_backed_up", 10L)
+        .containsEntry("total_items", 10L)
+        .containsEntry("warnings", 1L)
+        .containsEntry("errors", 0L);
+    assertThat(context.lines())
+        .contains(
+            "backup shop-pre: InProgress (4/10 items)", "backup shop-pre: Completed (10/10 items)");
+    var backup = velero(Velero.BACKUPS).inNamespace(VELERO).withName("shop-pre").get();
+    assertThat((Object) backup.get("spec", "includedNamespaces"))
+        .isEqualTo(List.of("shop-staging"));
+    assertThat((Object) backup.get("spec", "storageLocation")).isEqualTo("default");
+    assertThat(backup.getMetadata().getLabels())
+        .containsEntry("reason", "test")
+        .containsEntry("intentbot.io/app", "shop")
+        .containsEntry("intentbot.io/environment", "staging")
+        .containsEntry("intentbot.io/run", "r-test");
+  }
+
+  @Test
+  void backupFailsWithVelerosReasonOnPartiallyFailed() throws Exception {
+    location("default", "Available", null);
+    play(
+        Velero.BACKUPS,
+        Map.of(
+            "phase",
+            "PartiallyFailed",
+            "errors",
+            2,
+            "warnings",
+            0,
+            "progress",
+            Map.of("totalItems", 10, "itemsBackedUp", 8)));
+    var step = new VeleroBackupStepType(cluster.clients, cluster.calls);
+
+    StepResult result =
+        step.execute(
+            with(
+                "selector",
+                Map.of("app", "shop"),
+                "name",
+                "b1",
+                "poll_interval",
+                "20ms",
+                "timeout",
+                "5s"),
+            context);
+
+    assertThat(result.failed()).isTrue();
+    assertThat(result.reason()).isEqualTo("Backup b1 ended PartiallyFailed: 2 errors, 0 warnings");
+    assertThat(result.outputs()).containsEntry("errors", 2L).containsEntry("items_backed_up", 8L);
+    var backup = velero(Velero.BACKUPS).inNamespace(VELERO).withName("b1").get();
+    assertThat((Object) backup.get("spec", "labelSelector", "matchLabels"))
+        .isEqualTo(Map.of("app", "shop"));
+    assertThat((Object) backup.get("spec", "includedNamespaces")).isEqualTo(List.of("*"));
+  }
+
+  @Test
+  void backupFailsOnFailedValidationWithTheValidationErrors() throws Exception {
+    location("default", "Available", null);
+    play(
+        Velero.BACKUPS,
+        Map.of("phase", "FailedValidation", "validationErrors", List.of("invalid ttl")));
+    var step = new VeleroBackupStepType(cluster.clients, cluster.calls);
+
+    StepResult result =
+        step.execute(with("name", "b2", "poll_interval", "20ms", "ttl", "forever"), context);
+
+    assertThat(result.reason())
+        .isEqualTo(
+            "Backup b2 ended FailedValidation: validation errors: invalid ttl; 0 errors, 0 warnings");
+  }
+
+  @Test
+  void backupRefusesToStartWhenTheStorageLocationIsUnavailable() throws Exception {
+    location("default", "Unavailable", "bucket not found");
+    var step = new VeleroBackupStepType(cluster.clients, cluster.calls);
+
+    var plan = step.plan(with("name", "b3"), context);
+    StepResult result = step.execute(with("name", "b3"), context);
+
+    assertThat(plan.summary())
+        .contains(
+            "would fail: Velero backup storage location 'default' is Unavailable: bucket not found");
+    assertThat(result.failed()).isTrue();
+    assertThat(result.reason())
+        .isEqualTo(
+            "Velero backup storage location 'default' is Unavailable: bucket not found; nothing was started");
+    assertThat(velero(Velero.BACKUPS).inNamespace(VELERO).list().getItems()).isEmpty();
+  }
+
+  private void backup(String name, String created, String phase, Map<String, String> labels) {
+    GenericKubernetesResource backup =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("velero.io/v1")
+            .withKind("Backup")
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(VELERO)
+            .withLabels(labels)
+            .withCreationTimestamp(created)
+            .endMetadata()
+            .build();
+    backup.setAdditionalProperty(
+        "spec",
+        Map.of("includedNamespaces", List.of("shop-production"), "storageLocation", "default"));
+    velero(Velero.BACKUPS).inNamespace(VELERO).resource(backup).create();
+    velero(Velero.BACKUPS)
+        .inNamespace(VELERO)
+        .withName(name)
+        .editStatus(edit(Map.of("phase", phase)));
+  }
+
+  @Test
+  void backupsListsNewestFirstAndFiltersByLabels() throws Exception {
+    backup("shop-1", "2026-11-20T10:00:00Z", "Completed", Map.of("intentbot.io/app", "shop"));
+    backup("shop-3", "2026-11-22T10:00:00Z", "Failed", Map.of("intentbot.io/app", "shop"));
+    backup("shop-2", "2026-11-21T10:00:00Z", "Completed", Map.of("intentbot.io/app", "shop"));
+    backup("blog-1", "2026-11-23T10:00:00Z", "Completed", Map.of("intentbot.io/app", "blog"));
+    var step = new VeleroBackupsStepType(cluster.clients, cluster.calls);
+
+    StepResult result = step.execute(with("selector", Map.of("intentbot.io/app", "shop")), context);
+
+    @SuppressWarnings("unchecked")
+    var rows = (List<Map<String, Object>>) result.outputs().get("backups");
+    assertThat(rows).extracting(r -> r.get("name")).containsExactly("shop-3", "shop-2", "shop-1");
+    assertThat(rows.get(0))
+        .containsEntry("phase", "Failed")
+        .containsEntry("namespaces", List.of("shop-production"));
+    assertThat(rows.get(0).get("age")).asString().isNotEmpty();
+    assertThat(result.outputs())
+        .containsEntry("count", 3)
+        .containsEntry("latest_completed", "shop-2");
+  }
+
+  @Test
+  void describeReadsTheResourceListThroughADownloadRequestAndDeletesIt() throws Exception {
+    location("default", "Available", null);
+    backup("shop-1", "2026-11-20T10:00:00Z", "Completed", Map.of());
+    HttpServer storage = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    storage.createContext(
+        "/list",
+        exchange -> {
+          ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+          try (var gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(
+                "{\"v1/ConfigMap\":[\"shop-production/a\",\"shop-production/b\"],\"apps/v1/Deployment\":[\"shop-production/web\"]}"
+                    .getBytes(StandardCharsets.UTF_8));
+          }
+          exchange.sendResponseHeaders(200, bytes.size());
+          exchange.getResponseBody().write(bytes.toByteArray());
+          exchange.close();
+        });
+    storage.start();
+    try {
+      String url = "http://127.0.0.1:" + storage.getAddress().getPort() + "/list";
+      play(Velero.DOWNLOAD_REQUESTS, Map.of("phase", "Processed", "downloadURL", url));
+      var step = new VeleroDescribeStepType(cluster.clients, cluster.calls);
+
+      StepResult result =
+          step.execute(with("backup", "shop-1", "poll_interval", "20ms", "timeout", "5s"), context);
+
+      assertThat(result.success()).as(result.reason()).isTrue();
+      assertThat(result.outputs())
+          .containsEntry("available", true)
+          .containsEntry("resource_count", 3)
+          .containsEntry(
+              "resources",
+              Map.of(
+                  "apps/v1/Deployment",
+                  List.of("shop-production/web"),
+                  "v1/ConfigMap",
+                  List.of("shop-production/a", "shop-production/b")));
+      assertThat(velero(Velero.DOWNLOAD_REQUESTS).inNamespace(VELERO).list().getItems()).isEmpty();
+    } finally {
+      storage.stop(0);
+    }
+  }
+
+  @Test
+  void describeSaysSoWhenTheLocationDoesNotServeTheList() throws Exception {
+    location("default", "Available", null);
+    backup("shop-1", "2026-11-20T10:00:00Z", "Completed", Map.of());
+    var step = new VeleroDescribeStepType(cluster.clients, cluster.calls);
+
+    StepResult result =
+        step.execute(
+            with("backup", "shop-1", "poll_interval", "20ms", "timeout", "200ms"), context);
+
+    assertThat(result.success()).isTrue();
+    assertThat(result.outputs())
+        .containsEntry("available", false)
+        .containsEntry("phase", "Completed")
+        .containsEntry(
+            "message", "the storage location did not serve the resource list within 200ms");
+    assertThat(velero(Velero.DOWNLOAD_REQUESTS).inNamespace(VELERO).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void restoreMapsNamespacesAndFollowsTheRestore() throws Exception {
+    location("default", "Available", null);
+    backup("shop-1", "2026-11-20T10:00:00Z", "Completed", Map.of());
+    play(
+        Velero.RESTORES,
+        Map.of("phase", "InProgress"),
+        Map.of("phase", "Completed", "progress", Map.of("totalItems", 3, "itemsRestored", 3)));
+    var step = new VeleroRestoreStepType(cluster.clients, cluster.calls);
+    var input =
+        with(
+            "backup",
+            "shop-1",
+            "name",
+            "r1",
+            "namespace_mapping",
+            Map.of("shop-production", "shop-check"),
+            "poll_interval",
+            "20ms",
+            "timeout",
+            "5s");
+
+    var plan = step.plan(input, context);
+    assertThat(plan.summary()).isEqualTo("Restore Velero backup shop-1 as restore r1");
+    assertThat(plan.details()).containsExactly("namespace shop-production restored as shop-check");
+    assertThat(velero(Velero.RESTORES).inNamespace(VELERO).list().getItems()).isEmpty();
+
+    StepResult result = step.execute(input, context);
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(result.outputs())
+        .containsEntry("phase", "Completed")
+        .containsEntry("items_restored", 3L);
+    var restore = velero(Velero.RESTORES).inNamespace(VELERO).withName("r1").get();
+    assertThat((Object) restore.get("spec", "backupName")).isEqualTo("shop-1");
+    assertThat((Object) restore.get("spec", "namespaceMapping"))
+        .isEqualTo(Map.of("shop-production", "shop-check"));
+  }
+
+  @Test
+  void restoreRefusesABackupThatDidNotComplete() throws Exception {
+    location("default", "Available", null);
+    backup("shop-3", "2026-11-22T10:00:00Z", "Failed", Map.of());
+    var step = new VeleroRestoreStepType(cluster.clients, cluster.calls);
+
+    StepResult missing = step.execute(with("backup", "nope"), context);
+    StepResult failed = step.execute(with("backup", "shop-3"), context);
+
+    assertThat(missing.reason()).isEqualTo("Velero backup backup-system/nope does not exist");
+    assertThat(failed.reason()).isEqualTo("Velero backup shop-3 is Failed, not Completed");
+    assertThat(velero(Velero.RESTORES).inNamespace(VELERO).list().getItems()).isEmpty();
+  }
+}
