@@ -248,8 +248,7 @@ class PlatformIntentsIT {
                 .build())
         .create();
     assertThat(catalog.plan("debug-pod", "app=web", "env=sandbox", "command=ls -l /data"))
-        .contains("ls -l /data")
-        .contains("exec");
+        .contains("exec: Run [ls, -l, /data] in the first running pod in web-sandbox");
   }
 
   @Test
