@@ -10,7 +10,6 @@ import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.KubernetesClients;
 import io.intentbot.kubernetes.KubernetesStepType;
 import io.intentbot.kubernetes.ResilientCalls;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -38,15 +37,8 @@ public final class RestartStepType extends KubernetesStepType {
          "deployment":{"type":"string","minLength":1}}}
       """;
 
-  private final Clock clock;
-
   public RestartStepType(KubernetesClients clients, ResilientCalls calls) {
-    this(clients, calls, Clock.systemUTC());
-  }
-
-  RestartStepType(KubernetesClients clients, ResilientCalls calls, Clock clock) {
     super(clients, calls, SCHEMA);
-    this.clock = clock;
   }
 
   @Override
@@ -82,7 +74,7 @@ public final class RestartStepType extends KubernetesStepType {
   protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
     String name = input.string("deployment");
     Deployments.require(cluster, name);
-    String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     cluster.call(
         "restart deployment " + cluster.ref(name),
         c ->

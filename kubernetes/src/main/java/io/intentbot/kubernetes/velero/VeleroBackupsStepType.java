@@ -10,7 +10,6 @@ import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.KubernetesClients;
 import io.intentbot.kubernetes.KubernetesStepType;
 import io.intentbot.kubernetes.ResilientCalls;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,11 +42,8 @@ public final class VeleroBackupsStepType extends KubernetesStepType {
          "limit":{"type":["integer","string"]}}}
       """;
 
-  private final Clock clock;
-
   public VeleroBackupsStepType(KubernetesClients clients, ResilientCalls calls) {
     super(clients, calls, SCHEMA);
-    this.clock = Clock.systemUTC();
   }
 
   @Override
@@ -84,7 +80,7 @@ public final class VeleroBackupsStepType extends KubernetesStepType {
               return (selector.isEmpty() ? list : list.withLabels(selector)).list().getItems();
             });
     long limit = input.integer("limit", Long.MAX_VALUE);
-    Instant now = Instant.now(clock);
+    Instant now = Instant.now();
     List<Map<String, Object>> rows = new ArrayList<>();
     backups.stream()
         .sorted(

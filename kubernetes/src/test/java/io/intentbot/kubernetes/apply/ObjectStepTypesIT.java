@@ -385,9 +385,10 @@ class ObjectStepTypesIT {
     assertThat(snapshots.list().getItems()).isEmpty();
     controller.schedule(
         () -> {
-          while (snapshots.withName("data-snap").get() == null) {
-            Thread.onSpinWait();
-          }
+          org.awaitility.Awaitility.await()
+              .pollInterval(java.time.Duration.ofMillis(10))
+              .atMost(java.time.Duration.ofSeconds(5))
+              .until(() -> snapshots.withName("data-snap").get() != null);
           snapshots
               .withName("data-snap")
               .editStatus(
@@ -406,9 +407,9 @@ class ObjectStepTypesIT {
         .containsEntry("snapshot", "data-snap")
         .containsEntry("ready_to_use", true);
     var snapshot = snapshots.withName("data-snap").get();
-    assertThat((Object) snapshot.get("spec", "source", "persistentVolumeClaimName"))
+    assertThat(snapshot.<Object>get("spec", "source", "persistentVolumeClaimName"))
         .isEqualTo("data");
-    assertThat((Object) snapshot.get("spec", "volumeSnapshotClassName")).isEqualTo("csi");
+    assertThat(snapshot.<Object>get("spec", "volumeSnapshotClassName")).isEqualTo("csi");
   }
 
   @Test

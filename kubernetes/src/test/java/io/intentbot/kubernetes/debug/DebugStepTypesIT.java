@@ -56,6 +56,10 @@ class DebugStepTypesIT {
         .build();
   }
 
+  /**
+   * The mock closes the socket together with its last scheduled message, racing the status frame; a
+   * real API server sends the status first. A late trailing frame keeps the order real.
+   */
   private void expectExec(String pod, String query, int exitCode, String stdout) {
     cluster
         .server
@@ -63,9 +67,14 @@ class DebugStepTypesIT {
         .get()
         .withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + pod + "/exec?" + query)
         .andUpgradeToWebSocket()
-        .open(new OutputStreamMessage(stdout))
-        .waitFor(30)
+        .open()
+        .waitFor(10)
+        .andEmit(new OutputStreamMessage(stdout))
+        .waitFor(40)
         .andEmit(new StatusStreamMessage(exitCode))
+        .expect("stdin that never comes")
+        .andEmit(new OutputStreamMessage(""))
+        .once()
         .done()
         .always();
   }
@@ -91,7 +100,7 @@ class DebugStepTypesIT {
             "Run [ls, -l] in the first running pod in shop-staging matching {app=web} container web (timeout 5s)");
     StepResult result = step.execute(input, cluster.context());
 
-    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(result.success()).as(result.reason() + " " + result.outputs()).isTrue();
     assertThat(result.outputs())
         .containsEntry("pod", "web-1")
         .containsEntry("exit_code", 0)
@@ -109,9 +118,16 @@ class DebugStepTypesIT {
                 + NAMESPACE
                 + "/pods/web-1/exec?command=cat&command=%2Fdata&container=web&stdout=true&stderr=true")
         .andUpgradeToWebSocket()
-        .open(new OutputStreamMessage("0123456789abcdef"), new ErrorStreamMessage("oops"))
-        .waitFor(30)
+        .open()
+        .waitFor(10)
+        .andEmit(new OutputStreamMessage("0123456789abcdef"))
+        .waitFor(20)
+        .andEmit(new ErrorStreamMessage("oops"))
+        .waitFor(40)
         .andEmit(new StatusStreamMessage(2))
+        .expect("stdin that never comes")
+        .andEmit(new OutputStreamMessage(""))
+        .once()
         .done()
         .always();
     var step = new ExecStepType(cluster.clients, cluster.calls);
@@ -232,9 +248,10 @@ class DebugStepTypesIT {
     kubelet.schedule(
         () -> {
           var pods = cluster.admin.pods().inNamespace(NAMESPACE);
-          while (pods.withName(pod).get() == null) {
-            Thread.onSpinWait();
-          }
+          org.awaitility.Awaitility.await()
+              .pollInterval(java.time.Duration.ofMillis(10))
+              .atMost(java.time.Duration.ofSeconds(5))
+              .until(() -> pods.withName(pod).get() != null);
           pods.withName(pod)
               .editStatus(
                   p -> {
@@ -278,7 +295,7 @@ class DebugStepTypesIT {
         .containsEntry("ok", true)
         .containsEntry("detail", "resolved to 10.1.2.3");
     assertThat(results.get(0).get("latency_ms")).isInstanceOf(Long.class);
-    assertThat(results.get(1)).containsEntry("ok", false);
+    assertThat(results.get(1)).containsEntry("ok", false).containsEntry("detail", "exit code 1");
     assertThat(cluster.admin.pods().inNamespace(NAMESPACE).withName(pod).get()).isNull();
     assertThat(context.lines()).contains("deleted debug pod shop-staging/netcheck-r-test-step");
   }
@@ -294,11 +311,14 @@ class DebugStepTypesIT {
                 + NAMESPACE
                 + "/pods/web-1/exec?command=wget&command=-q&command=-S&command=-O&command=%2Fdev%2Fnull&command=-T&command=5&command=http%3A%2F%2Fapi%2Fhealthz&container=web&stdout=true&stderr=true")
         .andUpgradeToWebSocket()
-        .open(
-            new ErrorStreamMessage("  HTTP/1.1 200 OK\n  Content-Type: text/plain\n"),
-            new OutputStreamMessage(""))
-        .waitFor(30)
+        .open()
+        .waitFor(10)
+        .andEmit(new ErrorStreamMessage("  HTTP/1.1 200 OK\n  Content-Type: text/plain\n"))
+        .waitFor(40)
         .andEmit(new StatusStreamMessage(0))
+        .expect("stdin that never comes")
+        .andEmit(new OutputStreamMessage(""))
+        .once()
         .done()
         .always();
     var step = new NetworkCheckStepType(cluster.clients, cluster.calls);

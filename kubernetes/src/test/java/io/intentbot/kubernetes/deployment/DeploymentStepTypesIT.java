@@ -284,4 +284,27 @@ class DeploymentStepTypesIT {
               return d;
             });
   }
+
+  @Test
+  void rolloutStatusStopsWhenInterrupted() throws Exception {
+    var step = new RolloutStatusStepType(cluster.clients, cluster.calls);
+    var outcome = new java.util.concurrent.CompletableFuture<Object>();
+    Thread runner =
+        new Thread(
+            () -> {
+              try {
+                outcome.complete(
+                    step.execute(
+                        with("deployment", "web", "timeout", "1m", "poll_interval", "20ms"),
+                        cluster.context()));
+              } catch (Throwable e) {
+                outcome.complete(e);
+              }
+            });
+    runner.start();
+    Thread.sleep(150);
+    runner.interrupt();
+
+    assertThat(outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+  }
 }

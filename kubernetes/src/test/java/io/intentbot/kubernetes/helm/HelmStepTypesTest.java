@@ -243,4 +243,33 @@ class HelmStepTypesTest {
     assertThat(step.plan(with("release", "web", "revision", 1), context).summary())
         .isEqualTo("Roll back Helm release shop-staging/web from revision 3 to 1");
   }
+
+  @Test
+  void impersonatingEnvironmentsPassTheRequestersIdentityToHelm() throws Exception {
+    EnvironmentConfig production =
+        new EnvironmentConfig(
+            "production", "{app}", true, ApprovalPolicy.DEFAULT, null, false, true, Map.of());
+    IntentbotConfig config =
+        new IntentbotConfig(
+            List.of("shop"),
+            Map.of("production", production),
+            Map.of(),
+            Map.of("U_ALICE", new IntentbotConfig.UserMapping("alice", List.of("sre"))),
+            Map.of());
+    var asAlice =
+        new RecordingStepContext(config, production, "shop", dir).withRequester("U_ALICE");
+    var asNobody =
+        new RecordingStepContext(config, production, "shop", dir).withRequester("U_NOBODY");
+    var step = new HelmHistoryStepType(helm);
+
+    StepResult allowed = step.execute(with("release", "web"), asAlice);
+    StepResult refused = step.execute(with("release", "web"), asNobody);
+
+    assertThat(allowed.success()).as(allowed.reason()).isTrue();
+    assertThat(calls().get(0))
+        .containsSubsequence(
+            "--namespace", "shop", "--kube-as-user", "alice", "--kube-as-group", "sre");
+    assertThat(refused.reason()).contains("user 'U_NOBODY' has no Kubernetes identity");
+    assertThat(calls()).hasSize(1);
+  }
 }

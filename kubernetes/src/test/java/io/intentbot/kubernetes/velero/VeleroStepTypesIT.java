@@ -159,9 +159,8 @@ class VeleroStepTypesIT {
         .contains(
             "backup shop-pre: InProgress (4/10 items)", "backup shop-pre: Completed (10/10 items)");
     var backup = velero(Velero.BACKUPS).inNamespace(VELERO).withName("shop-pre").get();
-    assertThat((Object) backup.get("spec", "includedNamespaces"))
-        .isEqualTo(List.of("shop-staging"));
-    assertThat((Object) backup.get("spec", "storageLocation")).isEqualTo("default");
+    assertThat(backup.<Object>get("spec", "includedNamespaces")).isEqualTo(List.of("shop-staging"));
+    assertThat(backup.<Object>get("spec", "storageLocation")).isEqualTo("default");
     assertThat(backup.getMetadata().getLabels())
         .containsEntry("reason", "test")
         .containsEntry("intentbot.io/app", "shop")
@@ -202,9 +201,9 @@ class VeleroStepTypesIT {
     assertThat(result.reason()).isEqualTo("Backup b1 ended PartiallyFailed: 2 errors, 0 warnings");
     assertThat(result.outputs()).containsEntry("errors", 2L).containsEntry("items_backed_up", 8L);
     var backup = velero(Velero.BACKUPS).inNamespace(VELERO).withName("b1").get();
-    assertThat((Object) backup.get("spec", "labelSelector", "matchLabels"))
+    assertThat(backup.<Object>get("spec", "labelSelector", "matchLabels"))
         .isEqualTo(Map.of("app", "shop"));
-    assertThat((Object) backup.get("spec", "includedNamespaces")).isEqualTo(List.of("*"));
+    assertThat(backup.<Object>get("spec", "includedNamespaces")).isEqualTo(List.of("*"));
   }
 
   @Test
@@ -382,8 +381,8 @@ class VeleroStepTypesIT {
         .containsEntry("phase", "Completed")
         .containsEntry("items_restored", 3L);
     var restore = velero(Velero.RESTORES).inNamespace(VELERO).withName("r1").get();
-    assertThat((Object) restore.get("spec", "backupName")).isEqualTo("shop-1");
-    assertThat((Object) restore.get("spec", "namespaceMapping"))
+    assertThat(restore.<Object>get("spec", "backupName")).isEqualTo("shop-1");
+    assertThat(restore.<Object>get("spec", "namespaceMapping"))
         .isEqualTo(Map.of("shop-production", "shop-check"));
   }
 
