@@ -184,8 +184,7 @@ class DatabaseIntentsIT {
     RunRecord run = catalog.run("inspect-schema", "app=api");
 
     assertSucceeded(run);
-    assertThat(run.outputs())
-        .containsEntry("tables", "customers, orders");
+    assertThat(run.outputs()).containsEntry("tables", "customers, orders");
     assertThat(((Number) run.outputs().get("relationships")).longValue()).isEqualTo(1L);
     String text = catalog.step(run.id(), "relationships").outputText();
     assertThat(text).contains("orders").contains("customer_id").contains("customers");
