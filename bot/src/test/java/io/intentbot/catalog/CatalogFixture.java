@@ -60,6 +60,13 @@ final class CatalogFixture implements AutoCloseable {
    * @param extraConfig YAML appended to the test config (more top-level keys, e.g. helm:)
    */
   CatalogFixture(Path root, String sandboxExtras, String extraConfig) {
+    this(root, sandboxExtras, extraConfig, "");
+  }
+
+  /**
+   * @param extraDatasources YAML lines added under datasources: (indented by 2 spaces)
+   */
+  CatalogFixture(Path root, String sandboxExtras, String extraConfig, String extraDatasources) {
     this.root = root;
     server =
         new KubernetesMockServer(
@@ -74,7 +81,10 @@ final class CatalogFixture implements AutoCloseable {
     config =
         new ConfigLoader(name -> null)
             .parse(
-                configYaml(root).replace("    #sandbox\n", sandboxExtras) + extraConfig,
+                configYaml(root)
+                        .replace("    #sandbox\n", sandboxExtras)
+                        .replace("  #datasources\n", extraDatasources)
+                    + extraConfig,
                 "intentbot.yaml");
     StepTypeRegistry registry =
         StepTypeRegistry.builder()
@@ -116,6 +126,9 @@ final class CatalogFixture implements AutoCloseable {
             db_dump_dir: "%s"
             git_repo: "%s/repos/{app}"
             #sandbox
+          staging:
+            namespace: "{app}-staging"
+            poll_interval: 20ms
           production:
             namespace: "{app}"
             registry: registry.test
@@ -132,6 +145,7 @@ final class CatalogFixture implements AutoCloseable {
           web-production: { url: "%s", user: sa, migrations: migrations/web }
           api-sandbox: { url: "%s", user: sa, migrations: "%s" }
           shop-sandbox: { url: "%s", user: sa }
+          #datasources
         """
         .formatted(
             dumps,
