@@ -3,10 +3,12 @@ package io.intentbot.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.RunEvent;
 import io.intentbot.engine.RunRequest;
@@ -27,15 +29,18 @@ import io.intentbot.kubernetes.KubernetesStepTypes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The real catalogue ({@code ../intents}) on a real engine: the built-in step types, the
- * Kubernetes, Velero and Helm step types on a fabric8 mock API server in CRUD mode, an audit store
- * and app databases on H2 files in a temp folder. Environments poll every 20ms; sandbox and
- * production as in the shipped config (production protected, approvers U_ALICE and U_BOB).
+ * Kubernetes, Velero and Helm step types on a fabric8 mock API server in CRUD mode (with
+ * expectations on top for exec and logs), an audit store and app databases on H2 files in a temp
+ * folder. Environments poll every 20ms; sandbox and production as in the shipped config (production
+ * protected, approvers U_ALICE and U_BOB).
  */
 final class CatalogFixture implements AutoCloseable {
 
@@ -68,12 +73,13 @@ final class CatalogFixture implements AutoCloseable {
    */
   CatalogFixture(Path root, String sandboxExtras, String extraConfig, String extraDatasources) {
     this.root = root;
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
-            new java.util.HashMap<>(),
-            new KubernetesCrudDispatcher(),
+            expectations,
+            new KubernetesMixedDispatcher(expectations),
             false);
     server.init();
     admin = server.createClient();
