@@ -129,6 +129,28 @@ class PlatformIntentsIT {
     assertThat(pvc().getSpec().getResources().getRequests().get("storage").toString())
         .isEqualTo("2Gi");
 
+    controllers.snapshotter("web-sandbox");
+    RunRecord snapshot =
+        catalog.run(
+            "manage-pvc",
+            "app=web",
+            "env=sandbox",
+            "action=snapshot",
+            "name=data-web",
+            "snapshot_class=csi");
+    assertSucceeded(snapshot);
+    assertThat(snapshot.outputs()).containsEntry("action", "snapshotted");
+    assertThat(
+            catalog
+                .admin
+                .genericKubernetesResources(Controllers.SNAPSHOTS)
+                .inNamespace("web-sandbox")
+                .list()
+                .getItems())
+        .singleElement()
+        .satisfies(
+            s -> assertThat((Object) s.get("spec", "volumeSnapshotClassName")).isEqualTo("csi"));
+
     assertThat(
             String.join(
                 "\n",
