@@ -99,7 +99,7 @@ final class CatalogFixture implements AutoCloseable {
             .build();
     catalog = new IntentLoader(registry).load(INTENTS);
     assertThat(catalog.problems()).isEmpty();
-    audit = AuditStores.open(AuditStores.defaultUrl(root.resolve("audit")), "sa", "");
+    audit = AuditStores.open(auditUrl(), "sa", "");
     engine =
         Engine.builder()
             .config(config)
@@ -108,6 +108,10 @@ final class CatalogFixture implements AutoCloseable {
             .auditStore(audit)
             .listener(events::add)
             .build();
+  }
+
+  String auditUrl() {
+    return AuditStores.defaultUrl(root.resolve("audit"));
   }
 
   static String dbUrl(Path root, String name) {
