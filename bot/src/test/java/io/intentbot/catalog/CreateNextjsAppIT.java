@@ -76,6 +76,10 @@ class CreateNextjsAppIT {
                 "\n",
                 catalog.invalid("create-nextjs-app", "name=Shop!", "dir=" + root.resolve("x"))))
         .contains("name");
+    assertThat(
+            String.join(
+                "\n", catalog.invalid("create-nextjs-app", "name=shop", "dir=work/../../etc")))
+        .contains("dir");
     assertThat(Files.readString(dir.resolve("keep.txt"))).isEqualTo("mine");
   }
 }
