@@ -10,6 +10,8 @@ import io.intentbot.engine.definition.IntentCatalog;
 import io.intentbot.engine.definition.IntentLoader;
 import io.intentbot.engine.step.StepTypeRegistry;
 import io.intentbot.engine.steps.BuiltinStepTypes;
+import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.KubernetesStepTypes;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -27,6 +29,7 @@ final class Bootstrap implements AutoCloseable {
   private IntentCatalog catalog;
   private AuditStore audit;
   private Engine engine;
+  private KubernetesClients clusters;
 
   Bootstrap(CommonOptions options, Map<String, String> env) {
     this.env = env;
@@ -51,7 +54,8 @@ final class Bootstrap implements AutoCloseable {
 
   StepTypeRegistry registry() {
     if (registry == null) {
-      registry = StepTypes.registry(config());
+      clusters = KubernetesClients.fromKubeconfig();
+      registry = StepTypes.registry(config(), clusters);
     }
     return registry;
   }
@@ -131,14 +135,21 @@ final class Bootstrap implements AutoCloseable {
     if (audit != null) {
       audit.close();
     }
+    if (clusters != null) {
+      clusters.close();
+    }
   }
 
   /** The registry of every step type this build ships. */
   static final class StepTypes {
     private StepTypes() {}
 
-    static StepTypeRegistry registry(IntentbotConfig config) {
-      return StepTypeRegistry.builder().registerAll(BuiltinStepTypes.all(config)).build();
+    /** The built-ins and the Kubernetes, Velero and Helm step types on the given clusters. */
+    static StepTypeRegistry registry(IntentbotConfig config, KubernetesClients clusters) {
+      return StepTypeRegistry.builder()
+          .registerAll(BuiltinStepTypes.all(config))
+          .registerAll(KubernetesStepTypes.all(config, clusters))
+          .build();
     }
   }
 }

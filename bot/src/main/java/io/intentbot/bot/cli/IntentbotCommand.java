@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       RejectCommand.class,
       CancelCommand.class,
       LintCommand.class,
+      CatalogCommand.class,
       ListCommand.class,
       DescribeCommand.class,
       StepsCommand.class,

@@ -10,6 +10,7 @@ import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
+import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
@@ -24,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Evaluates {@code ${{ }}} expressions with CEL (the Common Expression Language, as Kubernetes uses
  * it). CEL is sandboxed: an expression sees only the variables {@code params}, {@code steps},
- * {@code env} and {@code run}, and can call only CEL's standard functions and macros, never Java.
- * Compiled programs are cached; instances are thread-safe.
+ * {@code env} and {@code run}, and can call only CEL's standard functions and macros and its string
+ * extension ({@code split}, {@code substring}, {@code lastIndexOf}, {@code replace}, {@code join},
+ * {@code lowerAscii}, …), never Java. Compiled programs are cached; instances are thread-safe.
  */
 public final class Expressions {
 
@@ -37,7 +39,10 @@ public final class Expressions {
 
   public Expressions() {
     var builder =
-        CelFactory.standardCelBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS);
+        CelFactory.standardCelBuilder()
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addCompilerLibraries(CelExtensions.strings())
+            .addRuntimeLibraries(CelExtensions.strings());
     for (String variable : VARIABLES) {
       builder.addVar(variable, MapType.create(SimpleType.STRING, SimpleType.DYN));
     }

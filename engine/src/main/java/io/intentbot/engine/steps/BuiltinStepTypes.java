@@ -4,7 +4,10 @@ import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepType;
 import java.util.List;
 
-/** The step types every intentbot has: shell, http, sql, flyway, git, set and wait. */
+/**
+ * The step types every intentbot has: shell, http, sql, flyway, git, set, wait, assert,
+ * flyway.undo, files.render and files.check.
+ */
 public final class BuiltinStepTypes {
 
   private BuiltinStepTypes() {}
@@ -20,6 +23,10 @@ public final class BuiltinStepTypes {
         new FlywayStepType(config),
         new GitStepType(),
         new SetStepType(),
-        new WaitStepType());
+        new WaitStepType(),
+        new AssertStepType(),
+        new FlywayUndoStepType(config),
+        new FilesRenderStepType(),
+        new FilesCheckStepType());
   }
 }

@@ -23,7 +23,7 @@ import org.tukaani.xz.XZOutputStream;
  * directory to {@code nobody} and runs the real program as {@code nobody} through {@code setpriv}
  * (util-linux); called by anyone else it just runs it.
  */
-final class RootlessPostgresBinaries implements PgBinaryResolver {
+public final class RootlessPostgresBinaries implements PgBinaryResolver {
 
   static final int UNPRIVILEGED_ID = 65534;
 
@@ -48,7 +48,7 @@ final class RootlessPostgresBinaries implements PgBinaryResolver {
 
   private byte[] repacked;
 
-  static boolean runningAsRoot() {
+  public static boolean runningAsRoot() {
     return "root".equals(System.getProperty("user.name"));
   }
 

@@ -69,7 +69,18 @@ class WithSchemasTest {
     StepTypeRegistry registry = StepTypeRegistry.builder().registerAll(TYPES).build();
 
     assertThat(registry.names())
-        .containsExactly("flyway", "git", "http", "set", "shell", "sql", "wait");
+        .containsExactly(
+            "assert",
+            "files.check",
+            "files.render",
+            "flyway",
+            "flyway.undo",
+            "git",
+            "http",
+            "set",
+            "shell",
+            "sql",
+            "wait");
   }
 
   @Test

@@ -1,0 +1,158 @@
+package io.intentbot.catalog;
+
+import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.audit.RunRecord;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** backup-app and restore-app against a Velero server the test plays. */
+class BackupRestoreIT {
+
+  @TempDir Path root;
+  private CatalogFixture catalog;
+  private Controllers controllers;
+
+  @BeforeEach
+  void start() {
+    catalog = new CatalogFixture(root);
+    controllers = new Controllers(catalog.admin);
+    controllers.veleroLocation();
+    controllers.serveResourceLists(
+        Map.of(
+            "apps/v1/Deployment",
+            List.of("web-sandbox/web"),
+            "v1/ConfigMap",
+            List.of("web-sandbox/web-config")));
+    controllers.deployment("web-sandbox", "web", "registry.test/web:1.0.0");
+  }
+
+  @AfterEach
+  void stop() {
+    controllers.close();
+    catalog.close();
+  }
+
+  @Test
+  void backupAppBacksUpTheNamespaceAndReportsTheBackupName() throws Exception {
+    RunRecord run = catalog.run("backup-app", "app=web", "env=sandbox", "label=tier=data");
+
+    assertSucceeded(run);
+    GenericKubernetesResource backup = controllers.all(Controllers.BACKUPS).get(0);
+    assertThat(run.outputs())
+        .containsEntry("backup", backup.getMetadata().getName())
+        .containsEntry("phase", "Completed");
+    assertThat(backup.getMetadata().getLabels())
+        .containsEntry("intentbot.io/app", "web")
+        .containsEntry("intentbot.io/environment", "sandbox");
+    assertThat(backup.get("spec", "includedNamespaces").toString()).contains("web-sandbox");
+    assertThat(backup.get("spec", "labelSelector").toString()).contains("tier=data");
+  }
+
+  @Test
+  void backupAppFailsWithVelerosReason() throws Exception {
+    controllers.backupPhase = "Failed";
+
+    RunRecord run = catalog.run("backup-app", "app=web", "env=sandbox");
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.reason()).contains("Failed").contains("object storage unreachable");
+  }
+
+  @Test
+  void restoreAppChecksTheBackupListsItsContentsAndRestores() throws Exception {
+    controllers.backup("web-nightly", "Completed", "web-sandbox", sandboxLabels());
+
+    String plan = catalog.plan("restore-app", "app=web", "env=sandbox", "backup=web-nightly");
+    assertThat(plan)
+        .contains("phase = Completed")
+        .contains("namespaces = [web-sandbox]")
+        .contains("restore_into = web-sandbox");
+
+    RunRecord run = catalog.run("restore-app", "app=web", "env=sandbox", "backup=web-nightly");
+
+    assertSucceeded(run);
+    assertThat(catalog.step(run.id(), "contents").outputText()).contains("apps/v1/Deployment: 1");
+    List<GenericKubernetesResource> restores = controllers.all(Controllers.RESTORES);
+    assertThat(restores)
+        .singleElement()
+        .satisfies(r -> assertThat((Object) r.get("spec", "backupName")).isEqualTo("web-nightly"));
+    assertThat(run.outputs()).containsEntry("backup", "web-nightly");
+  }
+
+  @Test
+  void restoreAppPicksTheNewestCompletedBackupOfTheAppAndEnvironment() throws Exception {
+    controllers.backup("web-broken", "Failed", "web-sandbox", sandboxLabels());
+    controllers.backup("web-good", "Completed", "web-sandbox", sandboxLabels());
+    controllers.backup(
+        "api-good",
+        "Completed",
+        "api-sandbox",
+        Map.of("intentbot.io/app", "api", "intentbot.io/environment", "sandbox"));
+
+    RunRecord run = catalog.run("restore-app", "app=web", "env=sandbox");
+
+    assertSucceeded(run);
+    assertThat(run.outputs()).containsEntry("backup", "web-good");
+  }
+
+  @Test
+  void restoresAcrossEnvironmentsOnlyWhenAskedAndMapsTheNamespace() throws Exception {
+    controllers.backup(
+        "web-prod",
+        "Completed",
+        "web",
+        Map.of("intentbot.io/app", "web", "intentbot.io/environment", "production"));
+
+    assertThat(
+            String.join(
+                "\n", catalog.invalid("restore-app", "app=web", "env=sandbox", "backup=web-prod")))
+        .contains("backup web-prod was not taken in sandbox")
+        .contains("intentbot.io/environment=production")
+        .contains("nothing was changed");
+
+    RunRecord run =
+        catalog.run(
+            "restore-app", "app=web", "env=sandbox", "backup=web-prod", "from_env=production");
+
+    assertSucceeded(run);
+    assertThat(
+            (Object) controllers.all(Controllers.RESTORES).get(0).get("spec", "namespaceMapping"))
+        .isEqualTo(Map.of("web", "web-sandbox"));
+  }
+
+  @Test
+  void refusesAnInvalidBackupBeforeAnythingIsTouched() {
+    controllers.backup("web-broken", "PartiallyFailed", "web-sandbox", sandboxLabels());
+
+    assertThat(
+            String.join(
+                "\n",
+                catalog.invalid("restore-app", "app=web", "env=sandbox", "backup=web-broken")))
+        .contains("backup web-broken is PartiallyFailed, not Completed");
+    assertThat(
+            String.join(
+                "\n",
+                catalog.invalid("restore-app", "app=web", "env=sandbox", "backup=no-such-backup")))
+        .contains("backup no-such-backup does not exist");
+    assertThat(String.join("\n", catalog.invalid("restore-app", "app=api", "env=sandbox")))
+        .contains("no Completed backup of api in sandbox");
+    assertThat(
+            String.join(
+                "\n", catalog.invalid("restore-app", "app=web", "env=sandbox", "backup=Bad_Name")))
+        .contains("backup");
+    assertThat(controllers.all(Controllers.RESTORES)).isEmpty();
+  }
+
+  private static Map<String, String> sandboxLabels() {
+    return Map.of("intentbot.io/app", "web", "intentbot.io/environment", "sandbox");
+  }
+}

@@ -1,0 +1,422 @@
+package io.intentbot.catalog;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plays the controllers the mock API server lacks: the Deployment controller (a ReplicaSet with a
+ * revision annotation per pod template, status ready unless the image is marked unhealthy) and the
+ * Velero server (Backups and Restores move to a phase the test chooses, DownloadRequests get a URL
+ * to a resource list served over HTTP).
+ */
+final class Controllers implements AutoCloseable {
+
+  static final String REVISION = "deployment.kubernetes.io/revision";
+  static final String VELERO = "velero";
+  static final ResourceDefinitionContext BACKUPS = kind("Backup", "backups");
+  static final ResourceDefinitionContext RESTORES = kind("Restore", "restores");
+  static final ResourceDefinitionContext LOCATIONS =
+      kind("BackupStorageLocation", "backupstoragelocations");
+  static final ResourceDefinitionContext DOWNLOADS = kind("DownloadRequest", "downloadrequests");
+
+  private final KubernetesClient admin;
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+  private final Set<String> unhealthyImages = ConcurrentHashMap.newKeySet();
+  private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+  private final Set<String> snapshotNamespaces = ConcurrentHashMap.newKeySet();
+  static final ResourceDefinitionContext SNAPSHOTS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("snapshot.storage.k8s.io")
+          .withVersion("v1")
+          .withKind("VolumeSnapshot")
+          .withPlural("volumesnapshots")
+          .withNamespaced(true)
+          .build();
+  volatile String backupPhase = "Completed";
+  private HttpServer files;
+
+  Controllers(KubernetesClient admin) {
+    this.admin = admin;
+    loop.scheduleWithFixedDelay(this::tick, 10, 15, TimeUnit.MILLISECONDS);
+  }
+
+  static ResourceDefinitionContext kind(String kind, String plural) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup("velero.io")
+        .withVersion("v1")
+        .withKind(kind)
+        .withPlural(plural)
+        .withNamespaced(true)
+        .build();
+  }
+
+  /** A Deployment of one container, watched by the controller from now on. */
+  Deployment deployment(String namespace, String name, String image) {
+    namespaces.add(namespace);
+    return admin
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(2)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName(name)
+                .withImage(image)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  /** Plays the CSI snapshotter: VolumeSnapshots in the namespace become ready to use. */
+  void snapshotter(String namespace) {
+    snapshotNamespaces.add(namespace);
+  }
+
+  void unhealthy(String image) {
+    unhealthyImages.add(image);
+  }
+
+  String image(String namespace, String name) {
+    return admin
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(name)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
+  }
+
+  /** The Velero namespace's default storage location, Available. */
+  void veleroLocation() {
+    GenericKubernetesResource bsl =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("velero.io/v1")
+            .withKind("BackupStorageLocation")
+            .withNewMetadata()
+            .withName("default")
+            .withNamespace(VELERO)
+            .endMetadata()
+            .build();
+    bsl.setAdditionalProperty("spec", Map.of("provider", "aws"));
+    admin.genericKubernetesResources(LOCATIONS).inNamespace(VELERO).resource(bsl).create();
+    admin
+        .genericKubernetesResources(LOCATIONS)
+        .inNamespace(VELERO)
+        .withName("default")
+        .editStatus(
+            x -> {
+              x.setAdditionalProperty("status", Map.of("phase", "Available"));
+              return x;
+            });
+  }
+
+  /** A backup that already exists, as an earlier run (or someone) made it. */
+  void backup(String name, String phase, String namespace, Map<String, String> labels) {
+    GenericKubernetesResource backup =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("velero.io/v1")
+            .withKind("Backup")
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(VELERO)
+            .withLabels(labels)
+            .endMetadata()
+            .build();
+    backup.setAdditionalProperty(
+        "spec", Map.of("includedNamespaces", List.of(namespace), "storageLocation", "default"));
+    admin.genericKubernetesResources(BACKUPS).inNamespace(VELERO).resource(backup).create();
+    admin
+        .genericKubernetesResources(BACKUPS)
+        .inNamespace(VELERO)
+        .withName(name)
+        .editStatus(
+            x -> {
+              x.setAdditionalProperty("status", Map.of("phase", phase));
+              return x;
+            });
+  }
+
+  List<GenericKubernetesResource> all(ResourceDefinitionContext kind) {
+    return admin.genericKubernetesResources(kind).inNamespace(VELERO).list().getItems();
+  }
+
+  /** Serves the resource list of every backup at http://127.0.0.1:PORT/resources. */
+  void serveResourceLists(Map<String, List<String>> resources) {
+    try {
+      files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    StringBuilder json = new StringBuilder("{");
+    resources.forEach(
+        (kind, items) -> {
+          if (json.length() > 1) {
+            json.append(',');
+          }
+          json.append('"').append(kind).append("\":[");
+          for (int i = 0; i < items.size(); i++) {
+            json.append(i == 0 ? "" : ",").append('"').append(items.get(i)).append('"');
+          }
+          json.append(']');
+        });
+    byte[] body = json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    files.createContext(
+        "/resources",
+        exchange -> {
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    files.start();
+  }
+
+  private void tick() {
+    try {
+      namespaces.forEach(this::deployments);
+      snapshotNamespaces.forEach(this::snapshots);
+      velero();
+    } catch (RuntimeException e) {
+      // the next tick tries again; the API server may be shutting down at the end of a test
+    }
+  }
+
+  private void deployments(String namespace) {
+    for (Deployment d : admin.apps().deployments().inNamespace(namespace).list().getItems()) {
+      String name = d.getMetadata().getName();
+      String image = d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+      List<ReplicaSet> sets = admin.apps().replicaSets().inNamespace(namespace).list().getItems();
+      long max = 0;
+      ReplicaSet match = null;
+      for (ReplicaSet rs : sets) {
+        long revision = Long.parseLong(rs.getMetadata().getAnnotations().get(REVISION));
+        max = Math.max(max, revision);
+        if (rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().equals(image)) {
+          match = rs;
+        }
+      }
+      String current =
+          d.getMetadata().getAnnotations() == null
+              ? null
+              : d.getMetadata().getAnnotations().get(REVISION);
+      long revision;
+      if (match == null) {
+        revision = max + 1;
+        createReplicaSet(d, revision, image);
+      } else {
+        revision = Long.parseLong(match.getMetadata().getAnnotations().get(REVISION));
+        if (revision != max && !String.valueOf(revision).equals(current)) {
+          revision = max + 1;
+          ReplicaSet moved = match;
+          moved.getMetadata().getAnnotations().put(REVISION, String.valueOf(revision));
+          admin.apps().replicaSets().inNamespace(namespace).resource(moved).update();
+        }
+      }
+      if (!String.valueOf(revision).equals(current)) {
+        long r = revision;
+        admin
+            .apps()
+            .deployments()
+            .inNamespace(namespace)
+            .withName(name)
+            .edit(
+                x ->
+                    new DeploymentBuilder(x)
+                        .editMetadata()
+                        .addToAnnotations(REVISION, String.valueOf(r))
+                        .endMetadata()
+                        .build());
+        continue;
+      }
+      Deployment live = admin.apps().deployments().inNamespace(namespace).withName(name).get();
+      if (!live.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().equals(image)) {
+        continue;
+      }
+      long generation =
+          live.getMetadata().getGeneration() == null ? 1 : live.getMetadata().getGeneration();
+      int desired = live.getSpec().getReplicas() == null ? 1 : live.getSpec().getReplicas();
+      int ready = unhealthyImages.contains(image) ? 0 : desired;
+      if (live.getStatus() != null
+          && live.getStatus().getObservedGeneration() != null
+          && live.getStatus().getObservedGeneration() == generation
+          && live.getStatus().getReadyReplicas() != null
+          && live.getStatus().getReadyReplicas() == ready) {
+        continue;
+      }
+      admin
+          .apps()
+          .deployments()
+          .inNamespace(namespace)
+          .withName(name)
+          .editStatus(
+              x -> {
+                x.setStatus(
+                    new DeploymentStatusBuilder()
+                        .withObservedGeneration(generation)
+                        .withReplicas(desired)
+                        .withUpdatedReplicas(desired)
+                        .withReadyReplicas(ready)
+                        .withAvailableReplicas(ready)
+                        .build());
+                return x;
+              });
+    }
+  }
+
+  private void snapshots(String namespace) {
+    for (GenericKubernetesResource s :
+        admin.genericKubernetesResources(SNAPSHOTS).inNamespace(namespace).list().getItems()) {
+      if (s.get("status", "readyToUse") == null) {
+        admin
+            .genericKubernetesResources(SNAPSHOTS)
+            .inNamespace(namespace)
+            .withName(s.getMetadata().getName())
+            .editStatus(
+                x -> {
+                  x.setAdditionalProperty("status", Map.of("readyToUse", true));
+                  return x;
+                });
+      }
+    }
+  }
+
+  private void createReplicaSet(Deployment owner, long revision, String image) {
+    String name = owner.getMetadata().getName();
+    admin
+        .apps()
+        .replicaSets()
+        .inNamespace(owner.getMetadata().getNamespace())
+        .resource(
+            new ReplicaSetBuilder()
+                .withNewMetadata()
+                .withName(name + "-r" + revision)
+                .withNamespace(owner.getMetadata().getNamespace())
+                .addToAnnotations(REVISION, String.valueOf(revision))
+                .addNewOwnerReference()
+                .withApiVersion("apps/v1")
+                .withKind("Deployment")
+                .withName(name)
+                .withUid(owner.getMetadata().getUid())
+                .withController(true)
+                .endOwnerReference()
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(0)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .addToLabels("pod-template-hash", "h" + revision)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName(name)
+                .withImage(image)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  private void velero() {
+    for (ResourceDefinitionContext kind : List.of(BACKUPS, RESTORES)) {
+      for (GenericKubernetesResource r : all(kind)) {
+        if (r.get("status", "phase") != null) {
+          continue;
+        }
+        String phase = kind == BACKUPS ? backupPhase : "Completed";
+        Map<String, Object> status = new HashMap<>();
+        status.put("phase", phase);
+        status.put("progress", Map.of("itemsBackedUp", 12, "itemsRestored", 12, "totalItems", 12));
+        if (!"Completed".equals(phase)) {
+          status.put("failureReason", "object storage unreachable");
+        }
+        admin
+            .genericKubernetesResources(kind)
+            .inNamespace(VELERO)
+            .withName(r.getMetadata().getName())
+            .editStatus(
+                x -> {
+                  x.setAdditionalProperty("status", status);
+                  return x;
+                });
+      }
+    }
+    if (files == null) {
+      return;
+    }
+    for (GenericKubernetesResource r : all(DOWNLOADS)) {
+      if (r.get("status", "phase") != null) {
+        continue;
+      }
+      String url = "http://127.0.0.1:" + files.getAddress().getPort() + "/resources";
+      admin
+          .genericKubernetesResources(DOWNLOADS)
+          .inNamespace(VELERO)
+          .withName(r.getMetadata().getName())
+          .editStatus(
+              x -> {
+                x.setAdditionalProperty("status", Map.of("phase", "Processed", "downloadURL", url));
+                return x;
+              });
+    }
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (files != null) {
+      files.stop(0);
+    }
+  }
+}

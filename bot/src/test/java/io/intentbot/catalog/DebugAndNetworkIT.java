@@ -1,0 +1,155 @@
+package io.intentbot.catalog;
+
+import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.server.mock.ErrorStreamMessage;
+import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
+import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
+import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.audit.RunRecord;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * debug-pod and network-diagnose through to the pod: the mock API server answers exec (over its
+ * websocket protocol) and log requests the way the kubelet would.
+ */
+class DebugAndNetworkIT {
+
+  private static final String EXEC = "/api/v1/namespaces/web-sandbox/pods/web-1/exec?";
+
+  @TempDir Path root;
+  private CatalogFixture catalog;
+
+  @BeforeEach
+  void start() {
+    catalog = new CatalogFixture(root);
+    catalog
+        .admin
+        .pods()
+        .inNamespace("web-sandbox")
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("web-1")
+                .addToLabels("app", "web")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("web")
+                .withImage("web:1")
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Running")
+                .addNewContainerStatus()
+                .withName("web")
+                .withReady(true)
+                .withRestartCount(3)
+                .withNewLastState()
+                .withNewTerminated()
+                .withReason("OOMKilled")
+                .withExitCode(137)
+                .endTerminated()
+                .endLastState()
+                .endContainerStatus()
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  @AfterEach
+  void stop() {
+    catalog.close();
+  }
+
+  @Test
+  void debugPodReturnsStdoutStderrExitCodeLogsAndRestartReasons() throws Exception {
+    exec(
+        "command=ls&command=-l&command=%2Fdata&container=web&stdout=true&stderr=true",
+        2, "total 0\n", "ls: /data/x: denied\n");
+    catalog
+        .server
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/namespaces/web-sandbox/pods/web-1/log?pretty=false&container=web&tailLines=20")
+        .andReturn(200, "started\nlistening on 3000\n")
+        .always();
+
+    RunRecord run =
+        catalog.run(
+            "debug-pod",
+            "app=web",
+            "env=sandbox",
+            "command=ls -l /data",
+            "container=web",
+            "tail=20");
+
+    assertSucceeded(run);
+    assertThat(run.outputs())
+        .containsEntry("pod", "web-1")
+        .containsEntry("stdout", "total 0\n")
+        .containsEntry("stderr", "ls: /data/x: denied\n");
+    assertThat(((Number) run.outputs().get("exit_code")).intValue()).isEqualTo(2);
+    assertThat(run.outputs().get("restarts").toString()).contains("web-1: 3").contains("OOMKilled");
+    assertThat(catalog.step(run.id(), "logs").outputText()).contains("listening on 3000");
+  }
+
+  @Test
+  void networkDiagnoseChecksEachTargetFromTheAppsPodAndNamesTheOneThatFails() throws Exception {
+    exec(
+        "command=nslookup&command=db.internal&container=web&stdout=true&stderr=true",
+        0,
+        "Name: db.internal\nAddress: 10.1.2.3\n",
+        "");
+    exec(
+        "command=nc&command=-z&command=-w&command=5&command=db.internal&command=5432&container=web&stdout=true&stderr=true",
+        0,
+        "",
+        "");
+    exec(
+        "command=wget&command=-q&command=-S&command=-O&command=%2Fdev%2Fnull&command=-T&command=5&command=http%3A%2F%2Fweb.web-sandbox%2Fhealthz&container=web&stdout=true&stderr=true",
+        1, "", "wget: server returned error: HTTP/1.1 503 Service Unavailable\n");
+
+    RunRecord run =
+        catalog.run(
+            "network-diagnose",
+            "app=web",
+            "env=sandbox",
+            "targets=db.internal,db.internal:5432,http://web.web-sandbox/healthz");
+
+    assertThat(run.status()).as(catalog.transcript(run.id())).isEqualTo(RunStatus.FAILED);
+    assertThat(run.reason()).contains("http://web.web-sandbox/healthz");
+    String output = catalog.step(run.id(), "check").outputText();
+    assertThat(output).contains("db.internal").contains("ms");
+  }
+
+  private void exec(String query, int exitCode, String stdout, String stderr) {
+    var emit =
+        catalog
+            .server
+            .expect()
+            .get()
+            .withPath(EXEC + query)
+            .andUpgradeToWebSocket()
+            .open()
+            .waitFor(10)
+            .andEmit(new OutputStreamMessage(stdout));
+    if (!stderr.isEmpty()) {
+      emit = emit.waitFor(20).andEmit(new ErrorStreamMessage(stderr));
+    }
+    emit.waitFor(40)
+        .andEmit(new StatusStreamMessage(exitCode))
+        .expect("stdin that never comes")
+        .andEmit(new OutputStreamMessage(""))
+        .once()
+        .done()
+        .always();
+  }
+}

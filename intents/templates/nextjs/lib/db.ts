@@ -1,0 +1,12 @@
+import { Pool } from "pg";
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+
+export async function ping(): Promise<void> {
+  await pool.query("select 1");
+}
+
+export async function listTodos(): Promise<{ id: number; title: string }[]> {
+  const { rows } = await pool.query("select id, title from todos order by id");
+  return rows;
+}
