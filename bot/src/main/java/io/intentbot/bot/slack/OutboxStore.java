@@ -47,10 +47,34 @@ public final class OutboxStore implements AutoCloseable {
 
   private static final String MIGRATION = "db/audit/V100__slack_outbox.sql";
 
-  private final Connection connection;
+  private final String url;
+  private final String user;
+  private final String password;
+  private Connection connection;
+  private boolean closed;
 
-  private OutboxStore(Connection connection) {
+  private OutboxStore(String url, String user, String password, Connection connection) {
+    this.url = url;
+    this.user = user;
+    this.password = password;
     this.connection = connection;
+  }
+
+  /** The connection, opened again when the database dropped it (a restart, a network blip). */
+  private Connection connection() throws SQLException {
+    if (closed) {
+      throw new SQLException("the outbox is closed");
+    }
+    if (connection.isClosed() || !connection.isValid(2)) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        // replaced below
+      }
+      connection = DriverManager.getConnection(url, user, password);
+      connection.setAutoCommit(true);
+    }
+    return connection;
   }
 
   /** Connects to the audit database and makes sure the outbox tables exist. */
@@ -58,7 +82,7 @@ public final class OutboxStore implements AutoCloseable {
     try {
       Connection connection = DriverManager.getConnection(url, user, password);
       connection.setAutoCommit(true);
-      OutboxStore store = new OutboxStore(connection);
+      OutboxStore store = new OutboxStore(url, user, password, connection);
       store.ensureSchema();
       return store;
     } catch (SQLException e) {
@@ -80,7 +104,7 @@ public final class OutboxStore implements AutoCloseable {
     StringBuilder clean = new StringBuilder();
     sql.lines().filter(l -> !l.strip().startsWith("--")).forEach(l -> clean.append(l).append('\n'));
     synchronized (this) {
-      try (Statement st = connection.createStatement()) {
+      try (Statement st = connection().createStatement()) {
         for (String statement : clean.toString().split(";")) {
           if (!statement.isBlank()) {
             st.execute(statement);
@@ -93,10 +117,11 @@ public final class OutboxStore implements AutoCloseable {
   public synchronized long add(
       String runId, String channel, Kind kind, String body, String blocks) {
     try (PreparedStatement st =
-        connection.prepareStatement(
-            "INSERT INTO slack_outbox (run_id, channel, kind, body, blocks, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?)",
-            Statement.RETURN_GENERATED_KEYS)) {
+        connection()
+            .prepareStatement(
+                "INSERT INTO slack_outbox (run_id, channel, kind, body, blocks, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
       st.setString(1, runId);
       st.setString(2, channel);
       st.setString(3, kind.name());
@@ -117,9 +142,10 @@ public final class OutboxStore implements AutoCloseable {
   public synchronized List<Message> pending(int limit) {
     List<Message> out = new ArrayList<>();
     try (PreparedStatement st =
-        connection.prepareStatement(
-            "SELECT id, run_id, channel, kind, body, blocks, attempts FROM slack_outbox"
-                + " WHERE delivered_at IS NULL ORDER BY id")) {
+        connection()
+            .prepareStatement(
+                "SELECT id, run_id, channel, kind, body, blocks, attempts FROM slack_outbox"
+                    + " WHERE delivered_at IS NULL ORDER BY id")) {
       st.setMaxRows(limit);
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
@@ -156,7 +182,7 @@ public final class OutboxStore implements AutoCloseable {
   }
 
   private void update(String sql, Collection<Long> ids, String error) {
-    try (PreparedStatement st = connection.prepareStatement(sql)) {
+    try (PreparedStatement st = connection().prepareStatement(sql)) {
       for (long id : ids) {
         int i = 1;
         if (error != null) {
@@ -174,9 +200,20 @@ public final class OutboxStore implements AutoCloseable {
     }
   }
 
+  /** Deletes messages delivered before {@code before}; returns how many. */
+  public synchronized int purgeDelivered(Instant before) {
+    try (PreparedStatement st =
+        connection().prepareStatement("DELETE FROM slack_outbox WHERE delivered_at < ?")) {
+      st.setTimestamp(1, Timestamp.from(before));
+      return st.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot purge the outbox: " + e.getMessage(), e);
+    }
+  }
+
   public synchronized Optional<ThreadRef> thread(String runId) {
     try (PreparedStatement st =
-        connection.prepareStatement("SELECT channel, ts FROM slack_thread WHERE run_id = ?")) {
+        connection().prepareStatement("SELECT channel, ts FROM slack_thread WHERE run_id = ?")) {
       st.setString(1, runId);
       try (ResultSet rs = st.executeQuery()) {
         return rs.next()
@@ -190,8 +227,9 @@ public final class OutboxStore implements AutoCloseable {
 
   public synchronized void saveThread(String runId, String channel, String ts) {
     try (PreparedStatement st =
-        connection.prepareStatement(
-            "INSERT INTO slack_thread (run_id, channel, ts, created_at) VALUES (?, ?, ?, ?)")) {
+        connection()
+            .prepareStatement(
+                "INSERT INTO slack_thread (run_id, channel, ts, created_at) VALUES (?, ?, ?, ?)")) {
       st.setString(1, runId);
       st.setString(2, channel);
       st.setString(3, ts);
@@ -204,6 +242,7 @@ public final class OutboxStore implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     try {
       connection.close();
     } catch (SQLException e) {

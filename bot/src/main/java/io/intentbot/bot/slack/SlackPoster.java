@@ -35,6 +35,13 @@ public final class SlackPoster implements AutoCloseable {
   static final int MAX_BATCH_CHARS = 3500;
   static final int MAX_BATCH_LINES = 60;
   static final int MAX_ATTEMPTS = 5;
+
+  /** Lines arriving within this time of each other are read in one pass. */
+  static final long DEBOUNCE_MILLIS = 10;
+
+  /** Delivered messages are kept this long (for inspection), then deleted. */
+  static final Duration KEEP_DELIVERED = Duration.ofDays(7);
+
   private static final Logger log = LoggerFactory.getLogger(SlackPoster.class);
 
   private final OutboxStore outbox;

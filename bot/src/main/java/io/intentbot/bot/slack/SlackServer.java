@@ -4,11 +4,16 @@ import com.slack.api.bolt.servlet.SlackAppServlet;
 import io.intentbot.engine.Engine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import javax.servlet.DispatcherType;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
 
@@ -58,6 +63,12 @@ public final class SlackServer implements AutoCloseable {
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.addServlet(new ServletHolder(new SlackAppServlet(bot.app())), EVENTS_PATH);
+    context.addFilter(
+        new FilterHolder(
+            new SignatureFilter(
+                bot.settings().signingSecret(), Duration.ofMinutes(5), Clock.systemUTC())),
+        EVENTS_PATH,
+        EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(new TextServlet(() -> "ok\n", "text/plain")), "/healthz");
     context.addServlet(
         new ServletHolder(

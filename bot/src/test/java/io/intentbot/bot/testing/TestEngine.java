@@ -98,14 +98,20 @@ public final class TestEngine implements AutoCloseable {
 
   /** Writes the intents (unless present) and opens an engine on {@code dir}. */
   public static TestEngine start(Path dir, GroupDirectory groups) throws IOException {
+    return start(dir, groups, CONFIG);
+  }
+
+  /** As {@link #start(Path, GroupDirectory)} with another config. */
+  public static TestEngine start(Path dir, GroupDirectory groups, String configYaml)
+      throws IOException {
     Path intents = dir.resolve("intents");
     if (!Files.isDirectory(intents)) {
       Files.createDirectories(intents);
       Files.writeString(intents.resolve("deploy-app.yaml"), DEPLOY);
       Files.writeString(intents.resolve("chatty.yaml"), CHATTY);
       Files.writeString(intents.resolve("status-check.yaml"), STATUS);
-      Files.writeString(dir.resolve("intentbot.yaml"), CONFIG);
     }
+    Files.writeString(dir.resolve("intentbot.yaml"), configYaml);
     IntentbotConfig config = new ConfigLoader().load(dir.resolve("intentbot.yaml"));
     StepTypeRegistry registry =
         StepTypeRegistry.builder().registerAll(BuiltinStepTypes.all(config)).build();

@@ -1,0 +1,175 @@
+package io.intentbot.bot.slack;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.servlet.Filter;
+import javax.servlet.FilterChain;
+import javax.servlet.ReadListener;
+import javax.servlet.ServletException;
+import javax.servlet.ServletInputStream;
+import javax.servlet.ServletRequest;
+import javax.servlet.ServletResponse;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletRequestWrapper;
+import javax.servlet.http.HttpServletResponse;
+
+/**
+ * Refuses with 401 any request to the Slack endpoint whose signature is not Slack's: HMAC-SHA256
+ * with the signing secret over {@code v0:timestamp:body}, compared in constant time, and a
+ * timestamp within {@code maxSkew} of now in either direction (Bolt checks again behind it). A
+ * signed body that is neither a slash command nor a JSON payload gets 400 with a short reason.
+ */
+final class SignatureFilter implements Filter {
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private final byte[] secret;
+  private final Duration maxSkew;
+  private final Clock clock;
+
+  SignatureFilter(String signingSecret, Duration maxSkew, Clock clock) {
+    this.secret = signingSecret.getBytes(StandardCharsets.UTF_8);
+    this.maxSkew = maxSkew;
+    this.clock = clock;
+  }
+
+  @Override
+  public void init(javax.servlet.FilterConfig config) {}
+
+  @Override
+  public void destroy() {}
+
+  @Override
+  public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    HttpServletRequest http = (HttpServletRequest) request;
+    byte[] body = http.getInputStream().readAllBytes();
+    if (!valid(
+        http.getHeader("X-Slack-Request-Timestamp"), http.getHeader("X-Slack-Signature"), body)) {
+      HttpServletResponse out = (HttpServletResponse) response;
+      out.setStatus(401);
+      out.setContentType("application/json");
+      out.getOutputStream()
+          .write("{\"error\":\"invalid request\"}".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    String problem = payloadProblem(body);
+    if (problem != null) {
+      HttpServletResponse out = (HttpServletResponse) response;
+      out.setStatus(400);
+      out.setContentType("application/json");
+      out.getOutputStream()
+          .write(("{\"error\":\"" + problem + "\"}").getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    chain.doFilter(new CachedBody(http, body), response);
+  }
+
+  /** Why a signed body is not something Slack sends, or null when it looks right. */
+  static String payloadProblem(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8).strip();
+    if (text.startsWith("{")) {
+      return json(text) ? null : "bad payload: not JSON";
+    }
+    for (String pair : text.split("&")) {
+      if (pair.startsWith("payload=")) {
+        String payload =
+            java.net.URLDecoder.decode(pair.substring("payload=".length()), StandardCharsets.UTF_8);
+        return json(payload) ? null : "bad payload: not JSON";
+      }
+      if (pair.startsWith("command=")) {
+        return null;
+      }
+    }
+    return "bad payload: neither a command nor an interaction";
+  }
+
+  private static boolean json(String text) {
+    try {
+      return JSON.readTree(text).isObject();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  boolean valid(String timestamp, String signature, byte[] body) {
+    if (timestamp == null || signature == null) {
+      return false;
+    }
+    long ts;
+    try {
+      ts = Long.parseLong(timestamp.strip());
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (Math.abs(clock.instant().getEpochSecond() - ts) > maxSkew.toSeconds()) {
+      return false;
+    }
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.UTF_8));
+      String expected = "v0=" + HexFormat.of().formatHex(mac.doFinal(body));
+      return MessageDigest.isEqual(
+          expected.getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  /** The request with its body read once and served again to the servlet. */
+  private static final class CachedBody extends HttpServletRequestWrapper {
+    private final byte[] body;
+
+    CachedBody(HttpServletRequest request, byte[] body) {
+      super(request);
+      this.body = body;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+      ByteArrayInputStream in = new ByteArrayInputStream(body);
+      return new ServletInputStream() {
+        @Override
+        public int read() {
+          return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          return in.read(b, off, len);
+        }
+
+        @Override
+        public boolean isFinished() {
+          return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+          return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+          throw new UnsupportedOperationException();
+        }
+      };
+    }
+
+    @Override
+    public java.io.BufferedReader getReader() {
+      return new java.io.BufferedReader(
+          new java.io.InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.intentbot.bot.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.intentbot.engine.audit.AuditStore;
+import io.intentbot.engine.audit.AuditStores;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutboxStoreTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void keepsMessagesUntilDeliveredAcrossReopenAndSharesTheAuditDatabase() {
+    String url = AuditStores.defaultUrl(dir);
+    try (AuditStore audit = AuditStores.open(url, null, null)) {
+      long head;
+      long line;
+      try (OutboxStore outbox = OutboxStore.open(url, null, null)) {
+        head = outbox.add("r-1", "C1", OutboxStore.Kind.HEAD, "head", "[]");
+        line = outbox.add("r-1", "C1", OutboxStore.Kind.OUTPUT, "line 1", null);
+        outbox.delivered(List.of(head));
+        outbox.saveThread("r-1", "C1", "123.456");
+      }
+      try (OutboxStore outbox = OutboxStore.open(url, null, null)) {
+        assertThat(outbox.pending(10))
+            .singleElement()
+            .satisfies(
+                m -> {
+                  assertThat(m.id()).isEqualTo(line);
+                  assertThat(m.kind()).isEqualTo(OutboxStore.Kind.OUTPUT);
+                  assertThat(m.body()).isEqualTo("line 1");
+                });
+        assertThat(outbox.thread("r-1"))
+            .hasValue(new OutboxStore.ThreadRef("r-1", "C1", "123.456"));
+        outbox.failed(List.of(line), "HTTP 500", false);
+        assertThat(outbox.pending(10).get(0).attempts()).isEqualTo(1);
+        outbox.failed(List.of(line), "channel_not_found", true);
+        assertThat(outbox.pending(10)).isEmpty();
+        assertThat(outbox.purgeDelivered(java.time.Instant.now().minusSeconds(3600))).isZero();
+        assertThat(outbox.purgeDelivered(java.time.Instant.now().plusSeconds(1))).isEqualTo(2);
+      }
+      assertThat(audit.recentRuns(null, 1)).isEmpty();
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.intentbot.bot.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.intentbot.bot.chat.RunHead;
+import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.audit.RunRecord;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SlackBlocksTest {
+
+  static RunRecord run() {
+    return new RunRecord(
+        "r-abc",
+        "deploy-app",
+        Map.of("app", "web", "env", "production"),
+        "U0ALICE",
+        "production",
+        "web",
+        RunStatus.WAITING_APPROVAL,
+        false,
+        "hash",
+        null,
+        Instant.now(),
+        null,
+        null,
+        Map.of(),
+        null,
+        Map.of("source", "slack", "channel", "C1"));
+  }
+
+  @Test
+  void approvalCardKeepsWithinSlackLimits() throws Exception {
+    String hugePlan = "step line\n".repeat(2000);
+    RunHead head =
+        new RunHead(
+            run(),
+            "waiting for approval (0 of 1)",
+            hugePlan,
+            true,
+            "<@U0APPROVER>",
+            List.of(),
+            null);
+    JsonNode blocks = new ObjectMapper().readTree(SlackBlocks.head(head));
+    assertThat(blocks.size()).isLessThanOrEqualTo(50);
+    for (JsonNode block : blocks) {
+      if (block.path("type").asText().equals("section")) {
+        assertThat(block.path("text").path("text").asText().length()).isLessThanOrEqualTo(3000);
+      }
+    }
+    JsonNode actions = blocks.get(blocks.size() - 1);
+    assertThat(actions.path("elements").get(0).path("action_id").asText())
+        .isEqualTo("intent_approve");
+    assertThat(actions.path("elements").get(0).path("value").asText()).isEqualTo("r-abc");
+    assertThat(actions.path("elements").get(1).path("action_id").asText())
+        .isEqualTo("intent_reject");
+    assertThat(blocks.toString()).contains("<@U0ALICE>", "app=web env=production", "`production`");
+  }
+
+  @Test
+  void finishedRunHasNoButtons() {
+    RunHead head =
+        new RunHead(run(), "succeeded in 2s", null, false, null, List.of("U0APPROVER"), null);
+    assertThat(SlackBlocks.head(head))
+        .doesNotContain("intent_approve")
+        .contains("Approved by <@U0APPROVER>");
+  }
+
+  @Test
+  void outputLinesArePreformattedAndNotesAreProse() {
+    String text =
+        SlackPoster.render(
+            List.of(
+                new OutboxStore.Message(1, "r", "C", OutboxStore.Kind.NOTE, "▶ step 1", null, 0),
+                new OutboxStore.Message(2, "r", "C", OutboxStore.Kind.OUTPUT, "a", null, 0),
+                new OutboxStore.Message(3, "r", "C", OutboxStore.Kind.OUTPUT, "b ``` c", null, 0),
+                new OutboxStore.Message(4, "r", "C", OutboxStore.Kind.NOTE, "✔ done", null, 0)));
+    assertThat(text).isEqualTo("▶ step 1\n```\na\nb ''' c\n```\n✔ done");
+  }
+}
