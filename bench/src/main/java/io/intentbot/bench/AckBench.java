@@ -1,0 +1,112 @@
+package io.intentbot.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Slash-command acknowledgement: signed {@code /intent bench-noop} requests at a steady rate into
+ * {@code intentbot serve} (the packaged jar, a real process) and into a bare Bolt app that only
+ * acknowledges ({@link BareBoltApp}, also a process), in the same run. Open loop: each request is
+ * sent at its scheduled time whatever the answers before it, and its latency counts from that time
+ * (no coordinated omission).
+ */
+final class AckBench {
+
+  private final int rate;
+  private final int warmup;
+  private final int requests;
+
+  AckBench(int rate, int warmup, int requests) {
+    this.rate = rate;
+    this.warmup = warmup;
+    this.requests = requests;
+  }
+
+  Figures run(Path work) throws Exception {
+    try (FakeSlackApi slack = new FakeSlackApi(Duration.ZERO);
+        ServedBot bot = ServedBot.start(work, Map.of("bench-noop", Intents.NOOP), slack)) {
+      int barePort = JavaProcess.freePort();
+      try (JavaProcess bare =
+          JavaProcess.start(
+              List.of(
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  BareBoltApp.class.getName(),
+                  String.valueOf(barePort),
+                  slack.apiUrl()),
+              Map.of(),
+              work.resolve("bare-bolt.log"))) {
+        String bareUrl = "http://127.0.0.1:" + barePort + "/slack/events";
+        bare.awaitAnswer(bareUrl, true, Duration.ofSeconds(60));
+        SignedSlack bareCommands = new SignedSlack(bareUrl, slack);
+
+        Result.load(bot.commands, rate, warmup, "warm");
+        Result.load(bareCommands, rate, warmup, "warm");
+        slack.resetRequests();
+        Result served = Result.load(bot.commands, rate, requests, "bench");
+        Result baseline = Result.load(bareCommands, rate, requests, "bare");
+
+        Latencies s = served.latencies;
+        Latencies b = baseline.latencies;
+        return new Figures("ack")
+            .put("ack_p50_ms", s.percentileMs(50))
+            .put("ack_p99_ms", s.percentileMs(99), "< 25")
+            .put("ack_max_ms", s.maxMs(), "< 3000")
+            .put("bare_bolt_p50_ms", b.percentileMs(50))
+            .put("bare_bolt_p99_ms", b.percentileMs(99))
+            .put("bare_bolt_max_ms", b.maxMs())
+            .put("ack_p99_ratio_vs_bare_bolt", s.percentileMs(99) / b.percentileMs(99), "<= 1.2")
+            .put("rate_per_s", rate)
+            .put("requests", requests)
+            .put("warmup_requests", warmup)
+            .put("ack_non_200", served.errors.get(), "== 0")
+            .put("bare_bolt_non_200", baseline.errors.get())
+            .put("bot_rss_mb_after", bot.process.rssMb())
+            .put("cores", Runtime.getRuntime().availableProcessors());
+      }
+    }
+  }
+
+  /** Latencies of one load phase and how many answers were not HTTP 200. */
+  record Result(Latencies latencies, AtomicInteger errors) {
+
+    static Result load(SignedSlack target, int rate, int count, String name) throws Exception {
+      long[] nanos = new long[count];
+      AtomicInteger errors = new AtomicInteger();
+      CompletableFuture<?>[] done = new CompletableFuture<?>[count];
+      long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+      long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+      for (int i = 0; i < count; i++) {
+        long scheduled = start + i * interval;
+        long wait;
+        while ((wait = scheduled - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        int index = i;
+        done[i] =
+            target
+                .command(
+                    "U" + (1000 + i % 20),
+                    "C0CH" + (i % 50),
+                    "bench-noop",
+                    name + "-" + i + "-" + System.nanoTime())
+                .handle(
+                    (status, failure) -> {
+                      nanos[index] = System.nanoTime() - scheduled;
+                      if (failure != null || status != 200) {
+                        errors.incrementAndGet();
+                      }
+                      return null;
+                    });
+      }
+      CompletableFuture.allOf(done).get(60, TimeUnit.SECONDS);
+      return new Result(new Latencies(nanos), errors);
+    }
+  }
+}
