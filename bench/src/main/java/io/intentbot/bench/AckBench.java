@@ -14,9 +14,13 @@ import java.util.concurrent.locks.LockSupport;
  * {@code intentbot serve} (the packaged jar, a real process) and into a bare Bolt app that only
  * acknowledges ({@link BareBoltApp}, also a process), in the same run. Open loop: each request is
  * sent at its scheduled time whatever the answers before it, and its latency counts from that time
- * (no coordinated omission).
+ * (no coordinated omission). The measured requests go in phases of {@value #CHUNK}, alternating
+ * between the two servers, so that both meet the same background load.
  */
 final class AckBench {
+
+  /** Requests per phase; phases alternate between the two servers so both see the same machine. */
+  private static final int CHUNK = 100;
 
   private final int rate;
   private final int warmup;
@@ -49,11 +53,16 @@ final class AckBench {
         Result.load(bot.commands, rate, warmup, "warm");
         Result.load(bareCommands, rate, warmup, "warm");
         slack.resetRequests();
-        Result served = Result.load(bot.commands, rate, requests, "bench");
-        Result baseline = Result.load(bareCommands, rate, requests, "bare");
+        Result served = new Result(new long[0], new AtomicInteger());
+        Result baseline = new Result(new long[0], new AtomicInteger());
+        for (int done = 0; done < requests; done += CHUNK) {
+          int n = Math.min(CHUNK, requests - done);
+          served = served.plus(Result.load(bot.commands, rate, n, "bench-" + done));
+          baseline = baseline.plus(Result.load(bareCommands, rate, n, "bare-" + done));
+        }
 
-        Latencies s = served.latencies;
-        Latencies b = baseline.latencies;
+        Latencies s = new Latencies(served.nanos);
+        Latencies b = new Latencies(baseline.nanos);
         return new Figures("ack")
             .put("ack_p50_ms", s.percentileMs(50))
             .put("ack_p99_ms", s.percentileMs(99), "< 25")
@@ -73,8 +82,14 @@ final class AckBench {
     }
   }
 
-  /** Latencies of one load phase and how many answers were not HTTP 200. */
-  record Result(Latencies latencies, AtomicInteger errors) {
+  /** Latencies of load phases and how many answers were not HTTP 200. */
+  record Result(long[] nanos, AtomicInteger errors) {
+
+    Result plus(Result other) {
+      long[] all = java.util.Arrays.copyOf(nanos, nanos.length + other.nanos.length);
+      System.arraycopy(other.nanos, 0, all, nanos.length, other.nanos.length);
+      return new Result(all, new AtomicInteger(errors.get() + other.errors.get()));
+    }
 
     static Result load(SignedSlack target, int rate, int count, String name) throws Exception {
       long[] nanos = new long[count];
@@ -106,7 +121,7 @@ final class AckBench {
                     });
       }
       CompletableFuture.allOf(done).get(60, TimeUnit.SECONDS);
-      return new Result(new Latencies(nanos), errors);
+      return new Result(nanos, errors);
     }
   }
 }

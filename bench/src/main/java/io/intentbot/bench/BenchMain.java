@@ -24,7 +24,7 @@ public final class BenchMain {
     for (String name : names) {
       Path work = Files.createTempDirectory("intentbot-bench-" + name + "-");
       try {
-        figures(name, work).print(System.out, System.err);
+        figures(name, work).put("load_average_1m", loadAverage()).print(System.out, System.err);
       } catch (Exception e) {
         failures++;
         System.err.println("benchmark " + name + " failed: " + e);
@@ -57,6 +57,15 @@ public final class BenchMain {
           throw new IllegalArgumentException(
               "unknown benchmark " + name + "; known: " + String.join(" ", ALL));
     };
+  }
+
+  /** The machine's 1-minute load average: other work on it shows in the latencies. */
+  static Object loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (Exception e) {
+      return null;
+    }
   }
 
   private static void delete(Path dir) {

@@ -49,7 +49,7 @@ final class Figures {
     out.println(json());
     out.flush();
     table.println();
-    table.printf("%-38s %14s   %s%n", values.get("benchmark"), "measured", "target");
+    table.printf("%-50s %14s   %s%n", values.get("benchmark"), "measured", "target");
     values.forEach(
         (key, value) -> {
           if (key.equals("benchmark")) {
@@ -58,7 +58,7 @@ final class Figures {
           String target = targets.get(key);
           String verdict =
               target == null ? "" : target + (meets(value, target) ? "  ok" : "  MISSED");
-          table.printf("  %-36s %14s   %s%n", key, value, verdict);
+          table.printf("  %-48s %14s   %s%n", key, value, verdict);
         });
     table.flush();
   }
