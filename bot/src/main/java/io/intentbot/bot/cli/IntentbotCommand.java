@@ -36,7 +36,7 @@ import picocli.CommandLine.Command;
     })
 public final class IntentbotCommand implements Runnable {
 
-  private static final Set<String> SERVERS = Set.of("serve", "socket", "console");
+  private static final Set<String> SERVERS = Set.of("serve", "socket");
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -39,6 +39,7 @@ public final class ConsoleSession {
   private final PrintStream out;
   private final Duration followTimeout;
   private String user;
+  private int answered;
 
   public ConsoleSession(Engine engine, String user, InputStream in, PrintStream out) {
     this(engine, user, in, out, Duration.ofHours(2));
@@ -62,9 +63,11 @@ public final class ConsoleSession {
     return user;
   }
 
-  /** Reads and answers lines until {@code exit} or end of input; returns how many were answered. */
+  /**
+   * Reads and answers lines until {@code exit} or end of input; returns the process exit code: 0 (a
+   * refused or invalid command is an answer, not a failure of the session).
+   */
   public int run() throws IOException {
-    int answered = 0;
     say(
         "intentbot console as "
             + user
@@ -99,6 +102,11 @@ public final class ConsoleSession {
         follow(reply.runId());
       }
     }
+    return 0;
+  }
+
+  /** How many lines were answered so far. */
+  public int answered() {
     return answered;
   }
 

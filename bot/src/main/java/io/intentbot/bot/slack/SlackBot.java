@@ -27,6 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -207,7 +209,7 @@ public final class SlackBot implements AutoCloseable {
           try {
             Decision d = approve ? engine.approve(runId, user) : engine.reject(runId, user, null);
             if (!d.accepted()) {
-              reply(Reply.error(d.message()), who, p.getResponseUrl());
+              reply(Reply.error(mentionApprovers(d.message())), who, p.getResponseUrl());
             }
           } catch (RuntimeException e) {
             failed(e, who, p.getResponseUrl());
@@ -270,6 +272,26 @@ public final class SlackBot implements AutoCloseable {
       metrics.slackError("views.open", "io");
       failed(e, who, responseUrl);
     }
+  }
+
+  /** Turns the approver ids and groups from config in an engine message into Slack mentions. */
+  String mentionApprovers(String text) {
+    String out = text;
+    for (var env : engine.config().environments().values()) {
+      for (String user : env.approval().approvers()) {
+        out =
+            out.replaceAll(
+                "(?<![@^\\w])" + Pattern.quote(user) + "(?!\\w)",
+                Matcher.quoteReplacement(Mentions.SLACK.user(user)));
+      }
+      for (String group : env.approval().groups()) {
+        out =
+            out.replaceAll(
+                "(?<![@^\\w])" + Pattern.quote(group) + "(?!\\w)",
+                Matcher.quoteReplacement(Mentions.SLACK.group(group)));
+      }
+    }
+    return out;
   }
 
   /** An ephemeral reply: through the response URL when there is one, else chat.postEphemeral. */

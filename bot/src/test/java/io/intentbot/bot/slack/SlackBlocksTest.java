@@ -59,7 +59,8 @@ class SlackBlocksTest {
     assertThat(actions.path("elements").get(0).path("value").asText()).isEqualTo("r-abc");
     assertThat(actions.path("elements").get(1).path("action_id").asText())
         .isEqualTo("intent_reject");
-    assertThat(blocks.toString()).contains("<@U0ALICE>", "app=web env=production", "`production`");
+    assertThat(blocks.toString())
+        .contains("<@U0ALICE>", "app=web", "env=production", "`production`");
   }
 
   @Test

@@ -247,7 +247,7 @@ class SlackServerIT {
         .atMost(WAIT)
         .until(() -> responses("U0ALICE").size() == 2 && responses("U0MALLORY").size() == 1);
     assertThat(responses("U0ALICE").get(1).form().get("json"))
-        .contains("cannot approve it yourself", "U0APPROVER");
+        .contains("cannot approve it yourself", "<@U0APPROVER>", "<!subteam^S0SRE>");
     assertThat(responses("U0MALLORY").get(0).form().get("json"))
         .contains("may not approve", "U0APPROVER");
     assertThat(bed.engine.run(run.id()).orElseThrow().status())

@@ -187,7 +187,11 @@ public final class RunCoordinator {
               pending.planHash(),
               now,
               "break glass: " + state.redactor.redact(breakGlass)));
-      LOG.warn("BREAK GLASS run {} by {}: {}", runId, request.requester(), breakGlass);
+      LOG.warn(
+          "BREAK GLASS run {} by {}: {}",
+          runId,
+          request.requester(),
+          state.redactor.redact(breakGlass));
     }
     start(state, waits ? state.intent.lock().waitFor() : Duration.ZERO);
     return new Submission.Started(pending, state.plan);
@@ -243,16 +247,30 @@ public final class RunCoordinator {
     runThreads.execute(execution);
   }
 
-  public Decision approve(String runId, String user) {
+  /** The run if it waits for approval, else the refusal to answer with. */
+  private record Waiting(RunRecord run, Decision refusal) {}
+
+  private Waiting waiting(String runId) {
     Optional<RunRecord> found = audit.findRun(runId);
     if (found.isEmpty()) {
-      return Decision.refused(noSuchRun(runId), null);
+      return new Waiting(null, Decision.refused(noSuchRun(runId), null));
     }
     RunRecord run = found.get();
     if (run.status() != RunStatus.WAITING_APPROVAL) {
-      return Decision.refused(
-          "run " + runId + " is " + run.status().label() + ", not waiting for approval", run);
+      return new Waiting(
+          run,
+          Decision.refused(
+              "run " + runId + " is " + run.status().label() + ", not waiting for approval", run));
     }
+    return new Waiting(run, null);
+  }
+
+  public Decision approve(String runId, String user) {
+    Waiting waiting = waiting(runId);
+    if (waiting.refusal() != null) {
+      return waiting.refusal();
+    }
+    RunRecord run = waiting.run();
     EnvironmentConfig environment = config.environments().get(run.environment());
     if (environment == null) {
       return endWaiting(
@@ -345,15 +363,11 @@ public final class RunCoordinator {
   }
 
   public Decision reject(String runId, String user, String reason) {
-    Optional<RunRecord> found = audit.findRun(runId);
-    if (found.isEmpty()) {
-      return Decision.refused(noSuchRun(runId), null);
+    Waiting waiting = waiting(runId);
+    if (waiting.refusal() != null) {
+      return waiting.refusal();
     }
-    RunRecord run = found.get();
-    if (run.status() != RunStatus.WAITING_APPROVAL) {
-      return Decision.refused(
-          "run " + runId + " is " + run.status().label() + ", not waiting for approval", run);
-    }
+    RunRecord run = waiting.run();
     EnvironmentConfig environment = config.environments().get(run.environment());
     boolean allowed =
         user.equals(run.requester())

@@ -86,26 +86,6 @@ final class RunPreparer {
     BoundParameters withDefaults =
         new BoundParameters(scope.params(), display, parameters.secrets());
     String hash = Planner.hash(intent, withDefaults, environment);
-    RunRecord placeholder =
-        new RunRecord(
-            runId,
-            intent.name(),
-            display,
-            requester,
-            envName,
-            app,
-            null,
-            dryRun,
-            hash,
-            null,
-            null,
-            null,
-            null,
-            Map.of(),
-            null,
-            Map.of());
-    RunState draft =
-        new RunState(placeholder, intent, withDefaults, environment, app, redactor, scope, null);
     String lockKey = null;
     if (intent.lock() != null) {
       try {
@@ -133,7 +113,8 @@ final class RunPreparer {
             Map.of(),
             null,
             Map.of());
-    draft.record(record);
+    RunState draft =
+        new RunState(record, intent, withDefaults, environment, app, redactor, scope, null);
     List<String> invalid = new ArrayList<>();
     var plan = planner.plan(draft, hash, invalid);
     if (!invalid.isEmpty()) {
