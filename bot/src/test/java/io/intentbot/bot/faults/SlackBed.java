@@ -59,7 +59,8 @@ final class SlackBed implements AutoCloseable {
     outbox = OutboxStore.open(dbUrl, null, null);
     server = new SlackServer(bed.engine, settings(), outbox);
     int port = server.start(0);
-    requests = new SignedRequests("http://127.0.0.1:" + port + SlackServer.EVENTS_PATH, SECRET, slack);
+    requests =
+        new SignedRequests("http://127.0.0.1:" + port + SlackServer.EVENTS_PATH, SECRET, slack);
     return this;
   }
 
@@ -85,24 +86,29 @@ final class SlackBed implements AutoCloseable {
 
   /** The ts of the run's top message, once Slack accepted it. */
   String threadTs(String runId) {
-    await()
-        .atMost(WAIT)
-        .until(() -> headCalls(runId).size() == 1);
+    await().atMost(WAIT).until(() -> headCalls(runId).size() == 1);
     String body = headCalls(runId).get(0).responseBody();
     int i = body.indexOf("\"ts\":\"") + 6;
     return body.substring(i, body.indexOf('"', i));
   }
 
+  /** Calls Slack answered with {@code ok:true} (a reset connection has no body). */
+  List<FakeSlack.Call> accepted(String path) {
+    return slack.okCalls(path).stream()
+        .filter(c -> c.responseBody().contains("\"ok\":true"))
+        .toList();
+  }
+
   /** Accepted top-level posts of the run (its head); more than one would be a duplicate. */
   List<FakeSlack.Call> headCalls(String runId) {
-    return slack.okCalls("/api/chat.postMessage").stream()
+    return accepted("/api/chat.postMessage").stream()
         .filter(c -> c.get("thread_ts") == null && String.valueOf(c.get("blocks")).contains(runId))
         .toList();
   }
 
   /** The texts Slack accepted into the thread, oldest first. */
   List<String> threadTexts(String ts) {
-    return slack.okCalls("/api/chat.postMessage").stream()
+    return accepted("/api/chat.postMessage").stream()
         .filter(c -> ts.equals(c.get("thread_ts")))
         .map(c -> c.get("text"))
         .toList();
