@@ -94,6 +94,7 @@ class AuditDatabaseOutageIT {
         .isEqualTo(RunStatus.SUCCEEDED);
 
     database.stop();
+    Thread.sleep(700); // idle pooled connections are checked again, and new ones cannot be made
     long sent = System.nanoTime();
     assertThat(bot.requests.command("U0BOB", SlackBed.CHANNEL, "status-check app=api").statusCode())
         .isEqualTo(200);
