@@ -1,5 +1,8 @@
 package io.intentbot.bench;
 
+import io.intentbot.engine.audit.AuditStore;
+import io.intentbot.engine.audit.AuditStores;
+import io.intentbot.engine.audit.StepRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,29 +22,51 @@ import java.util.regex.Pattern;
  * last message is in. The adapter shows at most 40 lines of one step in the thread and says how
  * many more there are (with a pointer to {@code intentbot show}); a line is <em>lost</em> when it
  * is neither in the thread nor counted by such a pointer. A second run prints the same 1,000 lines
- * from 25 steps of 40, so that every line goes through the thread.
+ * from 25 steps of 40, so that every line goes through the thread. Both runs' lines are also
+ * counted in the audit store, where {@code intentbot show RUN} reads them.
  */
 final class ThreadBench {
 
   private static final Pattern LINE = Pattern.compile("line-(\\d{4})");
+  private static final Pattern RUN_ID = Pattern.compile("run (r-[a-z0-9]+)");
   private static final Pattern MORE = Pattern.compile("… (\\d+) more lines");
   private static final int LINES = 1000;
 
   Figures run(Path work) throws Exception {
     Figures figures = new Figures("thread");
+    Path botDir = Files.createDirectories(work.resolve("bot"));
     try (FakeSlackApi slack = new FakeSlackApi(Duration.ofSeconds(1));
         ServedBot bot =
             ServedBot.start(
-                Files.createDirectories(work.resolve("bot")),
+                botDir,
                 Map.of("bench-lines", Intents.LINES, "bench-lines-steps", Intents.linesInSteps()),
                 slack)) {
-      measure(bot, slack, "bench-lines", "C0LINES", "thread_", figures);
-      measure(bot, slack, "bench-lines-steps", "C0STEPS", "thread_25x40_", figures);
+      String one = measure(bot, slack, "bench-lines", "C0LINES", "thread_", figures);
+      String many = measure(bot, slack, "bench-lines-steps", "C0STEPS", "thread_25x40_", figures);
+      try (AuditStore audit =
+          AuditStores.open(AuditStores.defaultUrl(botDir.resolve("data")), null, null)) {
+        figures
+            .put("thread_lines_in_audit", linesInAudit(audit, one), "== " + LINES)
+            .put("thread_25x40_lines_in_audit", linesInAudit(audit, many), "== " + LINES);
+      }
     }
     return figures;
   }
 
-  private static void measure(
+  /** Lines of the run's step output kept in the audit store ({@code intentbot show RUN}). */
+  private static long linesInAudit(AuditStore audit, String runId) {
+    if (runId == null) {
+      return 0;
+    }
+    return audit.steps(runId).stream()
+        .map(StepRecord::outputText)
+        .filter(text -> text != null)
+        .mapToLong(text -> LINE.matcher(text).results().count())
+        .sum();
+  }
+
+  /** Measures one run's thread into {@code f}; returns the run id. */
+  private static String measure(
       ServedBot bot, FakeSlackApi slack, String intent, String channel, String prefix, Figures f)
       throws Exception {
     Thread.sleep(1100);
@@ -81,6 +106,13 @@ final class ThreadBench {
         pointed += Long.parseLong(more.group(1));
       }
     }
+    String runId = null;
+    for (FakeSlackApi.Call call : calls) {
+      Matcher id = RUN_ID.matcher(call.form().getOrDefault("text", ""));
+      if (runId == null && id.find()) {
+        runId = id.group(1);
+      }
+    }
     Set<Integer> distinct = new LinkedHashSet<>(seen);
     boolean inOrder = true;
     for (int i = 1; i < seen.size(); i++) {
@@ -97,6 +129,7 @@ final class ThreadBench {
         .put(prefix + "max_calls_in_1s", maxInWindow(calls, TimeUnit.SECONDS.toNanos(1)), "<= 1")
         .put(prefix + "seconds_until_all_in", (lastAt - sent) / 1e9)
         .put(prefix + "command_status", status);
+    return runId;
   }
 
   private static int maxInWindow(List<FakeSlackApi.Call> calls, long window) {
