@@ -15,12 +15,17 @@ import java.util.concurrent.locks.LockSupport;
  * acknowledges ({@link BareBoltApp}, also a process), in the same run. Open loop: each request is
  * sent at its scheduled time whatever the answers before it, and its latency counts from that time
  * (no coordinated omission). The measured requests go in phases of {@value #CHUNK}, alternating
- * between the two servers, so that both meet the same background load.
+ * between the two servers, so that both meet the same background load. Every other phase also sends
+ * {@code /intent help} to the bot (no run): its latency shows how much of the difference is the
+ * runs' own work competing for the CPU rather than the acknowledgement path.
  */
 final class AckBench {
 
   /** Requests per phase; phases alternate between the two servers so both see the same machine. */
   private static final int CHUNK = 100;
+
+  /** Each measured request starts a run (one {@code set} step), as a real command would. */
+  private static final String RUN = "bench-noop";
 
   private final int rate;
   private final int warmup;
@@ -50,16 +55,21 @@ final class AckBench {
         bare.awaitAnswer(bareUrl, true, Duration.ofSeconds(60));
         SignedSlack bareCommands = new SignedSlack(bareUrl, slack);
 
-        Result.load(bot.commands, rate, warmup, "warm");
-        Result.load(bareCommands, rate, warmup, "warm");
+        Result.load(bot.commands, RUN, rate, warmup, "warm");
+        Result.load(bareCommands, RUN, rate, warmup, "warm");
         slack.resetRequests();
         Result served = new Result(new long[0], new AtomicInteger());
         Result baseline = new Result(new long[0], new AtomicInteger());
+        Result help = new Result(new long[0], new AtomicInteger());
         for (int done = 0; done < requests; done += CHUNK) {
           int n = Math.min(CHUNK, requests - done);
-          served = served.plus(Result.load(bot.commands, rate, n, "bench-" + done));
-          baseline = baseline.plus(Result.load(bareCommands, rate, n, "bare-" + done));
+          served = served.plus(Result.load(bot.commands, RUN, rate, n, "bench-" + done));
+          baseline = baseline.plus(Result.load(bareCommands, RUN, rate, n, "bare-" + done));
+          if (done % (2 * CHUNK) == 0) {
+            help = help.plus(Result.load(bot.commands, "help", rate, n, "help-" + done));
+          }
         }
+        Latencies h = new Latencies(help.nanos);
 
         Latencies s = new Latencies(served.nanos);
         Latencies b = new Latencies(baseline.nanos);
@@ -71,6 +81,9 @@ final class AckBench {
             .put("bare_bolt_p99_ms", b.percentileMs(99))
             .put("bare_bolt_max_ms", b.maxMs())
             .put("ack_p99_ratio_vs_bare_bolt", s.percentileMs(99) / b.percentileMs(99), "<= 1.2")
+            .put("ack_help_p50_ms", h.percentileMs(50))
+            .put("ack_help_p99_ms", h.percentileMs(99))
+            .put("ack_help_requests", h.count())
             .put("rate_per_s", rate)
             .put("requests", requests)
             .put("warmup_requests", warmup)
@@ -91,7 +104,8 @@ final class AckBench {
       return new Result(all, new AtomicInteger(errors.get() + other.errors.get()));
     }
 
-    static Result load(SignedSlack target, int rate, int count, String name) throws Exception {
+    static Result load(SignedSlack target, String text, int rate, int count, String name)
+        throws Exception {
       long[] nanos = new long[count];
       AtomicInteger errors = new AtomicInteger();
       CompletableFuture<?>[] done = new CompletableFuture<?>[count];
@@ -109,7 +123,7 @@ final class AckBench {
                 .command(
                     "U" + (1000 + i % 20),
                     "C0CH" + (i % 50),
-                    "bench-noop",
+                    text,
                     name + "-" + i + "-" + System.nanoTime())
                 .handle(
                     (status, failure) -> {
