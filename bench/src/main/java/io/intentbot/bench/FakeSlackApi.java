@@ -78,10 +78,6 @@ final class FakeSlackApi implements AutoCloseable {
     }
   }
 
-  int requestCount() {
-    return server.getAllServeEvents().size();
-  }
-
   /** Forgets every recorded request (keeps the journal small between phases). */
   void resetRequests() {
     server.resetRequests();
