@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ public final class CommandHandler {
     return guarded(() -> answer(command, who), who);
   }
 
-  private static Reply guarded(java.util.function.Supplier<Reply> work, ChatUser who) {
+  private static Reply guarded(Supplier<Reply> work, ChatUser who) {
     try {
       return work.get();
     } catch (AuditStoreException e) {
