@@ -5,6 +5,7 @@ import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import static org.awaitility.Awaitility.await;
 
 import io.intentbot.bot.testing.FakeSlack;
+import io.intentbot.bot.testing.SlackBed;
 import io.intentbot.bot.testing.TestEngine;
 import io.intentbot.engine.RunStatus;
 import io.intentbot.engine.StepStatus;

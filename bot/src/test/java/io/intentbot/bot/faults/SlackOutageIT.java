@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.intentbot.bot.testing.FakeSlack;
+import io.intentbot.bot.testing.SlackBed;
 import io.intentbot.engine.RunStatus;
 import io.intentbot.engine.audit.AuditStores;
 import io.intentbot.engine.audit.RunRecord;

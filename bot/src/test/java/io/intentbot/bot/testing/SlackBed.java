@@ -1,4 +1,4 @@
-package io.intentbot.bot.faults;
+package io.intentbot.bot.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -6,9 +6,6 @@ import io.intentbot.bot.slack.OutboxStore;
 import io.intentbot.bot.slack.SlackBot;
 import io.intentbot.bot.slack.SlackServer;
 import io.intentbot.bot.slack.SlackSettings;
-import io.intentbot.bot.testing.FakeSlack;
-import io.intentbot.bot.testing.SignedRequests;
-import io.intentbot.bot.testing.TestEngine;
 import io.intentbot.engine.audit.RunRecord;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,27 +17,27 @@ import java.util.List;
  * short posting intervals; can be stopped and started again on the same folder and database, as a
  * restarted bot would be.
  */
-final class SlackBed implements AutoCloseable {
+public final class SlackBed implements AutoCloseable {
 
-  static final String SECRET = "test-signing-secret";
-  static final String CHANNEL = "C0OPS";
-  static final Duration WAIT = Duration.ofSeconds(15);
+  public static final String SECRET = "test-signing-secret";
+  public static final String CHANNEL = "C0OPS";
+  public static final Duration WAIT = Duration.ofSeconds(15);
 
-  final FakeSlack slack;
-  final Path dir;
-  final String dbUrl;
-  TestEngine bed;
-  OutboxStore outbox;
-  SlackServer server;
-  SignedRequests requests;
+  public final FakeSlack slack;
+  public final Path dir;
+  public final String dbUrl;
+  public TestEngine bed;
+  public OutboxStore outbox;
+  public SlackServer server;
+  public SignedRequests requests;
 
-  SlackBed(FakeSlack slack, Path dir, String dbUrl) {
+  public SlackBed(FakeSlack slack, Path dir, String dbUrl) {
     this.slack = slack;
     this.dir = dir;
     this.dbUrl = dbUrl;
   }
 
-  SlackSettings settings() {
+  public SlackSettings settings() {
     return new SlackSettings(
         "xoxb-test-token-0123456789",
         SECRET,
@@ -54,7 +51,7 @@ final class SlackBed implements AutoCloseable {
         Duration.ofSeconds(60));
   }
 
-  SlackBed start() throws Exception {
+  public SlackBed start() throws Exception {
     bed = TestEngine.start(dir, SlackBot.groupDirectory(settings()), TestEngine.CONFIG, dbUrl);
     outbox = OutboxStore.open(dbUrl, null, null);
     server = new SlackServer(bed.engine, settings(), outbox);
@@ -64,7 +61,7 @@ final class SlackBed implements AutoCloseable {
     return this;
   }
 
-  void stop() {
+  public void stop() {
     if (server != null) {
       server.stop();
       server = null;
@@ -79,13 +76,13 @@ final class SlackBed implements AutoCloseable {
     }
   }
 
-  RunRecord latestRun() {
+  public RunRecord latestRun() {
     await().atMost(WAIT).until(() -> !bed.engine.history(null, 1).isEmpty());
     return bed.engine.history(null, 1).get(0);
   }
 
   /** The ts of the run's top message, once Slack accepted it. */
-  String threadTs(String runId) {
+  public String threadTs(String runId) {
     await().atMost(WAIT).until(() -> headCalls(runId).size() == 1);
     String body = headCalls(runId).get(0).responseBody();
     int i = body.indexOf("\"ts\":\"") + 6;
@@ -93,21 +90,21 @@ final class SlackBed implements AutoCloseable {
   }
 
   /** Calls Slack answered with {@code ok:true} (a reset connection has no body). */
-  List<FakeSlack.Call> accepted(String path) {
+  public List<FakeSlack.Call> accepted(String path) {
     return slack.okCalls(path).stream()
         .filter(c -> c.responseBody().contains("\"ok\":true"))
         .toList();
   }
 
   /** Accepted top-level posts of the run (its head); more than one would be a duplicate. */
-  List<FakeSlack.Call> headCalls(String runId) {
+  public List<FakeSlack.Call> headCalls(String runId) {
     return accepted("/api/chat.postMessage").stream()
         .filter(c -> c.get("thread_ts") == null && String.valueOf(c.get("blocks")).contains(runId))
         .toList();
   }
 
   /** The texts Slack accepted into the thread, oldest first. */
-  List<String> threadTexts(String ts) {
+  public List<String> threadTexts(String ts) {
     return accepted("/api/chat.postMessage").stream()
         .filter(c -> ts.equals(c.get("thread_ts")))
         .map(c -> c.get("text"))
@@ -115,7 +112,7 @@ final class SlackBed implements AutoCloseable {
   }
 
   /** The output lines that are whole numbers, in the order they reached the thread. */
-  List<String> numberLines(String ts) {
+  public List<String> numberLines(String ts) {
     List<String> lines = new ArrayList<>();
     for (String text : threadTexts(ts)) {
       text.lines().filter(l -> l.matches("\\d+")).forEach(lines::add);
