@@ -4,6 +4,7 @@ import io.intentbot.engine.Decision;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.RunRequest;
 import io.intentbot.engine.Submission;
+import io.intentbot.engine.audit.AuditStoreException;
 import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.audit.StepRecord;
 import io.intentbot.engine.definition.IntentDefinition;
@@ -15,7 +16,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers chat commands through the {@link Engine}; the same for Slack, the console and tests. The
@@ -30,6 +34,8 @@ public final class CommandHandler {
 
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'").withZone(ZoneOffset.UTC);
+
+  private static final Logger LOG = LoggerFactory.getLogger(CommandHandler.class);
 
   private final Engine engine;
   private final Mentions mentions;
@@ -51,7 +57,26 @@ public final class CommandHandler {
     return handle(CommandParser.parse(text), who);
   }
 
+  /**
+   * Answers one command. When the audit database cannot be reached, the answer says so (and that
+   * nothing was run) instead of failing: a run is never started without its record.
+   */
   public Reply handle(Command command, ChatUser who) {
+    return guarded(() -> answer(command, who), who);
+  }
+
+  private static Reply guarded(Supplier<Reply> work, ChatUser who) {
+    try {
+      return work.get();
+    } catch (AuditStoreException e) {
+      LOG.warn("audit database unavailable for {}: {}", who.user(), e.getMessage());
+      return Reply.error(
+          "The audit database cannot be reached right now, so nothing was run or changed."
+              + " Please try again in a moment; if it keeps happening, tell whoever runs intentbot.");
+    }
+  }
+
+  private Reply answer(Command command, ChatUser who) {
     if (command instanceof Command.Help) {
       return Reply.info(help().help());
     } else if (command instanceof Command.ListIntents) {
@@ -71,7 +96,7 @@ public final class CommandHandler {
     } else if (command instanceof Command.Acknowledge a) {
       return decision(engine.acknowledge(a.runId(), who.user(), a.note()));
     } else if (command instanceof Command.Run r) {
-      return run(r, who);
+      return submit(r, who);
     } else {
       return Reply.error(
           ((Command.Malformed) command).message() + "\nType `help` for the commands.");
@@ -95,7 +120,12 @@ public final class CommandHandler {
         .orElse(List.of());
   }
 
+  /** Runs an intent (as {@link #handle} does for a {@link Command.Run}). */
   public Reply run(Command.Run command, ChatUser who) {
+    return guarded(() -> submit(command, who), who);
+  }
+
+  private Reply submit(Command.Run command, ChatUser who) {
     if (engine.catalog().find(command.intent()).isEmpty()) {
       return Reply.error(help().unknownIntent(command.intent()));
     }

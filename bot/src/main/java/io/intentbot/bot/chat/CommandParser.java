@@ -65,7 +65,7 @@ public final class CommandParser {
   }
 
   private static Command run(String intent, List<String> rest) {
-    if (intent.startsWith("-")) {
+    if (intent.isBlank() || intent.startsWith("-")) {
       return new Command.Malformed("an intent name comes first, e.g. `deploy-app app=web`");
     }
     List<String> arguments = new ArrayList<>();

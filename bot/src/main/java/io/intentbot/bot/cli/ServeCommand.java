@@ -34,9 +34,10 @@ final class ServeCommand extends BaseCommand {
       return ExitCode.INVALID;
     }
     Engine engine = boot.engine(SlackBot.groupDirectory(settings));
-    engine.recoverInterrupted();
     OutboxStore outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword());
     SlackServer server = new SlackServer(engine, settings, outbox);
+    // After the Slack listeners are in place, so that each interrupted run's thread says so.
+    engine.recoverInterrupted();
     int listening =
         server.start(
             port != null ? port : Integer.parseInt(env().getOrDefault("INTENTBOT_PORT", "3000")));

@@ -27,9 +27,10 @@ final class SocketCommand extends BaseCommand {
       return ExitCode.INVALID;
     }
     Engine engine = boot.engine(SlackBot.groupDirectory(settings));
-    engine.recoverInterrupted();
     OutboxStore outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword());
     SocketModeRunner runner = new SocketModeRunner(engine, settings, outbox);
+    // After the Slack listeners are in place, so that each interrupted run's thread says so.
+    engine.recoverInterrupted();
     runner.start();
     LoggerFactory.getLogger(SocketCommand.class)
         .info("intentbot connected to Slack over Socket Mode");

@@ -104,6 +104,12 @@ public final class TestEngine implements AutoCloseable {
   /** As {@link #start(Path, GroupDirectory)} with another config. */
   public static TestEngine start(Path dir, GroupDirectory groups, String configYaml)
       throws IOException {
+    return start(dir, groups, configYaml, AuditStores.defaultUrl(dir.resolve("data")));
+  }
+
+  /** As {@link #start(Path, GroupDirectory, String)} on the audit database at {@code url}. */
+  public static TestEngine start(Path dir, GroupDirectory groups, String configYaml, String url)
+      throws IOException {
     Path intents = dir.resolve("intents");
     if (!Files.isDirectory(intents)) {
       Files.createDirectories(intents);
@@ -119,7 +125,6 @@ public final class TestEngine implements AutoCloseable {
     if (!catalog.problems().isEmpty()) {
       throw new IllegalStateException("test intents do not load: " + catalog.problems());
     }
-    String url = AuditStores.defaultUrl(dir.resolve("data"));
     AuditStore audit = AuditStores.open(url, null, null);
     Engine engine =
         Engine.builder()

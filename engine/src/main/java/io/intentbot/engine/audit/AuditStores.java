@@ -30,6 +30,13 @@ public final class AuditStores {
 
   private static final int POOL_SIZE = 8;
 
+  /**
+   * How long a statement waits for a connection when the database is unreachable: long enough to
+   * ride out a blip (a restart, a fail-over), short enough that a chat command gets its "cannot
+   * reach the audit database" answer promptly instead of hanging.
+   */
+  static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+
   private AuditStores() {}
 
   /**
@@ -78,7 +85,7 @@ public final class AuditStores {
     config.setPassword(password != null ? password : split.password());
     config.setMaximumPoolSize(POOL_SIZE);
     config.setMinimumIdle(1);
-    config.setConnectionTimeout(30_000);
+    config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
     try {
       return new HikariDataSource(config);
     } catch (RuntimeException e) {

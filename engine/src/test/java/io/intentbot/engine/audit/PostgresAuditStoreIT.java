@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.intentbot.engine.testing.RootlessPostgresBinaries;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,21 +31,10 @@ class PostgresAuditStoreIT extends AuditStoreContractTest {
 
   @BeforeAll
   static void startPostgres() throws IOException {
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-    if (RootlessPostgresBinaries.runningAsRoot()) {
-      boolean hasSetpriv =
-          Files.isExecutable(Path.of("/usr/bin/setpriv"))
-              || Files.isExecutable(Path.of("/bin/setpriv"));
-      if (!hasSetpriv) {
-        System.err.println(
-            "PostgresAuditStoreIT SKIPPED: the build runs as root, PostgreSQL refuses to run as"
-                + " root, and setpriv (util-linux) is missing to run it as nobody. Run the build as"
-                + " a non-root user or install util-linux.");
-      }
-      assumeTrue(hasSetpriv, "running as root without setpriv: PostgreSQL cannot start");
-      builder.setPgBinaryResolver(new RootlessPostgresBinaries());
-    }
-    postgres = builder.start();
+    Optional<String> whyNot = RootlessPostgresBinaries.whyNot();
+    whyNot.ifPresent(why -> System.err.println("PostgresAuditStoreIT SKIPPED: " + why));
+    assumeTrue(whyNot.isEmpty(), "PostgreSQL cannot start here");
+    postgres = RootlessPostgresBinaries.builder().start();
   }
 
   @AfterAll

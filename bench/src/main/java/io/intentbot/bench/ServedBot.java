@@ -1,0 +1,101 @@
+package io.intentbot.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code intentbot serve} from the packaged jar as a real process, on its own config, intents and
+ * H2 audit file in a work folder, talking to a {@link FakeSlackApi}.
+ */
+final class ServedBot implements AutoCloseable {
+
+  static final String CONFIG =
+      """
+      apps: [web]
+      environments:
+        sandbox: { namespace: "{app}-sandbox" }
+      slack:
+        command: /intent
+        min_post_interval: 1s
+      """;
+
+  final FakeSlackApi slack;
+  final JavaProcess process;
+  final int port;
+  final double startupMs;
+  final SignedSlack commands;
+
+  private ServedBot(FakeSlackApi slack, JavaProcess process, int port, double startupMs) {
+    this.slack = slack;
+    this.process = process;
+    this.port = port;
+    this.startupMs = startupMs;
+    this.commands = new SignedSlack(eventsUrl(), slack);
+  }
+
+  /** The packaged bot: {@code -Dbench.jar}, else {@code bot/target/intentbot.jar}. */
+  static Path jar() {
+    Path jar = Path.of(System.getProperty("bench.jar", "bot/target/intentbot.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          jar.toAbsolutePath() + " is missing: run bench/run from the repository root");
+    }
+    return jar;
+  }
+
+  /** Writes the intents ({@code name -> yaml}) into {@code work}, starts the bot, waits for it. */
+  static ServedBot start(Path work, Map<String, String> intents, FakeSlackApi slack)
+      throws Exception {
+    Path intentsDir = Files.createDirectories(work.resolve("intents"));
+    for (var intent : intents.entrySet()) {
+      Files.writeString(intentsDir.resolve(intent.getKey() + ".yaml"), intent.getValue());
+    }
+    Path config = Files.writeString(work.resolve("intentbot.yaml"), CONFIG);
+    int port = JavaProcess.freePort();
+    JavaProcess process =
+        JavaProcess.start(
+            List.of(
+                "-jar",
+                jar().toAbsolutePath().toString(),
+                "serve",
+                "--port",
+                String.valueOf(port),
+                "--config",
+                config.toString(),
+                "--intents",
+                intentsDir.toString()),
+            Map.of(
+                "SLACK_BOT_TOKEN",
+                SignedSlack.BOT_TOKEN,
+                "SLACK_SIGNING_SECRET",
+                SignedSlack.SIGNING_SECRET,
+                "SLACK_API_URL",
+                slack.apiUrl(),
+                "INTENTBOT_DATA",
+                work.resolve("data").toString(),
+                "INTENTBOT_LOG_LEVEL",
+                "WARN"),
+            work.resolve("intentbot.log"));
+    try {
+      double ms =
+          process.awaitAnswer(
+              "http://127.0.0.1:" + port + "/healthz", false, Duration.ofSeconds(60));
+      return new ServedBot(slack, process, port, ms);
+    } catch (Exception e) {
+      process.close();
+      throw e;
+    }
+  }
+
+  String eventsUrl() {
+    return "http://127.0.0.1:" + port + "/slack/events";
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.close();
+  }
+}

@@ -1,0 +1,117 @@
+package io.intentbot.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Start-up and memory: time from starting {@code java -jar intentbot.jar serve} to {@code /healthz}
+ * answering (median of several cold starts, each on a fresh H2 file), resident memory ({@code
+ * VmRSS}) just after start, then after 1,000 runs sent as signed slash commands.
+ */
+final class StartupBench {
+
+  private final int starts;
+  private final int runs;
+
+  StartupBench(int starts, int runs) {
+    this.starts = starts;
+    this.runs = runs;
+  }
+
+  Figures run(Path work) throws Exception {
+    List<Double> startupMs = new ArrayList<>();
+    try (FakeSlackApi slack = new FakeSlackApi(Duration.ZERO)) {
+      for (int i = 0; i < starts - 1; i++) {
+        try (ServedBot bot =
+            ServedBot.start(
+                Files.createDirectories(work.resolve("start-" + i)),
+                Map.of("bench-noop", Intents.NOOP),
+                slack)) {
+          startupMs.add(bot.startupMs);
+        }
+      }
+      try (ServedBot bot =
+          ServedBot.start(
+              Files.createDirectories(work.resolve("start-last")),
+              Map.of("bench-noop", Intents.NOOP),
+              slack)) {
+        startupMs.add(bot.startupMs);
+        double rssAtStart = bot.process.rssMb();
+        long threadsAtStart = bot.process.threads();
+        long sent = System.nanoTime();
+        List<CompletableFuture<Integer>> answers = new ArrayList<>();
+        long interval = TimeUnit.SECONDS.toNanos(1) / 100;
+        for (int i = 0; i < runs; i++) {
+          long scheduled = sent + i * interval;
+          long wait;
+          while ((wait = scheduled - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+          }
+          answers.add(
+              bot.commands.command(
+                  "U" + (1000 + i % 20), "C0CH" + (i % 50), "bench-noop", "rss-" + i));
+          if (i % 200 == 199) {
+            slack.resetRequests();
+          }
+        }
+        long refused = 0;
+        for (CompletableFuture<Integer> answer : answers) {
+          if (answer.get(30, TimeUnit.SECONDS) != 200) {
+            refused++;
+          }
+        }
+        long finished = awaitFinishedRuns(bot, runs, Duration.ofSeconds(180));
+        double seconds = (System.nanoTime() - sent) / 1e9;
+        double rssAfter = bot.process.rssMb();
+        startupMs.sort(Double::compare);
+        return new Figures("startup")
+            .put("startup_ms", startupMs.get(startupMs.size() / 2), "< 2000")
+            .put("startup_ms_min", startupMs.get(0))
+            .put("startup_ms_max", startupMs.get(startupMs.size() - 1))
+            .put("starts", starts)
+            .put("rss_mb", rssAtStart, "< 256")
+            .put("rss_mb_after_1000_runs", rssAfter, "< 256")
+            .put("runs_finished", finished, "== " + runs)
+            .put("commands_not_200", refused)
+            .put("seconds_for_runs", seconds)
+            .put("threads_at_start", threadsAtStart)
+            .put("threads_after_runs", bot.process.threads())
+            .put("jvm_opts", String.join(" ", JavaProcess.jvmOptions()));
+      }
+    }
+  }
+
+  /** Polls {@code /metrics} until {@code intentbot_runs_total} reaches {@code expected}. */
+  static long awaitFinishedRuns(ServedBot bot, long expected, Duration timeout) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bot.port + "/metrics")).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long finished = 0;
+    while (System.nanoTime() < deadline) {
+      String text = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+      finished = 0;
+      for (String line : text.split("\n")) {
+        if (line.startsWith("intentbot_runs_total{")) {
+          finished += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      if (finished >= expected) {
+        return finished;
+      }
+      Thread.sleep(100);
+    }
+    return finished;
+  }
+}
