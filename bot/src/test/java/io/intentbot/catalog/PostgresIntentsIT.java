@@ -4,8 +4,8 @@ import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.intentbot.engine.audit.RootlessPostgresBinaries;
 import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.testing.RootlessPostgresBinaries;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
