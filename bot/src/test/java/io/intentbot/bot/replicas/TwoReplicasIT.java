@@ -34,9 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * approval clicked on both at once starts the run exactly once, and an intent's lock taken on one
  * replica refuses the same lock on the other.
  *
- * <p>Not covered because it does not hold yet: every replica's outbox poster reads the shared
- * outbox and nothing claims a row before it is sent, so a line can be posted twice; and a replica
- * that starts marks every run in progress as interrupted, the other replica's included.
+ * <p>Each thread line is posted once whichever replica ran the run (one replica at a time holds the
+ * outbox lease), and a replica that starts leaves the runs of the live one alone.
  */
 class TwoReplicasIT {
 
@@ -180,5 +179,46 @@ class TwoReplicasIT {
         .atMost(SlackBed.WAIT)
         .alias("the lock is free on B once A's run ended")
         .until(() -> b.bed.engine.history("hold", 10).size() == 3);
+  }
+
+  @Test
+  void aReplicaThatStartsLeavesTheOtherReplicasRunsAlone() throws Exception {
+    a.requests.command("U0ALICE", SlackBed.CHANNEL, "hold app=web");
+    RunRecord holding = a.latestRun();
+    await()
+        .atMost(SlackBed.WAIT)
+        .until(() -> a.bed.engine.run(holding.id()).orElseThrow().status() == RunStatus.RUNNING);
+    assertThat(b.bed.engine.recoverInterrupted()).as("A still beats").isEmpty();
+    assertThat(a.bed.engine.awaitFinished(holding.id(), SlackBed.WAIT).orElseThrow().status())
+        .isEqualTo(RunStatus.SUCCEEDED);
+  }
+
+  @Test
+  void eachThreadLineIsPostedOnceWhicheverReplicaRanTheRun() throws Exception {
+    a.requests.command("U0ALICE", SlackBed.CHANNEL, "deploy-app app=web env=sandbox");
+    RunRecord first = a.latestRun();
+    b.requests.command("U0BOB", SlackBed.CHANNEL, "deploy-app app=api env=sandbox");
+    RunRecord second = b.latestRun();
+    for (RunRecord run : List.of(first, second)) {
+      assertThat(a.bed.engine.awaitFinished(run.id(), SlackBed.WAIT).orElseThrow().status())
+          .isEqualTo(RunStatus.SUCCEEDED);
+    }
+    await()
+        .atMost(SlackBed.WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        slack.okCalls("/api/chat.postMessage").stream()
+                            .filter(c -> c.get("thread_ts") != null)
+                            .map(c -> c.get("text"))
+                            .filter(t -> t != null && t.contains("Run succeeded"))
+                            .toList())
+                    .hasSize(2));
+    Thread.sleep(1500);
+    List<String> posted =
+        slack.okCalls("/api/chat.postMessage").stream()
+            .map(c -> c.get("thread_ts") + "|" + c.get("text"))
+            .toList();
+    assertThat(posted).as("no message posted twice").doesNotHaveDuplicates();
   }
 }
