@@ -275,6 +275,65 @@ class EngineApprovalTest {
         .isEqualTo("break-glass run " + id + " was already acknowledged by U_BOB");
   }
 
+  @Test
+  void readOnlyIfSkipsApprovalAndAnyChangingStepFailsTheRun() throws Exception {
+    fixture.intent(
+        "rollback",
+        """
+        name: rollback
+        risk: mutating
+        read_only_if: "${{ params.mode == 'list' }}"
+        parameters:
+          app: { type: app, required: true }
+          env: { type: environment, required: true }
+          mode: { type: enum, values: [previous, list], default: previous }
+        steps:
+          - id: revisions
+            type: set
+            with: { known: "1,2,3" }
+          - id: undo
+            if: "${{ params.mode != 'list' }}"
+            type: shell
+            with: { command: [echo, undo] }
+        """);
+    fixture.intent(
+        "careless",
+        """
+        name: careless
+        read_only_if: "${{ params.mode == 'list' }}"
+        parameters:
+          env: { type: environment, required: true }
+          mode: { type: enum, values: [change, list], default: list }
+        steps:
+          - id: oops
+            type: shell
+            with: { command: [echo, "changing anyway"] }
+        """);
+    Engine engine = fixture.start();
+    Submission list =
+        engine.submit(
+            RunRequest.of(
+                "rollback", List.of("app=web", "env=production", "mode=list"), "U_CAROL"));
+    assertThat(list).isInstanceOf(Submission.Started.class);
+    String id = ((Submission.Started) list).run().id();
+    assertThat(engine.awaitFinished(id, Duration.ofSeconds(10)).orElseThrow().status())
+        .isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(
+            engine.submit(
+                RunRequest.of("rollback", List.of("app=web", "env=production"), "U_CAROL")))
+        .isInstanceOf(Submission.AwaitingApproval.class);
+
+    Submission careless =
+        engine.submit(RunRequest.of("careless", List.of("env=production"), "U_CAROL"));
+    String carelessId = ((Submission.Started) careless).run().id();
+    RunRecord run = engine.awaitFinished(carelessId, Duration.ofSeconds(10)).orElseThrow();
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.reason())
+        .contains(
+            "the run is read-only (read_only_if: ${{ params.mode == 'list' }}) but shell can change things");
+    assertThat(engine.steps(carelessId).get(0).outputText()).doesNotContain("changing anyway");
+  }
+
   /** A clock tests move by hand. */
   static final class MutableClock extends Clock {
     private volatile Instant now;

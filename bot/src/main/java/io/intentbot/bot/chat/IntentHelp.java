@@ -84,6 +84,11 @@ public final class IntentHelp {
       intent.parameters().forEach(p -> out.append(parameterLine(p)).append('\n'));
     }
     out.append(approvalText(intent));
+    if (intent.readOnlyIf() != null) {
+      out.append("Read-only, so never waiting for approval, when `")
+          .append(intent.readOnlyIf().replace("${{", "").replace("}}", "").trim())
+          .append("`.\n");
+    }
     out.append("\nUsage: `/intent ").append(intent.name());
     for (ParameterDefinition p : intent.parameters()) {
       out.append(p.required() ? " " : " [").append(p.name()).append('=').append(placeholder(p));

@@ -41,6 +41,7 @@ class ParameterModalTest {
           "scale",
           "Scale an app",
           Risk.MUTATING,
+          null,
           List.of(
               param("app", ParameterType.APP, true, null),
               param("env", ParameterType.ENVIRONMENT, true, null),

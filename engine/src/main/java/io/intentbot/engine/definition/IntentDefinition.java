@@ -10,6 +10,8 @@ import java.util.Optional;
  * @param name equals the file name
  * @param description one line for help
  * @param risk read-only intents never need approval
+ * @param readOnlyIf a condition on the parameters under which a run of a mutating intent only reads
+ *     (never waits for approval; a changing step fails it), or null
  * @param parameters in the order written
  * @param lock the lock, or null
  * @param prereqs checks that run before the steps
@@ -23,6 +25,7 @@ public record IntentDefinition(
     String name,
     String description,
     Risk risk,
+    String readOnlyIf,
     List<ParameterDefinition> parameters,
     LockSpec lock,
     List<StepDefinition> prereqs,

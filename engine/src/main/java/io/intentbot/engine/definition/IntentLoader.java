@@ -37,7 +37,8 @@ public final class IntentLoader {
 
   private static final String SCHEMA_RESOURCE = "intent.schema.json";
   private static final JsonNode INTENT_SCHEMA = readSchema();
-  private static final Set<String> NOT_IN_LIBRARY = Set.of("risk", "lock", "prereqs", "on_failure");
+  private static final Set<String> NOT_IN_LIBRARY =
+      Set.of("risk", "read_only_if", "lock", "prereqs", "on_failure");
 
   private final StepTypeRegistry registry;
   private final Expressions expressions;
@@ -183,6 +184,10 @@ public final class IntentLoader {
           scope,
           problems);
     }
+    String readOnlyIf = IntentReader.text(yaml.root(), "read_only_if");
+    if (readOnlyIf != null) {
+      checker.checkTemplates(readOnlyIf, "/read_only_if", scope, problems);
+    }
     checker.checkSteps(prereqs, "/prereqs", scope, yaml, problems);
     checker.checkSteps(steps, "/steps", scope, yaml, problems);
     checker.checkTemplates(outputs, "/outputs", scope, problems);
@@ -208,6 +213,7 @@ public final class IntentLoader {
         name,
         IntentReader.text(yaml.root(), "description"),
         risk,
+        IntentReader.text(yaml.root(), "read_only_if"),
         parameters,
         lock,
         prereqs,

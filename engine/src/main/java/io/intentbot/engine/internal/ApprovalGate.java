@@ -4,7 +4,6 @@ import io.intentbot.engine.GroupDirectory;
 import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.config.ApprovalPolicy;
 import io.intentbot.engine.config.EnvironmentConfig;
-import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.definition.Risk;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,9 +17,16 @@ final class ApprovalGate {
     this.groups = groups;
   }
 
-  /** Protected environments gate every intent that is not read-only. */
-  static boolean needsApproval(IntentDefinition intent, EnvironmentConfig environment) {
-    return environment != null && environment.isProtected() && intent.risk() != Risk.READ_ONLY;
+  /**
+   * Protected environments gate every run that may change something: not a read-only intent, nor a
+   * run whose parameters make it read-only ({@code read_only_if}).
+   */
+  static boolean needsApproval(RunState state) {
+    EnvironmentConfig environment = state.environment;
+    return environment != null
+        && environment.isProtected()
+        && state.intent.risk() != Risk.READ_ONLY
+        && !state.readOnly;
   }
 
   /** Why {@code user} may not approve {@code run}, or empty when they may. */

@@ -180,7 +180,7 @@ public final class RunCoordinator {
     if (request.dryRun()) {
       return dryRun(state, base, now);
     }
-    boolean gated = ApprovalGate.needsApproval(state.intent, environment);
+    boolean gated = ApprovalGate.needsApproval(state);
     if (gated && breakGlass != null && !environment.breakGlass()) {
       return new Submission.Refused(
           environment.name()

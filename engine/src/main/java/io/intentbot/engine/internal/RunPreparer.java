@@ -113,15 +113,26 @@ final class RunPreparer {
             Map.of(),
             null,
             Map.of());
+    boolean readOnly = false;
+    if (intent.readOnlyIf() != null) {
+      try {
+        readOnly = expressions.test(intent.readOnlyIf(), scope.variables());
+      } catch (ExpressionException e) {
+        return PreparedRun.invalid(
+            List.of("read_only_if of " + intent.name() + ": " + e.getMessage()));
+      }
+    }
     RunState draft =
-        new RunState(record, intent, withDefaults, environment, app, redactor, scope, null);
+        new RunState(
+            record, intent, withDefaults, environment, app, redactor, scope, null, readOnly);
     List<String> invalid = new ArrayList<>();
     var plan = planner.plan(draft, hash, invalid);
     if (!invalid.isEmpty()) {
       return PreparedRun.invalid(invalid);
     }
     return new PreparedRun(
-        new RunState(record, intent, withDefaults, environment, app, redactor, scope, plan),
+        new RunState(
+            record, intent, withDefaults, environment, app, redactor, scope, plan, readOnly),
         List.of());
   }
 

@@ -19,6 +19,10 @@ final class RunState {
   final Redactor redactor;
   final RunScope scope;
   final Plan plan;
+
+  /** The intent's {@code read_only_if} holds for these parameters: no approval, no changes. */
+  final boolean readOnly;
+
   final AtomicInteger stepIndex = new AtomicInteger();
   final AtomicBoolean cancelRequested = new AtomicBoolean();
   private volatile RunRecord record;
@@ -33,7 +37,8 @@ final class RunState {
       String app,
       Redactor redactor,
       RunScope scope,
-      Plan plan) {
+      Plan plan,
+      boolean readOnly) {
     this.record = record;
     this.intent = intent;
     this.parameters = parameters;
@@ -42,6 +47,7 @@ final class RunState {
     this.redactor = redactor;
     this.scope = scope;
     this.plan = plan;
+    this.readOnly = readOnly;
   }
 
   RunRecord record() {

@@ -152,6 +152,21 @@ final class StepRunner {
       return runLibrary(state, step, record, rendered, phase, scope, stepId);
     }
     StepType type = registry.find(step.type()).orElseThrow();
+    if (state.readOnly && !type.pure()) {
+      return done(
+          finish(
+              state,
+              record,
+              StepStatus.FAILED,
+              0,
+              Map.of(),
+              "",
+              "the run is read-only (read_only_if: "
+                  + state.intent.readOnlyIf()
+                  + ") but "
+                  + type.name()
+                  + " can change things; the intent must skip this step then"));
+    }
     OutputBuffer buffer = new OutputBuffer();
     EngineStepContext context =
         new EngineStepContext(
