@@ -75,7 +75,10 @@ class BackupRestoreIT {
     assertThat(plan)
         .contains("phase = Completed")
         .contains("namespaces = [web-sandbox]")
-        .contains("restore_into = web-sandbox");
+        .contains("restore_into = web-sandbox")
+        .as("the target namespace's state, read while planning")
+        .contains("namespace_exists = ")
+        .contains("total = ");
 
     RunRecord run = catalog.run("restore-app", "app=web", "env=sandbox", "backup=web-nightly");
 

@@ -235,6 +235,10 @@ class EngineApprovalTest {
     assertThat(a.plan().steps())
         .extracting(Plan.PlannedStep::summary)
         .anyMatch(s -> s.contains("echo") && s.contains("deploying web:1.2.3 to web"));
+    String described = a.plan().describe();
+    assertThat(described.split("version = 1.2.3", -1))
+        .as("a value shown once, whether the step's description or the planner says it")
+        .hasSize(2);
     assertThat(a.run().dryRun()).isTrue();
     assertThat(a.run().status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(engine.steps(a.run().id())).allMatch(s -> s.status() == StepStatus.PLANNED);

@@ -105,16 +105,17 @@ final class Planner {
         describe(state, lib.steps(), phase, child, prefix + step.id() + ".", inner, invalid);
         List<String> details = new ArrayList<>();
         inner.forEach(i -> details.add(i.id() + ": " + i.summary()));
-        String summary =
-            "uses lib/"
-                + lib.name()
-                + (lib.description() == null ? "" : " (" + lib.description() + ")");
-        out.add(planned(state, prefix + step.id(), phase, step, summary, details, condition));
         Map<String, Object> outputs = new LinkedHashMap<>();
         lib.outputs()
             .forEach(
                 (name, template) ->
                     outputs.put(name, expressions.renderLenient(template, child.variables())));
+        addOutputs(details, outputs);
+        String summary =
+            "uses lib/"
+                + lib.name()
+                + (lib.description() == null ? "" : " (" + lib.description() + ")");
+        out.add(planned(state, prefix + step.id(), phase, step, summary, details, condition));
         scope.recordOutputs(step.id(), outputs);
         continue;
       }
@@ -144,9 +145,9 @@ final class Planner {
             StepPlan.of(type.name() + " (cannot describe before the run: " + e.getMessage() + ")");
       }
       scope.recordOutputs(step.id(), outputs);
-      out.add(
-          planned(
-              state, prefix + step.id(), phase, step, plan.summary(), plan.details(), condition));
+      List<String> details = new ArrayList<>(plan.details());
+      addOutputs(details, outputs);
+      out.add(planned(state, prefix + step.id(), phase, step, plan.summary(), details, condition));
     }
   }
 
@@ -161,6 +162,23 @@ final class Planner {
     List<String> clean = details.stream().map(state.redactor::redact).toList();
     return new Plan.PlannedStep(
         id, phase, step.kind(), state.redactor.redact(summary), clean, condition);
+  }
+
+  /** Adds what a step read or computed while planning, unless its description already says it. */
+  private static void addOutputs(List<String> details, Map<String, Object> outputs) {
+    outputs.forEach(
+        (name, value) -> {
+          String line = name + " = " + shown(value);
+          if (!details.contains(line)) {
+            details.add(line);
+          }
+        });
+  }
+
+  /** A value read or computed during planning, as approvers see it: cut to one short line. */
+  private static String shown(Object value) {
+    String text = Expressions.text(value).replace('\n', ' ');
+    return text.length() <= 200 ? text : text.substring(0, 197) + "...";
   }
 
   /** "false" when the condition is known to be false, null when true or absent, else the text. */

@@ -26,7 +26,7 @@ import java.util.Map;
  * }</pre>
  *
  * Outputs: {@code pods} (each {@code name, phase, ready, restarts, reasons, node}), {@code total},
- * {@code ready}, {@code not_ready}.
+ * {@code ready}, {@code not_ready}, {@code namespace_exists}.
  */
 public final class PodsStepType extends KubernetesStepType {
 
@@ -103,7 +103,16 @@ public final class PodsStepType extends KubernetesStepType {
                   + row.get("restarts")
                   + (((List<?>) row.get("reasons")).isEmpty() ? "" : "  " + row.get("reasons")));
     }
+    boolean namespaceExists =
+        cluster.call(
+                "read namespace " + cluster.namespace(),
+                c -> c.namespaces().withName(cluster.namespace()).get())
+            != null;
+    if (!namespaceExists) {
+      context.output().line("namespace " + cluster.namespace() + " does not exist");
+    }
     Map<String, Object> outputs = new LinkedHashMap<>();
+    outputs.put("namespace_exists", namespaceExists);
     outputs.put("pods", rows);
     outputs.put("total", rows.size());
     outputs.put("ready", ready);

@@ -221,7 +221,8 @@ class DebugStepTypesIT {
     assertThat(result.outputs())
         .containsEntry("total", 2)
         .containsEntry("ready", 1)
-        .containsEntry("not_ready", 1);
+        .containsEntry("not_ready", 1)
+        .containsEntry("namespace_exists", false);
     @SuppressWarnings("unchecked")
     var rows = (List<Map<String, Object>>) result.outputs().get("pods");
     assertThat(rows.get(1))
