@@ -136,7 +136,7 @@ final class StepRunner {
                 0,
                 Map.of(),
                 "",
-                "skipped: if " + step.condition() + " is false"));
+                "if " + step.condition() + " is false"));
       }
     }
     Map<String, Object> rendered;
