@@ -110,7 +110,8 @@ public final class RunCoordinator {
     this.processTimeout = processTimeout;
     audit.heartbeat(processId, clock.instant());
     long beat = Math.max(50, processTimeout.toMillis() / 3);
-    timer.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        () -> orchestration.execute(this::heartbeat), beat, beat, TimeUnit.MILLISECONDS);
     this.stepRunner =
         new StepRunner(
             stepTypes,
