@@ -143,4 +143,25 @@ class AuditDatabaseOutageIT {
         .extracting(s -> s.stepId() + ":" + s.status())
         .containsExactly("pause:" + StepStatus.SUCCEEDED, "after:" + StepStatus.SUCCEEDED);
   }
+
+  @Test
+  void aRunWhoseStepEndsWhileTheDatabaseIsDownIsRecordedOnceItIsBack() throws Exception {
+    bot.requests.command("U0ALICE", SlackBed.CHANNEL, "slow");
+    RunRecord run = bot.latestRun();
+    await()
+        .atMost(SlackBed.WAIT)
+        .until(() -> bot.bed.engine.run(run.id()).orElseThrow().status() == RunStatus.RUNNING);
+    database.stop();
+    Thread.sleep(
+        8_000); // longer than the pool waits for a connection (5 s): the 1.5 s wait ends meanwhile
+    // and its record cannot be written
+    databaseUp();
+
+    RunRecord done = bot.bed.engine.awaitFinished(run.id(), Duration.ofSeconds(30)).orElseThrow();
+    assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(bot.bed.engine.steps(run.id()))
+        .extracting(s -> s.stepId() + ":" + s.status())
+        .containsExactly("pause:" + StepStatus.SUCCEEDED, "after:" + StepStatus.SUCCEEDED);
+    assertThat(bot.bed.engine.audit().verify().intact()).isTrue();
+  }
 }

@@ -61,6 +61,7 @@ public final class RunCoordinator {
   private final Clock clock;
   private final EventBus events;
   private final Expressions expressions = new Expressions();
+  private final DurableWrites durable = DurableWrites.standard();
   private final ApprovalGate gate;
   private final RunPreparer preparer;
   private final StepRunner stepRunner;
@@ -123,7 +124,8 @@ public final class RunCoordinator {
             stepThreads,
             timer,
             orchestration,
-            clock);
+            clock,
+            durable);
   }
 
   public String processId() {
@@ -279,6 +281,7 @@ public final class RunCoordinator {
             clock,
             orchestration,
             timer,
+            durable,
             done -> {
               active.remove(done.id());
               CompletableFuture<RunRecord> ending = endings.remove(done.id());

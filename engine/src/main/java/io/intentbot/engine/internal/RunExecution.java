@@ -44,6 +44,7 @@ final class RunExecution {
   private final Executor orchestration;
   private final ScheduledExecutorService timer;
   private final Consumer<RunRecord> onEnd;
+  private final DurableWrites durable;
   private Instant lockDeadline;
   private boolean locked;
   private boolean announcedWait;
@@ -59,7 +60,9 @@ final class RunExecution {
       Clock clock,
       Executor orchestration,
       ScheduledExecutorService timer,
+      DurableWrites durable,
       Consumer<RunRecord> onEnd) {
+    this.durable = durable;
     this.state = state;
     this.lockWait = lockWait;
     this.steps = steps;
@@ -88,7 +91,7 @@ final class RunExecution {
 
   private void tryLock() {
     String key = state.record().lockKey();
-    Optional<String> holder = audit.tryLock(key, state.id(), clock.instant());
+    Optional<String> holder = durable.get(() -> audit.tryLock(key, state.id(), clock.instant()));
     if (holder.isEmpty()) {
       locked = true;
       afterLock();
@@ -132,13 +135,14 @@ final class RunExecution {
       stop(RunStatus.CANCELLED, "cancelled by " + state.cancelledBy() + " before it started");
       return;
     }
-    if (!audit.transition(state.id(), RunStatus.PENDING, RunStatus.RUNNING, null)) {
+    if (!durable.get(
+        () -> audit.transition(state.id(), RunStatus.PENDING, RunStatus.RUNNING, null))) {
       audit.findRun(state.id()).ifPresent(state::record);
       finish();
       return;
     }
     RunRecord running = state.record().started(clock.instant());
-    audit.updateRun(running);
+    durable.run(() -> audit.updateRun(running));
     state.record(running);
     events.publish(new RunEvent.RunStarted(running, state.plan, state.intent.steps().size()));
     LOG.info("run started: {} {}", state.intent.name(), state.parameters.display());
@@ -302,7 +306,7 @@ final class RunExecution {
     }
     finished = true;
     if (locked) {
-      audit.releaseLock(state.record().lockKey(), state.id());
+      durable.run(() -> audit.releaseLock(state.record().lockKey(), state.id()));
       locked = false;
     }
     onEnd.accept(state.record());
@@ -318,16 +322,16 @@ final class RunExecution {
     if (state.record().status() != null && state.record().status().isTerminal()) {
       return;
     }
-    if (from != null && !audit.transition(state.id(), from, status, reason)) {
+    if (from != null && !durable.get(() -> audit.transition(state.id(), from, status, reason))) {
       audit.findRun(state.id()).ifPresent(state::record);
       return;
     }
     String clean = reason == null ? null : state.redactor.redact(reason);
     RunRecord done =
         state.record().finished(status, clock.instant(), state.redactor.redactMap(outputs), clean);
-    audit.updateRun(done);
+    durable.run(() -> audit.updateRun(done));
     state.record(done);
-    audit.seal(state.id());
+    durable.run(() -> audit.seal(state.id()));
     LOG.info("run {}{}", status.label(), clean == null ? "" : ": " + clean);
     events.publish(new RunEvent.RunFinished(done, rolledBack));
   }

@@ -64,6 +64,7 @@ final class StepRunner {
   private final ScheduledExecutorService timer;
   private final Executor orchestration;
   private final Clock clock;
+  private final DurableWrites durable;
 
   StepRunner(
       StepTypeRegistry registry,
@@ -75,7 +76,9 @@ final class StepRunner {
       ExecutorService stepThreads,
       ScheduledExecutorService timer,
       Executor orchestration,
-      Clock clock) {
+      Clock clock,
+      DurableWrites durable) {
+    this.durable = durable;
     this.registry = registry;
     this.catalog = catalog;
     this.config = config;
@@ -145,7 +148,7 @@ final class StepRunner {
     } catch (ExpressionException | IllegalArgumentException e) {
       return done(finishStarted(state, record, number, total, StepStatus.FAILED, e.getMessage()));
     }
-    audit.saveStep(record);
+    durable.run(() -> audit.saveStep(record));
     events.publish(new RunEvent.StepStarted(state.record(), record, number, total));
     LOG.info("step {} ({}) started", stepId, step.kind());
     if (step.uses() != null) {
@@ -447,7 +450,7 @@ final class StepRunner {
 
   private StepOutcome finishStarted(
       RunState state, StepRecord record, int number, int total, StepStatus status, String reason) {
-    audit.saveStep(record);
+    durable.run(() -> audit.saveStep(record));
     events.publish(new RunEvent.StepStarted(state.record(), record, number, total));
     return finish(state, record, status, 0, Map.of(), "", reason);
   }
@@ -474,7 +477,7 @@ final class StepRunner {
             state.redactor.redactMap(outputs),
             text,
             reason == null ? null : state.redactor.redact(reason));
-    audit.saveStep(done);
+    durable.run(() -> audit.saveStep(done));
     events.publish(new RunEvent.StepFinished(state.record(), done));
     LOG.info(
         "step {} {} in {} ms{}",
