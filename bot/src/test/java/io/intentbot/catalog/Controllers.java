@@ -167,15 +167,34 @@ final class Controllers implements AutoCloseable {
     backup.setAdditionalProperty(
         "spec", Map.of("includedNamespaces", List.of(namespace), "storageLocation", "default"));
     admin.genericKubernetesResources(BACKUPS).inNamespace(VELERO).resource(backup).create();
-    admin
-        .genericKubernetesResources(BACKUPS)
-        .inNamespace(VELERO)
-        .withName(name)
-        .editStatus(
-            x -> {
-              x.setAdditionalProperty("status", Map.of("phase", phase));
-              return x;
-            });
+    retryOnConflict(
+        () ->
+            admin
+                .genericKubernetesResources(BACKUPS)
+                .inNamespace(VELERO)
+                .withName(name)
+                .editStatus(
+                    x -> {
+                      x.setAdditionalProperty("status", Map.of("phase", phase));
+                      return x;
+                    }));
+  }
+
+  /**
+   * Edits made here race with this class's own controller thread, which may update the same object
+   * between the read and the write of an edit (HTTP 409); a real client retries then too.
+   */
+  private static void retryOnConflict(Runnable edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        edit.run();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   List<GenericKubernetesResource> all(ResourceDefinitionContext kind) {

@@ -1,8 +1,5 @@
 package io.intentbot.bot.slack;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -21,8 +18,8 @@ import java.util.Optional;
  * nothing is lost when Slack is slow or down or the bot restarts. Also remembers the message that
  * heads each run's thread. Safe for concurrent use (one connection, serialized).
  *
- * <p>Its tables come from {@code db/audit/V2__slack_outbox.sql}; {@link #open} applies that file
- * itself when the tables are missing (its statements are idempotent).
+ * <p>Its tables come from the audit schema's migrations ({@code db/audit/V2__slack_outbox.sql});
+ * {@link #open} migrates the audit database first, so it also works before the store is opened.
  */
 public final class OutboxStore implements AutoCloseable {
 
@@ -44,8 +41,6 @@ public final class OutboxStore implements AutoCloseable {
 
   /** The message heading a run's thread. */
   public record ThreadRef(String runId, String channel, String ts) {}
-
-  private static final String MIGRATION = "db/audit/V2__slack_outbox.sql";
 
   private final String url;
   private final String user;
@@ -91,27 +86,8 @@ public final class OutboxStore implements AutoCloseable {
     }
   }
 
-  private void ensureSchema() throws SQLException {
-    String sql;
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream(MIGRATION)) {
-      if (in == null) {
-        throw new IllegalStateException(MIGRATION + " is missing from the class path");
-      }
-      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + MIGRATION, e);
-    }
-    StringBuilder clean = new StringBuilder();
-    sql.lines().filter(l -> !l.strip().startsWith("--")).forEach(l -> clean.append(l).append('\n'));
-    synchronized (this) {
-      try (Statement st = connection().createStatement()) {
-        for (String statement : clean.toString().split(";")) {
-          if (!statement.isBlank()) {
-            st.execute(statement);
-          }
-        }
-      }
-    }
+  private void ensureSchema() {
+    io.intentbot.engine.audit.AuditStores.migrate(url, user, password);
   }
 
   public synchronized long add(

@@ -94,6 +94,17 @@ public final class AuditStores {
     }
   }
 
+  /**
+   * Migrates the audit schema (every table in {@code classpath:db/audit}, the Slack outbox's
+   * included) on the database at {@code jdbcUrl}, for a component that shares the audit database
+   * without opening the store.
+   */
+  public static void migrate(String jdbcUrl, String user, String password) {
+    try (HikariDataSource pool = pool(jdbcUrl, user, password)) {
+      migrate(pool);
+    }
+  }
+
   private static void migrate(DataSource dataSource) {
     try {
       Flyway.configure()
