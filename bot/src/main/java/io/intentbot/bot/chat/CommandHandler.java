@@ -254,12 +254,12 @@ public final class CommandHandler {
     out.append("\nRequested by ").append(mentions.user(run.requester()));
     out.append(" at ").append(WHEN.format(run.createdAt()));
     engine.audit().approvals(run.id()).stream()
-        .filter(a -> a.comment() != null && a.comment().startsWith("break glass: "))
+        .flatMap(a -> a.breakGlassReason().stream())
         .findFirst()
         .ifPresent(
-            glass ->
+            reason ->
                 out.append("\n*Break glass* (")
-                    .append(glass.comment().substring("break glass: ".length()))
+                    .append(reason)
                     .append("): ")
                     .append(
                         engine

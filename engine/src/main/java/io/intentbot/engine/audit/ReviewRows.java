@@ -16,7 +16,9 @@ final class ReviewRows {
   static final String AWAITING =
       RunRows.SELECT
           + " WHERE EXISTS (SELECT 1 FROM approvals a WHERE a.run_id = runs.id"
-          + " AND a.comment LIKE 'break glass:%')"
+          + " AND a.comment LIKE '"
+          + ApprovalRecord.BREAK_GLASS
+          + "%')"
           + " AND NOT EXISTS (SELECT 1 FROM run_reviews v WHERE v.run_id = runs.id)"
           + " ORDER BY created_at, id";
 

@@ -72,31 +72,6 @@ public final class IntentCatalog {
     if (!typed.isEmpty() && candidate.startsWith(typed)) {
       return 0;
     }
-    return levenshtein(typed, candidate);
-  }
-
-  /** Edit distance between two names, for "did you mean" suggestions. */
-  public static int distance(String a, String b) {
-    return levenshtein(a, b);
-  }
-
-  static int levenshtein(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] =
-            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
+    return Suggestions.distance(typed, candidate);
   }
 }

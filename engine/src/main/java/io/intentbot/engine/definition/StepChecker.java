@@ -88,7 +88,7 @@ final class StepChecker {
             "unknown step type '"
                 + step.type()
                 + "'"
-                + suggest(step.type(), registry.names())
+                + Suggestions.didYouMean(step.type(), registry.names())
                 + "; `intentbot steps` lists them");
         return;
       }
@@ -107,7 +107,7 @@ final class StepChecker {
             "library step 'lib/"
                 + step.uses()
                 + "' does not exist"
-                + suggest(step.uses(), library.keySet())
+                + Suggestions.didYouMean(step.uses(), library.keySet())
                 + "; library steps live in intents/lib/NAME.yaml");
         return;
       }
@@ -192,7 +192,7 @@ final class StepChecker {
             : "unknown parameter '"
                 + name
                 + "'"
-                + suggest(name, scope.parameters)
+                + Suggestions.didYouMean(name, scope.parameters)
                 + (scope.parameters.isEmpty()
                     ? ""
                     : "; parameters are: " + String.join(", ", new TreeSet<>(scope.parameters)));
@@ -204,7 +204,7 @@ final class StepChecker {
               + name
               + "' does not exist before this point (a step can read only"
               + " the outputs of steps before it)"
-              + suggest(name, scope.visibleSteps.keySet());
+              + Suggestions.didYouMean(name, scope.visibleSteps.keySet());
         }
         if (path.size() >= 3 && !path.get(2).equals("outputs")) {
           return "write steps." + name + ".outputs.NAME, not steps." + name + "." + path.get(2);
@@ -245,20 +245,5 @@ final class StepChecker {
       return library.get(step.uses()).outputs().keySet();
     }
     return null;
-  }
-
-  static String suggest(String typed, java.util.Collection<String> known) {
-    String best = null;
-    int bestScore = Integer.MAX_VALUE;
-    for (String candidate : known) {
-      int score = IntentCatalog.levenshtein(typed, candidate);
-      if (score < bestScore) {
-        bestScore = score;
-        best = candidate;
-      }
-    }
-    return best != null && bestScore <= Math.max(2, typed.length() / 3)
-        ? " (did you mean '" + best + "'?)"
-        : "";
   }
 }

@@ -51,9 +51,6 @@ public final class RunCoordinator {
   /** How long an approved run waits for its lock when the intent does not say. */
   private static final Duration APPROVED_LOCK_WAIT = Duration.ofMinutes(10);
 
-  /** How a break-glass decision's comment starts; it marks the run for review. */
-  static final String BREAK_GLASS = "break glass: ";
-
   private final IntentbotConfig config;
   private final IntentCatalog catalog;
   private final StepTypeRegistry stepTypes;
@@ -221,13 +218,12 @@ public final class RunCoordinator {
     state.record(pending);
     if (breakGlass != null) {
       audit.recordApproval(
-          new ApprovalRecord(
+          ApprovalRecord.breakGlass(
               runId,
               request.requester(),
-              true,
               pending.planHash(),
               now,
-              BREAK_GLASS + state.redactor.redact(breakGlass)));
+              state.redactor.redact(breakGlass)));
       LOG.warn(
           "BREAK GLASS run {} by {}: {}",
           runId,
@@ -444,8 +440,7 @@ public final class RunCoordinator {
     }
     RunRecord run = found.get();
     boolean brokeGlass =
-        audit.approvals(runId).stream()
-            .anyMatch(a -> a.comment() != null && a.comment().startsWith(BREAK_GLASS));
+        audit.approvals(runId).stream().anyMatch(a -> a.breakGlassReason().isPresent());
     if (!brokeGlass) {
       return Decision.refused(
           "run " + runId + " did not skip approval; there is nothing to acknowledge", run);

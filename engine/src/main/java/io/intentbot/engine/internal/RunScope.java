@@ -58,14 +58,6 @@ final class RunScope {
     steps.put(stepId, step);
   }
 
-  @SuppressWarnings("unchecked")
-  Map<String, Object> outputsOf(String stepId) {
-    Object step = steps.get(stepId);
-    return step == null
-        ? Map.of()
-        : (Map<String, Object>) ((Map<String, Object>) step).get("outputs");
-  }
-
   Map<String, Object> variables() {
     Map<String, Object> all = new LinkedHashMap<>();
     all.put("params", params);

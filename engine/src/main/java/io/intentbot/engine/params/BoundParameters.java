@@ -2,7 +2,6 @@ package io.intentbot.engine.params;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,10 +17,5 @@ public record BoundParameters(
     values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     display = Collections.unmodifiableMap(new LinkedHashMap<>(display));
     secrets = Set.copyOf(secrets);
-  }
-
-  /** The {@code key=value} tokens that bind to the same values again (secrets excluded). */
-  public List<String> asArguments() {
-    return display.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
   }
 }

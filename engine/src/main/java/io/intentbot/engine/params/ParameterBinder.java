@@ -4,6 +4,7 @@ import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.definition.ParameterDefinition;
+import io.intentbot.engine.definition.Suggestions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -64,7 +65,7 @@ public final class ParameterBinder {
                 + shorten(key)
                 + "' for "
                 + intent.name()
-                + suggestion(key, declared)
+                + Suggestions.didYouMean(key, declared)
                 + "; it takes: "
                 + String.join(
                     ", ", intent.parameters().stream().map(ParameterDefinition::name).toList()));
@@ -155,7 +156,7 @@ public final class ParameterBinder {
               + "; got '"
               + shown
               + "'"
-              + suggestion(value, p.values());
+              + Suggestions.didYouMean(value, p.values());
         }
       }
       case DURATION -> {
@@ -176,7 +177,7 @@ public final class ParameterBinder {
               + "; got '"
               + shown
               + "'"
-              + suggestion(value, config.apps());
+              + Suggestions.didYouMean(value, config.apps());
         }
       }
       case ENVIRONMENT -> {
@@ -188,7 +189,7 @@ public final class ParameterBinder {
               + "; got '"
               + shown
               + "'"
-              + suggestion(value, config.environments().keySet());
+              + Suggestions.didYouMean(value, config.environments().keySet());
         }
       }
       case STRING -> {
@@ -255,21 +256,6 @@ public final class ParameterBinder {
 
   private static String listOrNone(Collection<String> values) {
     return values.isEmpty() ? "(none configured)" : String.join(", ", values);
-  }
-
-  private static String suggestion(String typed, Collection<String> known) {
-    String best = null;
-    int bestScore = Integer.MAX_VALUE;
-    for (String candidate : known) {
-      int score = io.intentbot.engine.definition.IntentCatalog.distance(typed, candidate);
-      if (score < bestScore) {
-        bestScore = score;
-        best = candidate;
-      }
-    }
-    return best != null && bestScore <= Math.max(2, typed.length() / 3)
-        ? " (did you mean '" + best + "'?)"
-        : "";
   }
 
   private static String shorten(String text) {
