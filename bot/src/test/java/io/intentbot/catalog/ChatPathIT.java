@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.intentbot.bot.chat.InMemoryChat;
 import io.intentbot.bot.chat.Reply;
 import io.intentbot.engine.RunStatus;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,30 +41,8 @@ class ChatPathIT {
 
   @Test
   void deployAppFromChatThreadsTheVersionItComputed() throws Exception {
-    Path web = Files.createDirectories(root.resolve("repos/web"));
-    try (Git git = Git.init().setDirectory(web.toFile()).call()) {
-      Files.writeString(web.resolve("a.txt"), "a");
-      git.add().addFilepattern(".").call();
-      git.commit()
-          .setMessage("a")
-          .setAuthor("t", "t@example.com")
-          .setCommitter("t", "t@example.com")
-          .call();
-    }
-    controllers.deployment("web-sandbox", "web", "registry.test/web:2.3.4");
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                catalog
-                        .admin
-                        .apps()
-                        .deployments()
-                        .inNamespace("web-sandbox")
-                        .withName("web")
-                        .get()
-                        .getStatus()
-                    != null);
+    Controllers.cleanRepository(root.resolve("repos/web"));
+    controllers.readyDeployment("web-sandbox", "web", "registry.test/web:2.3.4");
 
     Reply reply = chat.push("U_DEV", "deploy-app app=web env=sandbox");
 

@@ -71,6 +71,32 @@ final class Controllers implements AutoCloseable {
   }
 
   /** A Deployment of one container, watched by the controller from now on. */
+  /** A Deployment as {@link #deployment} makes it, once this class's controller marked it ready. */
+  void readyDeployment(String namespace, String name, String image) {
+    deployment(namespace, name, image);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(
+            () ->
+                admin.apps().deployments().inNamespace(namespace).withName(name).get().getStatus()
+                    != null);
+  }
+
+  /** A git repository at {@code dir} with one commit and a clean tree, as deploy-app wants it. */
+  static void cleanRepository(java.nio.file.Path dir) throws Exception {
+    java.nio.file.Files.createDirectories(dir);
+    try (org.eclipse.jgit.api.Git git =
+        org.eclipse.jgit.api.Git.init().setDirectory(dir.toFile()).call()) {
+      java.nio.file.Files.writeString(dir.resolve("a.txt"), "a");
+      git.add().addFilepattern(".").call();
+      git.commit()
+          .setMessage("a")
+          .setAuthor("t", "t@example.com")
+          .setCommitter("t", "t@example.com")
+          .call();
+    }
+  }
+
   Deployment deployment(String namespace, String name, String image) {
     namespaces.add(namespace);
     return admin

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,20 +30,7 @@ class DryRunIT {
             root, "", "helm: { binary: \"" + PlatformIntentsIT.fakeHelm(root) + "\" }\n");
     controllers = new Controllers(catalog.admin);
     controllers.veleroLocation();
-    controllers.deployment("web-sandbox", "web", "registry.test/web:1.0.0");
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                catalog
-                        .admin
-                        .apps()
-                        .deployments()
-                        .inNamespace("web-sandbox")
-                        .withName("web")
-                        .get()
-                        .getStatus()
-                    != null);
+    controllers.readyDeployment("web-sandbox", "web", "registry.test/web:1.0.0");
     catalog
         .admin
         .apps()
@@ -70,16 +56,7 @@ class DryRunIT {
         "Completed",
         "web-sandbox",
         Map.of("intentbot.io/app", "web", "intentbot.io/environment", "sandbox"));
-    Path web = Files.createDirectories(root.resolve("repos/web"));
-    try (Git git = Git.init().setDirectory(web.toFile()).call()) {
-      Files.writeString(web.resolve("a.txt"), "a");
-      git.add().addFilepattern(".").call();
-      git.commit()
-          .setMessage("a")
-          .setAuthor("t", "t@example.com")
-          .setCommitter("t", "t@example.com")
-          .call();
-    }
+    Controllers.cleanRepository(root.resolve("repos/web"));
   }
 
   @AfterEach

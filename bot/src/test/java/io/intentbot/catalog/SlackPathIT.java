@@ -18,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -28,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.awaitility.Awaitility;
-import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,30 +94,8 @@ class SlackPathIT {
 
   @Test
   void deployAppFromASlashCommand() throws Exception {
-    Path web = Files.createDirectories(root.resolve("repos/web"));
-    try (Git git = Git.init().setDirectory(web.toFile()).call()) {
-      Files.writeString(web.resolve("a.txt"), "a");
-      git.add().addFilepattern(".").call();
-      git.commit()
-          .setMessage("a")
-          .setAuthor("t", "t@example.com")
-          .setCommitter("t", "t@example.com")
-          .call();
-    }
-    controllers.deployment("web-sandbox", "web", "registry.test/web:3.0.9");
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                catalog
-                        .admin
-                        .apps()
-                        .deployments()
-                        .inNamespace("web-sandbox")
-                        .withName("web")
-                        .get()
-                        .getStatus()
-                    != null);
+    Controllers.cleanRepository(root.resolve("repos/web"));
+    controllers.readyDeployment("web-sandbox", "web", "registry.test/web:3.0.9");
 
     assertThat(slash("deploy-app app=web env=sandbox")).isEqualTo(200);
 
