@@ -78,7 +78,11 @@ class BackupRestoreIT {
         .contains("restore_into = web-sandbox")
         .as("the target namespace's state, read while planning")
         .contains("namespace_exists = ")
-        .contains("total = ");
+        .contains("total = ")
+        .as("the backup's contents, listed through a DownloadRequest while planning")
+        .contains("kinds = [apps/v1/Deployment: 1, v1/ConfigMap: 1]")
+        .contains("message = 2 resources in 2 kinds");
+    assertThat(controllers.all(Controllers.DOWNLOADS)).as("the request is gone again").isEmpty();
 
     RunRecord run = catalog.run("restore-app", "app=web", "env=sandbox", "backup=web-nightly");
 

@@ -30,6 +30,8 @@ class DryRunIT {
             root, "", "helm: { binary: \"" + PlatformIntentsIT.fakeHelm(root) + "\" }\n");
     controllers = new Controllers(catalog.admin);
     controllers.veleroLocation();
+    controllers.serveResourceLists(
+        Map.of("apps/v1/Deployment", java.util.List.of("web-sandbox/web")));
     controllers.readyDeployment("web-sandbox", "web", "registry.test/web:1.0.0");
     catalog
         .admin
@@ -118,6 +120,7 @@ class DryRunIT {
     assertThat(controllers.image("web-sandbox", "web")).isEqualTo("registry.test/web:1.1.0");
     assertThat(controllers.all(Controllers.BACKUPS)).hasSize(1);
     assertThat(controllers.all(Controllers.RESTORES)).isEmpty();
+    assertThat(controllers.all(Controllers.DOWNLOADS)).isEmpty();
     assertThat(catalog.admin.namespaces().list().getItems()).isEmpty();
     assertThat(catalog.admin.persistentVolumeClaims().inAnyNamespace().list().getItems()).isEmpty();
     assertThat(catalog.admin.network().v1().ingresses().inAnyNamespace().list().getItems())

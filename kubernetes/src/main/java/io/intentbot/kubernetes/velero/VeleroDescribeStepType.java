@@ -37,12 +37,17 @@ import java.util.zip.GZIPInputStream;
  * the storage location; the request is deleted afterwards. When the location does not serve it in
  * time, the step says so and still succeeds with {@code available: false}.
  *
+ * <p>Pure in the sense of {@link io.intentbot.engine.step.StepType#pure()}: like {@code velero
+ * backup describe --details}, it only reads; the DownloadRequest is Velero's way of asking for a
+ * read and is gone when the step ends. So approval plans can list what a restore would bring back.
+ *
  * <pre>{@code
  * with: { backup: shop-before-migration, timeout: 1m }
  * }</pre>
  *
- * Outputs: {@code backup}, {@code phase}, {@code namespaces}, {@code available}, {@code resources}
- * (kind to {@code namespace/name} list), {@code resource_count}, {@code message}.
+ * Outputs: {@code backup}, {@code phase}, {@code namespaces}, {@code available}, {@code kinds}
+ * ({@code "kind: count"} lines), {@code resources} (kind to {@code namespace/name} list), {@code
+ * resource_count}, {@code message}.
  */
 public final class VeleroDescribeStepType extends KubernetesStepType {
 
@@ -75,6 +80,11 @@ public final class VeleroDescribeStepType extends KubernetesStepType {
   @Override
   public String description() {
     return "Describe a Velero backup and list the resources in it";
+  }
+
+  @Override
+  public boolean pure() {
+    return true;
   }
 
   @Override
@@ -130,8 +140,11 @@ public final class VeleroDescribeStepType extends KubernetesStepType {
       }
       Map<String, List<String>> resources = new TreeMap<>(fetch(url));
       int count = resources.values().stream().mapToInt(List::size).sum();
-      resources.forEach((kind, items) -> context.output().line(kind + ": " + items.size()));
+      List<String> kinds =
+          resources.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().size()).toList();
+      kinds.forEach(context.output()::line);
       outputs.put("available", true);
+      outputs.put("kinds", kinds);
       outputs.put("resources", resources);
       outputs.put("resource_count", count);
       outputs.put("message", count + " resources in " + resources.size() + " kinds");
@@ -161,6 +174,7 @@ public final class VeleroDescribeStepType extends KubernetesStepType {
       StepContext context, Map<String, Object> outputs, String why) {
     context.output().line("resource list not available: " + why);
     outputs.put("available", false);
+    outputs.put("kinds", List.of());
     outputs.put("resources", Map.of());
     outputs.put("resource_count", 0);
     outputs.put("message", why);
