@@ -71,7 +71,7 @@ class DebugAndNetworkIT {
   @Test
   void debugPodReturnsStdoutStderrExitCodeLogsAndRestartReasons() throws Exception {
     exec(
-        "command=ls&command=-l&command=%2Fdata&container=web&stdout=true&stderr=true",
+        "command=ls&command=-l&command=%2Fdata%2Fmy%20dir&container=web&stdout=true&stderr=true",
         2, "total 0\n", "ls: /data/x: denied\n");
     catalog
         .server
@@ -87,7 +87,7 @@ class DebugAndNetworkIT {
             "debug-pod",
             "app=web",
             "env=sandbox",
-            "command=ls -l /data",
+            "command=ls -l '/data/my dir'",
             "container=web",
             "tail=20");
 
@@ -99,6 +99,18 @@ class DebugAndNetworkIT {
     assertThat(((Number) run.outputs().get("exit_code")).intValue()).isEqualTo(2);
     assertThat(run.outputs().get("restarts").toString()).contains("web-1: 3").contains("OOMKilled");
     assertThat(catalog.step(run.id(), "logs").outputText()).contains("listening on 3000");
+  }
+
+  @Test
+  void debugPodRefusesShellSyntaxBeforeRunningAnything() {
+    assertThat(
+            String.join(
+                "\n",
+                catalog.invalid(
+                    "debug-pod", "app=web", "env=sandbox", "command=ps aux | grep web")))
+        .contains("command")
+        .contains("no shell");
+    assertThat(catalog.engine.history("debug-pod", 5)).isEmpty();
   }
 
   @Test

@@ -13,12 +13,14 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code kubernetes.exec}: runs a command (an argument list) in a pod's container and returns its
- * output. A non-zero exit code fails the step (with the outputs); a timeout ends it.
+ * {@code kubernetes.exec}: runs a command in a pod's container and returns its output. The command
+ * is an argument list, or one string split into arguments by {@link CommandWords} (quotes group
+ * words; never a shell). A non-zero exit code fails the step (with the outputs); a timeout ends it.
  *
  * <pre>{@code
  * with: { pod: web-7d9f, container: web, command: [ls, -l, /data], timeout: 30s, max_output: 65536 }
  * with: { selector: { app: web }, command: [env] }      # the first running pod that matches
+ * with: { selector: { app: web }, command: "cat '/data/my file'" }
  * }</pre>
  *
  * Outputs: {@code pod}, {@code exit_code}, {@code stdout}, {@code stderr}, {@code timed_out},
@@ -37,7 +39,8 @@ public final class ExecStepType extends KubernetesStepType {
          "pod":{"type":"string","minLength":1},
          "selector":{"type":["object","string"]},
          "container":{"type":"string"},
-         "command":{"type":"array","minItems":1,"items":{"type":["string","number","boolean"]}},
+         "command":{"oneOf":[{"type":"string","minLength":1},
+           {"type":"array","minItems":1,"items":{"type":["string","number","boolean"]}}]},
          "timeout":{"type":"string","description":"default 30s"},
          "max_output":{"type":["integer","string"],"description":"bytes kept per stream, default 65536"}}}
       """;
@@ -69,7 +72,7 @@ public final class ExecStepType extends KubernetesStepType {
                     + PodExec.selector(input.raw("selector")));
     return StepPlan.of(
         "Run "
-            + input.strings("command")
+            + describe(input)
             + " in "
             + where
             + input.optionalString("container").map(c -> " container " + c).orElse("")
@@ -86,7 +89,12 @@ public final class ExecStepType extends KubernetesStepType {
             cluster,
             input.optionalString("pod").orElse(null),
             PodExec.selector(input.raw("selector")));
-    List<String> command = input.strings("command");
+    List<String> command;
+    try {
+      command = command(input);
+    } catch (IllegalArgumentException e) {
+      return StepResult.failed(e.getMessage());
+    }
     context.output().line("$ " + String.join(" ", command) + "   (in " + cluster.ref(pod) + ")");
     PodExec.Result result =
         PodExec.run(
@@ -120,6 +128,20 @@ public final class ExecStepType extends KubernetesStepType {
           "command " + command + " exited with code " + result.exitCode(), outputs);
     }
     return StepResult.succeeded(outputs);
+  }
+
+  private static String describe(StepInput input) {
+    try {
+      return command(input).toString();
+    } catch (IllegalArgumentException e) {
+      return "an invalid command (" + e.getMessage() + ")";
+    }
+  }
+
+  private static List<String> command(StepInput input) {
+    return input.raw("command") instanceof String line
+        ? CommandWords.split(line)
+        : input.strings("command");
   }
 
   private static Duration timeout(StepInput input) {

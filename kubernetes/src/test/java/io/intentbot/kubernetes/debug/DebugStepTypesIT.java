@@ -108,6 +108,35 @@ class DebugStepTypesIT {
   }
 
   @Test
+  void execSplitsACommandLineIntoArgumentsKeepingQuotedWords() throws Exception {
+    expectExec(
+        "web-1",
+        "command=cat&command=%2Fdata%2Fmy%20file&command=%24HOME&container=web&stdout=true&stderr=true",
+        0,
+        "hello\n");
+    var step = new ExecStepType(cluster.clients, cluster.calls);
+    var input = with("pod", "web-1", "container", "web", "command", "cat '/data/my file' $HOME");
+
+    assertThat(step.plan(input, cluster.dryRunContext()).summary())
+        .startsWith("Run [cat, /data/my file, $HOME] in ");
+    StepResult result = step.execute(input, cluster.context());
+
+    assertThat(result.success()).as(result.reason() + " " + result.outputs()).isTrue();
+    assertThat(result.outputs()).containsEntry("stdout", "hello\n");
+  }
+
+  @Test
+  void execRefusesAnUnclosedQuoteWithoutRunningAnything() throws Exception {
+    var step = new ExecStepType(cluster.clients, cluster.calls);
+
+    StepResult result =
+        step.execute(with("pod", "web-1", "command", "cat '/data/my file"), cluster.context());
+
+    assertThat(result.failed()).isTrue();
+    assertThat(result.reason()).isEqualTo("the command has an unclosed single quote");
+  }
+
+  @Test
   void execFailsOnANonZeroExitCodeAndCapsOutput() throws Exception {
     cluster
         .server
