@@ -15,9 +15,10 @@ RUN mkdir -p /app/data && chown -R intentbot:intentbot /app/data
 USER 10001:10001
 ENV INTENTBOT_CONFIG=/app/config/intentbot.yaml \
     INTENTBOT_INTENTS=/app/intents \
-    INTENTBOT_PORT=3000
+    INTENTBOT_PORT=3000 \
+    MALLOC_ARENA_MAX=2
 EXPOSE 3000
 VOLUME ["/app/data"]
 HEALTHCHECK --interval=30s --timeout=3s CMD ["sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/3000 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ok <&3"]
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/intentbot.jar"]
+ENTRYPOINT ["java", "@/app/config/jvm.options", "-jar", "/app/intentbot.jar"]
 CMD ["serve"]

@@ -35,10 +35,21 @@ final class JavaProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** The JVM options every started process gets: {@code BENCH_JAVA_OPTS}, else none. */
+  /**
+   * The JVM options every started process gets: those intentbot ships in {@code config/jvm.options}
+   * (as {@code ./intentbot} and the image use them), then {@code BENCH_JAVA_OPTS}, which win.
+   */
   static List<String> jvmOptions() {
+    List<String> options = new ArrayList<>();
+    Path shipped = Path.of(System.getProperty("bench.jvm.options", "config/jvm.options"));
+    if (Files.isRegularFile(shipped)) {
+      options.add("@" + shipped.toAbsolutePath());
+    }
     String opts = System.getenv().getOrDefault("BENCH_JAVA_OPTS", "").strip();
-    return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+    if (!opts.isEmpty()) {
+      options.addAll(List.of(opts.split("\\s+")));
+    }
+    return options;
   }
 
   /** Starts {@code java [opts] ARGS...} with {@code env} added to this process's environment. */
@@ -49,6 +60,7 @@ final class JavaProcess implements AutoCloseable {
     command.addAll(jvmOptions());
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
     builder.environment().putAll(env);
     builder.redirectErrorStream(true);
     builder.redirectOutput(log.toFile());
