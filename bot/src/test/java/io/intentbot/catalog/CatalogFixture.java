@@ -139,6 +139,7 @@ final class CatalogFixture implements AutoCloseable {
           staging:
             namespace: "{app}-staging"
             poll_interval: 20ms
+            db_dump_dir: "%s"
           production:
             namespace: "{app}"
             registry: registry.test
@@ -160,6 +161,7 @@ final class CatalogFixture implements AutoCloseable {
         .formatted(
             dumps,
             root.toAbsolutePath(),
+            dumps,
             dumps,
             dbUrl(root, "web-sandbox"),
             dbUrl(root, "web-production"),

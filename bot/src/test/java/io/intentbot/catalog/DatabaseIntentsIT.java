@@ -52,9 +52,10 @@ class DatabaseIntentsIT {
     RunRecord run = catalog.run("migrate-schema", "app=web", "env=sandbox");
 
     assertSucceeded(run);
-    assertThat(run.outputs()).containsEntry("version", "2");
+    assertThat(run.outputs()).containsEntry("version", "2").containsEntry("dump", "");
     assertThat(columns("web-sandbox", "USERS")).contains("EMAIL", "DISPLAY_NAME");
     assertThat(controllers.all(Controllers.BACKUPS)).isEmpty();
+    assertThat(root.resolve("dumps")).doesNotExist();
   }
 
   @Test
@@ -70,9 +71,13 @@ class DatabaseIntentsIT {
     assertSucceeded(run);
     assertThat(controllers.all(Controllers.BACKUPS)).hasSize(1);
     assertThat(run.outputs().get("backup").toString()).isNotEmpty();
-    assertThat(Files.list(root.resolve("dumps")).toList())
-        .singleElement()
-        .satisfies(dump -> assertThat(Files.readString(dump)).containsIgnoringCase("CREATE"));
+    Path dump = root.resolve("dumps").resolve("web-production-" + runId + ".sql");
+    assertThat(Files.list(root.resolve("dumps")).toList()).containsExactly(dump);
+    assertThat(run.outputs()).containsEntry("dump", dump.toString());
+    assertThat(catalog.step(runId, "dump").outputs())
+        .containsEntry("engine", "h2")
+        .containsEntry("file", dump.toString());
+    assertThat(Files.readString(dump)).containsIgnoringCase("CREATE");
     assertThat(columns("web-production", "USERS")).contains("DISPLAY_NAME");
   }
 
@@ -111,6 +116,11 @@ class DatabaseIntentsIT {
     assertThat(run.outputs()).containsEntry("from_version", "2").containsEntry("version", "1");
     assertThat(columns("web-sandbox", "USERS")).contains("EMAIL").doesNotContain("DISPLAY_NAME");
     assertThat(controllers.all(Controllers.BACKUPS)).hasSize(1);
+    Path dump = root.resolve("dumps").resolve("web-sandbox-" + run.id() + ".sql");
+    assertThat(run.outputs()).containsEntry("dump", dump.toString());
+    assertThat(Files.readString(dump))
+        .as("dumped before the undo")
+        .contains("\"USERS\"", "\"DISPLAY_NAME\"");
     RunRecord again = catalog.run("migrate-schema", "app=web", "env=sandbox");
     assertSucceeded(again);
     assertThat(columns("web-sandbox", "USERS")).contains("DISPLAY_NAME");

