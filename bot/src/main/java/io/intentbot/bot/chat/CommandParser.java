@@ -1,5 +1,6 @@
 package io.intentbot.bot.chat;
 
+import io.intentbot.engine.params.Words;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -102,52 +103,8 @@ public final class CommandParser {
     return new Command.Run(intent, arguments, dryRun, breakGlass);
   }
 
-  /** Splits text into words, honouring quotes and backslash escapes. */
+  /** Splits text into words, honouring quotes and backslash escapes ({@link Words}). */
   public static List<String> tokenize(String text) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = new StringBuilder();
-    boolean inWord = false;
-    char quote = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = normalizeQuote(text.charAt(i));
-      if (c == '\\' && i + 1 < text.length()) {
-        word.append(text.charAt(++i));
-        inWord = true;
-      } else if (quote != 0) {
-        if (c == quote) {
-          quote = 0;
-        } else {
-          word.append(text.charAt(i));
-        }
-      } else if (c == '"' || c == '\'') {
-        quote = c;
-        inWord = true;
-      } else if (Character.isWhitespace(c)) {
-        if (inWord) {
-          words.add(word.toString());
-          word.setLength(0);
-          inWord = false;
-        }
-      } else {
-        word.append(c);
-        inWord = true;
-      }
-    }
-    if (quote != 0) {
-      throw new IllegalArgumentException("unclosed quote " + quote + " in: " + text);
-    }
-    if (inWord) {
-      words.add(word.toString());
-    }
-    return words;
-  }
-
-  /** Slack and phones turn straight quotes into curly ones; treat them alike. */
-  private static char normalizeQuote(char c) {
-    return switch (c) {
-      case '\u201c', '\u201d' -> '"';
-      case '\u2018', '\u2019' -> '\'';
-      default -> c;
-    };
+    return Words.split(text);
   }
 }

@@ -1,6 +1,7 @@
 package io.intentbot.kubernetes.debug;
 
 import io.intentbot.engine.definition.Durations;
+import io.intentbot.engine.params.Words;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
@@ -14,8 +15,8 @@ import java.util.List;
 
 /**
  * {@code kubernetes.exec}: runs a command in a pod's container and returns its output. The command
- * is an argument list, or one string split into arguments by {@link CommandWords} (quotes group
- * words; never a shell). A non-zero exit code fails the step (with the outputs); a timeout ends it.
+ * is an argument list, or one string split into arguments by {@link Words} (quotes group words;
+ * never a shell). A non-zero exit code fails the step (with the outputs); a timeout ends it.
  *
  * <pre>{@code
  * with: { pod: web-7d9f, container: web, command: [ls, -l, /data], timeout: 30s, max_output: 65536 }
@@ -139,9 +140,19 @@ public final class ExecStepType extends KubernetesStepType {
   }
 
   private static List<String> command(StepInput input) {
-    return input.raw("command") instanceof String line
-        ? CommandWords.split(line)
-        : input.strings("command");
+    if (!(input.raw("command") instanceof String line)) {
+      return input.strings("command");
+    }
+    List<String> words;
+    try {
+      words = Words.split(line);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the command has an " + e.getMessage(), e);
+    }
+    if (words.isEmpty()) {
+      throw new IllegalArgumentException("the command is empty; give at least the program to run");
+    }
+    return words;
   }
 
   private static Duration timeout(StepInput input) {

@@ -133,7 +133,8 @@ class DebugStepTypesIT {
         step.execute(with("pod", "web-1", "command", "cat '/data/my file"), cluster.context());
 
     assertThat(result.failed()).isTrue();
-    assertThat(result.reason()).isEqualTo("the command has an unclosed single quote");
+    assertThat(result.reason())
+        .isEqualTo("the command has an unclosed quote ' in: cat '/data/my file");
   }
 
   @Test
