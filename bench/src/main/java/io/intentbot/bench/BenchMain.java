@@ -24,7 +24,14 @@ public final class BenchMain {
     for (String name : names) {
       Path work = Files.createTempDirectory("intentbot-bench-" + name + "-");
       try {
-        figures(name, work).put("load_average_1m", loadAverage()).print(System.out, System.err);
+        figures(name, work)
+            .put("load_average_1m", loadAverage())
+            .put(
+                "bench_jvm_args",
+                String.join(
+                    " ",
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()))
+            .print(System.out, System.err);
       } catch (Exception e) {
         failures++;
         System.err.println("benchmark " + name + " failed: " + e);

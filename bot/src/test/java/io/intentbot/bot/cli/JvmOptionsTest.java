@@ -28,6 +28,7 @@ class JvmOptionsTest {
     assertThat(out)
         .containsPattern("MaxHeapSize\\s+= 134217728 ")
         .containsPattern("UseSerialGC\\s+= true ")
+        .containsPattern("TieredStopAtLevel\\s+= 1 ")
         .containsPattern("ExitOnOutOfMemoryError\\s+= true ");
   }
 }
