@@ -100,7 +100,10 @@ public final class ResilientCalls {
             .build());
   }
 
-  /** 5xx, 429 and connection errors: the server may answer differently in a moment. */
+  /**
+   * 5xx, 429, connection errors and requests that timed out: the server may answer differently in a
+   * moment.
+   */
   static boolean retryable(Throwable e) {
     if (e instanceof KubernetesClientException k) {
       if (isInterruption(k)) {
@@ -110,7 +113,9 @@ public final class ResilientCalls {
       if (code >= 500 || code == 429) {
         return true;
       }
-      return code <= 0 && hasCause(k, IOException.class);
+      return code <= 0
+          && (hasCause(k, IOException.class)
+              || hasCause(k, java.util.concurrent.TimeoutException.class));
     }
     return false;
   }

@@ -70,6 +70,65 @@ class ClusterAccessIT {
   }
 
   @Test
+  void aServerThatTimesOutForAWhileIsRetriedAndTheStepSucceeds() throws Exception {
+    cluster
+        .server
+        .expect()
+        .get()
+        .delay(2, java.util.concurrent.TimeUnit.SECONDS)
+        .withPath(PATH)
+        .andReturn(200, Objects.deployment("web", "web:1", 2))
+        .times(2);
+    cluster
+        .server
+        .expect()
+        .get()
+        .withPath(PATH)
+        .andReturn(200, Objects.deployment("web", "web:1", 2))
+        .always();
+    try (KubernetesClients impatient =
+        KubernetesClients.fromConfig(
+            new ConfigBuilder(cluster.admin.getConfiguration()).withRequestTimeout(300).build())) {
+      var step = new ScaleStepType(impatient, new ResilientCalls(MockCluster.FAST));
+      int before = cluster.server.getRequestCount();
+      long start = System.nanoTime();
+
+      var plan = step.plan(with("deployment", "web", "replicas", 4), cluster.dryRunContext());
+
+      assertThat(plan.summary())
+          .isEqualTo("Scale deployment shop-staging/web from 2 to 4 replicas");
+      assertThat(cluster.server.getRequestCount() - before)
+          .as("two timeouts, then an answer")
+          .isEqualTo(3);
+      assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2000);
+    }
+  }
+
+  @Test
+  void aServerThatKeepsTimingOutFailsTheStepNamingTheTimeout() throws Exception {
+    cluster
+        .server
+        .expect()
+        .get()
+        .delay(2, java.util.concurrent.TimeUnit.SECONDS)
+        .withPath(PATH)
+        .andReturn(200, Objects.deployment("web", "web:1", 2))
+        .always();
+    try (KubernetesClients impatient =
+        KubernetesClients.fromConfig(
+            new ConfigBuilder(cluster.admin.getConfiguration()).withRequestTimeout(200).build())) {
+      var step = new ScaleStepType(impatient, new ResilientCalls(MockCluster.FAST));
+
+      StepResult result = step.execute(with("deployment", "web", "replicas", 4), cluster.context());
+
+      assertThat(result.failed()).isTrue();
+      assertThat(result.reason())
+          .startsWith("could not read deployment shop-staging/web: ")
+          .containsIgnoringCase("timeout");
+    }
+  }
+
+  @Test
   void aFailingServerOpensTheCircuitAndStepsFailFast() throws Exception {
     answer500(-1);
     var step = new ScaleStepType(cluster.clients, cluster.calls);
