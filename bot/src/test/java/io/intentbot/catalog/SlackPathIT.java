@@ -135,6 +135,35 @@ class SlackPathIT {
     assertThat(controllers.all(Controllers.RESTORES)).isEmpty();
   }
 
+  @Test
+  void restoreAppInProductionShowsTheBackupsContentsInTheApprovalMessage() throws Exception {
+    controllers.serveResourceLists(
+        Map.of(
+            "apps/v1/Deployment", List.of("web/web"),
+            "v1/Secret", List.of("web/web-db", "web/web-tls")));
+    controllers.backup(
+        "web-nightly",
+        "Completed",
+        "web",
+        Map.of("intentbot.io/app", "web", "intentbot.io/environment", "production"));
+
+    assertThat(slash("restore-app app=web env=production backup=web-nightly")).isEqualTo(200);
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> slackBodies().contains("approve"));
+    String message = slackBodies();
+    assertThat(message)
+        .contains("kinds = [apps/v1/Deployment: 1, v1/Secret: 2]")
+        .contains("3 resources in 2 kinds")
+        .as("the whole plan, up to the restore and its check, fits in the message")
+        .contains("Restore Velero backup web-nightly")
+        .contains("verify");
+    assertThat(catalog.engine.history("restore-app", 1).get(0).status())
+        .isEqualTo(RunStatus.WAITING_APPROVAL);
+    assertThat(controllers.all(Controllers.RESTORES)).isEmpty();
+  }
+
   private RunRecord awaitRun(String intent) throws InterruptedException {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))

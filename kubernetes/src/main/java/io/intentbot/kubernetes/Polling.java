@@ -16,6 +16,10 @@ public record Polling(Duration timeout, Duration interval) {
         input.duration("poll_interval", defaultInterval));
   }
 
+  public Polling withTimeout(Duration shorter) {
+    return new Polling(shorter, interval);
+  }
+
   public Instant deadline() {
     return Instant.now().plus(timeout);
   }

@@ -127,7 +127,7 @@ final class Planner {
       Map<String, Object> outputs = Map.of();
       try {
         plan = type.plan(input, context);
-        if (type.pure() && !Expressions.hasPlaceholder(with)) {
+        if (type.pure() && !Expressions.hasPlaceholder(with) && invalid.isEmpty()) {
           StepResult result = type.execute(input, context);
           outputs = result.outputs();
         }

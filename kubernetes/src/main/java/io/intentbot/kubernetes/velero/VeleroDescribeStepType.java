@@ -39,7 +39,8 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>Pure in the sense of {@link io.intentbot.engine.step.StepType#pure()}: like {@code velero
  * backup describe --details}, it only reads; the DownloadRequest is Velero's way of asking for a
- * read and is gone when the step ends. So approval plans can list what a restore would bring back.
+ * read and is gone when the step ends. So approval plans can list what a restore would bring back;
+ * while planning it waits at most {@link #PLANNING_WAIT} for the list.
  *
  * <pre>{@code
  * with: { backup: shop-before-migration, timeout: 1m }
@@ -54,6 +55,9 @@ public final class VeleroDescribeStepType extends KubernetesStepType {
   public static final String NAME = "velero.describe";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** While a plan is made (someone waits for it in chat), the list is waited for this long. */
+  static final Duration PLANNING_WAIT = Duration.ofSeconds(10);
 
   private static final String SCHEMA =
       """
@@ -128,6 +132,9 @@ public final class VeleroDescribeStepType extends KubernetesStepType {
     }
     String request = Names.forStep("describe", context);
     Polling polling = Polling.from(input, Duration.ofMinutes(1), Duration.ofSeconds(1));
+    if (context.dryRun() && polling.timeout().compareTo(PLANNING_WAIT) > 0) {
+      polling = polling.withTimeout(PLANNING_WAIT);
+    }
     try {
       createRequest(velero, request, name);
       String url = awaitUrl(velero, request, polling);
