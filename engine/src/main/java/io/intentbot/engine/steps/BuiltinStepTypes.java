@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The step types every intentbot has: shell, http, sql, flyway, git, set, wait, assert,
- * flyway.undo, files.render and files.check.
+ * flyway.undo, flyway.schema-diff, files.render and files.check.
  */
 public final class BuiltinStepTypes {
 
@@ -26,6 +26,7 @@ public final class BuiltinStepTypes {
         new WaitStepType(),
         new AssertStepType(),
         new FlywayUndoStepType(config),
+        new FlywaySchemaDiffStepType(config),
         new FilesRenderStepType(),
         new FilesCheckStepType());
   }
