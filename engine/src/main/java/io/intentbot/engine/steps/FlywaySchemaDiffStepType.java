@@ -46,6 +46,11 @@ import org.flywaydb.core.api.MigrationInfoService;
  * are compared; {@code flyway_schema_history} is ignored. A database baselined above version 0
  * cannot be compared (its early schema is in no migration) and fails the step.
  *
+ * <p>Not {@link #pure()}, although it leaves nothing behind: the planner would otherwise build the
+ * shadow for every submission, and an {@code assert} on {@code drift} would then refuse the run as
+ * invalid input before it exists, instead of failing it with the differences in its output. The dry
+ * run describes the comparison without connecting.
+ *
  * <p>Drift does not fail the step: outputs {@code drift} (boolean), {@code missing_tables}, {@code
  * extra_tables}, {@code missing_columns} and {@code extra_columns} ({@code table.column}), {@code
  * changed_columns} (maps with {@code column}, {@code expected}, {@code live}), {@code changed_keys}
@@ -79,12 +84,6 @@ public final class FlywaySchemaDiffStepType implements StepType {
   @Override
   public JsonNode withSchema() {
     return schema.deepCopy();
-  }
-
-  /** Reads the live database and builds the shadow in a private database or a rolled-back one. */
-  @Override
-  public boolean pure() {
-    return true;
   }
 
   @Override
@@ -162,7 +161,7 @@ public final class FlywaySchemaDiffStepType implements StepType {
             + snapshots.shadow());
     if (drift.drift()) {
       out.line("drift: " + drift.count() + " difference(s)");
-      TextTable.render(List.of("difference", "name", "expected", "live"), drift.rows())
+      TextTable.render(List.of("difference", "name", "migrations", "live"), drift.rows())
           .forEach(out::line);
     } else {
       out.line("no drift: the live schema matches the migrations");

@@ -108,7 +108,7 @@ record SchemaDrift(
     return outputs;
   }
 
-  /** Every difference as one row: what, which, what the migrations expect, what is live. */
+  /** Every difference as one row: difference, name, migrations (what they build), live. */
   List<Map<String, Object>> rows() {
     List<Map<String, Object>> rows = new ArrayList<>();
     missingTables.forEach(t -> rows.add(row("missing table", t, "table", "-")));
@@ -131,7 +131,7 @@ record SchemaDrift(
       String what = row.get("difference") + " " + row.get("name");
       items.add(
           String.valueOf(row.get("difference")).startsWith("changed")
-              ? what + " (migrations: " + row.get("expected") + ", live: " + row.get("live") + ")"
+              ? what + " (migrations: " + row.get("migrations") + ", live: " + row.get("live") + ")"
               : what);
     }
     String shown = String.join("; ", items.subList(0, Math.min(SUMMARY_ITEMS, items.size())));
@@ -145,7 +145,7 @@ record SchemaDrift(
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("difference", difference);
     row.put("name", name);
-    row.put("expected", expected);
+    row.put("migrations", expected);
     row.put("live", live);
     return row;
   }
