@@ -120,6 +120,15 @@ final class ShadowSchemas {
         try (Statement statement = connection.createStatement()) {
           statement.execute("set local lock_timeout = '5s'");
           statement.execute("create schema " + shadow);
+        } catch (SQLException e) {
+          if (!"42501".equals(e.getSQLState())) {
+            throw e;
+          }
+          throw new SQLException(
+              "user may not create the shadow schema (it is rolled back at the end); grant it"
+                  + " CREATE on the database: "
+                  + e.getMessage(),
+              e);
         }
         if (version != null) {
           flyway(locations, version)
