@@ -40,7 +40,7 @@ import org.flywaydb.core.api.MigrationInfoService;
  *
  * <p>The expected schema is built by Flyway from the same locations as the {@code flyway} step, up
  * to the live database's current version (pending migrations are not drift; {@code flyway validate}
- * reports them), in a shadow that leaves nothing behind (see {@link ShadowSchemas}): a private
+ * reports them), in a shadow that leaves nothing behind (see {@code ShadowSchemas}): a private
  * in-memory H2 database, or on PostgreSQL a schema inside a transaction that is rolled back. The
  * live schema is only read. Tables, columns, normalised column types, nullability and primary keys
  * are compared; {@code flyway_schema_history} is ignored. A database baselined above version 0

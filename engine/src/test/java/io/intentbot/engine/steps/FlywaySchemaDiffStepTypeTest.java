@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -272,6 +273,19 @@ class FlywaySchemaDiffStepTypeTest {
         .containsEntry("version", "")
         .containsEntry("extra_tables", List.of("legacy"))
         .containsEntry("drift", true);
+  }
+
+  @Test
+  void aDatabaseBaselinedAboveZeroCannotBeComparedAndSaysWhy() {
+    Flyway.configure().dataSource(url, "sa", "").baselineVersion("2").load().baseline();
+
+    StepResult result = compare(Map.of("datasource", "app"));
+
+    assertThat(result.success()).isFalse();
+    assertThat(result.reason())
+        .isEqualTo(
+            "cannot compare the schema of datasource 'app': it was baselined at version 2, so its"
+                + " schema before then is in no migration");
   }
 
   @Test
