@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -170,6 +171,37 @@ class DatabaseIntentsIT {
         catalog.run("validate-schema", "app=web", "env=sandbox", "columns=users.email,users.phone");
     assertThat(missing.status()).isEqualTo(RunStatus.FAILED);
     assertThat(missing.reason()).contains("missing column(s): users.phone");
+  }
+
+  @Test
+  void validateSchemaFailsNamingTheDriftAfterAManualAlterTable() throws Exception {
+    assertSucceeded(catalog.run("migrate-schema", "app=web", "env=sandbox"));
+    RunRecord clean = catalog.run("validate-schema", "app=web", "env=sandbox");
+    assertSucceeded(clean);
+    assertThat(clean.outputs()).containsEntry("drift", false);
+    try (Connection c = DriverManager.getConnection(catalog.dbUrl("web-sandbox"), "sa", "");
+        Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE users DROP COLUMN display_name");
+      s.execute("ALTER TABLE users ADD COLUMN phone VARCHAR(20)");
+    }
+
+    RunRecord run = catalog.run("validate-schema", "app=web", "env=sandbox");
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.reason())
+        .contains("schema drift in web sandbox at migration version 2")
+        .contains("missing column users.display_name")
+        .contains("extra column users.phone")
+        .contains("new migration");
+    assertThat(catalog.step(run.id(), "drift").status()).isEqualTo(StepStatus.FAILED);
+    assertThat(catalog.step(run.id(), "compare").outputText())
+        .contains("drift: 2 difference(s)")
+        .containsPattern("missing column +\\| users\\.display_name")
+        .containsPattern("extra column +\\| users\\.phone");
+    assertThat(columns("web-sandbox", "USERS")).contains("PHONE").doesNotContain("DISPLAY_NAME");
+    assertThat(catalog.submit("validate-schema", "U_DEV", false, "app=web", "env=production"))
+        .as("read-only intents never wait for approval")
+        .isInstanceOf(Submission.Started.class);
   }
 
   @Test

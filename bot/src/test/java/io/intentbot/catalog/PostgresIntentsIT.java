@@ -13,8 +13,11 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +118,41 @@ class PostgresIntentsIT {
   }
 
   @Test
+  void validateSchemaFailsNamingTheDriftAfterAManualAlterTableAndLeavesNoShadow() throws Exception {
+    assertSucceeded(catalog.run("migrate-schema", "app=web", "env=staging"));
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE users ALTER COLUMN display_name TYPE varchar(50)");
+      s.execute("CREATE TABLE notes (id int PRIMARY KEY)");
+    }
+    List<String> schemasBefore = schemas();
+
+    RunRecord run = catalog.run("validate-schema", "app=web", "env=staging");
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.reason())
+        .contains("schema drift in web staging at migration version 2")
+        .contains("extra table notes")
+        .contains(
+            "changed column users.display_name (migrations: character varying(200), live:"
+                + " character varying(50))")
+        .contains("run migrate-schema");
+    assertThat(schemas()).isEqualTo(schemasBefore).noneMatch(n -> n.startsWith("intentbot_shadow"));
+  }
+
+  private List<String> schemas() throws Exception {
+    List<String> names = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url);
+        ResultSet rs =
+            c.createStatement().executeQuery("select nspname from pg_namespace order by 1")) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    return names;
+  }
+
+  @Test
   void migrateValidateInspectAndRollBackOnPostgres() throws Exception {
     assertSucceeded(catalog.run("migrate-schema", "app=web", "env=staging"));
 
@@ -122,6 +160,7 @@ class PostgresIntentsIT {
         catalog.run(
             "validate-schema", "app=web", "env=staging", "columns=users.email,users.display_name");
     assertSucceeded(valid);
+    assertThat(valid.outputs()).containsEntry("drift", false);
 
     RunRecord inspect = catalog.run("inspect-schema", "app=web", "env=staging");
     assertSucceeded(inspect);

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The step types every intentbot has: shell, http, sql, flyway, git, set, wait, assert,
- * flyway.undo, sql.dump, files.render and files.check.
+ * flyway.undo, flyway.schema-diff, sql.dump, files.render and files.check.
  */
 public final class BuiltinStepTypes {
 
@@ -28,6 +28,7 @@ public final class BuiltinStepTypes {
         new AssertStepType(),
         new FlywayUndoStepType(config),
         new SqlDumpStepType(config),
+        new FlywaySchemaDiffStepType(config),
         new FilesRenderStepType(),
         new FilesCheckStepType());
   }

@@ -74,6 +74,7 @@ class WithSchemasTest {
             "files.check",
             "files.render",
             "flyway",
+            "flyway.schema-diff",
             "flyway.undo",
             "git",
             "http",
