@@ -123,7 +123,9 @@ class KubernetesStepTypesTest {
                 "kubernetes.scale",
                 Map.of("deployment", "web", "statefulset", "db", "replicas", 1)))
         .isFalse();
-    assertThat(valid("kubernetes.exec", Map.of("pod", "p", "command", "ls -l"))).isFalse();
+    assertThat(valid("kubernetes.exec", Map.of("pod", "p", "command", "ls -l"))).isTrue();
+    assertThat(valid("kubernetes.exec", Map.of("pod", "p", "command", ""))).isFalse();
+    assertThat(valid("kubernetes.exec", Map.of("pod", "p", "command", List.of()))).isFalse();
     assertThat(valid("kubernetes.pvc", Map.of("action", "shrink", "name", "data"))).isFalse();
     assertThat(
             valid(
