@@ -9,7 +9,6 @@ import io.intentbot.engine.step.StepOutput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.step.StepType;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +65,6 @@ import org.flywaydb.core.api.output.ValidateResult;
 public final class FlywayStepType implements StepType {
 
   public static final String NAME = "flyway";
-  private static final String FILESYSTEM = "filesystem:";
   private static final Duration CANCEL_GRACE = Duration.ofSeconds(30);
 
   private final JsonNode schema = WithSchemas.load(NAME);
@@ -327,37 +325,10 @@ public final class FlywayStepType implements StepType {
         throw new IllegalArgumentException(
             "'action' must be one of info, validate, migrate, got '" + action + "'");
       }
-      List<String> folders = input.strings("locations");
-      if (folders.isEmpty()) {
-        if (datasource.migrations() == null || datasource.migrations().isBlank()) {
-          throw new IllegalArgumentException(
-              "datasource '"
-                  + datasource.name()
-                  + "' has no migrations folder in config; give 'locations'");
-        }
-        folders = List.of(datasource.migrations());
-      }
-      List<String> locations = new ArrayList<>();
-      for (String folder : folders) {
-        locations.add(location(folder, intentsDir));
-      }
+      List<String> locations =
+          MigrationLocations.resolve(input.strings("locations"), datasource, intentsDir);
       String target = input.optionalString("target").map(String::trim).orElse(null);
       return new Job(datasource, action, locations, target);
-    }
-
-    private static String location(String folder, Path intentsDir) {
-      String path = folder.trim();
-      if (path.startsWith(FILESYSTEM)) {
-        path = path.substring(FILESYSTEM.length());
-      } else if (path.matches("^[a-z]{2,}:.*")) {
-        throw new IllegalArgumentException(
-            "migration location '" + folder + "' must be a folder (filesystem:), not " + path);
-      }
-      Path resolved = intentsDir.resolve(path).toAbsolutePath().normalize();
-      if (!Files.isDirectory(resolved)) {
-        throw new IllegalArgumentException("migrations folder '" + resolved + "' does not exist");
-      }
-      return FILESYSTEM + resolved;
     }
 
     Job withoutTarget() {

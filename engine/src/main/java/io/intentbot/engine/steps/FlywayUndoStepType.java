@@ -232,26 +232,10 @@ public final class FlywayUndoStepType implements StepType {
         throw new IllegalArgumentException(
             "'to' must be a version such as 3 or 1.2, got '" + to + "'");
       }
-      List<String> names = input.strings("locations");
-      if (names.isEmpty()) {
-        if (datasource.migrations() == null || datasource.migrations().isBlank()) {
-          throw new IllegalArgumentException(
-              "datasource '"
-                  + datasource.name()
-                  + "' has no migrations folder in config; give 'locations'");
-        }
-        names = List.of(datasource.migrations());
-      }
-      List<Path> folders = new ArrayList<>();
-      for (String name : names) {
-        String path =
-            name.trim().startsWith("filesystem:") ? name.trim().substring(11) : name.trim();
-        Path folder = intentsDir.resolve(path).toAbsolutePath().normalize();
-        if (!Files.isDirectory(folder)) {
-          throw new IllegalArgumentException("migrations folder '" + folder + "' does not exist");
-        }
-        folders.add(folder);
-      }
+      List<Path> folders =
+          MigrationLocations.resolve(input.strings("locations"), datasource, intentsDir).stream()
+              .map(MigrationLocations::folder)
+              .toList();
       return new Undo(datasource, to.replace('_', '.'), folders);
     }
 

@@ -46,4 +46,9 @@ final class MigrationLocations {
     }
     return locations;
   }
+
+  /** The folder of a location that {@link #resolve} returned. */
+  static Path folder(String location) {
+    return Path.of(location.substring(FILESYSTEM.length()));
+  }
 }
