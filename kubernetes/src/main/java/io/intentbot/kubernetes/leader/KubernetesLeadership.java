@@ -156,10 +156,10 @@ public final class KubernetesLeadership implements Leadership {
       closed = true;
       running = election;
     }
-    leading = false;
     if (running != null) {
       running.cancel(true);
     }
+    leading = false;
     restarts.shutdownNow();
   }
 
