@@ -33,7 +33,16 @@ public final class DatabaseLeadership implements Leadership {
 
   @Override
   public boolean mayRun(String duty) {
-    return !closed && lease(duty).held();
+    if (closed) {
+      return false;
+    }
+    Lease lease = lease(duty);
+    boolean held = lease.held();
+    if (held && closed) {
+      lease.release(); // closed while we renewed: give it back
+      return false;
+    }
+    return held;
   }
 
   /** The lease behind {@code duty}, created on first use. */

@@ -126,7 +126,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * A lease among the processes sharing this audit database, held for the process timeout and
-   * renewed as it is used: for background duties that one process at a time must do.
+   * renewed as it is used: for background duties that one process at a time must do. {@link
+   * #leadership()} is the usual way to ask; it may be a Kubernetes election instead.
    */
   public Lease lease(String name) {
     return new Lease(
