@@ -120,10 +120,16 @@ class ServeLeaderElectionIT {
                 + " intentbot/intentbot-leader")
         .contains("as " + me);
 
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .alias("serving, its shutdown hook in place")
+        .until(() -> Files.readString(log).contains("intentbot serving Slack on port"));
     serve.destroy();
     assertThat(serve.waitFor(20, TimeUnit.SECONDS)).as("serve stopped").isTrue();
     assertThat(lease().getSpec().getHolderIdentity())
-        .as("given up on shutdown, so another replica need not wait")
+        .as(
+            "given up on shutdown, so another replica need not wait; its log:%n%s",
+            Files.readString(log))
         .isNullOrEmpty();
   }
 }
