@@ -43,7 +43,8 @@ public final class Engine implements AutoCloseable {
             builder.clock,
             builder.maxConcurrentRuns,
             builder.processTimeout,
-            builder.listeners);
+            builder.listeners,
+            builder.leadership);
   }
 
   public static Builder builder() {
@@ -125,7 +126,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * A lease among the processes sharing this audit database, held for the process timeout and
-   * renewed as it is used: for background duties that one process at a time must do.
+   * renewed as it is used: for background duties that one process at a time must do. {@link
+   * #leadership()} is the usual way to ask; it may be a Kubernetes election instead.
    */
   public Lease lease(String name) {
     return new Lease(
@@ -136,14 +138,25 @@ public final class Engine implements AutoCloseable {
         coordinator.clock());
   }
 
+  /**
+   * Who among the replicas does background duties: the one given to {@link
+   * Builder#leadership(Leadership)}, else database leases held for the process timeout. The engine
+   * uses it for {@link Leadership#INTERRUPTED_RUNS}; adapters use it for their own duties. Closed
+   * with the engine.
+   */
+  public Leadership leadership() {
+    return coordinator.leadership();
+  }
+
   public void addListener(RunListener listener) {
     coordinator.addListener(listener);
   }
 
   /**
    * Marks runs whose process stopped (no heartbeat for the process timeout) as interrupted and
-   * releases their locks; returns their ids. Call it at start-up; the engine also does it after
-   * every heartbeat, so with several processes on one database each run is marked once.
+   * releases their locks; returns their ids. Call it at start-up; the engine also does it after its
+   * heartbeats while it leads {@link Leadership#INTERRUPTED_RUNS}. Safe to call from any process at
+   * any time: each run is marked once.
    */
   public List<String> recoverInterrupted() {
     return coordinator.recoverInterrupted();
@@ -171,6 +184,7 @@ public final class Engine implements AutoCloseable {
     private int maxConcurrentRuns = 32;
     private Duration processTimeout = Duration.ofSeconds(30);
     private final List<RunListener> listeners = new ArrayList<>();
+    private Leadership leadership;
 
     private Builder() {}
 
@@ -226,6 +240,15 @@ public final class Engine implements AutoCloseable {
         throw new IllegalArgumentException("processTimeout must be at least 150ms, got " + timeout);
       }
       this.processTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Who among the replicas does background duties (default: {@link DatabaseLeadership} on the
+     * audit store, leases held for the process timeout). The engine closes it when it closes.
+     */
+    public Builder leadership(Leadership leadership) {
+      this.leadership = Objects.requireNonNull(leadership);
       return this;
     }
 

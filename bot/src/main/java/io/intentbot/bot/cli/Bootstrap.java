@@ -1,5 +1,8 @@
 package io.intentbot.bot.cli;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.GroupDirectory;
 import io.intentbot.engine.audit.AuditStore;
@@ -14,6 +17,8 @@ import io.intentbot.kubernetes.KubernetesClients;
 import io.intentbot.kubernetes.KubernetesStepTypes;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds what a subcommand needs, each piece once and only when asked: the config, the step type
@@ -30,11 +35,29 @@ final class Bootstrap implements AutoCloseable {
   private AuditStore audit;
   private Engine engine;
   private KubernetesClients clusters;
+  private final Supplier<KubernetesClient> leaderClient;
+  private KubernetesClient electionClient;
 
   Bootstrap(CommonOptions options, Map<String, String> env) {
+    this(options, env, Bootstrap::inCluster);
+  }
+
+  /**
+   * @param leaderClient the client for the Kubernetes leader election, when it is chosen
+   */
+  Bootstrap(
+      CommonOptions options, Map<String, String> env, Supplier<KubernetesClient> leaderClient) {
     this.env = env;
     this.configFile = options.configFile(env);
     this.intentsDir = options.intentsDir(env);
+    this.leaderClient = leaderClient;
+  }
+
+  /** KUBECONFIG with kubectl's rules, or the pod's service account; the elector retries itself. */
+  private static KubernetesClient inCluster() {
+    Config config = Config.autoConfigure(null);
+    config.setRequestRetryBackoffLimit(0);
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   Path intentsDir() {
@@ -97,17 +120,41 @@ final class Bootstrap implements AutoCloseable {
 
   Engine engine(GroupDirectory groups) {
     if (engine == null) {
-      engine =
-          Engine.builder()
-              .config(config())
-              .catalog(catalog())
-              .stepTypes(registry())
-              .auditStore(audit())
-              .groupDirectory(groups)
-              .processTimeout(processTimeout())
-              .build();
+      engine = builder(groups).build();
     }
     return engine;
+  }
+
+  /**
+   * The engine of a long-running server ({@code serve}, {@code socket}): its background duties go
+   * to one replica at a time, chosen as {@link LeaderElection} says; the choice is logged.
+   */
+  Engine serverEngine(GroupDirectory groups) {
+    if (engine == null) {
+      Engine.Builder builder = builder(groups);
+      LeaderElection.choose(
+              env,
+              () -> {
+                electionClient = leaderClient.get();
+                return electionClient;
+              })
+          .ifPresent(builder::leadership);
+      engine = builder.build();
+      LoggerFactory.getLogger(Bootstrap.class)
+          .info(
+              "background duties go to one replica at a time: {}", engine.leadership().describe());
+    }
+    return engine;
+  }
+
+  private Engine.Builder builder(GroupDirectory groups) {
+    return Engine.builder()
+        .config(config())
+        .catalog(catalog())
+        .stepTypes(registry())
+        .auditStore(audit())
+        .groupDirectory(groups)
+        .processTimeout(processTimeout());
   }
 
   /** {@code INTENTBOT_PROCESS_TIMEOUT}: silence after which a process's runs are interrupted. */
@@ -131,6 +178,9 @@ final class Bootstrap implements AutoCloseable {
   public void close() {
     if (engine != null) {
       engine.close();
+    }
+    if (electionClient != null) {
+      electionClient.close();
     }
     if (audit != null) {
       audit.close();

@@ -33,7 +33,7 @@ final class ServeCommand extends BaseCommand {
       boot.close();
       return ExitCode.INVALID;
     }
-    Engine engine = boot.engine(SlackBot.groupDirectory(settings));
+    Engine engine = boot.serverEngine(SlackBot.groupDirectory(settings));
     OutboxStore outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword());
     SlackServer server = new SlackServer(engine, settings, outbox);
     // After the Slack listeners are in place, so that each interrupted run's thread says so.

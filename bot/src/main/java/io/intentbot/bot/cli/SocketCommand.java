@@ -26,7 +26,7 @@ final class SocketCommand extends BaseCommand {
       boot.close();
       return ExitCode.INVALID;
     }
-    Engine engine = boot.engine(SlackBot.groupDirectory(settings));
+    Engine engine = boot.serverEngine(SlackBot.groupDirectory(settings));
     OutboxStore outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword());
     SocketModeRunner runner = new SocketModeRunner(engine, settings, outbox);
     // After the Slack listeners are in place, so that each interrupted run's thread says so.

@@ -16,6 +16,7 @@ import io.intentbot.bot.chat.Reply;
 import io.intentbot.bot.chat.RunThread;
 import io.intentbot.engine.Decision;
 import io.intentbot.engine.Engine;
+import io.intentbot.engine.Leadership;
 import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.definition.ParameterDefinition;
 import java.time.Duration;
@@ -45,10 +46,14 @@ public final class SlackBot implements AutoCloseable {
 
   private final Engine engine;
 
-  /** With several replicas on one database, one drains the outbox and one expires approvals. */
-  private final io.intentbot.engine.Lease outboxLease;
+  /** Background duties of the Slack adapter; with several replicas, one at a time does each. */
+  static final String OUTBOX_DUTY = "slack-outbox";
 
-  private final io.intentbot.engine.Lease expiryLease;
+  static final String EXPIRY_DUTY = "approval-expiry";
+
+  /** Which replica drains the outbox and expires approvals: the engine's. */
+  private final Leadership leadership;
+
   private final SlackSettings settings;
   private final Slack slack;
   private final MethodsClient methods;
@@ -72,8 +77,7 @@ public final class SlackBot implements AutoCloseable {
   public SlackBot(Engine engine, SlackSettings settings, OutboxStore outbox, boolean socketMode) {
     this.engine = engine;
     this.settings = settings;
-    this.outboxLease = engine.lease("slack-outbox");
-    this.expiryLease = engine.lease("approval-expiry");
+    this.leadership = engine.leadership();
     this.slack = slack(settings);
     this.methods = slack.methods(settings.botToken());
     AppConfig.AppConfigBuilder config =
@@ -96,7 +100,7 @@ public final class SlackBot implements AutoCloseable {
             settings.minPostInterval(),
             settings.maxBackoff(),
             metrics,
-            outboxLease::held);
+            () -> leadership.mayRun(OUTBOX_DUTY));
     engine.addListener(metrics);
     engine.addListener(
         new RunThread(
@@ -151,7 +155,7 @@ public final class SlackBot implements AutoCloseable {
 
   private void expire() {
     try {
-      if (expiryLease.held()) {
+      if (leadership.mayRun(EXPIRY_DUTY)) {
         engine.expireApprovals();
       }
     } catch (RuntimeException e) {
@@ -372,8 +376,6 @@ public final class SlackBot implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     poster.close();
-    outboxLease.release();
-    expiryLease.release();
     try {
       app.stop();
     } catch (Exception e) {

@@ -1,7 +1,9 @@
 package io.intentbot.engine.internal;
 
+import io.intentbot.engine.DatabaseLeadership;
 import io.intentbot.engine.Decision;
 import io.intentbot.engine.GroupDirectory;
+import io.intentbot.engine.Leadership;
 import io.intentbot.engine.Plan;
 import io.intentbot.engine.RunEvent;
 import io.intentbot.engine.RunListener;
@@ -75,6 +77,9 @@ public final class RunCoordinator {
 
   private final Duration processTimeout;
 
+  /** Who among the replicas marks interrupted runs (and does the bot's background duties). */
+  private final Leadership leadership;
+
   public RunCoordinator(
       IntentbotConfig config,
       IntentCatalog catalog,
@@ -84,7 +89,8 @@ public final class RunCoordinator {
       Clock clock,
       int maxConcurrentRuns,
       Duration processTimeout,
-      List<RunListener> listeners) {
+      List<RunListener> listeners,
+      Leadership leadership) {
     this.config = config;
     this.catalog = catalog;
     this.stepTypes = stepTypes;
@@ -106,6 +112,10 @@ public final class RunCoordinator {
     this.stepThreads = Executors.newCachedThreadPool(threads("intentbot-step-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(threads("intentbot-timer-"));
     this.processTimeout = processTimeout;
+    this.leadership =
+        leadership != null
+            ? leadership
+            : new DatabaseLeadership(audit, processId, processTimeout, clock);
     audit.heartbeat(processId, clock.instant());
     long beat = Math.max(50, processTimeout.toMillis() / 3);
     timer.scheduleWithFixedDelay(
@@ -127,6 +137,10 @@ public final class RunCoordinator {
 
   public String processId() {
     return processId;
+  }
+
+  public Leadership leadership() {
+    return leadership;
   }
 
   public Duration processTimeout() {
@@ -537,8 +551,9 @@ public final class RunCoordinator {
 
   /**
    * Marks as interrupted the runs whose process stopped: their owner has not beaten for {@code
-   * processTimeout}. Every engine calls it at start (through the facade) and after each of its own
-   * heartbeats, so a crashed process's runs are marked by whichever process lives on.
+   * processTimeout}. Every engine calls it at start (through the facade); after its heartbeats, the
+   * engine that leads {@link Leadership#INTERRUPTED_RUNS} calls it, so a crashed process's runs are
+   * marked by whichever process lives on. Marking is a compare-and-set per run: safe to repeat.
    */
   public List<String> recoverInterrupted() {
     Instant now = clock.instant();
@@ -558,7 +573,9 @@ public final class RunCoordinator {
   private void heartbeat() {
     try {
       audit.heartbeat(processId, clock.instant());
-      recoverInterrupted();
+      if (leadership.mayRun(Leadership.INTERRUPTED_RUNS)) {
+        recoverInterrupted();
+      }
     } catch (RuntimeException e) {
       LOG.warn("heartbeat failed: {}", e.getMessage());
     }
@@ -626,6 +643,7 @@ public final class RunCoordinator {
     timer.shutdownNow();
     stepThreads.shutdownNow();
     orchestration.shutdownNow();
+    leadership.close();
   }
 
   private static List<String> arguments(RunRecord run) {

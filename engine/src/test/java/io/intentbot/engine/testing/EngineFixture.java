@@ -43,6 +43,7 @@ public final class EngineFixture implements AutoCloseable {
   private final Path intents;
   private String configYaml = DEFAULT_CONFIG;
   private Clock clock = Clock.systemUTC();
+  private java.time.Duration processTimeout = java.time.Duration.ofSeconds(30);
   private GroupDirectory groups = GroupDirectory.NONE;
   private final List<StepType> extraTypes = new ArrayList<>();
   private final List<RunEvent> events = new CopyOnWriteArrayList<>();
@@ -76,6 +77,12 @@ public final class EngineFixture implements AutoCloseable {
 
   public EngineFixture clock(Clock clock) {
     this.clock = clock;
+    return this;
+  }
+
+  /** The process timeout of engines started from now on (default 30 s). */
+  public EngineFixture processTimeout(java.time.Duration timeout) {
+    this.processTimeout = timeout;
     return this;
   }
 
@@ -135,6 +142,7 @@ public final class EngineFixture implements AutoCloseable {
             .auditStore(store)
             .groupDirectory(groups)
             .clock(clock)
+            .processTimeout(processTimeout)
             .listener(events::add)
             .build();
     engines.add(engine);
