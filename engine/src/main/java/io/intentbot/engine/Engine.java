@@ -125,20 +125,6 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * A lease among the processes sharing this audit database, held for the process timeout and
-   * renewed as it is used: for background duties that one process at a time must do. {@link
-   * #leadership()} is the usual way to ask; it may be a Kubernetes election instead.
-   */
-  public Lease lease(String name) {
-    return new Lease(
-        coordinator.audit(),
-        name,
-        coordinator.processId(),
-        coordinator.processTimeout(),
-        coordinator.clock());
-  }
-
-  /**
    * Who among the replicas does background duties: the one given to {@link
    * Builder#leadership(Leadership)}, else database leases held for the process timeout. The engine
    * uses it for {@link Leadership#INTERRUPTED_RUNS}; adapters use it for their own duties. Closed

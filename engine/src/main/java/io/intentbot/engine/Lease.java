@@ -7,15 +7,10 @@ import java.time.Instant;
 
 /**
  * A background duty that one process at a time may do, among all processes sharing the audit
- * database (draining the Slack outbox, expiring approvals). {@link #held()} says whether this
+ * database; {@link DatabaseLeadership} holds one per duty. {@link #held()} says whether this
  * process holds it now, renewing it as needed; a holder that stops loses it after {@code ttl}.
- *
- * <pre>{@code
- * Lease outbox = engine.lease("slack-outbox");
- * if (outbox.held()) { drain(); }
- * }</pre>
  */
-public final class Lease {
+final class Lease {
 
   private final AuditStore audit;
   private final String name;
@@ -32,12 +27,12 @@ public final class Lease {
     this.clock = clock;
   }
 
-  public String name() {
+  String name() {
     return name;
   }
 
   /** Whether this process holds the lease; asks the database at most every third of the ttl. */
-  public synchronized boolean held() {
+  synchronized boolean held() {
     Instant now = clock.instant();
     if (renewedAt != null && now.isBefore(renewedAt.plus(ttl.dividedBy(3)))) {
       return true;
@@ -53,7 +48,7 @@ public final class Lease {
   }
 
   /** Gives the lease up at once (on shutdown), so another process need not wait for it. */
-  public synchronized void release() {
+  synchronized void release() {
     renewedAt = null;
     try {
       audit.releaseLease(name, holder);
