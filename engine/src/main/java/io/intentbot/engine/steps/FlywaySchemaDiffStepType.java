@@ -111,9 +111,7 @@ public final class FlywaySchemaDiffStepType implements StepType {
       return StepResult.failed(e.getMessage());
     }
     DatasourceConfig datasource = diff.datasource();
-    if (datasource.password() != null && !datasource.password().isEmpty()) {
-      context.addSecret(datasource.password());
-    }
+    Datasources.protectPassword(datasource, context);
     try {
       return InterruptibleCall.call(
           "schema-diff-" + context.stepId(),

@@ -131,9 +131,7 @@ public final class FlywayStepType implements StepType {
       return StepResult.failed(e.getMessage());
     }
     DatasourceConfig datasource = job.datasource();
-    if (datasource.password() != null && !datasource.password().isEmpty()) {
-      context.addSecret(datasource.password());
-    }
+    Datasources.protectPassword(datasource, context);
     AtomicBoolean stop = new AtomicBoolean();
     List<Map<String, Object>> applied = new CopyOnWriteArrayList<>();
     try {

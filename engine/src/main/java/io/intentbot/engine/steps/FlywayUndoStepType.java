@@ -121,9 +121,7 @@ public final class FlywayUndoStepType implements StepType {
       return StepResult.failed(e.getMessage());
     }
     DatasourceConfig datasource = undo.datasource();
-    if (datasource.password() != null && !datasource.password().isEmpty()) {
-      context.addSecret(datasource.password());
-    }
+    Datasources.protectPassword(datasource, context);
     String from = undo.currentVersion();
     List<Map<String, Object>> undone = new ArrayList<>();
     boolean transactionalDdl;

@@ -152,9 +152,7 @@ public final class SqlDumpStepType implements StepType {
       return StepResult.failed(e.getMessage());
     }
     DatasourceConfig datasource = dump.datasource();
-    if (datasource.password() != null && !datasource.password().isEmpty()) {
-      context.addSecret(datasource.password());
-    }
+    Datasources.protectPassword(datasource, context);
     PgDumpCommand command = null;
     if (dump.engine().equals("postgresql")) {
       try {

@@ -101,9 +101,7 @@ public final class SqlStepType implements StepType {
       return StepResult.failed(e.getMessage());
     }
     DatasourceConfig datasource = sql.datasource();
-    if (datasource.password() != null && !datasource.password().isEmpty()) {
-      context.addSecret(datasource.password());
-    }
+    Datasources.protectPassword(datasource, context);
     AtomicReference<Statement> running = new AtomicReference<>();
     try {
       StepResult result =
