@@ -3,6 +3,7 @@ package io.intentbot.catalog;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -87,6 +88,24 @@ final class Controllers implements AutoCloseable {
   }
 
   /** A git repository at {@code dir} with one commit and a clean tree, as deploy-app wants it. */
+  /** A running pod of {@code app} named {@code name}, one container named after the app. */
+  static PodBuilder appPod(String name, String app) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .addToLabels("app", app)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName(app)
+        .withImage(app + ":1")
+        .endContainer()
+        .endSpec()
+        .withNewStatus()
+        .withPhase("Running")
+        .endStatus();
+  }
+
   static void cleanRepository(java.nio.file.Path dir) throws Exception {
     java.nio.file.Files.createDirectories(dir);
     try (org.eclipse.jgit.api.Git git =

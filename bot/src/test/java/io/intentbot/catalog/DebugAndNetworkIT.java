@@ -3,7 +3,6 @@ package io.intentbot.catalog;
 import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.server.mock.ErrorStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
@@ -34,19 +33,8 @@ class DebugAndNetworkIT {
         .pods()
         .inNamespace("web-sandbox")
         .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName("web-1")
-                .addToLabels("app", "web")
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("web")
-                .withImage("web:1")
-                .endContainer()
-                .endSpec()
-                .withNewStatus()
-                .withPhase("Running")
+            Controllers.appPod("web-1", "web")
+                .editStatus()
                 .addNewContainerStatus()
                 .withName("web")
                 .withReady(true)

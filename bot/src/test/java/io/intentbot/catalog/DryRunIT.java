@@ -91,19 +91,7 @@ class DryRunIT {
         .admin
         .pods()
         .inNamespace("web-sandbox")
-        .resource(
-            new io.fabric8.kubernetes.api.model.PodBuilder()
-                .withNewMetadata()
-                .withName("web-1")
-                .addToLabels("app", "web")
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("web")
-                .withImage("web:1")
-                .endContainer()
-                .endSpec()
-                .build())
+        .resource(Controllers.appPod("web-1", "web").build())
         .create();
     assertThat(java.util.Arrays.stream(runs).map(r -> r[0]).toList())
         .containsExactlyInAnyOrderElementsOf(CatalogLintTest.CATALOGUE);

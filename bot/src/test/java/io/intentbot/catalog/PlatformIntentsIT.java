@@ -252,22 +252,7 @@ class PlatformIntentsIT {
         .admin
         .pods()
         .inNamespace("web-sandbox")
-        .resource(
-            new io.fabric8.kubernetes.api.model.PodBuilder()
-                .withNewMetadata()
-                .withName("web-1")
-                .addToLabels("app", "web")
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("web")
-                .withImage("web:1")
-                .endContainer()
-                .endSpec()
-                .withNewStatus()
-                .withPhase("Running")
-                .endStatus()
-                .build())
+        .resource(Controllers.appPod("web-1", "web").build())
         .create();
     assertThat(catalog.plan("debug-pod", "app=web", "env=sandbox", "command=ls -l /data"))
         .contains("exec: Run [ls, -l, /data] in the first running pod in web-sandbox");

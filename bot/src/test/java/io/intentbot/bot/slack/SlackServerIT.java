@@ -97,6 +97,20 @@ class SlackServerIT {
     slack.close();
   }
 
+  /** Waits until the run's top message is updated to say {@code text}, with no buttons left. */
+  private void awaitHeadWithoutButtons(String ts, String text) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                slack.okCalls("/api/chat.update").stream()
+                    .anyMatch(
+                        c ->
+                            ts.equals(c.get("ts"))
+                                && c.get("blocks").contains(text)
+                                && !c.get("blocks").contains(SlackBlocks.APPROVE)));
+  }
+
   private RunRecord latestRun() {
     await().atMost(WAIT).until(() -> !bed.engine.history(null, 1).isEmpty());
     return bed.engine.history(null, 1).get(0);
@@ -456,16 +470,7 @@ class SlackServerIT {
     assertThat(bed.engine.run(run.id()).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
     assertThat(bed.engine.steps(run.id())).isEmpty();
     await().atMost(WAIT).until(() -> String.join("\n", threadTexts(ts)).contains("plan changed"));
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                slack.okCalls("/api/chat.update").stream()
-                    .anyMatch(
-                        c ->
-                            ts.equals(c.get("ts"))
-                                && c.get("blocks").contains("cancelled")
-                                && !c.get("blocks").contains("intent_approve")));
+    awaitHeadWithoutButtons(ts, "cancelled");
   }
 
   @Test
@@ -478,16 +483,7 @@ class SlackServerIT {
     await()
         .atMost(WAIT)
         .until(() -> bed.engine.run(run.id()).orElseThrow().status() == RunStatus.EXPIRED);
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                slack.okCalls("/api/chat.update").stream()
-                    .anyMatch(
-                        c ->
-                            ts.equals(c.get("ts"))
-                                && c.get("blocks").contains("approval expired")
-                                && !c.get("blocks").contains("intent_approve")));
+    awaitHeadWithoutButtons(ts, "approval expired");
     requests.click("U0APPROVER", SlackBlocks.APPROVE, run.id(), CHANNEL);
     await().atMost(WAIT).until(() -> responses("U0APPROVER").size() == 1);
     assertThat(responses("U0APPROVER").get(0).form().get("json")).contains("expired");
