@@ -114,7 +114,10 @@ class KubernetesLeadershipIT {
     assertThat(holder()).isEqualTo(other.settings().identity());
     int handOver = ran.size();
     Thread.sleep(200);
-    assertThat(ran.subList(handOver, ran.size()))
+    // A snapshot first: the duty ticks keep adding to `ran`, and a subList of a
+    // CopyOnWriteArrayList throws ConcurrentModificationException on its next use after any add.
+    List<String> ranSoFar = List.copyOf(ran);
+    assertThat(ranSoFar.subList(handOver, ranSoFar.size()))
         .isNotEmpty()
         .containsOnly(other.settings().identity());
 
