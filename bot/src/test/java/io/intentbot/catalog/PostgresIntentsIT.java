@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.intentbot.engine.RunStatus;
 import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.audit.StepRecord;
-import io.intentbot.engine.testing.RootlessPostgresBinaries;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.intentbot.engine.testing.EmbeddedPostgresExtension;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +18,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,40 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PostgresIntentsIT {
 
-  private static EmbeddedPostgres postgres;
-  private static int databases;
-
   @TempDir Path root;
   private CatalogFixture catalog;
   private String url;
 
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-    if (RootlessPostgresBinaries.runningAsRoot()) {
-      assumeTrue(
-          Files.isExecutable(Path.of("/usr/bin/setpriv"))
-              || Files.isExecutable(Path.of("/bin/setpriv")),
-          "running as root without setpriv: PostgreSQL cannot start");
-      builder.setPgBinaryResolver(new RootlessPostgresBinaries());
-    }
-    postgres = builder.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension
+  static final EmbeddedPostgresExtension postgres = new EmbeddedPostgresExtension();
 
   @BeforeEach
   void start() throws Exception {
-    String name = "web_" + (++databases);
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
-    }
+    String name = postgres.createDatabase("web");
     url = postgres.getJdbcUrl("postgres", name);
     catalog =
         new CatalogFixture(

@@ -2,7 +2,6 @@ package io.intentbot.bot.replicas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.intentbot.bot.slack.SlackBlocks;
 import io.intentbot.bot.testing.FakeSlack;
@@ -11,22 +10,19 @@ import io.intentbot.bot.testing.TestEngine;
 import io.intentbot.engine.RunStatus;
 import io.intentbot.engine.StepStatus;
 import io.intentbot.engine.audit.RunRecord;
-import io.intentbot.engine.testing.RootlessPostgresBinaries;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.intentbot.engine.testing.EmbeddedPostgresExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,36 +49,17 @@ class TwoReplicasIT {
           with: { duration: 3s }
       """;
 
-  private static EmbeddedPostgres postgres;
-  private static int databases;
-
   @TempDir Path dir;
   FakeSlack slack;
   SlackBed a;
   SlackBed b;
 
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    Optional<String> whyNot = RootlessPostgresBinaries.whyNot();
-    whyNot.ifPresent(why -> System.err.println("TwoReplicasIT SKIPPED: " + why));
-    assumeTrue(whyNot.isEmpty(), "PostgreSQL cannot start here");
-    postgres = RootlessPostgresBinaries.builder().start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension
+  static final EmbeddedPostgresExtension postgres = new EmbeddedPostgresExtension();
 
   @BeforeEach
   void start() throws Exception {
-    String name = "replicas_" + (++databases);
-    try (var connection = postgres.getPostgresDatabase().getConnection();
-        var statement = connection.createStatement()) {
-      statement.execute("CREATE DATABASE " + name);
-    }
+    String name = postgres.createDatabase("replicas");
     String url = postgres.getJdbcUrl("postgres", name);
     slack = new FakeSlack();
     a = new SlackBed(slack, replicaDir("a"), url).start();

@@ -1,22 +1,16 @@
 package io.intentbot.engine.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.intentbot.engine.testing.EmbeddedPostgresExtension;
 import io.intentbot.engine.testing.RootlessPostgresBinaries;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -26,31 +20,12 @@ import org.slf4j.LoggerFactory;
  */
 class PostgresAuditStoreIT extends AuditStoreContractTest {
 
-  private static final AtomicInteger DATABASES = new AtomicInteger();
-  private static EmbeddedPostgres postgres;
-
-  @BeforeAll
-  static void startPostgres() throws IOException {
-    Optional<String> whyNot = RootlessPostgresBinaries.whyNot();
-    whyNot.ifPresent(why -> System.err.println("PostgresAuditStoreIT SKIPPED: " + why));
-    assumeTrue(whyNot.isEmpty(), "PostgreSQL cannot start here");
-    postgres = RootlessPostgresBinaries.builder().start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws IOException {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension
+  static final EmbeddedPostgresExtension postgres = new EmbeddedPostgresExtension();
 
   @Override
   protected String newDatabaseUrl() throws SQLException {
-    String name = "audit_" + DATABASES.incrementAndGet();
-    try (Connection connection = postgres.getPostgresDatabase().getConnection();
-        Statement statement = connection.createStatement()) {
-      statement.execute("CREATE DATABASE " + name);
-    }
+    String name = postgres.createDatabase("audit");
     return postgres.getJdbcUrl("postgres", name);
   }
 

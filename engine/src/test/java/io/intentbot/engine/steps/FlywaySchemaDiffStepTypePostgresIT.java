@@ -1,16 +1,13 @@
 package io.intentbot.engine.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.testing.EmbeddedPostgresExtension;
 import io.intentbot.engine.testing.RecordingStepContext;
-import io.intentbot.engine.testing.RootlessPostgresBinaries;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,12 +19,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,9 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FlywaySchemaDiffStepTypePostgresIT {
 
-  private static final AtomicInteger DATABASES = new AtomicInteger();
-  private static EmbeddedPostgres postgres;
-
   @TempDir Path dir;
 
   private String url;
@@ -46,29 +37,12 @@ class FlywaySchemaDiffStepTypePostgresIT {
   private RecordingStepContext context;
   private Path migrations;
 
-  @BeforeAll
-  static void startPostgres() throws IOException {
-    Optional<String> whyNot = RootlessPostgresBinaries.whyNot();
-    whyNot.ifPresent(
-        why -> System.err.println("FlywaySchemaDiffStepTypePostgresIT SKIPPED: " + why));
-    assumeTrue(whyNot.isEmpty(), "PostgreSQL cannot start here");
-    postgres = RootlessPostgresBinaries.builder().start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws IOException {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension
+  static final EmbeddedPostgresExtension postgres = new EmbeddedPostgresExtension();
 
   @BeforeEach
   void setUp() throws Exception {
-    String name = "diff_" + DATABASES.incrementAndGet();
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
-    }
+    String name = postgres.createDatabase("diff");
     url = postgres.getJdbcUrl("postgres", name);
     Path intents = Files.createDirectories(dir.resolve("intents"));
     migrations = Files.createDirectories(intents.resolve("db/app"));

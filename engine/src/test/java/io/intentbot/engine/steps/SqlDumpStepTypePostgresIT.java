@@ -8,9 +8,8 @@ import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.testing.EmbeddedPostgresExtension;
 import io.intentbot.engine.testing.RecordingStepContext;
-import io.intentbot.engine.testing.RootlessPostgresBinaries;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,13 +22,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,30 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
 class SqlDumpStepTypePostgresIT {
 
   private static final String PASSWORD = "pw-Secret-4711";
-  private static final AtomicInteger DATABASES = new AtomicInteger();
   private static final SqlDumpStepType ON_PATH = new SqlDumpStepType(IntentbotConfig.empty());
-  private static EmbeddedPostgres postgres;
 
   @TempDir Path dir;
   private String database;
 
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    Optional<String> whyNot = RootlessPostgresBinaries.whyNot();
-    assumeTrue(whyNot.isEmpty(), () -> "PostgreSQL cannot start here: " + whyNot.orElse(""));
-    postgres = RootlessPostgresBinaries.builder().start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
+  @RegisterExtension
+  static final EmbeddedPostgresExtension postgres = new EmbeddedPostgresExtension();
 
   @BeforeEach
   void createDatabase() throws SQLException {
-    database = createDatabase("shop_" + DATABASES.incrementAndGet());
+    database = postgres.createDatabase("shop");
     try (Connection c = postgres.getDatabase("postgres", database).getConnection();
         Statement s = c.createStatement()) {
       s.execute("create table customers (id int primary key, email text unique)");
@@ -76,14 +59,6 @@ class SqlDumpStepTypePostgresIT {
           "insert into orders values (10, 1, 12.50, 'it''s\ttabbed'), (11, 2, 3.00, null),"
               + " (12, 1, 0.99, 'line\nbreak')");
     }
-  }
-
-  private static String createDatabase(String name) throws SQLException {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
-    }
-    return name;
   }
 
   private static void assumeClient(String program) {
@@ -162,7 +137,7 @@ class SqlDumpStepTypePostgresIT {
     assertThat(context.secrets()).contains(PASSWORD);
     assertThat(context.text() + result.outputs()).doesNotContain(PASSWORD);
 
-    String fresh = createDatabase("restored_" + DATABASES.incrementAndGet());
+    String fresh = postgres.createDatabase("restored");
     Process psql =
         new ProcessBuilder(
                 "psql",

@@ -27,12 +27,8 @@ import org.tukaani.xz.XZOutputStream;
  * directory to {@code nobody} and runs the real program as {@code nobody} through {@code setpriv}
  * (util-linux); called by anyone else it just runs it.
  *
- * <p>Shared by the engine's PostgreSQL tests and the benchmarks (through the engine's test-jar):
- *
- * <pre>{@code
- * Optional<String> why = RootlessPostgresBinaries.whyNot();   // e.g. root without setpriv
- * EmbeddedPostgres pg = RootlessPostgresBinaries.builder().start();
- * }</pre>
+ * <p>{@link EmbeddedPostgresServer} starts the JVM's one server with it; tests use that through
+ * {@link EmbeddedPostgresExtension}.
  */
 public final class RootlessPostgresBinaries implements PgBinaryResolver {
 
