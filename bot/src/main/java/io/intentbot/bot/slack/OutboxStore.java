@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,10 +55,13 @@ public final class OutboxStore implements AutoCloseable {
   private final String url;
   private final String user;
   private final String password;
+  private final Clock clock;
   private Connection connection;
   private boolean closed;
 
-  private OutboxStore(String url, String user, String password, Connection connection) {
+  private OutboxStore(
+      String url, String user, String password, Clock clock, Connection connection) {
+    this.clock = clock;
     this.url = url;
     this.user = user;
     this.password = password;
@@ -87,11 +91,16 @@ public final class OutboxStore implements AutoCloseable {
    * @throws io.intentbot.engine.audit.AuditStoreException if they cannot be migrated
    */
   public static OutboxStore open(String url, String user, String password) {
+    return open(url, user, password, Clock.systemUTC());
+  }
+
+  /** As {@link #open(String, String, String)}, stamping rows with {@code clock}'s time. */
+  public static OutboxStore open(String url, String user, String password, Clock clock) {
     AuditStores.migrate(url, user, password, MIGRATIONS, HISTORY_TABLE);
     try {
       Connection connection = DriverManager.getConnection(url, user, password);
       connection.setAutoCommit(true);
-      return new OutboxStore(url, user, password, connection);
+      return new OutboxStore(url, user, password, clock, connection);
     } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot open the outbox at " + url + ": " + e.getMessage(), e);
@@ -111,7 +120,7 @@ public final class OutboxStore implements AutoCloseable {
       st.setString(3, kind.name());
       st.setString(4, body);
       st.setString(5, blocks);
-      st.setTimestamp(6, Timestamp.from(Instant.now()));
+      st.setTimestamp(6, Timestamp.from(clock.instant()));
       st.executeUpdate();
       try (ResultSet keys = st.getGeneratedKeys()) {
         keys.next();
@@ -173,7 +182,7 @@ public final class OutboxStore implements AutoCloseable {
           st.setString(i++, error);
         }
         if (sql.contains("delivered_at = ?")) {
-          st.setTimestamp(i++, Timestamp.from(Instant.now()));
+          st.setTimestamp(i++, Timestamp.from(clock.instant()));
         }
         st.setLong(i, id);
         st.addBatch();
@@ -217,7 +226,7 @@ public final class OutboxStore implements AutoCloseable {
       st.setString(1, runId);
       st.setString(2, channel);
       st.setString(3, ts);
-      st.setTimestamp(4, Timestamp.from(Instant.now()));
+      st.setTimestamp(4, Timestamp.from(clock.instant()));
       st.executeUpdate();
     } catch (SQLException e) {
       throw new IllegalStateException("cannot store a Slack thread: " + e.getMessage(), e);
