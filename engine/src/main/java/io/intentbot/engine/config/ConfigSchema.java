@@ -60,6 +60,15 @@ public sealed interface ConfigSchema {
     return new MapOf(values);
   }
 
+  /**
+   * One of two shapes that differ in kind (e.g. {@code break_glass: true} or {@code break_glass: {
+   * users: [...] }}): the value is checked against the one whose kind (mapping, list or scalar) it
+   * has, so errors inside a mapping are still precise.
+   */
+  static ConfigSchema either(ConfigSchema first, ConfigSchema second) {
+    return new Either(first, second);
+  }
+
   /** A mapping of declared keys; add them with {@link Fields#key}. */
   static Fields fields() {
     return new Fields(Map.of(), Map.of(), false);
@@ -74,6 +83,9 @@ public sealed interface ConfigSchema {
     STRINGS,
     ANY
   }
+
+  /** {@code first} or {@code second}, told apart by the kind of the value. */
+  record Either(ConfigSchema first, ConfigSchema second) implements ConfigSchema {}
 
   /** A list of {@code items}. */
   record ListOf(ConfigSchema items) implements ConfigSchema {}

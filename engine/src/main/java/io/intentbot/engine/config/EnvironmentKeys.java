@@ -31,7 +31,7 @@ public record EnvironmentKeys(Set<String> keys, boolean all, String source) {
   private static final Pattern WHOLE = Pattern.compile("(?<![\\w.$])env\\b(?!\\s*[.\\[])");
 
   public EnvironmentKeys {
-    keys = Set.copyOf(new TreeSet<>(keys));
+    keys = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(keys));
   }
 
   /** No key is read: every free-form environment key is an error. */

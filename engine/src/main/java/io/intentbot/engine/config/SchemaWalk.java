@@ -1,6 +1,7 @@
 package io.intentbot.engine.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.intentbot.engine.config.ConfigSchema.Either;
 import io.intentbot.engine.config.ConfigSchema.Fields;
 import io.intentbot.engine.config.ConfigSchema.ListOf;
 import io.intentbot.engine.config.ConfigSchema.MapOf;
@@ -76,7 +77,66 @@ final class SchemaWalk {
       }
     } else if (schema instanceof Fields fields) {
       fields(node, fields, pointer, where);
+    } else if (schema instanceof Either either) {
+      if (kindOf(either.first(), node)) {
+        check(node, either.first(), pointer, where);
+      } else if (kindOf(either.second(), node)) {
+        check(node, either.second(), pointer, where);
+      } else {
+        add(
+            pointer,
+            "'"
+                + where
+                + "' must be "
+                + describe(either.first())
+                + " or "
+                + describe(either.second())
+                + ", got "
+                + shown(node));
+      }
     }
+  }
+
+  /** Whether {@code node} is of the kind {@code schema} describes (mapping, list, scalar). */
+  private static boolean kindOf(ConfigSchema schema, JsonNode node) {
+    if (schema instanceof Fields || schema instanceof MapOf) {
+      return node.isObject();
+    }
+    if (schema instanceof ListOf) {
+      return node.isArray();
+    }
+    if (schema instanceof Either either) {
+      return kindOf(either.first(), node) || kindOf(either.second(), node);
+    }
+    Scalar scalar = (Scalar) schema;
+    return switch (scalar) {
+      case ANY -> true;
+      case STRINGS -> !node.isObject();
+      default -> node.isValueNode();
+    };
+  }
+
+  private static String describe(ConfigSchema schema) {
+    if (schema instanceof Fields fields) {
+      return "a mapping with " + String.join(", ", fields.keys().keySet());
+    }
+    if (schema instanceof MapOf) {
+      return "a mapping";
+    }
+    if (schema instanceof ListOf) {
+      return "a list";
+    }
+    if (schema instanceof Either either) {
+      return describe(either.first()) + " or " + describe(either.second());
+    }
+    return switch ((Scalar) schema) {
+      case STRING -> "a text";
+      case BOOLEAN -> "true or false";
+      case INTEGER -> "a whole number";
+      case DURATION -> "a duration";
+      case STRINGS -> "a list of texts";
+      case ANY -> "anything";
+    };
   }
 
   private void fields(JsonNode node, Fields fields, String pointer, String where) {

@@ -293,4 +293,27 @@ class ConfigLoaderTest {
     assertThat(problems(loader, "apps: [web]\napps: [api]\n"))
         .containsExactly("c.yaml:2:1: key 'apps' is written twice");
   }
+
+  @Test
+  void eitherShapeIsCheckedByTheKindOfTheValue() {
+    ConfigSchema breakGlass =
+        ConfigSchema.either(
+            ConfigSchema.bool(),
+            ConfigSchema.fields()
+                .key("users", ConfigSchema.strings())
+                .key("groups", ConfigSchema.strings()));
+    ConfigLoader loader =
+        new ConfigLoader(
+            name -> null,
+            List.of(new ConfigSection("glass", ConfigSchema.mapOf(breakGlass), "test")),
+            EnvironmentKeys.NONE);
+    assertThat(problems(loader, "glass:\n  a: true\n  b: { users: [U1] }\n")).isEmpty();
+    assertThat(problems(loader, "glass:\n  a: maybe\n  b: { user: [U1] }\n  c: [x]\n"))
+        .containsExactly(
+            "c.yaml:2:6: 'glass.a' must be true or false, got 'maybe'",
+            "c.yaml:3:8: unknown key 'glass.b.user' (did you mean 'users'?); expected one of"
+                + " groups, users",
+            "c.yaml:4:6: 'glass.c' must be true or false or a mapping with users, groups, got a"
+                + " list");
+  }
 }
