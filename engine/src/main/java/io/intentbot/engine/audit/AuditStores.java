@@ -150,7 +150,7 @@ public final class AuditStores {
       try {
         flyway.migrate();
       } catch (FlywayValidateException e) {
-        if (!RetiredMigrations.markDeleted(flyway)) {
+        if (!RetiredMigrations.markDeleted(flyway, dataSource, HISTORY_TABLE)) {
           throw e;
         }
         flyway.migrate();

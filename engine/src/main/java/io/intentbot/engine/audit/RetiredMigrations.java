@@ -1,7 +1,11 @@
 package io.intentbot.engine.audit;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.output.ValidateOutput;
@@ -32,9 +36,44 @@ final class RetiredMigrations {
 
   /**
    * Marks the retired migrations in the history as deleted when they are the only reason {@code
-   * flyway} does not validate; returns whether it did.
+   * flyway} does not validate; returns whether the history now validates that way. Replicas
+   * starting together are serialized on the retired rows of {@code historyTable} (read {@code FOR
+   * UPDATE} on {@code dataSource}), and each checks again once it holds them, so the deletion is
+   * recorded once.
    */
-  static boolean markDeleted(Flyway flyway) {
+  static boolean markDeleted(Flyway flyway, DataSource dataSource, String historyTable) {
+    if (!onlyRetiredMissing(flyway)) {
+      return false;
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement lock =
+          connection.prepareStatement(
+              "SELECT \"installed_rank\" FROM \""
+                  + historyTable
+                  + "\" WHERE \"version\" = ? FOR UPDATE")) {
+        for (String version : RETIRED.keySet()) {
+          lock.setString(1, version);
+          lock.executeQuery().close();
+        }
+        if (onlyRetiredMissing(flyway)) {
+          LoggerFactory.getLogger(RetiredMigrations.class)
+              .info(
+                  "audit schema: marking retired migrations as deleted in its history: {}",
+                  RETIRED);
+          flyway.repair();
+        }
+      } finally {
+        connection.commit();
+      }
+    } catch (SQLException e) {
+      throw new AuditStoreException(
+          "audit store: cannot mark retired migrations: " + e.getMessage(), e);
+    }
+    return true;
+  }
+
+  private static boolean onlyRetiredMissing(Flyway flyway) {
     ValidateResult result = flyway.validateWithResult();
     List<ValidateOutput> problems =
         result.invalidMigrations.stream()
@@ -54,13 +93,6 @@ final class RetiredMigrations {
                                 == CoreErrorCode.APPLIED_VERSIONED_MIGRATION_NOT_RESOLVED
                             && o.description != null
                             && o.description.equals(RETIRED.get(o.version)));
-    if (onlyRetired) {
-      LoggerFactory.getLogger(RetiredMigrations.class)
-          .info(
-              "audit schema: marking retired migrations as deleted in its history: {}",
-              problems.stream().map(o -> o.version + " " + o.description).toList());
-      flyway.repair();
-    }
     return onlyRetired;
   }
 }

@@ -59,6 +59,25 @@ class AuditSchemaUpgradeTest {
   }
 
   @Test
+  void replicasUpgradingTogetherRecordTheRetirementOnce() throws Exception {
+    installReleased(url(), "latest");
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      var opened = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+      for (int i = 0; i < 3; i++) {
+        opened.add(pool.submit(() -> AuditStores.open(url(), null, null).close()));
+      }
+      for (var open : opened) {
+        open.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(count(history("\"version\" = '2' AND \"type\" = 'DELETE'"))).isEqualTo(1);
+    AuditStores.open(url(), null, null).close();
+  }
+
+  @Test
   void aDatabaseInstalledBeforeLaterMigrationsGetsThem() throws SQLException {
     installReleased(url(), "2");
     assertThat(count(history("\"version\" = '3'"))).isZero();
