@@ -86,6 +86,7 @@ final class CatalogFixture implements AutoCloseable {
     clients = KubernetesClients.fromConfig(admin.getConfiguration());
     config =
         new ConfigLoader(name -> null)
+            .intents(INTENTS)
             .parse(
                 configYaml(root)
                         .replace("    #sandbox\n", sandboxExtras)

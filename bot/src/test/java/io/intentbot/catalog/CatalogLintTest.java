@@ -40,7 +40,9 @@ class CatalogLintTest {
   @Test
   void theShippedIntentsHaveNoProblemsAndAreAllThere() {
     IntentbotConfig config =
-        new ConfigLoader(name -> null).load(Path.of("..", "config", "intentbot.yaml"));
+        new ConfigLoader(name -> null)
+            .intents(Path.of("..", "intents"))
+            .load(Path.of("..", "config", "intentbot.yaml"));
     try (KubernetesClients clients = KubernetesClients.fromKubeconfig()) {
       StepTypeRegistry registry =
           StepTypeRegistry.builder()

@@ -31,7 +31,19 @@ abstract class BaseCommand implements Callable<Integer>, EnvAware {
     return spec.commandLine().getErr();
   }
 
+  /**
+   * What the command needs, built on demand; the config is loaded and checked first, so every
+   * command refuses to start on an invalid config (exit 2, each problem as {@code file:line:col:
+   * message}).
+   */
   Bootstrap bootstrap() {
+    Bootstrap boot = new Bootstrap(common, env);
+    boot.config();
+    return boot;
+  }
+
+  /** As {@link #bootstrap()} without the config check, for a command that reports it itself. */
+  Bootstrap uncheckedBootstrap() {
     return new Bootstrap(common, env);
   }
 

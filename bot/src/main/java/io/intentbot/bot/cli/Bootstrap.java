@@ -8,6 +8,7 @@ import io.intentbot.engine.GroupDirectory;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.AuditStores;
 import io.intentbot.engine.config.ConfigLoader;
+import io.intentbot.engine.config.ConfigResult;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
 import io.intentbot.engine.definition.IntentLoader;
@@ -68,11 +69,36 @@ final class Bootstrap implements AutoCloseable {
     return env;
   }
 
+  Path configFile() {
+    return configFile;
+  }
+
+  /**
+   * The config, checked against the intents folder (which free-form {@code env.<key>} keys its
+   * intents read); a {@link io.intentbot.engine.config.ConfigException} naming every problem as
+   * {@code file:line:col: message} when it is invalid.
+   */
   IntentbotConfig config() {
     if (config == null) {
-      config = new ConfigLoader(env::get).load(configFile);
+      config = configLoader(intentsDir).load(configFile);
     }
     return config;
+  }
+
+  /**
+   * Checks the config against {@code intents} and reports instead of refusing ({@code lint}): the
+   * rest of this bootstrap then uses the config as far as it could be read.
+   */
+  ConfigResult checkConfig(Path intents) {
+    ConfigResult result = configLoader(intents).check(configFile);
+    if (config == null) {
+      config = result.config();
+    }
+    return result;
+  }
+
+  private ConfigLoader configLoader(Path intents) {
+    return new ConfigLoader(env::get).intents(intents);
   }
 
   StepTypeRegistry registry() {

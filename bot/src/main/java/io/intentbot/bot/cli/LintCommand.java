@@ -1,16 +1,20 @@
 package io.intentbot.bot.cli;
 
+import io.intentbot.engine.config.ConfigResult;
 import io.intentbot.engine.definition.IntentCatalog;
 import io.intentbot.engine.definition.LoadProblem;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code intentbot lint [DIR]}: every problem in every intent file; exit 2 if any. */
+/**
+ * {@code intentbot lint [DIR]}: every problem in the config file (checked against the intents in
+ * DIR) and in every intent file; exit 2 if any.
+ */
 @Command(
     name = "lint",
     description =
-        "Check every intent and library step in DIR; print every problem with file:line:column. Exit 2 if any.")
+        "Check the config and every intent and library step in DIR; print every problem with file:line:column. Exit 2 if any.")
 final class LintCommand extends BaseCommand {
 
   @Parameters(
@@ -22,8 +26,13 @@ final class LintCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    try (Bootstrap boot = bootstrap()) {
+    try (Bootstrap boot = uncheckedBootstrap()) {
       Path folder = dir != null ? dir : boot.intentsDir();
+      ConfigResult config = boot.checkConfig(folder);
+      config.problems().forEach(problem -> out().println(problem));
+      if (!config.valid()) {
+        out().println(boot.configFile() + ": " + config.problems().size() + " problems");
+      }
       IntentCatalog catalog = boot.catalog(folder);
       for (LoadProblem problem : catalog.problems()) {
         out()
@@ -34,7 +43,7 @@ final class LintCommand extends BaseCommand {
           catalog.all().size() + " intents, " + catalog.library().size() + " library steps";
       if (catalog.problems().isEmpty()) {
         out().println(folder + ": " + counts + ", no problems");
-        return ExitCode.SUCCEEDED;
+        return config.valid() ? ExitCode.SUCCEEDED : ExitCode.INVALID;
       }
       out().println(folder + ": " + catalog.problems().size() + " problems (" + counts + " valid)");
       return ExitCode.INVALID;

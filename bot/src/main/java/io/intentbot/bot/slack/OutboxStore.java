@@ -1,5 +1,6 @@
 package io.intentbot.bot.slack;
 
+import io.intentbot.engine.audit.AuditStores;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -7,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,10 +20,18 @@ import java.util.Optional;
  * nothing is lost when Slack is slow or down or the bot restarts. Also remembers the message that
  * heads each run's thread. Safe for concurrent use (one connection, serialized).
  *
- * <p>Its tables come from the audit schema's migrations ({@code db/audit/V2__slack_outbox.sql});
- * {@link #open} migrates the audit database first, so it also works before the store is opened.
+ * <p>Its tables are the bot's own: {@link #open} migrates {@value #MIGRATIONS} in the audit
+ * database under the history table {@value #HISTORY_TABLE}, apart from the audit schema's, so it
+ * works before or after the audit store is opened. Databases migrated when these tables were part
+ * of the audit schema ({@code db/audit/V2__slack_outbox.sql}) keep them and their rows.
  */
 public final class OutboxStore implements AutoCloseable {
+
+  /** Where the outbox's migrations are. */
+  public static final String MIGRATIONS = "classpath:db/slack";
+
+  /** Flyway's history table for the outbox's tables. */
+  public static final String HISTORY_TABLE = "intentbot_slack_schema_history";
 
   /** What an outbox row carries. */
   public enum Kind {
@@ -45,10 +55,13 @@ public final class OutboxStore implements AutoCloseable {
   private final String url;
   private final String user;
   private final String password;
+  private final Clock clock;
   private Connection connection;
   private boolean closed;
 
-  private OutboxStore(String url, String user, String password, Connection connection) {
+  private OutboxStore(
+      String url, String user, String password, Clock clock, Connection connection) {
+    this.clock = clock;
     this.url = url;
     this.user = user;
     this.password = password;
@@ -72,22 +85,26 @@ public final class OutboxStore implements AutoCloseable {
     return connection;
   }
 
-  /** Connects to the audit database and makes sure the outbox tables exist. */
+  /**
+   * Migrates the outbox's tables in the audit database, then connects to it.
+   *
+   * @throws io.intentbot.engine.audit.AuditStoreException if they cannot be migrated
+   */
   public static OutboxStore open(String url, String user, String password) {
+    return open(url, user, password, Clock.systemUTC());
+  }
+
+  /** As {@link #open(String, String, String)}, stamping rows with {@code clock}'s time. */
+  public static OutboxStore open(String url, String user, String password, Clock clock) {
+    AuditStores.migrate(url, user, password, MIGRATIONS, HISTORY_TABLE);
     try {
       Connection connection = DriverManager.getConnection(url, user, password);
       connection.setAutoCommit(true);
-      OutboxStore store = new OutboxStore(url, user, password, connection);
-      store.ensureSchema();
-      return store;
+      return new OutboxStore(url, user, password, clock, connection);
     } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot open the outbox at " + url + ": " + e.getMessage(), e);
     }
-  }
-
-  private void ensureSchema() {
-    io.intentbot.engine.audit.AuditStores.migrate(url, user, password);
   }
 
   public synchronized long add(
@@ -103,7 +120,7 @@ public final class OutboxStore implements AutoCloseable {
       st.setString(3, kind.name());
       st.setString(4, body);
       st.setString(5, blocks);
-      st.setTimestamp(6, Timestamp.from(Instant.now()));
+      st.setTimestamp(6, Timestamp.from(clock.instant()));
       st.executeUpdate();
       try (ResultSet keys = st.getGeneratedKeys()) {
         keys.next();
@@ -165,7 +182,7 @@ public final class OutboxStore implements AutoCloseable {
           st.setString(i++, error);
         }
         if (sql.contains("delivered_at = ?")) {
-          st.setTimestamp(i++, Timestamp.from(Instant.now()));
+          st.setTimestamp(i++, Timestamp.from(clock.instant()));
         }
         st.setLong(i, id);
         st.addBatch();
@@ -209,7 +226,7 @@ public final class OutboxStore implements AutoCloseable {
       st.setString(1, runId);
       st.setString(2, channel);
       st.setString(3, ts);
-      st.setTimestamp(4, Timestamp.from(Instant.now()));
+      st.setTimestamp(4, Timestamp.from(clock.instant()));
       st.executeUpdate();
     } catch (SQLException e) {
       throw new IllegalStateException("cannot store a Slack thread: " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class SlackPoster implements AutoCloseable {
   private final Duration maxBackoff;
   private final SlackMetrics metrics;
   private final java.util.function.BooleanSupplier mayDrain;
+  private final Clock clock;
   private final Map<String, Instant> nextAllowed = new HashMap<>();
   private final Map<String, Integer> failures = new HashMap<>();
   private final Semaphore signal = new Semaphore(0);
@@ -76,6 +78,22 @@ public final class SlackPoster implements AutoCloseable {
       Duration maxBackoff,
       SlackMetrics metrics,
       java.util.function.BooleanSupplier mayDrain) {
+    this(outbox, slack, minInterval, maxBackoff, metrics, mayDrain, Clock.systemUTC());
+  }
+
+  /**
+   * As above, on {@code clock}: it decides when a channel may be called again (the interval between
+   * posts, {@code Retry-After}, back-off), so tests drive {@link #drainOnce()} without waiting.
+   */
+  public SlackPoster(
+      OutboxStore outbox,
+      MethodsClient slack,
+      Duration minInterval,
+      Duration maxBackoff,
+      SlackMetrics metrics,
+      java.util.function.BooleanSupplier mayDrain,
+      Clock clock) {
+    this.clock = clock;
     this.mayDrain = mayDrain;
     this.outbox = outbox;
     this.slack = slack;
@@ -112,7 +130,8 @@ public final class SlackPoster implements AutoCloseable {
       } catch (RuntimeException e) {
         log.warn("Slack outbox: {}", e.toString());
         try {
-          Thread.sleep(200);
+          // a pause before the next pass, cut short when something is added
+          signal.tryAcquire(200, TimeUnit.MILLISECONDS);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           return;
@@ -132,7 +151,7 @@ public final class SlackPoster implements AutoCloseable {
       byChannel.computeIfAbsent(m.channel(), c -> new ArrayList<>()).add(m);
     }
     int calls = 0;
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     for (var entry : byChannel.entrySet()) {
       String channel = entry.getKey();
       if (now.isBefore(nextAllowed.getOrDefault(channel, Instant.MIN))) {
@@ -209,7 +228,7 @@ public final class SlackPoster implements AutoCloseable {
 
   private void send(String channel, String method, List<OutboxStore.Message> batch, Call call) {
     List<Long> ids = batch.stream().map(OutboxStore.Message::id).toList();
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     try {
       SlackApiTextResponse response = call.run();
       if (response.isOk()) {

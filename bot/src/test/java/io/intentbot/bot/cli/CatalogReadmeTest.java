@@ -17,7 +17,9 @@ class CatalogReadmeTest {
   @Test
   void theCheckedInCatalogueReadmeIsUpToDate() throws Exception {
     IntentbotConfig config =
-        new ConfigLoader(name -> null).load(Path.of("..", "config", "intentbot.yaml"));
+        new ConfigLoader(name -> null)
+            .intents(Path.of("..", "intents"))
+            .load(Path.of("..", "config", "intentbot.yaml"));
     try (KubernetesClients clients = KubernetesClients.fromKubeconfig()) {
       IntentCatalog catalog =
           new IntentLoader(Bootstrap.StepTypes.registry(config, clients))

@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.AuditStores;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OutboxStoreTest {
+
+  static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+  static final Clock CLOCK = Clock.fixed(T0, ZoneOffset.UTC);
 
   @TempDir Path dir;
 
@@ -19,13 +25,13 @@ class OutboxStoreTest {
     try (AuditStore audit = AuditStores.open(url, null, null)) {
       long head;
       long line;
-      try (OutboxStore outbox = OutboxStore.open(url, null, null)) {
+      try (OutboxStore outbox = OutboxStore.open(url, null, null, CLOCK)) {
         head = outbox.add("r-1", "C1", OutboxStore.Kind.HEAD, "head", "[]");
         line = outbox.add("r-1", "C1", OutboxStore.Kind.OUTPUT, "line 1", null);
         outbox.delivered(List.of(head));
         outbox.saveThread("r-1", "C1", "123.456");
       }
-      try (OutboxStore outbox = OutboxStore.open(url, null, null)) {
+      try (OutboxStore outbox = OutboxStore.open(url, null, null, CLOCK)) {
         assertThat(outbox.pending(10))
             .singleElement()
             .satisfies(
@@ -40,8 +46,8 @@ class OutboxStoreTest {
         assertThat(outbox.pending(10).get(0).attempts()).isEqualTo(1);
         outbox.failed(List.of(line), "channel_not_found", true);
         assertThat(outbox.pending(10)).isEmpty();
-        assertThat(outbox.purgeDelivered(java.time.Instant.now().minusSeconds(3600))).isZero();
-        assertThat(outbox.purgeDelivered(java.time.Instant.now().plusSeconds(1))).isEqualTo(2);
+        assertThat(outbox.purgeDelivered(T0.minusSeconds(3600))).isZero();
+        assertThat(outbox.purgeDelivered(T0.plusSeconds(1))).isEqualTo(2);
       }
       assertThat(audit.recentRuns(null, 1)).isEmpty();
     }

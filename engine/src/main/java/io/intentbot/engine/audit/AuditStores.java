@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 
 /**
  * Opens audit stores: connects, migrates the schema with Flyway and returns a {@link
@@ -18,7 +19,12 @@ import org.flywaydb.core.Flyway;
  * }</pre>
  *
  * <p>The schema's migrations live in {@code classpath:db/audit}; Flyway records them in its own
- * table, {@value #HISTORY_TABLE}, so the audit schema can share a database with anything else.
+ * table, {@value #HISTORY_TABLE}, so the audit schema can share a database with anything else. A
+ * database that holds other tables but no audit schema yet (the Slack outbox's, when the bot
+ * migrated first) gets the whole audit schema from version 1. Components that keep their own tables
+ * in the audit database (the Slack outbox) migrate them with {@link #migrate(String, String,
+ * String, String, String)}, under their own history table. A migration taken out of {@code
+ * db/audit} after release is listed in {@link RetiredMigrations}.
  */
 public final class AuditStores {
 
@@ -95,9 +101,8 @@ public final class AuditStores {
   }
 
   /**
-   * Migrates the audit schema (every table in {@code classpath:db/audit}, the Slack outbox's
-   * included) on the database at {@code jdbcUrl}, for a component that shares the audit database
-   * without opening the store.
+   * Migrates the audit schema (every table in {@code classpath:db/audit}) on the database at {@code
+   * jdbcUrl}, for a component that shares the audit database without opening the store.
    */
   public static void migrate(String jdbcUrl, String user, String password) {
     try (HikariDataSource pool = pool(jdbcUrl, user, password)) {
@@ -105,14 +110,51 @@ public final class AuditStores {
     }
   }
 
-  private static void migrate(DataSource dataSource) {
-    try {
+  /**
+   * Migrates a component's own tables in the audit database: the migrations at {@code locations}
+   * (e.g. {@code classpath:db/slack}), recorded in {@code historyTable}, apart from the audit
+   * schema's. The database need not be empty (the audit schema may be there already): a history
+   * table that does not exist yet starts at version 0, so the component's first migration runs.
+   *
+   * @throws AuditStoreException if the database cannot be reached or migrated
+   */
+  public static void migrate(
+      String jdbcUrl, String user, String password, String locations, String historyTable) {
+    try (HikariDataSource pool = pool(jdbcUrl, user, password)) {
       Flyway.configure()
-          .dataSource(dataSource)
-          .locations(MIGRATIONS)
-          .table(HISTORY_TABLE)
+          .dataSource(pool)
+          .locations(locations)
+          .table(historyTable)
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
           .load()
           .migrate();
+    } catch (AuditStoreException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new AuditStoreException(
+          "audit store: cannot migrate " + locations + ": " + rootMessage(e), e);
+    }
+  }
+
+  private static void migrate(DataSource dataSource) {
+    try {
+      Flyway flyway =
+          Flyway.configure()
+              .dataSource(dataSource)
+              .locations(MIGRATIONS)
+              .table(HISTORY_TABLE)
+              .baselineOnMigrate(true)
+              .baselineVersion("0")
+              .load();
+      try {
+        flyway.migrate();
+      } catch (FlywayValidateException e) {
+        if (!RetiredMigrations.markDeleted(flyway, dataSource, HISTORY_TABLE)) {
+          throw e;
+        }
+        flyway.migrate();
+      }
     } catch (RuntimeException e) {
       throw new AuditStoreException(
           "audit store: cannot migrate the audit schema: " + rootMessage(e), e);

@@ -1,49 +1,130 @@
 package io.intentbot.engine.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.intentbot.engine.definition.Durations;
+import io.intentbot.engine.definition.LoadProblem;
+import io.intentbot.engine.definition.LocatedYaml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code intentbot.yaml}. {@code ${VAR}} and {@code ${VAR:-default}} in string values are
- * replaced from the process environment, so secrets stay out of the file; a datasource's {@code
+ * Reads {@code intentbot.yaml} into an immutable {@link IntentbotConfig}, refusing anything it does
+ * not know. Every problem is reported as {@code file:line:col: message}, all of them at once:
+ *
+ * <pre>{@code
+ * IntentbotConfig config = new ConfigLoader(System::getenv)
+ *     .intents(Path.of("intents"))          // which env.<key> the intents read
+ *     .load(Path.of("config/intentbot.yaml")); // ConfigException listing every problem
+ * ConfigResult result = loader.check(file);    // or: the problems, without throwing (lint)
+ * }</pre>
+ *
+ * <h2>What is checked</h2>
+ *
+ * <ul>
+ *   <li>Every key is declared, with a did-you-mean when it is not ({@code protectd} → {@code
+ *       protected}, {@code enviroments} → {@code environments}). The core's keys ({@code apps},
+ *       {@code environments}, {@code datasources}, {@code users}) are declared in {@code
+ *       CoreSchema}; every other top-level key is a {@link ConfigSection} declared by the module
+ *       that reads it and found on the class path ({@code kubernetes}, {@code velero}, {@code
+ *       helm}, {@code pg_dump}, {@code slack}, {@code channels} today).
+ *   <li>Every value has the type its reader expects (mapping, list, text, true/false, whole number,
+ *       duration), and required keys are there ({@code datasources.*.url}).
+ *   <li><b>Free-form environment keys.</b> Besides the keys the engine reads ({@code namespace},
+ *       {@code protected}, {@code approval}, {@code kube_context}, {@code break_glass}, {@code
+ *       impersonate}), an environment may hold keys that intents read as {@code env.<key>} ({@code
+ *       registry}, {@code git_repo}, …), staying in the format other tools rely on. Such a key is
+ *       allowed only when some intent or library step in the intents folder reads it ({@link
+ *       EnvironmentKeys#readBy}); otherwise it is an unknown key like any other. That is what
+ *       catches {@code protectd: true}: nobody reads {@code env.protectd}. Without {@link
+ *       #intents(Path)} (or {@link #environmentKeys}) no free-form key is allowed. The intents
+ *       folder's files are read as text, not loaded, so a broken intent still counts as a reader
+ *       and the config can be checked before the step types that load intents exist.
+ * </ul>
+ *
+ * <p>{@code ${VAR}} and {@code ${VAR:-default}} in string values are replaced from the process
+ * environment before the check, so secrets stay out of the file; a datasource's {@code
  * password_env} names the variable holding its password.
  */
 public final class ConfigLoader {
 
   private static final Pattern VARIABLE =
       Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
-  private static final Set<String> ENVIRONMENT_KEYS =
-      Set.of("namespace", "protected", "approval", "kube_context", "break_glass", "impersonate");
-  private static final Set<String> APPROVAL_KEYS =
-      Set.of("approvers", "groups", "required", "self_approval", "expires_after");
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final UnaryOperator<String> environment;
+  private final List<ConfigSection> sections;
+  private final ConfigSchema.Fields schema;
+  private final EnvironmentKeys environmentKeys;
 
+  /** From the process environment, with every installed section; no free-form environment key. */
   public ConfigLoader() {
     this(System::getenv);
   }
 
   /** With a given lookup for environment variables (tests). */
   public ConfigLoader(UnaryOperator<String> environment) {
-    this.environment = environment;
+    this(environment, ConfigSection.installed(), EnvironmentKeys.NONE);
   }
 
+  /**
+   * @param environment looks up {@code ${VAR}} and {@code password_env} variables
+   * @param sections the top-level sections other modules read
+   * @param environmentKeys the free-form environment keys intents read
+   */
+  public ConfigLoader(
+      UnaryOperator<String> environment,
+      List<ConfigSection> sections,
+      EnvironmentKeys environmentKeys) {
+    this.environment = environment;
+    this.sections = List.copyOf(sections);
+    this.schema = CoreSchema.root(this.sections);
+    this.environmentKeys = environmentKeys;
+  }
+
+  /** This loader, allowing the free-form environment keys that the intents in {@code dir} read. */
+  public ConfigLoader intents(Path dir) {
+    return environmentKeys(EnvironmentKeys.readBy(dir));
+  }
+
+  /** This loader, allowing exactly these free-form environment keys. */
+  public ConfigLoader environmentKeys(EnvironmentKeys keys) {
+    return new ConfigLoader(environment, sections, keys);
+  }
+
+  /** The sections this loader knows besides the core's keys. */
+  public List<ConfigSection> sections() {
+    return sections;
+  }
+
+  /** Reads and checks a file; throws a {@link ConfigException} naming every problem. */
   public IntentbotConfig load(Path file) {
+    return check(file).orThrow();
+  }
+
+  /** Checks a document; throws a {@link ConfigException} naming every problem. */
+  public IntentbotConfig parse(String yaml, String source) {
+    return check(yaml, source).orThrow();
+  }
+
+  /**
+   * Reads and checks a file, returning every problem instead of throwing; throws a {@link
+   * ConfigException} only when the file cannot be read.
+   */
+  public ConfigResult check(Path file) {
     String text;
     try {
       text = Files.readString(file);
@@ -53,158 +134,138 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
     }
-    return parse(text, file.toString());
+    return check(text, file.toString());
   }
 
-  @SuppressWarnings("unchecked")
-  public IntentbotConfig parse(String yaml, String source) {
-    Object tree;
+  /** Checks a document named {@code source} in messages, returning every problem. */
+  public ConfigResult check(String yaml, String source) {
+    LocatedYaml located;
     try {
-      tree = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(
-          source + ": not valid YAML: " + e.getOriginalMessage() + location(e), e);
+      located = LocatedYaml.parse(yaml, source);
+    } catch (LocatedYaml.YamlSyntaxException e) {
+      return new ConfigResult(
+          IntentbotConfig.empty(), List.of(new LoadProblem(e.location(), e.getMessage())));
     }
-    if (tree == null) {
-      tree = Map.of();
+    JsonNode root = located.root();
+    if (root.isMissingNode() || root.isNull()) {
+      root = NODES.objectNode();
     }
-    if (!(tree instanceof Map<?, ?>)) {
-      throw new ConfigException(
-          source + ": the top level must be a mapping (apps:, environments:)");
+    if (!root.isObject()) {
+      return new ConfigResult(
+          IntentbotConfig.empty(),
+          List.of(
+              new LoadProblem(
+                  located.locate(""), "the top level must be a mapping (apps:, environments:)")));
     }
-    Map<String, Object> root = (Map<String, Object>) expand(tree);
-    List<String> apps = stringList(root.get("apps"), source, "apps");
-    Map<String, EnvironmentConfig> environments = new LinkedHashMap<>();
-    mapping(root.get("environments"), source, "environments")
-        .forEach((name, value) -> environments.put(name, environment(name, value, source)));
-    Map<String, DatasourceConfig> datasources = new LinkedHashMap<>();
-    mapping(root.get("datasources"), source, "datasources")
-        .forEach((name, value) -> datasources.put(name, datasource(name, value, source)));
-    Map<String, IntentbotConfig.UserMapping> users = new LinkedHashMap<>();
-    mapping(root.get("users"), source, "users")
-        .forEach(
-            (id, value) -> {
-              Map<String, Object> user = mapping(value, source, "users." + id);
-              users.put(
-                  id,
-                  new IntentbotConfig.UserMapping(
-                      stringOrNull(user.get("kubernetes_user")),
-                      stringList(user.get("kubernetes_groups"), source, "users." + id)));
-            });
-    return new IntentbotConfig(apps, environments, datasources, users, root);
+    JsonNode tree = expand(root);
+    SchemaWalk walk = new SchemaWalk(located, environmentKeys);
+    walk.check(tree, schema, "", "");
+    walk.wrong().forEach(pointer -> leaveOut(tree, pointer));
+    IntentbotConfig config = bind(tree, walk);
+    return new ConfigResult(config, walk.problems());
   }
 
-  private EnvironmentConfig environment(String name, Object value, String source) {
-    String where = "environments." + name;
-    Map<String, Object> env = mapping(value, source, where);
+  /** Removes a value found wrong, so the bound config has the default there. */
+  private static void leaveOut(JsonNode tree, String pointer) {
+    int slash = pointer.lastIndexOf('/');
+    if (slash < 0) {
+      return;
+    }
+    JsonNode parent = tree.at(pointer.substring(0, slash));
+    String last = pointer.substring(slash + 1).replace("~1", "/").replace("~0", "~");
+    if (parent instanceof ObjectNode object) {
+      object.remove(last);
+    } else if (parent instanceof ArrayNode array && last.matches("\\d+")) {
+      array.set(Integer.parseInt(last), NODES.nullNode());
+    }
+  }
+
+  private IntentbotConfig bind(JsonNode root, SchemaWalk walk) {
+    Map<String, EnvironmentConfig> environments = new LinkedHashMap<>();
+    root.path("environments")
+        .fields()
+        .forEachRemaining(
+            e -> environments.put(e.getKey(), environment(e.getKey(), e.getValue(), walk)));
+    Map<String, DatasourceConfig> datasources = new LinkedHashMap<>();
+    root.path("datasources")
+        .fields()
+        .forEachRemaining(e -> datasources.put(e.getKey(), datasource(e.getKey(), e.getValue())));
+    Map<String, IntentbotConfig.UserMapping> users = new LinkedHashMap<>();
+    root.path("users")
+        .fields()
+        .forEachRemaining(
+            e ->
+                users.put(
+                    e.getKey(),
+                    new IntentbotConfig.UserMapping(
+                        text(e.getValue().path("kubernetes_user")),
+                        strings(e.getValue().path("kubernetes_groups")))));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> raw = (Map<String, Object>) toJava(root);
+    return new IntentbotConfig(strings(root.path("apps")), environments, datasources, users, raw);
+  }
+
+  private EnvironmentConfig environment(String name, JsonNode env, SchemaWalk walk) {
+    String pointer = "/environments/" + SchemaWalk.escape(name);
     Map<String, Object> extra = new LinkedHashMap<>();
-    env.forEach(
-        (k, v) -> {
-          if (!ENVIRONMENT_KEYS.contains(k)) {
-            extra.put(k, v);
-          }
-        });
+    env.fields()
+        .forEachRemaining(
+            e -> {
+              if (!CoreSchema.ENVIRONMENT.keys().containsKey(e.getKey())) {
+                extra.put(e.getKey(), toJava(e.getValue()));
+              }
+            });
     ApprovalPolicy approval = ApprovalPolicy.DEFAULT;
-    if (env.get("approval") != null) {
-      approval = approval(mapping(env.get("approval"), source, where + ".approval"), source, where);
+    JsonNode node = env.path("approval");
+    if (node.isObject()) {
+      try {
+        approval =
+            new ApprovalPolicy(
+                strings(node.path("approvers")),
+                strings(node.path("groups")),
+                integer(node.path("required"), 1),
+                bool(node.path("self_approval")),
+                duration(node.path("expires_after"), Duration.ofMinutes(30)));
+      } catch (IllegalArgumentException e) {
+        walk.add(pointer + "/approval", "environments." + name + ": " + e.getMessage());
+      }
     }
     return new EnvironmentConfig(
         name,
-        stringOrNull(env.get("namespace")),
-        bool(env.get("protected"), source, where + ".protected"),
+        text(env.path("namespace")),
+        bool(env.path("protected")),
         approval,
-        stringOrNull(env.get("kube_context")),
-        bool(env.get("break_glass"), source, where + ".break_glass"),
-        bool(env.get("impersonate"), source, where + ".impersonate"),
+        text(env.path("kube_context")),
+        bool(env.path("break_glass")),
+        bool(env.path("impersonate")),
         extra);
   }
 
-  private ApprovalPolicy approval(Map<String, Object> map, String source, String where) {
-    for (String key : map.keySet()) {
-      if (!APPROVAL_KEYS.contains(key)) {
-        throw new ConfigException(
-            source
-                + ": unknown key '"
-                + where
-                + ".approval."
-                + key
-                + "'; expected one of "
-                + String.join(", ", new java.util.TreeSet<>(APPROVAL_KEYS)));
-      }
-    }
-    int required = 1;
-    if (map.get("required") != null) {
-      try {
-        required = Integer.parseInt(String.valueOf(map.get("required")).trim());
-      } catch (NumberFormatException e) {
-        throw new ConfigException(
-            source
-                + ": "
-                + where
-                + ".approval.required must be a whole number, got '"
-                + map.get("required")
-                + "'");
-      }
-    }
-    Duration expires = Duration.ofMinutes(30);
-    if (map.get("expires_after") != null) {
-      String text = String.valueOf(map.get("expires_after"));
-      expires =
-          Durations.parse(text)
-              .orElseThrow(
-                  () ->
-                      new ConfigException(
-                          source
-                              + ": "
-                              + where
-                              + ".approval.expires_after must be a duration"
-                              + " such as 30m or 2h, got '"
-                              + text
-                              + "'"));
-    }
-    try {
-      return new ApprovalPolicy(
-          stringList(map.get("approvers"), source, where + ".approval.approvers"),
-          stringList(map.get("groups"), source, where + ".approval.groups"),
-          required,
-          bool(map.get("self_approval"), source, where + ".approval.self_approval"),
-          expires);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(source + ": " + where + ": " + e.getMessage());
-    }
-  }
-
-  private DatasourceConfig datasource(String name, Object value, String source) {
-    String where = "datasources." + name;
-    Map<String, Object> ds = mapping(value, source, where);
-    String url = stringOrNull(ds.get("url"));
-    if (url == null || url.isBlank()) {
-      throw new ConfigException(source + ": " + where + ".url is required (a JDBC URL)");
-    }
-    String password = stringOrNull(ds.get("password"));
-    String passwordEnv = stringOrNull(ds.get("password_env"));
+  private DatasourceConfig datasource(String name, JsonNode ds) {
+    String password = text(ds.path("password"));
+    String passwordEnv = text(ds.path("password_env"));
     if (passwordEnv != null) {
       password = environment.apply(passwordEnv);
     }
     return new DatasourceConfig(
-        name, url, stringOrNull(ds.get("user")), password, stringOrNull(ds.get("migrations")));
+        name, text(ds.path("url")), text(ds.path("user")), password, text(ds.path("migrations")));
   }
 
-  private Object expand(Object value) {
-    if (value instanceof String text) {
-      return expandString(text);
+  private JsonNode expand(JsonNode node) {
+    if (node.isTextual()) {
+      return NODES.textNode(expandString(node.asText()));
     }
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> out.put(String.valueOf(k), expand(v)));
+    if (node.isObject()) {
+      ObjectNode out = NODES.objectNode();
+      node.fields().forEachRemaining(e -> out.set(e.getKey(), expand(e.getValue())));
       return out;
     }
-    if (value instanceof List<?> list) {
-      List<Object> out = new ArrayList<>();
-      list.forEach(v -> out.add(expand(v)));
+    if (node.isArray()) {
+      ArrayNode out = NODES.arrayNode();
+      node.forEach(v -> out.add(expand(v)));
       return out;
     }
-    return value;
+    return node;
   }
 
   private String expandString(String text) {
@@ -224,56 +285,70 @@ public final class ConfigLoader {
     return out.toString();
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> mapping(Object value, String source, String where) {
-    if (value == null) {
-      return Map.of();
+  /**
+   * The tree as plain, unmodifiable Java values, as readers of {@link IntentbotConfig#raw()} see
+   * it.
+   */
+  private static Object toJava(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return null;
     }
-    if (value instanceof Map<?, ?> map) {
-      return (Map<String, Object>) map;
+    if (node.isObject()) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      node.fields().forEachRemaining(e -> out.put(e.getKey(), toJava(e.getValue())));
+      return Collections.unmodifiableMap(out);
     }
-    throw new ConfigException(source + ": '" + where + "' must be a mapping, got '" + value + "'");
+    if (node.isArray()) {
+      List<Object> out = new ArrayList<>();
+      node.forEach(v -> out.add(toJava(v)));
+      return Collections.unmodifiableList(out);
+    }
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    if (node.isIntegralNumber()) {
+      return node.canConvertToInt() ? (Object) node.intValue() : (Object) node.longValue();
+    }
+    if (node.isNumber()) {
+      return node.doubleValue();
+    }
+    return node.asText();
   }
 
-  private static List<String> stringList(Object value, String source, String where) {
-    if (value == null) {
-      return List.of();
-    }
-    if (value instanceof List<?> list) {
-      return list.stream().map(String::valueOf).toList();
-    }
-    if (value instanceof String s) {
-      return List.of(s);
-    }
-    throw new ConfigException(source + ": '" + where + "' must be a list, got '" + value + "'");
+  // The readers below run after the schema check: they never fail, and take the default where
+  // the check has already reported a problem.
+
+  private static String text(JsonNode node) {
+    return node.isValueNode() && !node.isNull() ? node.asText() : null;
   }
 
-  private static boolean bool(Object value, String source, String where) {
-    if (value == null) {
-      return false;
+  private static List<String> strings(JsonNode node) {
+    if (node.isArray()) {
+      List<String> out = new ArrayList<>();
+      node.forEach(v -> out.add(v.isNull() ? "null" : v.asText()));
+      return out;
     }
-    if (value instanceof Boolean b) {
-      return b;
-    }
-    String text = String.valueOf(value).trim();
-    if (text.equals("true") || text.equals("false")) {
-      return Boolean.parseBoolean(text);
-    }
-    throw new ConfigException(
-        source + ": '" + where + "' must be true or false, got '" + value + "'");
+    String single = text(node);
+    return single == null ? List.of() : List.of(single);
   }
 
-  private static String stringOrNull(Object value) {
-    return value == null ? null : String.valueOf(value);
+  private static boolean bool(JsonNode node) {
+    return node.isBoolean() ? node.booleanValue() : "true".equals(node.asText().trim());
   }
 
-  private static String location(JsonProcessingException e) {
-    return e.getLocation() == null
-        ? ""
-        : " (line "
-            + e.getLocation().getLineNr()
-            + ", column "
-            + e.getLocation().getColumnNr()
-            + ")";
+  private static int integer(JsonNode node, int fallback) {
+    if (node.isIntegralNumber()) {
+      return node.intValue();
+    }
+    try {
+      return text(node) == null ? fallback : Integer.parseInt(node.asText().trim());
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  private static Duration duration(JsonNode node, Duration fallback) {
+    String text = text(node);
+    return text == null ? fallback : Durations.parse(text).orElse(fallback);
   }
 }

@@ -7,15 +7,15 @@ import java.util.Optional;
 /**
  * The bot's configuration ({@code config/intentbot.yaml}): the apps intents may target, the
  * environments with their approval policies, and the named datasources. Immutable; load it with
- * {@link ConfigLoader}.
+ * {@link ConfigLoader}, which has checked every key and value (tests may build one directly).
  *
  * @param apps the whitelist of app names, in the order written
  * @param environments environment name to its settings, in the order written
  * @param datasources datasource name to its connection settings
  * @param userMappings chat user id to the identity used towards other systems (e.g. a Kubernetes
  *     user and groups for impersonation)
- * @param raw the whole file as read, for step types that own extra sections (e.g. {@code
- *     kubernetes:}, {@code git:})
+ * @param raw the whole file as read (after {@code ${VAR}} expansion; maps and lists unmodifiable),
+ *     for modules that own a {@link ConfigSection} (e.g. {@code kubernetes:}, {@code slack:})
  */
 public record IntentbotConfig(
     List<String> apps,
@@ -45,7 +45,10 @@ public record IntentbotConfig(
     return Optional.ofNullable(datasources.get(name));
   }
 
-  /** A top-level section the core does not interpret, or an empty map. */
+  /**
+   * A top-level section the core does not interpret, or an empty map; its keys were checked against
+   * the schema of the {@link ConfigSection} its module declared.
+   */
   @SuppressWarnings("unchecked")
   public Map<String, Object> section(String name) {
     Object value = raw.get(name);

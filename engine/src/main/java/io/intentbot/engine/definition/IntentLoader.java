@@ -1,8 +1,8 @@
 package io.intentbot.engine.definition;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.intentbot.engine.expr.Expressions;
+import io.intentbot.engine.json.Json;
 import io.intentbot.engine.step.StepTypeRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -312,7 +312,7 @@ public final class IntentLoader {
       if (in == null) {
         throw new IllegalStateException("intent.schema.json is missing from the engine jar");
       }
-      return new ObjectMapper().readTree(in);
+      return Json.MAPPER.readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -2,6 +2,7 @@ package io.intentbot.engine.definition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.intentbot.engine.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -15,7 +16,7 @@ import java.util.regex.PatternSyntaxException;
 /** Turns a schema-valid YAML tree into definition records, reporting what does not fit. */
 final class IntentReader {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final LocatedYaml yaml;
   private final Problems problems;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.intentbot.engine.json.Json;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,29 +19,35 @@ import java.util.Map;
  */
 public final class LocatedYaml {
 
-  private static final YAMLFactory YAML = new YAMLFactory();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final JsonNode root;
   private final Map<String, SourceLocation> locations;
+  private final Map<String, SourceLocation> keys;
   private final String file;
 
-  private LocatedYaml(JsonNode root, Map<String, SourceLocation> locations, String file) {
+  private LocatedYaml(
+      JsonNode root,
+      Map<String, SourceLocation> locations,
+      Map<String, SourceLocation> keys,
+      String file) {
     this.root = root;
     this.locations = locations;
+    this.keys = keys;
     this.file = file;
   }
 
   /** Parses a document; throws {@link YamlSyntaxException} with the location on bad YAML. */
   public static LocatedYaml parse(String text, String file) {
     Map<String, SourceLocation> locations = new HashMap<>();
-    try (JsonParser parser = YAML.createParser(text)) {
+    Map<String, SourceLocation> keys = new HashMap<>();
+    try (JsonParser parser = Json.YAML_FACTORY.createParser(text)) {
       JsonToken token = parser.nextToken();
       if (token == null) {
-        return new LocatedYaml(NODES.missingNode(), locations, file);
+        return new LocatedYaml(NODES.missingNode(), locations, keys, file);
       }
-      JsonNode root = read(parser, "", locations, file);
-      return new LocatedYaml(root, locations, file);
+      JsonNode root = read(parser, "", locations, keys, file);
+      return new LocatedYaml(root, locations, keys, file);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       SourceLocation where =
@@ -55,7 +61,11 @@ public final class LocatedYaml {
   }
 
   private static JsonNode read(
-      JsonParser parser, String pointer, Map<String, SourceLocation> locations, String file)
+      JsonParser parser,
+      String pointer,
+      Map<String, SourceLocation> locations,
+      Map<String, SourceLocation> keys,
+      String file)
       throws IOException {
     JsonToken token = parser.currentToken();
     locations.putIfAbsent(pointer, at(parser, file));
@@ -69,9 +79,10 @@ public final class LocatedYaml {
           if (object.has(name)) {
             throw new YamlSyntaxException(keyAt, "key '" + name + "' is written twice");
           }
+          keys.put(child, keyAt);
           parser.nextToken();
           locations.put(child, at(parser, file));
-          object.set(name, read(parser, child, locations, file));
+          object.set(name, read(parser, child, locations, keys, file));
         }
         return object;
       }
@@ -79,7 +90,7 @@ public final class LocatedYaml {
         ArrayNode array = NODES.arrayNode();
         int index = 0;
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-          array.add(read(parser, pointer + "/" + index++, locations, file));
+          array.add(read(parser, pointer + "/" + index++, locations, keys, file));
         }
         return array;
       }
@@ -138,6 +149,15 @@ public final class LocatedYaml {
       int slash = at.lastIndexOf('/');
       at = slash <= 0 ? "" : at.substring(0, slash);
     }
+  }
+
+  /**
+   * Where the key of the mapping entry at a JSON Pointer was written (for "unknown key" errors);
+   * falls back to {@link #locate(String)} for array items and the root.
+   */
+  public SourceLocation locateKey(String pointer) {
+    SourceLocation found = keys.get(pointer);
+    return found != null ? found : locate(pointer);
   }
 
   /** Thrown on YAML that does not parse. */

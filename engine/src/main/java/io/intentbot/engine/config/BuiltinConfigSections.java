@@ -1,0 +1,16 @@
+package io.intentbot.engine.config;
+
+import java.util.List;
+
+/** The sections the engine's built-in step types read: {@code pg_dump: { binary }} (sql.dump). */
+public final class BuiltinConfigSections implements ConfigSection.Provider {
+
+  @Override
+  public List<ConfigSection> sections() {
+    return List.of(
+        new ConfigSection(
+            "pg_dump",
+            ConfigSchema.fields().key("binary", ConfigSchema.string()),
+            "the sql.dump step type"));
+  }
+}
