@@ -25,6 +25,7 @@ final class ApproveCommand extends BaseCommand {
     try (Bootstrap boot = bootstrap()) {
       Engine engine = boot.engine();
       TerminalThread.followRun(engine, runId, out());
+      engine.start();
       Decision decision = engine.approve(runId, as);
       if (!decision.accepted()) {
         err().println("refused: " + decision.message());

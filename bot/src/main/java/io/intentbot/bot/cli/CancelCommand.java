@@ -21,7 +21,7 @@ final class CancelCommand extends BaseCommand {
   @Override
   public Integer call() {
     try (Bootstrap boot = bootstrap()) {
-      Decision decision = boot.engine().cancel(runId, user(as));
+      Decision decision = boot.startedEngine().cancel(runId, user(as));
       if (!decision.accepted()) {
         err().println("refused: " + decision.message());
         return decision.run() == null ? ExitCode.INVALID : ExitCode.REFUSED;

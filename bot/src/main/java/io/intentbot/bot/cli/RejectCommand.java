@@ -21,7 +21,7 @@ final class RejectCommand extends BaseCommand {
   @Override
   public Integer call() {
     try (Bootstrap boot = bootstrap()) {
-      Decision decision = boot.engine().reject(runId, as, reason);
+      Decision decision = boot.startedEngine().reject(runId, as, reason);
       if (!decision.accepted()) {
         err().println("refused: " + decision.message());
         return decision.run() == null ? ExitCode.INVALID : ExitCode.REFUSED;

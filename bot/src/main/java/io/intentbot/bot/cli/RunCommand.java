@@ -50,6 +50,7 @@ final class RunCommand extends BaseCommand {
       Engine engine = boot.engine();
       String session = UUID.randomUUID().toString();
       TerminalThread.follow(engine, session, out());
+      engine.start();
       RunRequest request =
           new RunRequest(
               intent,

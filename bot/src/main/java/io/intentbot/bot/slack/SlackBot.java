@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,12 +45,13 @@ public final class SlackBot implements AutoCloseable {
 
   private final Engine engine;
 
-  /** Background duties of the Slack adapter; with several replicas, one at a time does each. */
+  /**
+   * The Slack adapter's own background duty; with several replicas, one at a time does it. The
+   * engine's duties (approval expiry, interrupted runs) are the engine's, whatever the adapter.
+   */
   static final String OUTBOX_DUTY = "slack-outbox";
 
-  static final String EXPIRY_DUTY = "approval-expiry";
-
-  /** Which replica drains the outbox and expires approvals: the engine's. */
+  /** Which replica drains the outbox: the engine's leadership. */
   private final Leadership leadership;
 
   private final SlackSettings settings;
@@ -64,8 +64,6 @@ public final class SlackBot implements AutoCloseable {
   private final SlackPoster poster;
   private final RecentKeys seen = new RecentKeys(10_000);
   private final ExecutorService workers = Executors.newFixedThreadPool(8, daemon("slack-work"));
-  private final ScheduledExecutorService timers =
-      Executors.newSingleThreadScheduledExecutor(daemon("slack-expiry"));
 
   /**
    * @param engine the engine; give it {@link #groupDirectory(SlackSettings)} when building it so
@@ -142,25 +140,13 @@ public final class SlackBot implements AutoCloseable {
   }
 
   /**
-   * Starts delivering the outbox and expiring approvals, and starts the Bolt app (which calls
-   * {@code auth.test}).
+   * Starts delivering the outbox and starts the Bolt app (which calls {@code auth.test}). The
+   * engine is started by whoever built it, once this bot's listeners are in place.
    */
   public void start() {
     app.start();
     poster.start();
     poster.wake();
-    long every = Math.max(50, settings.expiryInterval().toMillis());
-    timers.scheduleWithFixedDelay(this::expire, every, every, TimeUnit.MILLISECONDS);
-  }
-
-  private void expire() {
-    try {
-      if (leadership.mayRun(EXPIRY_DUTY)) {
-        engine.expireApprovals();
-      }
-    } catch (RuntimeException e) {
-      log.warn("expiring approvals: {}", e.toString());
-    }
   }
 
   private void wire() {
@@ -368,7 +354,6 @@ public final class SlackBot implements AutoCloseable {
 
   @Override
   public void close() {
-    timers.shutdownNow();
     workers.shutdown();
     try {
       workers.awaitTermination(2, TimeUnit.SECONDS);

@@ -71,6 +71,7 @@ class SlackServerIT {
     bed = TestEngine.start(dir, SlackBot.groupDirectory(settings), config);
     outbox = OutboxStore.open(bed.dbUrl, null, null);
     server = new SlackServer(bed.engine, settings, outbox);
+    bed.started();
     int port = server.start(0);
     base = "http://127.0.0.1:" + port;
     requests = new SignedRequests(base + SlackServer.EVENTS_PATH, SECRET, slack);

@@ -55,6 +55,7 @@ public final class SlackBed implements AutoCloseable {
     bed = TestEngine.start(dir, SlackBot.groupDirectory(settings()), TestEngine.CONFIG, dbUrl);
     outbox = OutboxStore.open(dbUrl, null, null);
     server = new SlackServer(bed.engine, settings(), outbox);
+    bed.started();
     int port = server.start(0);
     requests =
         new SignedRequests("http://127.0.0.1:" + port + SlackServer.EVENTS_PATH, SECRET, slack);

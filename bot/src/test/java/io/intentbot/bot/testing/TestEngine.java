@@ -96,7 +96,10 @@ public final class TestEngine implements AutoCloseable {
     this.engine = engine;
   }
 
-  /** Writes the intents (unless present) and opens an engine on {@code dir}. */
+  /**
+   * Writes the intents (unless present) and builds an engine on {@code dir}; {@link #started()}
+   * starts it.
+   */
   public static TestEngine start(Path dir, GroupDirectory groups) throws IOException {
     return start(dir, groups, CONFIG);
   }
@@ -133,9 +136,19 @@ public final class TestEngine implements AutoCloseable {
             .stepTypes(registry)
             .auditStore(audit)
             .groupDirectory(groups)
+            .expiryInterval(java.time.Duration.ofMillis(100))
             .build();
-    engine.recoverInterrupted();
     return new TestEngine(dir, url, config, audit, engine);
+  }
+
+  /**
+   * Starts the engine once the test's adapters have added their listeners, and marks the runs of
+   * stopped processes interrupted, as {@code serve} does at start-up.
+   */
+  public Engine started() {
+    engine.start();
+    engine.recoverInterrupted();
+    return engine;
   }
 
   @Override

@@ -124,7 +124,9 @@ public final class EngineFixture implements AutoCloseable {
     return new IntentLoader(registry(config)).load(intents);
   }
 
-  /** A new engine over the same folder and database, as a restarted process would build it. */
+  /**
+   * A new, started engine over the same folder and database, as a restarted process would build it.
+   */
   public Engine start() {
     IntentbotConfig config = loadConfig();
     StepTypeRegistry registry = registry(config);
@@ -146,6 +148,7 @@ public final class EngineFixture implements AutoCloseable {
             .listener(events::add)
             .build();
     engines.add(engine);
+    engine.start();
     return engine;
   }
 
