@@ -12,6 +12,7 @@ import io.intentbot.bot.chat.Command;
 import io.intentbot.bot.chat.CommandHandler;
 import io.intentbot.bot.chat.CommandParser;
 import io.intentbot.bot.chat.Mentions;
+import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.bot.chat.Reply;
 import io.intentbot.bot.chat.RunThread;
 import io.intentbot.engine.Decision;
@@ -27,8 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +88,7 @@ public final class SlackBot implements AutoCloseable {
       config.signingSecret(settings.signingSecret());
     }
     this.app = new App(config.build());
-    this.handler = new CommandHandler(engine, Mentions.SLACK);
+    this.handler = new CommandHandler(engine, Mentions.SLACK, OutcomeText.SLACK);
     this.modal = new ParameterModal(handler.help());
     this.poster =
         new SlackPoster(
@@ -213,7 +212,7 @@ public final class SlackBot implements AutoCloseable {
           try {
             Decision d = approve ? engine.approve(runId, user) : engine.reject(runId, user, null);
             if (!d.accepted()) {
-              reply(Reply.error(mentionApprovers(d.message())), who, p.getResponseUrl());
+              reply(Reply.error(handler.outcomes().decision(d)), who, p.getResponseUrl());
             }
           } catch (RuntimeException e) {
             failed(e, who, p.getResponseUrl());
@@ -276,26 +275,6 @@ public final class SlackBot implements AutoCloseable {
       metrics.slackError("views.open", "io");
       failed(e, who, responseUrl);
     }
-  }
-
-  /** Turns the approver ids and groups from config in an engine message into Slack mentions. */
-  String mentionApprovers(String text) {
-    String out = text;
-    for (var env : engine.config().environments().values()) {
-      for (String user : env.approval().approvers()) {
-        out =
-            out.replaceAll(
-                "(?<![@^\\w])" + Pattern.quote(user) + "(?!\\w)",
-                Matcher.quoteReplacement(Mentions.SLACK.user(user)));
-      }
-      for (String group : env.approval().groups()) {
-        out =
-            out.replaceAll(
-                "(?<![@^\\w])" + Pattern.quote(group) + "(?!\\w)",
-                Matcher.quoteReplacement(Mentions.SLACK.group(group)));
-      }
-    }
-    return out;
   }
 
   /** An ephemeral reply: through the response URL when there is one, else chat.postEphemeral. */

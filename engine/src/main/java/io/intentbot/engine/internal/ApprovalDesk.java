@@ -1,6 +1,8 @@
 package io.intentbot.engine.internal;
 
+import io.intentbot.engine.Approvers;
 import io.intentbot.engine.Decision;
+import io.intentbot.engine.Refusal;
 import io.intentbot.engine.RunEvent;
 import io.intentbot.engine.RunStatus;
 import io.intentbot.engine.audit.ApprovalRecord;
@@ -65,14 +67,11 @@ final class ApprovalDesk {
   private Waiting waiting(String runId) {
     Optional<RunRecord> found = audit.findRun(runId);
     if (found.isEmpty()) {
-      return new Waiting(null, Decision.refused(Refusals.noSuchRun(runId), null));
+      return new Waiting(null, Decision.refused(new Refusal.NoSuchRun(runId), null));
     }
     RunRecord run = found.get();
     if (run.status() != RunStatus.WAITING_APPROVAL) {
-      return new Waiting(
-          run,
-          Decision.refused(
-              "run " + runId + " is " + run.status().label() + ", not waiting for approval", run));
+      return new Waiting(run, Decision.refused(new Refusal.NotWaiting(runId, run.status()), run));
     }
     return new Waiting(run, null);
   }
@@ -85,26 +84,21 @@ final class ApprovalDesk {
     RunRecord run = found.run();
     EnvironmentConfig environment = config.environments().get(run.environment());
     if (environment == null) {
-      return waiting.end(
+      return refuseAndEnd(
           run,
-          RunStatus.CANCELLED,
+          new Refusal.EnvironmentGone(runId, run.environment()),
           "environment '"
               + run.environment()
-              + "' is no longer in the config; the run will not start",
-          false);
+              + "' is no longer in the config; the run will not start");
     }
     Instant now = clock.instant();
     if (ApprovalGate.expired(run, environment, now)) {
       expire(run, environment);
       return Decision.refused(
-          "the approval request for run "
-              + runId
-              + " expired after "
-              + Durations.format(environment.approval().expiresAfter())
-              + "; request the run again",
+          new Refusal.Expired(runId, environment.approval().expiresAfter()),
           audit.findRun(runId).orElse(run));
     }
-    Optional<String> refusal = gate.refusal(run, environment, user);
+    Optional<Refusal> refusal = gate.refusal(run, environment, user, Refusal.Action.APPROVE);
     if (refusal.isPresent()) {
       return Decision.refused(refusal.get(), run);
     }
@@ -113,30 +107,28 @@ final class ApprovalDesk {
       PreparedRun prepared =
           preparer.prepare(runId, run.intent(), arguments(run), run.requester(), false);
       if (!prepared.ok()) {
-        return waiting.end(
+        return refuseAndEnd(
             run,
-            RunStatus.CANCELLED,
+            new Refusal.NoLongerValid(runId, prepared.errors()),
             "the intent or its parameters are no longer valid ("
                 + String.join("; ", prepared.errors())
-                + "); the run will not start, request it again",
-            false);
+                + "); the run will not start, request it again");
       }
       state = prepared.state();
     }
     state.record(run);
     String currentHash = Planner.hash(state.intent, state.parameters, environment);
     if (!currentHash.equals(run.planHash())) {
-      return waiting.end(
+      return refuseAndEnd(
           run,
-          RunStatus.CANCELLED,
+          new Refusal.PlanChanged(runId, List.of()),
           "the plan changed since it was shown (intent file, parameters or config); run "
               + runId
-              + " will not start: request it again to see the new plan",
-          false);
+              + " will not start: request it again to see the new plan");
     }
     ApprovalRecord approval = new ApprovalRecord(runId, user, true, run.planHash(), now, null);
     if (!audit.recordApproval(approval)) {
-      return Decision.refused("you already decided on run " + runId, run);
+      return Decision.refused(new Refusal.AlreadyDecided(runId, user), run);
     }
     long approvals =
         audit.approvals(runId).stream()
@@ -145,22 +137,13 @@ final class ApprovalDesk {
     int required = environment.approval().required();
     events.publish(new RunEvent.ApprovalRecorded(run, approval, (int) approvals, required));
     if (approvals < required) {
-      return Decision.accepted(
-          "approved ("
-              + approvals
-              + " of "
-              + required
-              + "); run "
-              + runId
-              + " waits for "
-              + (required - approvals)
-              + " more",
-          run);
+      return new Decision.Accepted(
+          Decision.Kind.APPROVAL_RECORDED, run, user, (int) approvals, required, null);
     }
     if (!audit.transition(runId, RunStatus.WAITING_APPROVAL, RunStatus.PENDING, null)) {
       RunRecord current = audit.findRun(runId).orElse(run);
-      return Decision.accepted(
-          "approved; run " + runId + " is already " + current.status().label(), current);
+      return new Decision.Accepted(
+          Decision.Kind.APPROVED_ALREADY_MOVED, current, user, (int) approvals, required, null);
     }
     waiting.remove(runId);
     RunRecord pending = run.withStatus(RunStatus.PENDING, null);
@@ -171,7 +154,8 @@ final class ApprovalDesk {
             : APPROVED_LOCK_WAIT;
     launch.accept(state, wait);
     LOG.info("run {} approved by {}; starting", runId, user);
-    return Decision.accepted("approved by " + user + "; run " + runId + " is starting", pending);
+    return new Decision.Accepted(
+        Decision.Kind.APPROVED_STARTING, pending, user, (int) approvals, required, null);
   }
 
   Decision reject(String runId, String user, String reason) {
@@ -187,17 +171,21 @@ final class ApprovalDesk {
             || gate.mayApprove(environment.approval(), user);
     if (!allowed) {
       return Decision.refused(
-          "you may not reject runs in "
-              + environment.name()
-              + "; "
-              + ApprovalGate.whoMayApprove(environment.approval())
-              + " or the requester may",
+          new Refusal.NotAnApprover(
+              environment.name(),
+              Refusal.Action.REJECT,
+              Approvers.of(environment.approval()),
+              true),
           run);
     }
-    String why = reason == null || reason.isBlank() ? "" : ": " + reason;
+    String comment = reason == null || reason.isBlank() ? null : reason;
     audit.recordApproval(
         new ApprovalRecord(runId, user, false, run.planHash(), clock.instant(), reason));
-    return waiting.end(run, RunStatus.REJECTED, "rejected by " + user + why, true);
+    return waiting.end(
+        run,
+        RunStatus.REJECTED,
+        "rejected by " + user + (comment == null ? "" : ": " + comment),
+        ended -> new Decision.Accepted(Decision.Kind.REJECTED, ended, user, 0, 0, comment));
   }
 
   /**
@@ -207,31 +195,30 @@ final class ApprovalDesk {
   Decision acknowledge(String runId, String user, String note) {
     Optional<RunRecord> found = audit.findRun(runId);
     if (found.isEmpty()) {
-      return Decision.refused(Refusals.noSuchRun(runId), null);
+      return Decision.refused(new Refusal.NoSuchRun(runId), null);
     }
     RunRecord run = found.get();
     boolean brokeGlass =
         audit.approvals(runId).stream().anyMatch(a -> a.breakGlassReason().isPresent());
     if (!brokeGlass) {
-      return Decision.refused(
-          "run " + runId + " did not skip approval; there is nothing to acknowledge", run);
+      return Decision.refused(new Refusal.NothingToAcknowledge(runId), run);
     }
     EnvironmentConfig environment = config.environments().get(run.environment());
     if (environment != null) {
-      Optional<String> refusal = gate.refusal(run, environment, user);
+      Optional<Refusal> refusal = gate.refusal(run, environment, user, Refusal.Action.ACKNOWLEDGE);
       if (refusal.isPresent()) {
-        return Decision.refused(refusal.get().replace("approve", "acknowledge"), run);
+        return Decision.refused(refusal.get(), run);
       }
     }
     Optional<ReviewRecord> earlier = audit.review(runId);
     if (earlier.isPresent()
         || !audit.recordReview(new ReviewRecord(runId, user, clock.instant(), note))) {
-      String by = earlier.map(r -> " by " + r.user()).orElse("");
-      return Decision.refused("break-glass run " + runId + " was already acknowledged" + by, run);
+      return Decision.refused(
+          new Refusal.AlreadyAcknowledged(runId, earlier.map(ReviewRecord::user).orElse(null)),
+          run);
     }
     LOG.info("break-glass run {} acknowledged by {}", runId, user);
-    return Decision.accepted(
-        "acknowledged break-glass run " + runId + "; it no longer needs review", run);
+    return Decision.Accepted.of(Decision.Kind.ACKNOWLEDGED, run, user);
   }
 
   /** Expires approval requests past their {@code expires_after}; returns the expired runs. */
@@ -254,8 +241,16 @@ final class ApprovalDesk {
             RunStatus.EXPIRED,
             "approval request expired after "
                 + Durations.format(environment.approval().expiresAfter()),
-            true);
+            ended -> Decision.Accepted.of(Decision.Kind.EXPIRED, ended, null));
     return decision.accepted() ? Optional.of(decision.run()) : Optional.empty();
+  }
+
+  /**
+   * Cancels a waiting run that can no longer start as approved ({@code reason} is recorded) and
+   * refuses the approval that found it so; whoever ended it first wins.
+   */
+  private Decision refuseAndEnd(RunRecord run, Refusal refusal, String reason) {
+    return waiting.end(run, RunStatus.CANCELLED, reason, ended -> Decision.refused(refusal, ended));
   }
 
   private static List<String> arguments(RunRecord run) {

@@ -1,6 +1,8 @@
 package io.intentbot.engine.internal;
 
+import io.intentbot.engine.Approvers;
 import io.intentbot.engine.Decision;
+import io.intentbot.engine.Refusal;
 import io.intentbot.engine.RunStatus;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.RunRecord;
@@ -81,11 +83,11 @@ final class RunControl {
   Decision cancel(String runId, String user) {
     Optional<RunRecord> found = audit.findRun(runId);
     if (found.isEmpty()) {
-      return Decision.refused(Refusals.noSuchRun(runId), null);
+      return Decision.refused(new Refusal.NoSuchRun(runId), null);
     }
     RunRecord run = found.get();
     if (run.status().isTerminal()) {
-      return Decision.refused("run " + runId + " already " + run.status().label(), run);
+      return Decision.refused(new Refusal.AlreadyFinished(runId, run.status()), run);
     }
     EnvironmentConfig environment =
         run.environment() == null ? null : config.environments().get(run.environment());
@@ -96,33 +98,27 @@ final class RunControl {
             || gate.mayApprove(environment.approval(), user);
     if (!allowed) {
       return Decision.refused(
-          "only the requester ("
-              + run.requester()
-              + ") or "
-              + ApprovalGate.whoMayApprove(environment.approval())
-              + " may cancel run "
-              + runId,
+          new Refusal.MayNotCancel(runId, run.requester(), Approvers.of(environment.approval())),
           run);
     }
     if (run.status() == RunStatus.WAITING_APPROVAL) {
-      return waiting.end(run, RunStatus.CANCELLED, "cancelled by " + user, true);
+      return waiting.end(
+          run,
+          RunStatus.CANCELLED,
+          "cancelled by " + user,
+          ended -> Decision.Accepted.of(Decision.Kind.CANCELLED, ended, user));
     }
     Active here = active.get(runId);
     if (here == null) {
-      return Decision.refused(
-          "run "
-              + runId
-              + " is "
-              + run.status().label()
-              + " in another intentbot process; cancel it there",
-          run);
+      return Decision.refused(new Refusal.InAnotherProcess(runId, run.status()), run);
     }
     here.state().cancel(user);
-    if (run.status() == RunStatus.PENDING) {
-      return Decision.accepted("cancelling run " + runId + " before it starts", run);
-    }
-    return Decision.accepted(
-        "cancelling run " + runId + "; the step in progress is being stopped", run);
+    return Decision.Accepted.of(
+        run.status() == RunStatus.PENDING
+            ? Decision.Kind.CANCELLING_PENDING
+            : Decision.Kind.CANCELLING_RUNNING,
+        run,
+        user);
   }
 
   /** Cancels every active run and waits up to {@code grace} for them to record it. */

@@ -4,6 +4,7 @@ import io.intentbot.engine.DatabaseLeadership;
 import io.intentbot.engine.Decision;
 import io.intentbot.engine.GroupDirectory;
 import io.intentbot.engine.Leadership;
+import io.intentbot.engine.Refusal;
 import io.intentbot.engine.RunListener;
 import io.intentbot.engine.RunRequest;
 import io.intentbot.engine.Submission;
@@ -214,7 +215,7 @@ public final class RunCoordinator {
 
   public Submission submit(RunRequest request) {
     if (phase.get() == Phase.CLOSED) {
-      return new Submission.Refused("intentbot is shutting down; try again in a moment", null);
+      return new Submission.Refused(new Refusal.ShuttingDown());
     }
     requireStarted();
     return intake.submit(request);

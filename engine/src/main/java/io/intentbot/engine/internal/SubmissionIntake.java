@@ -1,6 +1,8 @@
 package io.intentbot.engine.internal;
 
+import io.intentbot.engine.Approvers;
 import io.intentbot.engine.Plan;
+import io.intentbot.engine.Refusal;
 import io.intentbot.engine.RunEvent;
 import io.intentbot.engine.RunRequest;
 import io.intentbot.engine.RunStatus;
@@ -11,6 +13,7 @@ import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.audit.StepRecord;
 import io.intentbot.engine.config.EnvironmentConfig;
+import io.intentbot.engine.params.InputProblem;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,14 +59,17 @@ final class SubmissionIntake {
     String breakGlass = request.breakGlassReason();
     if (breakGlass != null && breakGlass.isBlank()) {
       return new Submission.Invalid(
-          List.of("--break-glass needs a reason, e.g. --break-glass \"site down, INC-123\""));
+          List.of(
+              InputProblem.general(
+                  InputProblem.Kind.BREAK_GLASS_WITHOUT_REASON,
+                  "--break-glass needs a reason, e.g. --break-glass \"site down, INC-123\"")));
     }
     String runId = RunIds.next();
     PreparedRun prepared =
         preparer.prepare(
             runId, request.intent(), request.arguments(), request.requester(), request.dryRun());
     if (!prepared.ok()) {
-      return new Submission.Invalid(prepared.errors());
+      return new Submission.Invalid(prepared.problems());
     }
     RunState state = prepared.state();
     EnvironmentConfig environment = state.environment;
@@ -75,11 +81,8 @@ final class SubmissionIntake {
     boolean gated = ApprovalGate.needsApproval(state);
     if (gated && breakGlass != null && !environment.breakGlass()) {
       return new Submission.Refused(
-          environment.name()
-              + " does not allow break-glass runs; ask "
-              + ApprovalGate.whoMayApprove(environment.approval())
-              + " to approve instead",
-          null);
+          new Refusal.BreakGlassNotAllowed(
+              environment.name(), Approvers.of(environment.approval())));
     }
     if (gated && breakGlass == null) {
       RunRecord parked = base.withStatus(RunStatus.WAITING_APPROVAL, null);
@@ -95,7 +98,7 @@ final class SubmissionIntake {
     if (lockKey != null && !waits) {
       Optional<String> holder = audit.tryLock(lockKey, runId, now);
       if (holder.isPresent()) {
-        return new Submission.Refused(lockRefusal(lockKey, holder.get()), holder.get());
+        return new Submission.Refused(lockHeld(lockKey, holder.get()));
       }
     }
     RunRecord pending = base.withStatus(RunStatus.PENDING, null);
@@ -166,19 +169,15 @@ final class SubmissionIntake {
         origin);
   }
 
-  private String lockRefusal(String key, String holder) {
-    String detail =
-        audit
-            .findRun(holder)
-            .map(r -> " (" + r.intent() + " by " + r.requester() + ", " + r.status().label() + ")")
-            .orElse("");
-    return "another run holds the lock "
-        + key
-        + ": "
-        + holder
-        + detail
-        + "; try again when it finishes, or cancel it with `cancel "
-        + holder
-        + "`";
+  private Refusal.LockHeld lockHeld(String key, String holder) {
+    Optional<RunRecord> run = audit.findRun(holder);
+    return new Refusal.LockHeld(
+        key,
+        holder,
+        run.map(RunRecord::intent).orElse(null),
+        run.map(RunRecord::requester).orElse(null),
+        run.map(RunRecord::status).orElse(null),
+        run.map(r -> r.startedAt() != null ? r.startedAt() : r.createdAt()).orElse(null),
+        null);
   }
 }

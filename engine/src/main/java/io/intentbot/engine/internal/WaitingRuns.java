@@ -1,6 +1,7 @@
 package io.intentbot.engine.internal;
 
 import io.intentbot.engine.Decision;
+import io.intentbot.engine.Refusal;
 import io.intentbot.engine.RunEvent;
 import io.intentbot.engine.RunStatus;
 import io.intentbot.engine.audit.AuditStore;
@@ -48,14 +49,18 @@ final class WaitingRuns {
   }
 
   /**
-   * Ends a run that never started: exactly one caller wins the transition, the others are refused
-   * with the run's status. {@code accepted} says whether the winner's decision counts as accepted
-   * (a cancel or reject does; a stale approval that ended the run does not).
+   * Ends a run that never started, recording {@code reason} as its end: exactly one caller wins the
+   * transition and gets {@code outcome} of the ended run; the others are refused with the status
+   * the run has now.
    */
-  Decision end(RunRecord run, RunStatus status, String reason, boolean accepted) {
+  Decision end(
+      RunRecord run,
+      RunStatus status,
+      String reason,
+      java.util.function.Function<RunRecord, Decision> outcome) {
     if (!audit.transition(run.id(), run.status(), status, reason)) {
       RunRecord now = audit.findRun(run.id()).orElse(run);
-      return Decision.refused("run " + run.id() + " is already " + now.status().label(), now);
+      return Decision.refused(new Refusal.AlreadyEnded(run.id(), now.status()), now);
     }
     states.remove(run.id());
     RunRecord finished = run.finished(status, clock.instant(), Map.of(), reason);
@@ -64,6 +69,6 @@ final class WaitingRuns {
     LOG.info("run {} {}: {}", run.id(), status.label(), reason);
     events.publish(new RunEvent.RunFinished(finished, false));
     ended.accept(finished);
-    return new Decision(accepted, reason, finished);
+    return outcome.apply(finished);
   }
 }
