@@ -92,10 +92,10 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Approves a run waiting for approval. Refused (with a message that says who may approve) for the
-   * requester, for users outside the policy, for expired requests and when the plan changed since
-   * it was shown. The run starts once enough approvals are in, exactly once however many arrive at
-   * the same time.
+   * Approves a run waiting for approval. Refused (with a {@link Refusal} that says who may approve)
+   * for the requester, for users outside the policy, for expired requests and when the plan changed
+   * since it was shown. The run starts once enough approvals are in, exactly once however many
+   * arrive at the same time.
    */
   public Decision approve(String runId, String user) {
     return coordinator.approve(runId, user);

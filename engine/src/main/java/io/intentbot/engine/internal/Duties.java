@@ -18,35 +18,45 @@ final class Duties {
 
   private static final Logger LOG = LoggerFactory.getLogger(Duties.class);
 
-  private final Liveness liveness;
-  private final ApprovalDesk desk;
+  private final Runnable beat;
+  private final Runnable recoverInterrupted;
+  private final Runnable expireApprovals;
   private final Leadership leadership;
   private final ScheduledExecutorService timer;
   private final Executor work;
-  private final Duration beat;
+  private final Duration beatInterval;
   private final Duration expiryInterval;
 
+  /**
+   * @param beat writes this process's heartbeat
+   * @param recoverInterrupted marks runs of silent processes interrupted
+   * @param expireApprovals expires approval requests past their time
+   * @param timer schedules the ticks
+   * @param work runs each tick (off the timer thread)
+   */
   Duties(
-      Liveness liveness,
-      ApprovalDesk desk,
+      Runnable beat,
+      Runnable recoverInterrupted,
+      Runnable expireApprovals,
       Leadership leadership,
       ScheduledExecutorService timer,
       Executor work,
-      Duration beat,
+      Duration beatInterval,
       Duration expiryInterval) {
-    this.liveness = liveness;
-    this.desk = desk;
+    this.beat = beat;
+    this.recoverInterrupted = recoverInterrupted;
+    this.expireApprovals = expireApprovals;
     this.leadership = leadership;
     this.timer = timer;
     this.work = work;
-    this.beat = beat;
+    this.beatInterval = beatInterval;
     this.expiryInterval = expiryInterval;
   }
 
   /** Beats once now, then schedules the heartbeat and the expiry ticks. */
   void start() {
-    liveness.beat();
-    long every = beat.toMillis();
+    beat.run();
+    long every = beatInterval.toMillis();
     timer.scheduleWithFixedDelay(
         () -> work.execute(this::heartbeat), every, every, TimeUnit.MILLISECONDS);
     long expiry = Math.max(50, expiryInterval.toMillis());
@@ -57,9 +67,9 @@ final class Duties {
   /** One heartbeat, then the interrupted runs when this process leads that duty. */
   void heartbeat() {
     try {
-      liveness.beat();
+      beat.run();
       if (leadership.mayRun(Leadership.INTERRUPTED_RUNS)) {
-        liveness.recoverInterrupted();
+        recoverInterrupted.run();
       }
     } catch (RuntimeException e) {
       LOG.warn("heartbeat failed: {}", e.getMessage());
@@ -70,7 +80,7 @@ final class Duties {
   void expire() {
     try {
       if (leadership.mayRun(Leadership.APPROVAL_EXPIRY)) {
-        desk.expireApprovals();
+        expireApprovals.run();
       }
     } catch (RuntimeException e) {
       LOG.warn("expiring approvals failed: {}", e.getMessage());

@@ -103,7 +103,10 @@ public final class RunCoordinator {
     ApprovalGate gate = new ApprovalGate(groups);
     RunPreparer preparer =
         new RunPreparer(
-            config, catalog, expressions, new Planner(stepTypes, catalog, config, expressions));
+            config,
+            catalog,
+            expressions,
+            new Planner(stepTypes, catalog, config, expressions, clock));
     StepRunner stepRunner =
         new StepRunner(
             stepTypes,
@@ -144,8 +147,9 @@ public final class RunCoordinator {
         new ApprovalDesk(config, audit, clock, events, gate, preparer, waiting, control::launch);
     this.duties =
         new Duties(
-            liveness,
-            desk,
+            liveness::beat,
+            liveness::recoverInterrupted,
+            desk::expireApprovals,
             this.leadership,
             timer,
             orchestration,

@@ -56,7 +56,8 @@ final class RunEndings {
     try {
       ending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      // answer with what the store holds
+      endings.remove(
+          runId, ending); // answer with what the store holds; other waiters still check it
     } finally {
       check.cancel(false);
     }
