@@ -68,7 +68,13 @@ class SlackServerIT {
   }
 
   void boot(String config) throws Exception {
-    bed = TestEngine.start(dir, SlackBot.groupDirectory(settings), config);
+    bed =
+        TestEngine.start(
+            dir,
+            SlackBot.groupDirectory(settings),
+            config,
+            io.intentbot.engine.audit.AuditStores.defaultUrl(dir.resolve("data")),
+            settings.expiryInterval());
     outbox = OutboxStore.open(bed.dbUrl, null, null);
     server = new SlackServer(bed.engine, settings, outbox);
     bed.started();

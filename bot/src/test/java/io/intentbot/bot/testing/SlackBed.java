@@ -52,7 +52,13 @@ public final class SlackBed implements AutoCloseable {
   }
 
   public SlackBed start() throws Exception {
-    bed = TestEngine.start(dir, SlackBot.groupDirectory(settings()), TestEngine.CONFIG, dbUrl);
+    bed =
+        TestEngine.start(
+            dir,
+            SlackBot.groupDirectory(settings()),
+            TestEngine.CONFIG,
+            dbUrl,
+            settings().expiryInterval());
     outbox = OutboxStore.open(dbUrl, null, null);
     server = new SlackServer(bed.engine, settings(), outbox);
     bed.started();

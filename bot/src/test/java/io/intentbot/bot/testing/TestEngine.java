@@ -113,6 +113,21 @@ public final class TestEngine implements AutoCloseable {
   /** As {@link #start(Path, GroupDirectory, String)} on the audit database at {@code url}. */
   public static TestEngine start(Path dir, GroupDirectory groups, String configYaml, String url)
       throws IOException {
+    return start(dir, groups, configYaml, url, java.time.Duration.ofSeconds(15));
+  }
+
+  /**
+   * As {@link #start(Path, GroupDirectory, String, String)}, expiring approvals every {@code
+   * expiryInterval} (the engine's default is 15 s). Short intervals keep the audit database's
+   * connections busy: tests of a database outage need them long.
+   */
+  public static TestEngine start(
+      Path dir,
+      GroupDirectory groups,
+      String configYaml,
+      String url,
+      java.time.Duration expiryInterval)
+      throws IOException {
     Path intents = dir.resolve("intents");
     if (!Files.isDirectory(intents)) {
       Files.createDirectories(intents);
@@ -136,7 +151,7 @@ public final class TestEngine implements AutoCloseable {
             .stepTypes(registry)
             .auditStore(audit)
             .groupDirectory(groups)
-            .expiryInterval(java.time.Duration.ofMillis(100))
+            .expiryInterval(expiryInterval)
             .build();
     return new TestEngine(dir, url, config, audit, engine);
   }

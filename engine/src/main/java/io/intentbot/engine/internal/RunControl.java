@@ -79,6 +79,11 @@ final class RunControl {
         .start();
   }
 
+  /** Whether the run executes in this process now. */
+  boolean runsHere(String runId) {
+    return active.containsKey(runId);
+  }
+
   /** Cancels a waiting or running run: its requester, or an approver of a protected environment. */
   Decision cancel(String runId, String user) {
     Optional<RunRecord> found = audit.findRun(runId);

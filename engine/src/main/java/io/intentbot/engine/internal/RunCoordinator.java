@@ -142,6 +142,7 @@ public final class RunCoordinator {
                     durable,
                     onEnd),
             run -> endings.ended(run));
+    this.endings.runsHere(control::runsHere);
     this.intake = new SubmissionIntake(audit, clock, events, preparer, waiting, control::launch);
     this.desk =
         new ApprovalDesk(config, audit, clock, events, gate, preparer, waiting, control::launch);

@@ -12,11 +12,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
- * Futures of runs reaching a terminal status. A run that ends in this process completes its future
- * when it has ended and released its lock; a run elsewhere (another replica, a dead process) is
- * checked in the audit store on the timer while somebody waits for it. Nobody sleeps.
+ * Futures of runs reaching a terminal status. A run that executes in this process completes its
+ * future when it has ended and released its lock, and nothing reads the store meanwhile (a waiter
+ * must not keep the audit database's connections busy, see AuditDatabaseOutageIT); a run elsewhere
+ * (another replica, a dead process, waiting for approval) is checked in the audit store on the
+ * timer while somebody waits for it. Nobody sleeps.
  */
 final class RunEndings {
 
@@ -25,10 +28,16 @@ final class RunEndings {
   private final AuditStore audit;
   private final ScheduledExecutorService timer;
   private final Map<String, CompletableFuture<RunRecord>> endings = new ConcurrentHashMap<>();
+  private volatile Predicate<String> runsHere = id -> false;
 
   RunEndings(AuditStore audit, ScheduledExecutorService timer) {
     this.audit = audit;
     this.timer = timer;
+  }
+
+  /** Which runs execute in this process (they report their end; no need to read the store). */
+  void runsHere(Predicate<String> here) {
+    this.runsHere = here;
   }
 
   /** Completes the waiters of a run that ended here, once all it held is released. */
@@ -47,19 +56,27 @@ final class RunEndings {
     }
     CompletableFuture<RunRecord> ending =
         endings.computeIfAbsent(runId, id -> new CompletableFuture<>());
-    ScheduledFuture<?> check =
-        timer.scheduleWithFixedDelay(
-            () -> checkStore(runId, ending),
-            STORE_CHECK.toMillis(),
-            STORE_CHECK.toMillis(),
-            TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> check;
+    if (runsHere.test(runId)) {
+      check = null;
+      checkStore(runId, ending); // it may have ended before the future was there
+    } else {
+      check =
+          timer.scheduleWithFixedDelay(
+              () -> checkStore(runId, ending),
+              STORE_CHECK.toMillis(),
+              STORE_CHECK.toMillis(),
+              TimeUnit.MILLISECONDS);
+    }
     try {
       ending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
       endings.remove(
           runId, ending); // answer with what the store holds; other waiters still check it
     } finally {
-      check.cancel(false);
+      if (check != null) {
+        check.cancel(false);
+      }
     }
     return audit.findRun(runId);
   }

@@ -15,6 +15,7 @@ import io.intentbot.engine.step.StepType;
 import io.intentbot.engine.step.StepTypeRegistry;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +50,7 @@ final class StepRunner {
   private final StepJournal journal;
   private final StepAttempts attempts;
   private final LibraryStepRunner library;
+  private final StepGuards guards;
 
   StepRunner(
       StepTypeRegistry registry,
@@ -73,6 +75,7 @@ final class StepRunner {
     this.journal = new StepJournal(audit, events, clock, durable);
     this.attempts = new StepAttempts(timer);
     this.library = new LibraryStepRunner(catalog, expressions, journal, orchestration);
+    this.guards = new StepGuards(expressions);
   }
 
   /**
@@ -89,30 +92,12 @@ final class StepRunner {
       String idPrefix) {
     String stepId = idPrefix + step.id();
     StepRecord record = journal.draft(state, stepId, phase, step.kind());
-    if (state.cancelRequested.get()) {
-      return done(
-          journal.finished(state, record, StepStatus.CANCELLED, 0, Map.of(), "", "run cancelled"));
-    }
-    if (step.condition() != null) {
-      boolean holds;
-      try {
-        holds = expressions.test(step.condition(), scope.variables());
-      } catch (ExpressionException e) {
-        return done(
-            journal.failedAtStart(state, record, number, total, StepStatus.FAILED, e.getMessage()));
-      }
-      if (!holds) {
+    Optional<StepGuards.Stop> stop = guards.before(state, step, scope);
+    if (stop.isPresent()) {
+      if (stop.get().status() == StepStatus.SKIPPED) {
         scope.recordOutputs(step.id(), Map.of());
-        return done(
-            journal.finished(
-                state,
-                record,
-                StepStatus.SKIPPED,
-                0,
-                Map.of(),
-                "",
-                "if " + step.condition() + " is false"));
       }
+      return done(stopped(state, record, number, total, stop.get()));
     }
     Map<String, Object> rendered;
     try {
@@ -135,20 +120,9 @@ final class StepRunner {
           (s, inner, p, childScope, prefix) -> run(s, inner, p, 0, 0, childScope, prefix));
     }
     StepType type = registry.find(step.type()).orElseThrow();
-    if (state.readOnly && !type.pure()) {
-      return done(
-          journal.finished(
-              state,
-              record,
-              StepStatus.FAILED,
-              0,
-              Map.of(),
-              "",
-              "the run is read-only (read_only_if: "
-                  + state.intent.readOnlyIf()
-                  + ") but "
-                  + type.name()
-                  + " can change things; the intent must skip this step then"));
+    Optional<StepGuards.Stop> readOnly = StepGuards.readOnly(state, type);
+    if (readOnly.isPresent()) {
+      return done(stopped(state, record, number, total, readOnly.get()));
     }
     return execute(state, step, type, record, StepInput.of(rendered), scope, stepId);
   }
@@ -207,6 +181,13 @@ final class StepRunner {
                           result.success() ? null : result.reason());
                     }),
             orchestration);
+  }
+
+  private StepOutcome stopped(
+      RunState state, StepRecord record, int number, int total, StepGuards.Stop stop) {
+    return stop.shown()
+        ? journal.failedAtStart(state, record, number, total, stop.status(), stop.reason())
+        : journal.finished(state, record, stop.status(), 0, Map.of(), "", stop.reason());
   }
 
   private Map<String, Object> renderWith(Map<String, Object> with, RunScope scope) {
