@@ -65,6 +65,7 @@ final class LocalEngine implements AutoCloseable {
             .auditStore(store)
             .maxConcurrentRuns(maxRuns)
             .build();
+    engine.start();
     return new LocalEngine(engine, store);
   }
 

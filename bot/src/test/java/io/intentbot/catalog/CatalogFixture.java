@@ -171,9 +171,20 @@ final class CatalogFixture implements AutoCloseable {
             dbUrl(root, "shop-sandbox"));
   }
 
+  private boolean started;
+
+  /** Starts the engine once (after a test's adapter added its listeners); returns it. */
+  synchronized Engine started() {
+    if (!started) {
+      engine.start();
+      started = true;
+    }
+    return engine;
+  }
+
   Submission submit(String intent, String requester, boolean dryRun, String... arguments) {
     RunRequest request = RunRequest.of(intent, List.of(arguments), requester);
-    return engine.submit(dryRun ? request.asDryRun() : request);
+    return started().submit(dryRun ? request.asDryRun() : request);
   }
 
   /** Submits a run that must start at once, and waits for its end. */

@@ -31,6 +31,7 @@ class ChatPathIT {
     controllers = new Controllers(catalog.admin);
     controllers.veleroLocation();
     chat = new InMemoryChat(catalog.engine);
+    catalog.started();
   }
 
   @AfterEach

@@ -80,6 +80,7 @@ class SlackPathIT {
             Duration.ofMinutes(5));
     outbox = OutboxStore.open(catalog.auditUrl(), "sa", "");
     server = new SlackServer(catalog.engine, settings, outbox);
+    catalog.started();
     port = server.start(0);
   }
 

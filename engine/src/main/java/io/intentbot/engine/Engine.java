@@ -19,10 +19,19 @@ import java.util.Optional;
  * <pre>{@code
  * Engine engine = Engine.builder()
  *     .config(config).catalog(catalog).stepTypes(registry).auditStore(store)
- *     .build();
- * engine.addListener(event -> log.info("{}", event));
+ *     .listener(event -> log.info("{}", event))
+ *     .build();                      // nothing runs yet
+ * engine.addListener(slackThread);   // every listener joins before start
+ * engine.start();                    // heartbeats and background duties
+ * engine.recoverInterrupted();       // at start-up: runs of dead processes, told to the listeners
  * Submission s = engine.submit(RunRequest.of("deploy-app", List.of("app=web", "env=sandbox"), "U123"));
  * }</pre>
+ *
+ * <p>Its life: {@link Builder#build()} creates nothing running; {@link #start()} beats in the audit
+ * store and starts the background duties (marking runs of silent processes interrupted, expiring
+ * approval requests, renewing this process's leases), whichever adapter runs it; {@link #close()}
+ * stops. Listeners are given before start, so no event is lost to a listener that joins late;
+ * commands ({@link #submit}, {@link #approve}, ...) need a started engine, reads do not.
  *
  * <p>{@link #submit} validates the request (nothing is recorded when it is invalid), plans it,
  * applies the environment's approval policy and the intent's lock, records the run and starts it in
@@ -43,6 +52,7 @@ public final class Engine implements AutoCloseable {
             builder.clock,
             builder.maxConcurrentRuns,
             builder.processTimeout,
+            builder.expiryInterval,
             builder.listeners,
             builder.leadership);
   }
@@ -67,16 +77,25 @@ public final class Engine implements AutoCloseable {
     return coordinator.audit();
   }
 
+  /**
+   * Starts the heartbeats and the background duties. Call it once, after every listener is added.
+   *
+   * @throws IllegalStateException when already started or closed
+   */
+  public void start() {
+    coordinator.start();
+  }
+
   /** Validates, plans and records a request; starts it unless it waits for approval. */
   public Submission submit(RunRequest request) {
     return coordinator.submit(request);
   }
 
   /**
-   * Approves a run waiting for approval. Refused (with a message that says who may approve) for the
-   * requester, for users outside the policy, for expired requests and when the plan changed since
-   * it was shown. The run starts once enough approvals are in, exactly once however many arrive at
-   * the same time.
+   * Approves a run waiting for approval. Refused (with a {@link Refusal} that says who may approve)
+   * for the requester, for users outside the policy, for expired requests and when the plan changed
+   * since it was shown. The run starts once enough approvals are in, exactly once however many
+   * arrive at the same time.
    */
   public Decision approve(String runId, String user) {
     return coordinator.approve(runId, user);
@@ -127,28 +146,38 @@ public final class Engine implements AutoCloseable {
   /**
    * Who among the replicas does background duties: the one given to {@link
    * Builder#leadership(Leadership)}, else database leases held for the process timeout. The engine
-   * uses it for {@link Leadership#INTERRUPTED_RUNS}; adapters use it for their own duties. Closed
-   * with the engine.
+   * uses it for {@link Leadership#INTERRUPTED_RUNS} and {@link Leadership#APPROVAL_EXPIRY};
+   * adapters use it for their own duties. Closed with the engine.
    */
   public Leadership leadership() {
     return coordinator.leadership();
   }
 
+  /**
+   * Adds a listener; only before {@link #start()}.
+   *
+   * @throws IllegalStateException after start
+   */
   public void addListener(RunListener listener) {
     coordinator.addListener(listener);
   }
 
   /**
    * Marks runs whose process stopped (no heartbeat for the process timeout) as interrupted and
-   * releases their locks; returns their ids. Call it at start-up; the engine also does it after its
-   * heartbeats while it leads {@link Leadership#INTERRUPTED_RUNS}. Safe to call from any process at
-   * any time: each run is marked once.
+   * releases their locks; returns their ids. Call it at start-up, after {@link #start()}; the
+   * engine's duties also do it after its heartbeats while it leads {@link
+   * Leadership#INTERRUPTED_RUNS}. Safe to call from any process at any time: each run is marked
+   * once.
    */
   public List<String> recoverInterrupted() {
     return coordinator.recoverInterrupted();
   }
 
-  /** Expires approval requests past their {@code expires_after}; returns the expired runs. */
+  /**
+   * Expires approval requests past their {@code expires_after}; returns the expired runs. The
+   * engine's duties do it every {@link Builder#expiryInterval} while it leads {@link
+   * Leadership#APPROVAL_EXPIRY}.
+   */
   public List<RunRecord> expireApprovals() {
     return coordinator.expireApprovals();
   }
@@ -169,6 +198,7 @@ public final class Engine implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private int maxConcurrentRuns = 32;
     private Duration processTimeout = Duration.ofSeconds(30);
+    private Duration expiryInterval = Duration.ofSeconds(15);
     private final List<RunListener> listeners = new ArrayList<>();
     private Leadership leadership;
 
@@ -229,6 +259,15 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /** How often the duties look for approval requests past their expiry (default 15 s). */
+    public Builder expiryInterval(Duration interval) {
+      if (interval == null || interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("expiryInterval must be positive, got " + interval);
+      }
+      this.expiryInterval = interval;
+      return this;
+    }
+
     /**
      * Who among the replicas does background duties (default: {@link DatabaseLeadership} on the
      * audit store, leases held for the process timeout). The engine closes it when it closes.
@@ -243,6 +282,7 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /** Builds the engine; nothing runs until {@link Engine#start()}. */
     public Engine build() {
       return new Engine(this);
     }

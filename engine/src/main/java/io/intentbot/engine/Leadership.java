@@ -13,13 +13,16 @@ package io.intentbot.engine;
  *
  * <pre>{@code
  * Leadership leadership = engine.leadership();
- * if (leadership.mayRun("approval-expiry")) { engine.expireApprovals(); }
+ * if (leadership.mayRun("slack-outbox")) { outbox.drain(); }
  * }</pre>
  */
 public interface Leadership extends AutoCloseable {
 
   /** The duty of marking runs of stopped processes as interrupted (after each heartbeat). */
   String INTERRUPTED_RUNS = "interrupted-runs";
+
+  /** The duty of expiring approval requests past their {@code expires_after}. */
+  String APPROVAL_EXPIRY = "approval-expiry";
 
   /** Whether this process may do {@code duty} now; cheap enough to ask before every tick. */
   boolean mayRun(String duty);

@@ -2,6 +2,7 @@ package io.intentbot.engine;
 
 import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.config.ApprovalPolicy;
+import io.intentbot.engine.params.InputProblem;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
  * <pre>{@code
  * switch (engine.submit(request)) {
  *   case Submission.Invalid i -> reply(String.join("\n", i.errors()));
- *   case Submission.Refused r -> reply(r.reason());
+ *   case Submission.Refused r -> reply(text.refusal(r.reason()));
  *   case Submission.Planned p -> reply(p.plan().describe());
  *   case Submission.AwaitingApproval a -> postApprovalCard(a);
  *   case Submission.Started s -> postThreadHead(s.run());
@@ -20,14 +21,25 @@ import java.util.List;
 public sealed interface Submission {
 
   /** Nothing was recorded and nothing ran: the intent or its parameters are wrong. */
-  record Invalid(List<String> errors) implements Submission {
+  record Invalid(List<InputProblem> problems) implements Submission {
     public Invalid {
-      errors = List.copyOf(errors);
+      problems = List.copyOf(problems);
+    }
+
+    /** Each problem's sentence for people, in order. */
+    public List<String> errors() {
+      return problems.stream().map(InputProblem::message).toList();
     }
   }
 
-  /** Valid, but policy or a held lock forbids it now; nothing ran. */
-  record Refused(String reason, String lockHolder) implements Submission {}
+  /** Valid, but policy, a held lock or a closing engine forbids it now; nothing ran. */
+  record Refused(Refusal reason) implements Submission {
+
+    /** The run holding the lock when that is the reason, else null. */
+    public String lockHolder() {
+      return reason instanceof Refusal.LockHeld held ? held.holder() : null;
+    }
+  }
 
   /** A dry run: the plan, recorded, nothing changed. */
   record Planned(RunRecord run, Plan plan) implements Submission {}

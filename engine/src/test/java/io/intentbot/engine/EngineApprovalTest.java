@@ -88,26 +88,33 @@ class EngineApprovalTest {
 
     Decision self = engine.approve(id, "U_CAROL");
     assertThat(self.accepted()).isFalse();
-    assertThat(self.message())
-        .isEqualTo(
-            "you requested run "
-                + id
-                + ", so you cannot approve it yourself; ask one of U_ALICE, U_BOB or a member of S_SRE");
+    Approvers approvers = new Approvers(List.of("U_ALICE", "U_BOB"), List.of("S_SRE"));
+    assertThat(((Decision.Refused) self).reason())
+        .isEqualTo(new Refusal.SelfApproval(id, Refusal.Action.APPROVE, approvers));
     Decision stranger = engine.approve(id, "U_MALLORY");
-    assertThat(stranger.message())
+    assertThat(((Decision.Refused) stranger).reason())
         .isEqualTo(
-            "you may not approve runs in production; one of U_ALICE, U_BOB or a member of S_SRE may");
+            new Refusal.NotAnApprover("production", Refusal.Action.APPROVE, approvers, false));
 
     Decision ok = engine.approve(id, "U_ALICE");
     assertThat(ok.accepted()).isTrue();
-    assertThat(ok.message()).isEqualTo("approved by U_ALICE; run " + id + " is starting");
+    assertThat(ok)
+        .isInstanceOfSatisfying(
+            Decision.Accepted.class,
+            a -> {
+              assertThat(a.kind()).isEqualTo(Decision.Kind.APPROVED_STARTING);
+              assertThat(a.user()).isEqualTo("U_ALICE");
+              assertThat(a.run().id()).isEqualTo(id);
+              assertThat(a.approvals()).isEqualTo(1);
+              assertThat(a.required()).isEqualTo(1);
+            });
     RunRecord run = engine.awaitFinished(id, Duration.ofSeconds(10)).orElseThrow();
     assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(engine.audit().approvals(id))
         .extracting(ApprovalRecord::user)
         .containsExactly("U_ALICE");
-    assertThat(engine.approve(id, "U_BOB").message())
-        .isEqualTo("run " + id + " is succeeded, not waiting for approval");
+    assertThat(((Decision.Refused) engine.approve(id, "U_BOB")).reason())
+        .isEqualTo(new Refusal.NotWaiting(id, RunStatus.SUCCEEDED));
   }
 
   @Test
@@ -193,7 +200,9 @@ class EngineApprovalTest {
     Engine second = fixture.start();
     Decision decision = second.approve(id, "U_ALICE");
     assertThat(decision.accepted()).isFalse();
-    assertThat(decision.message())
+    assertThat(((Decision.Refused) decision).reason())
+        .isEqualTo(new Refusal.PlanChanged(id, List.of()));
+    assertThat(second.run(id).orElseThrow().reason())
         .isEqualTo(
             "the plan changed since it was shown (intent file, parameters or config); run "
                 + id
@@ -214,8 +223,8 @@ class EngineApprovalTest {
     List<RunRecord> expired = engine.expireApprovals();
     assertThat(expired).extracting(RunRecord::id).containsExactly(id);
     assertThat(engine.run(id).orElseThrow().status()).isEqualTo(RunStatus.EXPIRED);
-    assertThat(engine.approve(id, "U_ALICE").message())
-        .isEqualTo("run " + id + " is expired, not waiting for approval");
+    assertThat(((Decision.Refused) engine.approve(id, "U_ALICE")).reason())
+        .isEqualTo(new Refusal.NotWaiting(id, RunStatus.EXPIRED));
   }
 
   @Test
@@ -264,19 +273,19 @@ class EngineApprovalTest {
         .singleElement()
         .satisfies(a -> assertThat(a.comment()).isEqualTo("break glass: site down INC-42"));
     assertThat(engine.awaitingReview()).extracting(RunRecord::id).containsExactly(id);
-    assertThat(engine.acknowledge(id, "U_CAROL", null).message())
+    assertThat(((Decision.Refused) engine.acknowledge(id, "U_CAROL", null)).reason())
         .isEqualTo(
-            "you requested run "
-                + id
-                + ", so you cannot acknowledge it yourself; ask one of U_ALICE, U_BOB or a member of S_SRE");
+            new Refusal.SelfApproval(
+                id,
+                Refusal.Action.ACKNOWLEDGE,
+                new Approvers(List.of("U_ALICE", "U_BOB"), List.of("S_SRE"))));
     assertThat(engine.acknowledge(id, "U_MALLORY", null).accepted()).isFalse();
     Decision ack = engine.acknowledge(id, "U_BOB", "warranted");
     assertThat(ack.accepted()).isTrue();
-    assertThat(ack.message())
-        .isEqualTo("acknowledged break-glass run " + id + "; it no longer needs review");
+    assertThat(((Decision.Accepted) ack).kind()).isEqualTo(Decision.Kind.ACKNOWLEDGED);
     assertThat(engine.awaitingReview()).isEmpty();
-    assertThat(engine.acknowledge(id, "U_ALICE", null).message())
-        .isEqualTo("break-glass run " + id + " was already acknowledged by U_BOB");
+    assertThat(((Decision.Refused) engine.acknowledge(id, "U_ALICE", null)).reason())
+        .isEqualTo(new Refusal.AlreadyAcknowledged(id, "U_BOB"));
   }
 
   @Test

@@ -218,8 +218,8 @@ class EngineRunTest {
     assertThat(engine.steps(run.id()))
         .extracting(StepRecord::stepId, StepRecord::status)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("sleepy", StepStatus.CANCELLED));
-    assertThat(engine.cancel(run.id(), "U_CAROL").message())
-        .isEqualTo("run " + run.id() + " already cancelled");
+    assertThat(((Decision.Refused) engine.cancel(run.id(), "U_CAROL")).reason())
+        .isEqualTo(new Refusal.AlreadyFinished(run.id(), RunStatus.CANCELLED));
   }
 
   @Test
@@ -246,8 +246,14 @@ class EngineRunTest {
     Submission.Refused refused = (Submission.Refused) second;
     assertThat(refused.lockHolder()).isEqualTo(first.run().id());
     assertThat(refused.reason())
-        .startsWith("another run holds the lock web: " + first.run().id() + " (locked by U_CAROL")
-        .endsWith("or cancel it with `cancel " + first.run().id() + "`");
+        .isInstanceOfSatisfying(
+            Refusal.LockHeld.class,
+            held -> {
+              assertThat(held.key()).isEqualTo("web");
+              assertThat(held.holder()).isEqualTo(first.run().id());
+              assertThat(held.holderIntent()).isEqualTo("locked");
+              assertThat(held.holderRequester()).isEqualTo("U_CAROL");
+            });
     assertThat(engine.submit(RunRequest.of("locked", List.of("app=api"), "U_DAVE")))
         .isInstanceOf(Submission.Started.class);
     engine.awaitFinished(first.run().id(), Duration.ofSeconds(10));

@@ -39,10 +39,22 @@ public final class CommandHandler {
 
   private final Engine engine;
   private final Mentions mentions;
+  private final OutcomeText outcomes;
 
+  /** Outcomes in the style that goes with {@code mentions} ({@link OutcomeText#forChat}). */
   public CommandHandler(Engine engine, Mentions mentions) {
+    this(engine, mentions, OutcomeText.forChat(mentions));
+  }
+
+  public CommandHandler(Engine engine, Mentions mentions, OutcomeText outcomes) {
     this.engine = engine;
     this.mentions = mentions;
+    this.outcomes = outcomes;
+  }
+
+  /** How this handler words the engine's decisions and refusals. */
+  public OutcomeText outcomes() {
+    return outcomes;
   }
 
   public Engine engine() {
@@ -147,7 +159,7 @@ public final class CommandHandler {
     } else if (submission instanceof Submission.Refused r) {
       return Reply.error(
           "Refused: "
-              + r.reason()
+              + outcomes.refusal(r.reason())
               + (r.lockHolder() == null ? "" : " (lock held by run `" + r.lockHolder() + "`)"));
     } else if (submission instanceof Submission.Planned p) {
       return Reply.info(
@@ -197,8 +209,8 @@ public final class CommandHandler {
   }
 
   private Reply decision(Decision decision) {
-    Reply reply =
-        decision.accepted() ? Reply.info(decision.message()) : Reply.error(decision.message());
+    String text = outcomes.decision(decision);
+    Reply reply = decision.accepted() ? Reply.info(text) : Reply.error(text);
     return decision.run() == null ? reply : reply.withRun(decision.run().id());
   }
 

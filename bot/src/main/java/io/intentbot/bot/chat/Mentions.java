@@ -38,6 +38,20 @@ public interface Mentions {
         }
       };
 
+  /** The ids as they are: {@code alice}, {@code sre}; for sentences read on a terminal. */
+  Mentions IDS =
+      new Mentions() {
+        @Override
+        public String user(String id) {
+          return id;
+        }
+
+        @Override
+        public String group(String id) {
+          return id;
+        }
+      };
+
   /** Who may approve under a policy, as one phrase; "nobody is configured" when empty. */
   default String approvers(io.intentbot.engine.config.ApprovalPolicy policy) {
     List<String> names = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.intentbot.bot.cli;
 
+import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.engine.Decision;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.RunStatus;
@@ -25,12 +26,13 @@ final class ApproveCommand extends BaseCommand {
     try (Bootstrap boot = bootstrap()) {
       Engine engine = boot.engine();
       TerminalThread.followRun(engine, runId, out());
+      engine.start();
       Decision decision = engine.approve(runId, as);
       if (!decision.accepted()) {
-        err().println("refused: " + decision.message());
+        err().println("refused: " + OutcomeText.PLAIN.decision(decision));
         return decision.run() == null ? ExitCode.INVALID : ExitCode.REFUSED;
       }
-      out().println(decision.message());
+      out().println(OutcomeText.PLAIN.decision(decision));
       if (decision.run().status() == RunStatus.WAITING_APPROVAL) {
         return ExitCode.WAITING_FOR_APPROVAL;
       }

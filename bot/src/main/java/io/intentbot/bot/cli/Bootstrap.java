@@ -144,6 +144,7 @@ final class Bootstrap implements AutoCloseable {
     return audit;
   }
 
+  /** The engine, built once and not started. */
   Engine engine(GroupDirectory groups) {
     if (engine == null) {
       engine = builder(groups).build();
@@ -153,7 +154,8 @@ final class Bootstrap implements AutoCloseable {
 
   /**
    * The engine of a long-running server ({@code serve}, {@code socket}): its background duties go
-   * to one replica at a time, chosen as {@link LeaderElection} says; the choice is logged.
+   * to one replica at a time, chosen as {@link LeaderElection} says; the choice is logged. Built,
+   * not started: the caller attaches its listeners, then starts it.
    */
   Engine serverEngine(GroupDirectory groups) {
     if (engine == null) {
@@ -196,8 +198,16 @@ final class Bootstrap implements AutoCloseable {
                         + "'"));
   }
 
+  /** The engine, built and not started: add listeners, then {@code start()} it. */
   Engine engine() {
     return engine(GroupDirectory.NONE);
+  }
+
+  /** The engine, started, for commands that add no listener. */
+  Engine startedEngine() {
+    Engine built = engine();
+    built.start();
+    return built;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.intentbot.bot.cli;
 
+import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.engine.Decision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,12 +22,12 @@ final class CancelCommand extends BaseCommand {
   @Override
   public Integer call() {
     try (Bootstrap boot = bootstrap()) {
-      Decision decision = boot.engine().cancel(runId, user(as));
+      Decision decision = boot.startedEngine().cancel(runId, user(as));
       if (!decision.accepted()) {
-        err().println("refused: " + decision.message());
+        err().println("refused: " + OutcomeText.PLAIN.decision(decision));
         return decision.run() == null ? ExitCode.INVALID : ExitCode.REFUSED;
       }
-      out().println(decision.message());
+      out().println(OutcomeText.PLAIN.decision(decision));
       return ExitCode.SUCCEEDED;
     }
   }

@@ -22,6 +22,8 @@ final class ConsoleCommand extends BaseCommand {
   public Integer call() throws Exception {
     try (Bootstrap boot = bootstrap()) {
       Engine engine = boot.engine();
+      ConsoleSession session = new ConsoleSession(engine, user(as), System.in, System.out);
+      engine.start();
       engine.recoverInterrupted();
       if (!engine.catalog().problems().isEmpty()) {
         err()
@@ -29,7 +31,7 @@ final class ConsoleCommand extends BaseCommand {
                 engine.catalog().problems().size()
                     + " problems in intent files; `intentbot lint` shows them");
       }
-      return new ConsoleSession(engine, user(as), System.in, System.out).run();
+      return session.run();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.intentbot.bot.cli;
 
+import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.RunRequest;
 import io.intentbot.engine.Submission;
@@ -50,6 +51,7 @@ final class RunCommand extends BaseCommand {
       Engine engine = boot.engine();
       String session = UUID.randomUUID().toString();
       TerminalThread.follow(engine, session, out());
+      engine.start();
       RunRequest request =
           new RunRequest(
               intent,
@@ -65,7 +67,7 @@ final class RunCommand extends BaseCommand {
         return ExitCode.INVALID;
       }
       if (submission instanceof Submission.Refused refused) {
-        err().println("refused: " + refused.reason());
+        err().println("refused: " + OutcomeText.PLAIN.refusal(refused.reason()));
         return ExitCode.REFUSED;
       }
       if (submission instanceof Submission.Planned planned) {

@@ -37,6 +37,7 @@ final class ServeCommand extends BaseCommand {
     OutboxStore outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword());
     SlackServer server = new SlackServer(engine, settings, outbox);
     // After the Slack listeners are in place, so that each interrupted run's thread says so.
+    engine.start();
     engine.recoverInterrupted();
     int listening =
         server.start(

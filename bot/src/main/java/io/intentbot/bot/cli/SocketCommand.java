@@ -30,6 +30,7 @@ final class SocketCommand extends BaseCommand {
     OutboxStore outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword());
     SocketModeRunner runner = new SocketModeRunner(engine, settings, outbox);
     // After the Slack listeners are in place, so that each interrupted run's thread says so.
+    engine.start();
     engine.recoverInterrupted();
     runner.start();
     LoggerFactory.getLogger(SocketCommand.class)

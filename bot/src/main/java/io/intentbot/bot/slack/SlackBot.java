@@ -12,6 +12,7 @@ import io.intentbot.bot.chat.Command;
 import io.intentbot.bot.chat.CommandHandler;
 import io.intentbot.bot.chat.CommandParser;
 import io.intentbot.bot.chat.Mentions;
+import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.bot.chat.Reply;
 import io.intentbot.bot.chat.RunThread;
 import io.intentbot.engine.Decision;
@@ -26,10 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +44,13 @@ public final class SlackBot implements AutoCloseable {
 
   private final Engine engine;
 
-  /** Background duties of the Slack adapter; with several replicas, one at a time does each. */
+  /**
+   * The Slack adapter's own background duty; with several replicas, one at a time does it. The
+   * engine's duties (approval expiry, interrupted runs) are the engine's, whatever the adapter.
+   */
   static final String OUTBOX_DUTY = "slack-outbox";
 
-  static final String EXPIRY_DUTY = "approval-expiry";
-
-  /** Which replica drains the outbox and expires approvals: the engine's. */
+  /** Which replica drains the outbox: the engine's leadership. */
   private final Leadership leadership;
 
   private final SlackSettings settings;
@@ -64,8 +63,6 @@ public final class SlackBot implements AutoCloseable {
   private final SlackPoster poster;
   private final RecentKeys seen = new RecentKeys(10_000);
   private final ExecutorService workers = Executors.newFixedThreadPool(8, daemon("slack-work"));
-  private final ScheduledExecutorService timers =
-      Executors.newSingleThreadScheduledExecutor(daemon("slack-expiry"));
 
   /**
    * @param engine the engine; give it {@link #groupDirectory(SlackSettings)} when building it so
@@ -91,7 +88,7 @@ public final class SlackBot implements AutoCloseable {
       config.signingSecret(settings.signingSecret());
     }
     this.app = new App(config.build());
-    this.handler = new CommandHandler(engine, Mentions.SLACK);
+    this.handler = new CommandHandler(engine, Mentions.SLACK, OutcomeText.SLACK);
     this.modal = new ParameterModal(handler.help());
     this.poster =
         new SlackPoster(
@@ -142,25 +139,13 @@ public final class SlackBot implements AutoCloseable {
   }
 
   /**
-   * Starts delivering the outbox and expiring approvals, and starts the Bolt app (which calls
-   * {@code auth.test}).
+   * Starts delivering the outbox and starts the Bolt app (which calls {@code auth.test}). The
+   * engine is started by whoever built it, once this bot's listeners are in place.
    */
   public void start() {
     app.start();
     poster.start();
     poster.wake();
-    long every = Math.max(50, settings.expiryInterval().toMillis());
-    timers.scheduleWithFixedDelay(this::expire, every, every, TimeUnit.MILLISECONDS);
-  }
-
-  private void expire() {
-    try {
-      if (leadership.mayRun(EXPIRY_DUTY)) {
-        engine.expireApprovals();
-      }
-    } catch (RuntimeException e) {
-      log.warn("expiring approvals: {}", e.toString());
-    }
   }
 
   private void wire() {
@@ -227,7 +212,7 @@ public final class SlackBot implements AutoCloseable {
           try {
             Decision d = approve ? engine.approve(runId, user) : engine.reject(runId, user, null);
             if (!d.accepted()) {
-              reply(Reply.error(mentionApprovers(d.message())), who, p.getResponseUrl());
+              reply(Reply.error(handler.outcomes().decision(d)), who, p.getResponseUrl());
             }
           } catch (RuntimeException e) {
             failed(e, who, p.getResponseUrl());
@@ -292,26 +277,6 @@ public final class SlackBot implements AutoCloseable {
     }
   }
 
-  /** Turns the approver ids and groups from config in an engine message into Slack mentions. */
-  String mentionApprovers(String text) {
-    String out = text;
-    for (var env : engine.config().environments().values()) {
-      for (String user : env.approval().approvers()) {
-        out =
-            out.replaceAll(
-                "(?<![@^\\w])" + Pattern.quote(user) + "(?!\\w)",
-                Matcher.quoteReplacement(Mentions.SLACK.user(user)));
-      }
-      for (String group : env.approval().groups()) {
-        out =
-            out.replaceAll(
-                "(?<![@^\\w])" + Pattern.quote(group) + "(?!\\w)",
-                Matcher.quoteReplacement(Mentions.SLACK.group(group)));
-      }
-    }
-    return out;
-  }
-
   /** An ephemeral reply: through the response URL when there is one, else chat.postEphemeral. */
   private void reply(Reply reply, ChatUser who, String responseUrl) {
     try {
@@ -368,7 +333,6 @@ public final class SlackBot implements AutoCloseable {
 
   @Override
   public void close() {
-    timers.shutdownNow();
     workers.shutdown();
     try {
       workers.awaitTermination(2, TimeUnit.SECONDS);

@@ -23,6 +23,7 @@ class ChatFlowTest {
   void start() throws Exception {
     bed = TestEngine.start(dir, group -> group.equals("S0SRE") ? Set.of("U0GROUP") : Set.of());
     chat = new InMemoryChat(bed.engine);
+    bed.started();
   }
 
   @AfterEach

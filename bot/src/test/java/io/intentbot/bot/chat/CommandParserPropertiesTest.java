@@ -75,6 +75,7 @@ class CommandParserPropertiesTest {
     dir = Files.createTempDirectory("parser-properties");
     bed = TestEngine.start(dir, GroupDirectory.NONE);
     handler = new CommandHandler(bed.engine, Mentions.PLAIN);
+    bed.started();
   }
 
   @AfterContainer

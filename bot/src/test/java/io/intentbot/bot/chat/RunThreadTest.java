@@ -22,6 +22,7 @@ class RunThreadTest {
       List<ThreadUpdate> updates = new CopyOnWriteArrayList<>();
       bed.engine.addListener(
           new RunThread(updates::add, bed.config, Mentions.PLAIN, RunThread.fromSource("t"), 5, 6));
+      bed.started();
       Reply reply =
           new CommandHandler(bed.engine, Mentions.PLAIN)
               .handle("chatty env=sandbox", new ChatUser("alice", "room", "t"));

@@ -98,6 +98,7 @@ class ServerLeadershipIT {
     open.add(outbox);
     SlackServer server = new SlackServer(engine, settings, outbox);
     open.add(server);
+    engine.start();
     int port = server.start(0);
     return new Served(
         boot,

@@ -39,12 +39,14 @@ class ConsoleSessionTest {
   void runsStreamTheirThreadBeforeTheNextPrompt() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     String input = "chatty env=sandbox\nstatus-chek app=web\nexit\n";
-    new ConsoleSession(
+    ConsoleSession console =
+        new ConsoleSession(
             bed.engine,
             "alice",
             new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
-            new PrintStream(bytes, true, StandardCharsets.UTF_8))
-        .run();
+            new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    bed.started();
+    console.run();
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertThat(out).contains("Started run").contains("| 1\n").contains("| 30\n");
     assertThat(out.indexOf("| 30")).isLessThan(out.indexOf("Unknown intent `status-chek`"));
@@ -58,6 +60,7 @@ class ConsoleSessionTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     ConsoleSession session = new ConsoleSession(bed.engine, "alice", in, out);
+    bed.started();
     CompletableFuture<Integer> done =
         CompletableFuture.supplyAsync(
             () -> {

@@ -68,9 +68,16 @@ class SlackServerIT {
   }
 
   void boot(String config) throws Exception {
-    bed = TestEngine.start(dir, SlackBot.groupDirectory(settings), config);
+    bed =
+        TestEngine.start(
+            dir,
+            SlackBot.groupDirectory(settings),
+            config,
+            io.intentbot.engine.audit.AuditStores.defaultUrl(dir.resolve("data")),
+            settings.expiryInterval());
     outbox = OutboxStore.open(bed.dbUrl, null, null);
     server = new SlackServer(bed.engine, settings, outbox);
+    bed.started();
     int port = server.start(0);
     base = "http://127.0.0.1:" + port;
     requests = new SignedRequests(base + SlackServer.EVENTS_PATH, SECRET, slack);

@@ -93,6 +93,7 @@ class SocketModeIT {
     bed = TestEngine.start(dir, SlackBot.groupDirectory(settings));
     outbox = OutboxStore.open(bed.dbUrl, null, null);
     runner = new SocketModeRunner(bed.engine, settings, outbox);
+    bed.started();
     runner.start();
   }
 

@@ -52,9 +52,16 @@ public final class SlackBed implements AutoCloseable {
   }
 
   public SlackBed start() throws Exception {
-    bed = TestEngine.start(dir, SlackBot.groupDirectory(settings()), TestEngine.CONFIG, dbUrl);
+    bed =
+        TestEngine.start(
+            dir,
+            SlackBot.groupDirectory(settings()),
+            TestEngine.CONFIG,
+            dbUrl,
+            settings().expiryInterval());
     outbox = OutboxStore.open(dbUrl, null, null);
     server = new SlackServer(bed.engine, settings(), outbox);
+    bed.started();
     int port = server.start(0);
     requests =
         new SignedRequests("http://127.0.0.1:" + port + SlackServer.EVENTS_PATH, SECRET, slack);

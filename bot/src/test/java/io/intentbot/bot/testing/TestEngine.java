@@ -96,7 +96,10 @@ public final class TestEngine implements AutoCloseable {
     this.engine = engine;
   }
 
-  /** Writes the intents (unless present) and opens an engine on {@code dir}. */
+  /**
+   * Writes the intents (unless present) and builds an engine on {@code dir}; {@link #started()}
+   * starts it.
+   */
   public static TestEngine start(Path dir, GroupDirectory groups) throws IOException {
     return start(dir, groups, CONFIG);
   }
@@ -109,6 +112,21 @@ public final class TestEngine implements AutoCloseable {
 
   /** As {@link #start(Path, GroupDirectory, String)} on the audit database at {@code url}. */
   public static TestEngine start(Path dir, GroupDirectory groups, String configYaml, String url)
+      throws IOException {
+    return start(dir, groups, configYaml, url, java.time.Duration.ofSeconds(15));
+  }
+
+  /**
+   * As {@link #start(Path, GroupDirectory, String, String)}, expiring approvals every {@code
+   * expiryInterval} (the engine's default is 15 s). Short intervals keep the audit database's
+   * connections busy: tests of a database outage need them long.
+   */
+  public static TestEngine start(
+      Path dir,
+      GroupDirectory groups,
+      String configYaml,
+      String url,
+      java.time.Duration expiryInterval)
       throws IOException {
     Path intents = dir.resolve("intents");
     if (!Files.isDirectory(intents)) {
@@ -133,9 +151,19 @@ public final class TestEngine implements AutoCloseable {
             .stepTypes(registry)
             .auditStore(audit)
             .groupDirectory(groups)
+            .expiryInterval(expiryInterval)
             .build();
-    engine.recoverInterrupted();
     return new TestEngine(dir, url, config, audit, engine);
+  }
+
+  /**
+   * Starts the engine once the test's adapters have added their listeners, and marks the runs of
+   * stopped processes interrupted, as {@code serve} does at start-up.
+   */
+  public Engine started() {
+    engine.start();
+    engine.recoverInterrupted();
+    return engine;
   }
 
   @Override

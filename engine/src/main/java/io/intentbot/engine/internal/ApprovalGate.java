@@ -1,6 +1,8 @@
 package io.intentbot.engine.internal;
 
+import io.intentbot.engine.Approvers;
 import io.intentbot.engine.GroupDirectory;
+import io.intentbot.engine.Refusal;
 import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.config.ApprovalPolicy;
 import io.intentbot.engine.config.EnvironmentConfig;
@@ -29,32 +31,24 @@ final class ApprovalGate {
         && !state.readOnly;
   }
 
-  /** Why {@code user} may not approve {@code run}, or empty when they may. */
-  Optional<String> refusal(RunRecord run, EnvironmentConfig environment, String user) {
+  /**
+   * Why {@code user} may not approve (or acknowledge, as {@code action} says) {@code run}, or empty
+   * when they may.
+   */
+  Optional<Refusal> refusal(
+      RunRecord run, EnvironmentConfig environment, String user, Refusal.Action action) {
     ApprovalPolicy policy = environment.approval();
+    Approvers approvers = Approvers.of(policy);
     if (user.equals(run.requester()) && !policy.selfApproval()) {
-      return Optional.of(
-          "you requested run "
-              + run.id()
-              + ", so you cannot approve it yourself; ask "
-              + whoMayApprove(policy));
+      return Optional.of(new Refusal.SelfApproval(run.id(), action, approvers));
     }
-    if (policy.approvers().isEmpty() && policy.groups().isEmpty()) {
-      return Optional.of(
-          environment.name()
-              + " has no approvers configured; set environments."
-              + environment.name()
-              + ".approval.approvers or .groups in the config");
+    if (approvers.none()) {
+      return Optional.of(new Refusal.NoApprovers(environment.name()));
     }
     if (mayApprove(policy, user)) {
       return Optional.empty();
     }
-    return Optional.of(
-        "you may not approve runs in "
-            + environment.name()
-            + "; "
-            + whoMayApprove(policy)
-            + " may");
+    return Optional.of(new Refusal.NotAnApprover(environment.name(), action, approvers, false));
   }
 
   boolean mayApprove(ApprovalPolicy policy, String user) {
@@ -67,20 +61,6 @@ final class ApprovalGate {
       }
     }
     return false;
-  }
-
-  static String whoMayApprove(ApprovalPolicy policy) {
-    StringBuilder out = new StringBuilder();
-    if (!policy.approvers().isEmpty()) {
-      out.append("one of ").append(String.join(", ", policy.approvers()));
-    }
-    if (!policy.groups().isEmpty()) {
-      if (out.length() > 0) {
-        out.append(" or ");
-      }
-      out.append("a member of ").append(String.join(", ", policy.groups()));
-    }
-    return out.length() == 0 ? "nobody (no approvers configured)" : out.toString();
   }
 
   static boolean expired(RunRecord run, EnvironmentConfig environment, Instant now) {

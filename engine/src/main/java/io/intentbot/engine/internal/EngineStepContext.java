@@ -5,16 +5,21 @@ import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepOutput;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 
-/** The {@link StepContext} the engine hands a step type. */
+/**
+ * The {@link StepContext} the engine hands a step type. {@code clock} is the engine's clock (it
+ * answers {@code StepContext.clock()} once the step API declares it).
+ */
 record EngineStepContext(
     RunState state,
     String stepId,
     boolean dryRun,
     IntentbotConfig config,
     Path intentsDir,
-    StepOutput output)
+    StepOutput output,
+    Clock clock)
     implements StepContext {
 
   @Override

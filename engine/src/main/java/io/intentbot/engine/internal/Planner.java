@@ -19,6 +19,7 @@ import io.intentbot.engine.step.StepTypeRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -37,16 +38,19 @@ final class Planner {
   private final IntentCatalog catalog;
   private final IntentbotConfig config;
   private final Expressions expressions;
+  private final Clock clock;
 
   Planner(
       StepTypeRegistry registry,
       IntentCatalog catalog,
       IntentbotConfig config,
-      Expressions expressions) {
+      Expressions expressions,
+      Clock clock) {
     this.registry = registry;
     this.catalog = catalog;
     this.config = config;
     this.expressions = expressions;
+    this.clock = clock;
   }
 
   /**
@@ -122,7 +126,8 @@ final class Planner {
       StepType type = registry.find(step.type()).orElseThrow();
       StepInput input = StepInput.of(with);
       EngineStepContext context =
-          new EngineStepContext(state, prefix + step.id(), true, config, catalog.dir(), line -> {});
+          new EngineStepContext(
+              state, prefix + step.id(), true, config, catalog.dir(), line -> {}, clock);
       StepPlan plan;
       Map<String, Object> outputs = Map.of();
       try {

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -49,6 +50,9 @@ final class RunExecution {
   private boolean locked;
   private boolean announcedWait;
   private boolean finished;
+
+  /** The next look at a busy lock; cancelled when a cancel makes the run look at once. */
+  private ScheduledFuture<?> nextLockTry;
 
   RunExecution(
       RunState state,
@@ -89,7 +93,11 @@ final class RunExecution {
     afterLock();
   }
 
-  private void tryLock() {
+  private synchronized void tryLock() {
+    if (finished || locked) {
+      return;
+    }
+    nextLockTry = null;
     String key = state.record().lockKey();
     Optional<String> holder = durable.get(() -> audit.tryLock(key, state.id(), clock.instant()));
     if (holder.isEmpty()) {
@@ -117,11 +125,20 @@ final class RunExecution {
     if (!announcedWait) {
       LOG.info("waiting for lock {} held by {}", key, holder.get());
       announcedWait = true;
+      state.cancellation().thenRun(this::cancelledWhileWaiting);
     }
-    timer.schedule(
-        () -> orchestration.execute(() -> guarded(this::tryLock)),
-        LOCK_POLL.toMillis(),
-        TimeUnit.MILLISECONDS);
+    nextLockTry =
+        timer.schedule(
+            () -> orchestration.execute(() -> guarded(this::tryLock)),
+            LOCK_POLL.toMillis(),
+            TimeUnit.MILLISECONDS);
+  }
+
+  /** A cancel while the run waits for its lock: look again now rather than at the next try. */
+  private synchronized void cancelledWhileWaiting() {
+    if (nextLockTry != null && nextLockTry.cancel(false)) {
+      orchestration.execute(() -> guarded(this::tryLock));
+    }
   }
 
   /** Ends a run that never started. */

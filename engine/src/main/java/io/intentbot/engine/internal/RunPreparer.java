@@ -11,6 +11,7 @@ import io.intentbot.engine.expr.ExpressionException;
 import io.intentbot.engine.expr.Expressions;
 import io.intentbot.engine.params.BindResult;
 import io.intentbot.engine.params.BoundParameters;
+import io.intentbot.engine.params.InputProblem;
 import io.intentbot.engine.params.ParameterBinder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ final class RunPreparer {
     }
     BindResult bound = binder.bind(intent, arguments);
     if (!bound.ok()) {
-      return PreparedRun.invalid(bound.errors());
+      return PreparedRun.invalid(bound.problems());
     }
     BoundParameters parameters = bound.parameters();
     String envName =
@@ -81,7 +82,7 @@ final class RunPreparer {
       }
     }
     if (!errors.isEmpty()) {
-      return PreparedRun.invalid(errors);
+      return PreparedRun.cannotPlan(errors);
     }
     BoundParameters withDefaults =
         new BoundParameters(scope.params(), display, parameters.secrets());
@@ -92,7 +93,7 @@ final class RunPreparer {
         lockKey =
             String.valueOf(expressions.render(intent.lock().keyTemplate(), scope.variables()));
       } catch (ExpressionException e) {
-        return PreparedRun.invalid(List.of("lock of " + intent.name() + ": " + e.getMessage()));
+        return PreparedRun.cannotPlan(List.of("lock of " + intent.name() + ": " + e.getMessage()));
       }
     }
     RunRecord record =
@@ -118,7 +119,7 @@ final class RunPreparer {
       try {
         readOnly = expressions.test(intent.readOnlyIf(), scope.variables());
       } catch (ExpressionException e) {
-        return PreparedRun.invalid(
+        return PreparedRun.cannotPlan(
             List.of("read_only_if of " + intent.name() + ": " + e.getMessage()));
       }
     }
@@ -128,7 +129,7 @@ final class RunPreparer {
     List<String> invalid = new ArrayList<>();
     var plan = planner.plan(draft, hash, invalid);
     if (!invalid.isEmpty()) {
-      return PreparedRun.invalid(invalid);
+      return PreparedRun.cannotPlan(invalid);
     }
     return new PreparedRun(
         new RunState(
@@ -136,14 +137,20 @@ final class RunPreparer {
         List.of());
   }
 
-  String unknownIntent(String name) {
+  InputProblem unknownIntent(String name) {
     boolean broken =
         catalog.problems().stream().anyMatch(p -> p.location().file().equals(name + ".yaml"));
     if (broken) {
-      return "intent '" + name + "' cannot run: its file has problems; `intentbot lint` lists them";
+      return InputProblem.general(
+          InputProblem.Kind.BROKEN_INTENT,
+          "intent '" + name + "' cannot run: its file has problems; `intentbot lint` lists them");
     }
     List<String> close = catalog.closest(name, 3);
     String hint = close.isEmpty() ? "" : " Did you mean " + String.join(", ", close) + "?";
-    return "unknown intent '" + name + "'." + hint + " `list` shows every intent.";
+    return new InputProblem(
+        InputProblem.Kind.UNKNOWN_INTENT,
+        null,
+        close,
+        "unknown intent '" + name + "'." + hint + " `list` shows every intent.");
   }
 }

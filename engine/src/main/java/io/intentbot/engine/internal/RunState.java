@@ -5,6 +5,7 @@ import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.params.BoundParameters;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,7 @@ final class RunState {
   private volatile RunRecord record;
   private volatile Future<?> currentStep;
   private volatile String cancelledBy;
+  private final CompletableFuture<String> cancellation = new CompletableFuture<>();
 
   RunState(
       RunRecord record,
@@ -70,9 +72,15 @@ final class RunState {
     return cancelledBy;
   }
 
+  /** Completes with who cancelled, when the run is asked to stop; a signal, nobody polls it. */
+  CompletableFuture<String> cancellation() {
+    return cancellation;
+  }
+
   /**
    * Asks the run to stop: the step in progress is interrupted (its own thread, never the run's, so
-   * audit writes are not disturbed); a run waiting for its lock notices within a poll.
+   * audit writes are not disturbed); a run waiting for its lock is told through {@link
+   * #cancellation()} and stops at once.
    */
   void cancel(String user) {
     cancelledBy = user;
@@ -81,5 +89,6 @@ final class RunState {
     if (step != null) {
       step.cancel(true);
     }
+    cancellation.complete(user);
   }
 }

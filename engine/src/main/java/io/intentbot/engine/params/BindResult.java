@@ -2,14 +2,19 @@ package io.intentbot.engine.params;
 
 import java.util.List;
 
-/** Either bound parameters or every error found, each naming the parameter and the fix. */
-public record BindResult(BoundParameters parameters, List<String> errors) {
+/** Either bound parameters or every problem found, each naming the parameter and the fix. */
+public record BindResult(BoundParameters parameters, List<InputProblem> problems) {
 
   public BindResult {
-    errors = List.copyOf(errors);
+    problems = List.copyOf(problems);
   }
 
   public boolean ok() {
-    return errors.isEmpty();
+    return problems.isEmpty();
+  }
+
+  /** Each problem's sentence for people. */
+  public List<String> errors() {
+    return problems.stream().map(InputProblem::message).toList();
   }
 }

@@ -33,25 +33,31 @@ public final class ParameterBinder {
   }
 
   public BindResult bind(IntentDefinition intent, List<String> arguments) {
-    List<String> errors = new ArrayList<>();
+    List<InputProblem> errors = new ArrayList<>();
     Map<String, String> given = new LinkedHashMap<>();
     for (String argument : arguments) {
       int eq = argument.indexOf('=');
       if (eq <= 0) {
         errors.add(
-            "'"
-                + shorten(argument)
-                + "' is not key=value; write for example "
-                + example(intent)
-                + " (`describe "
-                + intent.name()
-                + "` lists the parameters)");
+            InputProblem.general(
+                InputProblem.Kind.NOT_KEY_VALUE,
+                "'"
+                    + shorten(argument)
+                    + "' is not key=value; write for example "
+                    + example(intent)
+                    + " (`describe "
+                    + intent.name()
+                    + "` lists the parameters)"));
         continue;
       }
       String key = argument.substring(0, eq).trim();
       String value = argument.substring(eq + 1);
       if (given.containsKey(key)) {
-        errors.add("parameter '" + key + "' is given twice; give it once");
+        errors.add(
+            InputProblem.of(
+                InputProblem.Kind.GIVEN_TWICE,
+                key,
+                "parameter '" + key + "' is given twice; give it once"));
         continue;
       }
       given.put(key, value);
@@ -61,14 +67,19 @@ public final class ParameterBinder {
     for (String key : given.keySet()) {
       if (!declared.contains(key)) {
         errors.add(
-            "unknown parameter '"
-                + shorten(key)
-                + "' for "
-                + intent.name()
-                + Suggestions.didYouMean(key, declared)
-                + "; it takes: "
-                + String.join(
-                    ", ", intent.parameters().stream().map(ParameterDefinition::name).toList()));
+            new InputProblem(
+                InputProblem.Kind.UNKNOWN_PARAMETER,
+                key,
+                closest(key, declared),
+                "unknown parameter '"
+                    + shorten(key)
+                    + "' for "
+                    + intent.name()
+                    + Suggestions.didYouMean(key, declared)
+                    + "; it takes: "
+                    + String.join(
+                        ", ",
+                        intent.parameters().stream().map(ParameterDefinition::name).toList())));
       }
     }
     Map<String, Object> values = new LinkedHashMap<>();
@@ -79,7 +90,14 @@ public final class ParameterBinder {
       if (raw == null) {
         if (parameter.required()) {
           errors.add(
-              "missing required parameter '" + parameter.name() + "' (" + allowed(parameter) + ")");
+              InputProblem.of(
+                  InputProblem.Kind.MISSING,
+                  parameter.name(),
+                  "missing required parameter '"
+                      + parameter.name()
+                      + "' ("
+                      + allowed(parameter)
+                      + ")"));
         } else {
           values.put(parameter.name(), parameter.defaultValue());
           if (parameter.defaultValue() != null) {
@@ -90,7 +108,12 @@ public final class ParameterBinder {
       }
       String error = check(parameter, raw);
       if (error != null) {
-        errors.add(error);
+        errors.add(
+            new InputProblem(
+                InputProblem.Kind.INVALID_VALUE,
+                parameter.name(),
+                closest(raw.trim(), choices(parameter)),
+                error));
         continue;
       }
       values.put(parameter.name(), convert(parameter, raw.trim()));
@@ -210,6 +233,32 @@ public final class ParameterBinder {
           + "'";
     }
     return null;
+  }
+
+  /** The values a parameter takes from a closed list (enum, app, environment), else none. */
+  private List<String> choices(ParameterDefinition p) {
+    return switch (p.type()) {
+      case ENUM -> p.values();
+      case APP -> config.apps();
+      case ENVIRONMENT -> List.copyOf(config.environments().keySet());
+      default -> List.of();
+    };
+  }
+
+  /** The known name closest to {@code typed}, as {@link Suggestions#didYouMean} picks it. */
+  private static List<String> closest(String typed, Collection<String> known) {
+    String best = null;
+    int bestScore = Integer.MAX_VALUE;
+    for (String candidate : known) {
+      int score = Suggestions.distance(typed, candidate);
+      if (score < bestScore) {
+        bestScore = score;
+        best = candidate;
+      }
+    }
+    return best != null && bestScore > 0 && bestScore <= Math.max(2, typed.length() / 3)
+        ? List.of(best)
+        : List.of();
   }
 
   private static Object convert(ParameterDefinition p, String value) {

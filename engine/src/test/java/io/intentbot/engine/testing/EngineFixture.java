@@ -104,8 +104,19 @@ public final class EngineFixture implements AutoCloseable {
     return intents;
   }
 
+  private String memoryDb;
+
+  /** Engines started from now on share an in-memory H2 database instead of the file. */
+  public EngineFixture inMemory() {
+    this.memoryDb =
+        "jdbc:h2:mem:"
+            + java.util.UUID.randomUUID().toString().substring(0, 8)
+            + ";DB_CLOSE_DELAY=-1";
+    return this;
+  }
+
   public String dbUrl() {
-    return AuditStores.defaultUrl(root.resolve("data"));
+    return memoryDb != null ? memoryDb : AuditStores.defaultUrl(root.resolve("data"));
   }
 
   public IntentbotConfig loadConfig() {
@@ -124,8 +135,25 @@ public final class EngineFixture implements AutoCloseable {
     return new IntentLoader(registry(config)).load(intents);
   }
 
-  /** A new engine over the same folder and database, as a restarted process would build it. */
+  private java.time.Duration expiryInterval = java.time.Duration.ofSeconds(15);
+
+  /** How often engines started from now on expire approvals (default 15 s). */
+  public EngineFixture expiryInterval(java.time.Duration interval) {
+    this.expiryInterval = interval;
+    return this;
+  }
+
+  /**
+   * A new, started engine over the same folder and database, as a restarted process would build it.
+   */
   public Engine start() {
+    Engine engine = build();
+    engine.start();
+    return engine;
+  }
+
+  /** As {@link #start()}, but not started: nothing runs until the test calls {@code start()}. */
+  public Engine build() {
     IntentbotConfig config = loadConfig();
     StepTypeRegistry registry = registry(config);
     IntentCatalog catalog = new IntentLoader(registry).load(intents);
@@ -143,6 +171,7 @@ public final class EngineFixture implements AutoCloseable {
             .groupDirectory(groups)
             .clock(clock)
             .processTimeout(processTimeout)
+            .expiryInterval(expiryInterval)
             .listener(events::add)
             .build();
     engines.add(engine);

@@ -1,0 +1,218 @@
+package io.intentbot.bot.chat;
+
+import io.intentbot.engine.Approvers;
+import io.intentbot.engine.Decision;
+import io.intentbot.engine.Refusal;
+import io.intentbot.engine.definition.Durations;
+
+/**
+ * Renders the engine's typed outcomes ({@link Decision}, {@link Refusal}) as sentences for people:
+ * one renderer for every adapter, two styles of showing who may decide. {@link #SLACK} mentions
+ * approvers ({@code <@U123>}, {@code <!subteam^S123>}); {@link #PLAIN} (console, CLI) shows their
+ * ids as the config names them.
+ *
+ * <pre>{@code
+ * String text = OutcomeText.PLAIN.decision(engine.approve(runId, user));
+ * }</pre>
+ */
+public final class OutcomeText {
+
+  /** Approvers as Slack mentions. */
+  public static final OutcomeText SLACK = new OutcomeText(Mentions.SLACK);
+
+  /** Approvers as plain ids. */
+  public static final OutcomeText PLAIN = new OutcomeText(Mentions.IDS);
+
+  private final Mentions approvers;
+
+  private OutcomeText(Mentions approvers) {
+    this.approvers = approvers;
+  }
+
+  /** The style for a chat that shows users as {@code mentions}: Slack's, else plain ids. */
+  public static OutcomeText forChat(Mentions mentions) {
+    return mentions == Mentions.SLACK ? SLACK : PLAIN;
+  }
+
+  public String decision(Decision decision) {
+    return decision instanceof Decision.Accepted a
+        ? accepted(a)
+        : refusal(((Decision.Refused) decision).reason());
+  }
+
+  public String accepted(Decision.Accepted a) {
+    String id = a.run().id();
+    return switch (a.kind()) {
+      case APPROVAL_RECORDED ->
+          "approved ("
+              + a.approvals()
+              + " of "
+              + a.required()
+              + "); run "
+              + id
+              + " waits for "
+              + (a.required() - a.approvals())
+              + " more";
+      case APPROVED_STARTING -> "approved by " + a.user() + "; run " + id + " is starting";
+      case APPROVED_ALREADY_MOVED ->
+          "approved; run " + id + " is already " + a.run().status().label();
+      case REJECTED -> "rejected by " + a.user() + (a.comment() == null ? "" : ": " + a.comment());
+      case CANCELLED -> "cancelled by " + a.user();
+      case CANCELLING_PENDING -> "cancelling run " + id + " before it starts";
+      case CANCELLING_RUNNING -> "cancelling run " + id + "; the step in progress is being stopped";
+      case ACKNOWLEDGED -> "acknowledged break-glass run " + id + "; it no longer needs review";
+      case EXPIRED -> "the approval request for run " + id + " expired";
+    };
+  }
+
+  public String refusal(Refusal refusal) {
+    // Java 17: no pattern switch; every Refusal kind is rendered below.
+    if (refusal instanceof Refusal.NoSuchRun r) {
+      return "there is no run " + r.runId() + "; `history` lists recent runs";
+    }
+    if (refusal instanceof Refusal.NotWaiting r) {
+      return "run " + r.runId() + " is " + r.status().label() + ", not waiting for approval";
+    }
+    if (refusal instanceof Refusal.AlreadyFinished r) {
+      return "run " + r.runId() + " already " + r.status().label();
+    }
+    if (refusal instanceof Refusal.AlreadyEnded r) {
+      return "run " + r.runId() + " is already " + r.status().label();
+    }
+    if (refusal instanceof Refusal.AlreadyDecided r) {
+      return "you already decided on run " + r.runId();
+    }
+    if (refusal instanceof Refusal.SelfApproval r) {
+      return "you requested run "
+          + r.runId()
+          + ", so you cannot "
+          + verb(r.action())
+          + " it yourself; ask "
+          + whoMay(r.mayDecide());
+    }
+    if (refusal instanceof Refusal.NotAnApprover r) {
+      return "you may not "
+          + verb(r.action())
+          + " runs in "
+          + r.environment()
+          + "; "
+          + whoMay(r.mayDecide())
+          + (r.requesterMay() ? " or the requester may" : " may");
+    }
+    if (refusal instanceof Refusal.MayNotCancel r) {
+      return "only the requester ("
+          + r.requester()
+          + ") or "
+          + whoMay(r.approvers())
+          + " may cancel run "
+          + r.runId();
+    }
+    if (refusal instanceof Refusal.NoApprovers r) {
+      return r.environment()
+          + " has no approvers configured; set environments."
+          + r.environment()
+          + ".approval.approvers or .groups in the config";
+    }
+    if (refusal instanceof Refusal.Expired r) {
+      return "the approval request for run "
+          + r.runId()
+          + " expired after "
+          + Durations.format(r.after())
+          + "; request the run again";
+    }
+    if (refusal instanceof Refusal.PlanChanged r) {
+      return "the plan changed since it was shown ("
+          + (r.changes().isEmpty()
+              ? "intent file, parameters or config"
+              : String.join(", ", r.changes()))
+          + "); run "
+          + r.runId()
+          + " will not start: request it again to see the new plan";
+    }
+    if (refusal instanceof Refusal.EnvironmentGone r) {
+      return "environment '"
+          + r.environment()
+          + "' is no longer in the config; the run will not start";
+    }
+    if (refusal instanceof Refusal.NoLongerValid r) {
+      return "the intent or its parameters are no longer valid ("
+          + String.join("; ", r.problems())
+          + "); the run will not start, request it again";
+    }
+    if (refusal instanceof Refusal.InAnotherProcess r) {
+      return "run "
+          + r.runId()
+          + " is "
+          + r.status().label()
+          + " in another intentbot process; cancel it there";
+    }
+    if (refusal instanceof Refusal.LockHeld r) {
+      return "another run holds the lock "
+          + r.key()
+          + ": "
+          + r.holder()
+          + (r.holderIntent() == null
+              ? ""
+              : " ("
+                  + r.holderIntent()
+                  + " by "
+                  + r.holderRequester()
+                  + ", "
+                  + r.holderStatus().label()
+                  + ")")
+          + "; try again when it finishes, or cancel it with `cancel "
+          + r.holder()
+          + "`";
+    }
+    if (refusal instanceof Refusal.ShuttingDown r) {
+      return "intentbot is shutting down; try again in a moment";
+    }
+    if (refusal instanceof Refusal.BreakGlassNotAllowed r) {
+      return r.environment()
+          + " does not allow break-glass runs; ask "
+          + whoMay(r.approvers())
+          + " to approve instead";
+    }
+    if (refusal instanceof Refusal.NothingToAcknowledge r) {
+      return "run " + r.runId() + " did not skip approval; there is nothing to acknowledge";
+    }
+    if (refusal instanceof Refusal.AlreadyAcknowledged r) {
+      return "break-glass run "
+          + r.runId()
+          + " was already acknowledged"
+          + (r.by() == null ? "" : " by " + r.by());
+    }
+    if (refusal instanceof Refusal.RefusedByPolicy r) {
+      return "refused by the access rule "
+          + r.rule()
+          + (r.allows().none() ? "" : "; " + whoMay(r.allows()) + " may");
+    }
+    throw new IllegalArgumentException("no text for " + refusal);
+  }
+
+  /** {@code one of U1, U2 or a member of S1}; {@code nobody (no approvers configured)}. */
+  public String whoMay(Approvers who) {
+    StringBuilder out = new StringBuilder();
+    if (!who.users().isEmpty()) {
+      out.append("one of ")
+          .append(String.join(", ", who.users().stream().map(approvers::user).toList()));
+    }
+    if (!who.groups().isEmpty()) {
+      if (out.length() > 0) {
+        out.append(" or ");
+      }
+      out.append("a member of ")
+          .append(String.join(", ", who.groups().stream().map(approvers::group).toList()));
+    }
+    return out.length() == 0 ? "nobody (no approvers configured)" : out.toString();
+  }
+
+  private static String verb(Refusal.Action action) {
+    return switch (action) {
+      case APPROVE -> "approve";
+      case REJECT -> "reject";
+      case ACKNOWLEDGE -> "acknowledge";
+      case CANCEL -> "cancel";
+    };
+  }
+}

@@ -1,0 +1,154 @@
+package io.intentbot.bot.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.intentbot.engine.Approvers;
+import io.intentbot.engine.Decision;
+import io.intentbot.engine.Refusal;
+import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.audit.RunRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The words of the engine's typed outcomes, as people read them (these sentences were the engine's
+ * messages before outcomes became types; the engine tests now check the types).
+ */
+class OutcomeTextTest {
+
+  static final Approvers APPROVERS = new Approvers(List.of("U_ALICE", "U_BOB"), List.of("S_SRE"));
+  static final String ID = "r-abcdefgh";
+
+  static RunRecord run(RunStatus status) {
+    return new RunRecord(
+        ID,
+        "deploy-app",
+        Map.of("app", "web"),
+        "U_CAROL",
+        "production",
+        "web",
+        status,
+        false,
+        "hash",
+        null,
+        Instant.parse("2026-11-25T10:00:00Z"),
+        null,
+        null,
+        Map.of(),
+        null,
+        Map.of());
+  }
+
+  final OutcomeText plain = OutcomeText.PLAIN;
+
+  @Test
+  void approvalRefusalsSayWhoMay() {
+    assertThat(plain.refusal(new Refusal.SelfApproval(ID, Refusal.Action.APPROVE, APPROVERS)))
+        .isEqualTo(
+            "you requested run "
+                + ID
+                + ", so you cannot approve it yourself; ask one of U_ALICE, U_BOB or a member of S_SRE");
+    assertThat(
+            plain.refusal(
+                new Refusal.NotAnApprover("production", Refusal.Action.APPROVE, APPROVERS, false)))
+        .isEqualTo(
+            "you may not approve runs in production; one of U_ALICE, U_BOB or a member of S_SRE may");
+    assertThat(
+            plain.refusal(
+                new Refusal.NotAnApprover("production", Refusal.Action.REJECT, APPROVERS, true)))
+        .isEqualTo(
+            "you may not reject runs in production; one of U_ALICE, U_BOB or a member of S_SRE"
+                + " or the requester may");
+    assertThat(plain.refusal(new Refusal.SelfApproval(ID, Refusal.Action.ACKNOWLEDGE, APPROVERS)))
+        .isEqualTo(
+            "you requested run "
+                + ID
+                + ", so you cannot acknowledge it yourself; ask one of U_ALICE, U_BOB or a member of S_SRE");
+    assertThat(plain.whoMay(new Approvers(List.of(), List.of())))
+        .isEqualTo("nobody (no approvers configured)");
+  }
+
+  @Test
+  void slackMentionsTheApprovers() {
+    assertThat(
+            OutcomeText.SLACK.refusal(
+                new Refusal.SelfApproval(ID, Refusal.Action.APPROVE, APPROVERS)))
+        .isEqualTo(
+            "you requested run "
+                + ID
+                + ", so you cannot approve it yourself; ask one of <@U_ALICE>, <@U_BOB> or a"
+                + " member of <!subteam^S_SRE>");
+    assertThat(OutcomeText.forChat(Mentions.SLACK)).isSameAs(OutcomeText.SLACK);
+    assertThat(OutcomeText.forChat(Mentions.PLAIN)).isSameAs(OutcomeText.PLAIN);
+  }
+
+  @Test
+  void refusalsAboutTheRunsState() {
+    assertThat(plain.refusal(new Refusal.NotWaiting(ID, RunStatus.SUCCEEDED)))
+        .isEqualTo("run " + ID + " is succeeded, not waiting for approval");
+    assertThat(plain.refusal(new Refusal.NotWaiting(ID, RunStatus.EXPIRED)))
+        .isEqualTo("run " + ID + " is expired, not waiting for approval");
+    assertThat(plain.refusal(new Refusal.AlreadyFinished(ID, RunStatus.CANCELLED)))
+        .isEqualTo("run " + ID + " already cancelled");
+    assertThat(plain.refusal(new Refusal.PlanChanged(ID, List.of())))
+        .isEqualTo(
+            "the plan changed since it was shown (intent file, parameters or config); run "
+                + ID
+                + " will not start: request it again to see the new plan");
+    assertThat(plain.refusal(new Refusal.AlreadyAcknowledged(ID, "U_BOB")))
+        .isEqualTo("break-glass run " + ID + " was already acknowledged by U_BOB");
+    assertThat(plain.refusal(new Refusal.Expired(ID, Duration.ofMinutes(30))))
+        .isEqualTo(
+            "the approval request for run " + ID + " expired after 30m; request the run again");
+    assertThat(plain.refusal(new Refusal.NoSuchRun(ID)))
+        .isEqualTo("there is no run " + ID + "; `history` lists recent runs");
+  }
+
+  @Test
+  void aHeldLockNamesItsHolder() {
+    String text =
+        plain.refusal(
+            new Refusal.LockHeld(
+                "web", "r-holder", "locked", "U_CAROL", RunStatus.RUNNING, Instant.EPOCH, null));
+    assertThat(text)
+        .startsWith("another run holds the lock web: r-holder (locked by U_CAROL")
+        .endsWith("or cancel it with `cancel r-holder`");
+  }
+
+  @Test
+  void acceptedDecisions() {
+    assertThat(
+            plain.decision(
+                new Decision.Accepted(
+                    Decision.Kind.APPROVED_STARTING,
+                    run(RunStatus.PENDING),
+                    "U_ALICE",
+                    1,
+                    1,
+                    null)))
+        .isEqualTo("approved by U_ALICE; run " + ID + " is starting");
+    assertThat(
+            plain.decision(
+                new Decision.Accepted(
+                    Decision.Kind.APPROVAL_RECORDED,
+                    run(RunStatus.WAITING_APPROVAL),
+                    "U_ALICE",
+                    1,
+                    2,
+                    null)))
+        .isEqualTo("approved (1 of 2); run " + ID + " waits for 1 more");
+    assertThat(
+            plain.decision(
+                Decision.Accepted.of(
+                    Decision.Kind.ACKNOWLEDGED, run(RunStatus.SUCCEEDED), "U_BOB")))
+        .isEqualTo("acknowledged break-glass run " + ID + "; it no longer needs review");
+    assertThat(
+            plain.decision(
+                new Decision.Accepted(
+                    Decision.Kind.REJECTED, run(RunStatus.REJECTED), "U_BOB", 0, 0, "not now")))
+        .isEqualTo("rejected by U_BOB: not now");
+  }
+}

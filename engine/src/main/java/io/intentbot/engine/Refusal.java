@@ -1,0 +1,119 @@
+package io.intentbot.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Why the engine refused a request or a decision, as data: adapters render it for people (Slack
+ * with mentions, the console and CLI with plain ids), tests and policies match on it. The records'
+ * {@code toString} is for logs.
+ */
+public sealed interface Refusal {
+
+  /** What somebody tried to do to a run. */
+  enum Action {
+    APPROVE,
+    REJECT,
+    ACKNOWLEDGE,
+    CANCEL
+  }
+
+  /** No run has this id. */
+  record NoSuchRun(String runId) implements Refusal {}
+
+  /** An approval or rejection for a run that is not (or no longer) waiting for approval. */
+  record NotWaiting(String runId, RunStatus status) implements Refusal {}
+
+  /** A cancel for a run that already ended. */
+  record AlreadyFinished(String runId, RunStatus status) implements Refusal {}
+
+  /** Somebody else ended the waiting run first (approved it, rejected it, it expired). */
+  record AlreadyEnded(String runId, RunStatus status) implements Refusal {}
+
+  /** This user already approved or rejected this run. */
+  record AlreadyDecided(String runId, String user) implements Refusal {}
+
+  /** The requester may not approve (or acknowledge) their own run here; {@code mayDecide} may. */
+  record SelfApproval(String runId, Action action, Approvers mayDecide) implements Refusal {}
+
+  /**
+   * The user is not among those who may do {@code action} in {@code environment}; {@code
+   * requesterMay} says whether the run's requester may too (rejecting their own request).
+   */
+  record NotAnApprover(String environment, Action action, Approvers mayDecide, boolean requesterMay)
+      implements Refusal {}
+
+  /** Only the requester or the environment's approvers may cancel this run. */
+  record MayNotCancel(String runId, String requester, Approvers approvers) implements Refusal {}
+
+  /** The environment names nobody who may approve. */
+  record NoApprovers(String environment) implements Refusal {}
+
+  /** The approval request ran out of time; the run is expired. */
+  record Expired(String runId, Duration after) implements Refusal {}
+
+  /**
+   * The plan differs from the one shown to approvers; the run is cancelled. {@code changes} lists
+   * what changed when known (empty: the intent file, parameters or config).
+   */
+  record PlanChanged(String runId, List<String> changes) implements Refusal {
+    public PlanChanged {
+      changes = List.copyOf(changes);
+    }
+  }
+
+  /** The run's environment left the config while it waited; the run is cancelled. */
+  record EnvironmentGone(String runId, String environment) implements Refusal {}
+
+  /** The intent or the run's parameters stopped being valid while it waited; it is cancelled. */
+  record NoLongerValid(String runId, List<String> problems) implements Refusal {
+    public NoLongerValid {
+      problems = List.copyOf(problems);
+    }
+  }
+
+  /** The run executes in another intentbot process, which alone can stop its step. */
+  record InAnotherProcess(String runId, RunStatus status) implements Refusal {}
+
+  /**
+   * Another run holds the intent's lock.
+   *
+   * @param key the rendered lock key
+   * @param holder the run holding it
+   * @param holderIntent its intent, or null when that run is not recorded
+   * @param holderRequester who requested it, or null
+   * @param holderStatus its status, or null
+   * @param since when the holder was requested, or null
+   * @param queuePosition place in the queue for the lock, or null when not queued
+   */
+  record LockHeld(
+      String key,
+      String holder,
+      String holderIntent,
+      String holderRequester,
+      RunStatus holderStatus,
+      Instant since,
+      Integer queuePosition)
+      implements Refusal {}
+
+  /** The engine is closing and takes no new runs. */
+  record ShuttingDown() implements Refusal {}
+
+  /** The environment does not allow skipping approval; {@code approvers} may approve instead. */
+  record BreakGlassNotAllowed(String environment, Approvers approvers) implements Refusal {}
+
+  /** A break-glass acknowledgement for a run that did not skip approval. */
+  record NothingToAcknowledge(String runId) implements Refusal {}
+
+  /** The break-glass run was acknowledged already, by {@code by} (null when not known). */
+  record AlreadyAcknowledged(String runId, String by) implements Refusal {}
+
+  /**
+   * An access rule forbids it.
+   *
+   * @param rule which rule decided (its name or position in the config)
+   * @param allows whom the rule would allow, for the person refused
+   */
+  record RefusedByPolicy(String rule, Approvers allows) implements Refusal {}
+}

@@ -1,0 +1,142 @@
+package io.intentbot.engine.internal;
+
+import io.intentbot.engine.Approvers;
+import io.intentbot.engine.Decision;
+import io.intentbot.engine.Refusal;
+import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.audit.AuditStore;
+import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.config.EnvironmentConfig;
+import io.intentbot.engine.config.IntentbotConfig;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The runs executing in this process: starts them ({@link RunExecution}), cancels them on request
+ * and on shutdown. Each active run has a future that completes when it has ended and released its
+ * lock, so shutdown waits on futures rather than polling.
+ */
+final class RunControl {
+
+  private final IntentbotConfig config;
+  private final AuditStore audit;
+  private final ApprovalGate gate;
+  private final WaitingRuns waiting;
+  private final String processId;
+  private final Executions executions;
+  private final Consumer<RunRecord> ended;
+  private final Map<String, Active> active = new ConcurrentHashMap<>();
+
+  private record Active(RunState state, CompletableFuture<RunRecord> ending) {}
+
+  /** Makes the execution of a run; {@code onEnd} is called once, after its lock is released. */
+  @FunctionalInterface
+  interface Executions {
+    RunExecution create(RunState state, Duration lockWait, Consumer<RunRecord> onEnd);
+  }
+
+  RunControl(
+      IntentbotConfig config,
+      AuditStore audit,
+      ApprovalGate gate,
+      WaitingRuns waiting,
+      String processId,
+      Executions executions,
+      Consumer<RunRecord> ended) {
+    this.config = config;
+    this.audit = audit;
+    this.gate = gate;
+    this.waiting = waiting;
+    this.processId = processId;
+    this.executions = executions;
+    this.ended = ended;
+  }
+
+  /**
+   * Claims the run for this process and starts it; {@code lockWait} bounds the wait for its lock.
+   */
+  void launch(RunState state, Duration lockWait) {
+    audit.claimRun(state.id(), processId);
+    CompletableFuture<RunRecord> ending = new CompletableFuture<>();
+    active.put(state.id(), new Active(state, ending));
+    executions
+        .create(
+            state,
+            lockWait,
+            done -> {
+              active.remove(done.id());
+              RunRecord stored = audit.findRun(done.id()).orElse(done);
+              ending.complete(stored);
+              ended.accept(stored);
+            })
+        .start();
+  }
+
+  /** Whether the run executes in this process now. */
+  boolean runsHere(String runId) {
+    return active.containsKey(runId);
+  }
+
+  /** Cancels a waiting or running run: its requester, or an approver of a protected environment. */
+  Decision cancel(String runId, String user) {
+    Optional<RunRecord> found = audit.findRun(runId);
+    if (found.isEmpty()) {
+      return Decision.refused(new Refusal.NoSuchRun(runId), null);
+    }
+    RunRecord run = found.get();
+    if (run.status().isTerminal()) {
+      return Decision.refused(new Refusal.AlreadyFinished(runId, run.status()), run);
+    }
+    EnvironmentConfig environment =
+        run.environment() == null ? null : config.environments().get(run.environment());
+    boolean allowed =
+        user.equals(run.requester())
+            || environment == null
+            || !environment.isProtected()
+            || gate.mayApprove(environment.approval(), user);
+    if (!allowed) {
+      return Decision.refused(
+          new Refusal.MayNotCancel(runId, run.requester(), Approvers.of(environment.approval())),
+          run);
+    }
+    if (run.status() == RunStatus.WAITING_APPROVAL) {
+      return waiting.end(
+          run,
+          RunStatus.CANCELLED,
+          "cancelled by " + user,
+          ended -> Decision.Accepted.of(Decision.Kind.CANCELLED, ended, user));
+    }
+    Active here = active.get(runId);
+    if (here == null) {
+      return Decision.refused(new Refusal.InAnotherProcess(runId, run.status()), run);
+    }
+    here.state().cancel(user);
+    return Decision.Accepted.of(
+        run.status() == RunStatus.PENDING
+            ? Decision.Kind.CANCELLING_PENDING
+            : Decision.Kind.CANCELLING_RUNNING,
+        run,
+        user);
+  }
+
+  /** Cancels every active run and waits up to {@code grace} for them to record it. */
+  void cancelAll(String why, Duration grace) {
+    active.values().forEach(a -> a.state().cancel(why));
+    CompletableFuture<?>[] endings =
+        active.values().stream().map(Active::ending).toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(endings).get(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException | ExecutionException e) {
+      // shutting down anyway
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.intentbot.engine.internal;
+
+import io.intentbot.engine.RunEvent;
+import io.intentbot.engine.StepStatus;
+import io.intentbot.engine.audit.AuditStore;
+import io.intentbot.engine.audit.StepRecord;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records a step's life: its record in the audit store (durably), its events for the listeners and
+ * its log lines, every text redacted. One place, so that every step is recorded the same way.
+ */
+final class StepJournal {
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.intentbot.run");
+
+  private final AuditStore audit;
+  private final EventBus events;
+  private final Clock clock;
+  private final DurableWrites durable;
+
+  StepJournal(AuditStore audit, EventBus events, Clock clock, DurableWrites durable) {
+    this.audit = audit;
+    this.events = events;
+    this.clock = clock;
+    this.durable = durable;
+  }
+
+  /** A new record of a step starting now; nothing is written yet. */
+  StepRecord draft(RunState state, String stepId, String phase, String kind) {
+    return new StepRecord(
+        state.id(),
+        state.stepIndex.getAndIncrement(),
+        stepId,
+        phase,
+        kind,
+        StepStatus.RUNNING,
+        clock.instant(),
+        null,
+        0,
+        Map.of(),
+        "",
+        null);
+  }
+
+  /** Writes the step as started and tells the listeners. */
+  void started(RunState state, StepRecord record, int number, int total) {
+    durable.run(() -> audit.saveStep(record));
+    events.publish(new RunEvent.StepStarted(state.record(), record, number, total));
+  }
+
+  /** Tells the listeners one line of the step's output (already redacted). */
+  void output(RunState state, StepRecord record, String line) {
+    events.publish(new RunEvent.OutputLine(state.record(), record, line, clock.instant()));
+  }
+
+  /** Writes the step's end, tells the listeners, and returns how it ended. */
+  StepOutcome finished(
+      RunState state,
+      StepRecord started,
+      StepStatus status,
+      int attempts,
+      Map<String, Object> outputs,
+      String text,
+      String reason) {
+    StepRecord done =
+        new StepRecord(
+            started.runId(),
+            started.index(),
+            started.stepId(),
+            started.phase(),
+            started.type(),
+            status,
+            started.startedAt(),
+            clock.instant(),
+            attempts,
+            state.redactor.redactMap(outputs),
+            text,
+            reason == null ? null : state.redactor.redact(reason));
+    durable.run(() -> audit.saveStep(done));
+    events.publish(new RunEvent.StepFinished(state.record(), done));
+    LOG.info(
+        "step {} {} in {} ms{}",
+        done.stepId(),
+        status.label(),
+        done.durationMillis(),
+        done.reason() == null ? "" : ": " + done.reason());
+    return new StepOutcome(done.stepId(), status, done.reason());
+  }
+
+  /** A step that ends before it starts running (its {@code if:} or input failed). */
+  StepOutcome failedAtStart(
+      RunState state, StepRecord record, int number, int total, StepStatus status, String reason) {
+    started(state, record, number, total);
+    return finished(state, record, status, 0, Map.of(), "", reason);
+  }
+}

@@ -1,0 +1,183 @@
+package io.intentbot.engine.internal;
+
+import io.intentbot.engine.Approvers;
+import io.intentbot.engine.Plan;
+import io.intentbot.engine.Refusal;
+import io.intentbot.engine.RunEvent;
+import io.intentbot.engine.RunRequest;
+import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.StepStatus;
+import io.intentbot.engine.Submission;
+import io.intentbot.engine.audit.ApprovalRecord;
+import io.intentbot.engine.audit.AuditStore;
+import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.audit.StepRecord;
+import io.intentbot.engine.config.EnvironmentConfig;
+import io.intentbot.engine.params.InputProblem;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a {@link RunRequest} in: prepares and plans it, records a dry run, or records the run and
+ * either parks it for approval or takes its lock and launches it. Nothing is recorded for an
+ * invalid or refused request.
+ */
+final class SubmissionIntake {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SubmissionIntake.class);
+
+  private final AuditStore audit;
+  private final Clock clock;
+  private final EventBus events;
+  private final RunPreparer preparer;
+  private final WaitingRuns waiting;
+  private final BiConsumer<RunState, Duration> launch;
+
+  SubmissionIntake(
+      AuditStore audit,
+      Clock clock,
+      EventBus events,
+      RunPreparer preparer,
+      WaitingRuns waiting,
+      BiConsumer<RunState, Duration> launch) {
+    this.audit = audit;
+    this.clock = clock;
+    this.events = events;
+    this.preparer = preparer;
+    this.waiting = waiting;
+    this.launch = launch;
+  }
+
+  Submission submit(RunRequest request) {
+    String breakGlass = request.breakGlassReason();
+    if (breakGlass != null && breakGlass.isBlank()) {
+      return new Submission.Invalid(
+          List.of(
+              InputProblem.general(
+                  InputProblem.Kind.BREAK_GLASS_WITHOUT_REASON,
+                  "--break-glass needs a reason, e.g. --break-glass \"site down, INC-123\"")));
+    }
+    String runId = RunIds.next();
+    PreparedRun prepared =
+        preparer.prepare(
+            runId, request.intent(), request.arguments(), request.requester(), request.dryRun());
+    if (!prepared.ok()) {
+      return new Submission.Invalid(prepared.problems());
+    }
+    RunState state = prepared.state();
+    EnvironmentConfig environment = state.environment;
+    Instant now = clock.instant();
+    RunRecord base = withOrigin(state.record(), request.origin(), now);
+    if (request.dryRun()) {
+      return dryRun(state, base, now);
+    }
+    boolean gated = ApprovalGate.needsApproval(state);
+    if (gated && breakGlass != null && !environment.breakGlass()) {
+      return new Submission.Refused(
+          new Refusal.BreakGlassNotAllowed(
+              environment.name(), Approvers.of(environment.approval())));
+    }
+    if (gated && breakGlass == null) {
+      RunRecord parked = base.withStatus(RunStatus.WAITING_APPROVAL, null);
+      audit.createRun(parked);
+      state.record(parked);
+      waiting.put(state);
+      LOG.info("run {} waits for approval in {}", runId, environment.name());
+      events.publish(new RunEvent.ApprovalRequested(parked, state.plan, environment.approval()));
+      return new Submission.AwaitingApproval(parked, state.plan, environment.approval());
+    }
+    String lockKey = base.lockKey();
+    boolean waits = state.intent.lock() != null && state.intent.lock().waits();
+    if (lockKey != null && !waits) {
+      Optional<String> holder = audit.tryLock(lockKey, runId, now);
+      if (holder.isPresent()) {
+        return new Submission.Refused(lockHeld(lockKey, holder.get()));
+      }
+    }
+    RunRecord pending = base.withStatus(RunStatus.PENDING, null);
+    try {
+      audit.createRun(pending);
+    } catch (RuntimeException e) {
+      if (lockKey != null) {
+        audit.releaseLock(lockKey, runId);
+      }
+      throw e;
+    }
+    state.record(pending);
+    if (breakGlass != null) {
+      String reason = state.redactor.redact(breakGlass);
+      audit.recordApproval(
+          ApprovalRecord.breakGlass(runId, request.requester(), pending.planHash(), now, reason));
+      LOG.warn("BREAK GLASS run {} by {}: {}", runId, request.requester(), reason);
+    }
+    launch.accept(state, waits ? state.intent.lock().waitFor() : Duration.ZERO);
+    return new Submission.Started(pending, state.plan);
+  }
+
+  private Submission dryRun(RunState state, RunRecord base, Instant now) {
+    RunRecord planned = base.withStatus(RunStatus.PENDING, null);
+    audit.createRun(planned);
+    int index = 0;
+    for (Plan.PlannedStep step : state.plan.steps()) {
+      String text = String.join("\n", step.details());
+      audit.saveStep(
+          new StepRecord(
+              planned.id(),
+              index++,
+              step.id(),
+              step.phase(),
+              step.type(),
+              StepStatus.PLANNED,
+              now,
+              now,
+              0,
+              Map.of(),
+              step.summary() + (text.isEmpty() ? "" : "\n" + text),
+              null));
+    }
+    RunRecord done =
+        planned.finished(RunStatus.SUCCEEDED, now, Map.of(), "dry run: nothing was changed");
+    audit.updateRun(done);
+    audit.seal(done.id());
+    return new Submission.Planned(done, state.plan);
+  }
+
+  private static RunRecord withOrigin(RunRecord record, Map<String, String> origin, Instant now) {
+    return new RunRecord(
+        record.id(),
+        record.intent(),
+        record.parameters(),
+        record.requester(),
+        record.environment(),
+        record.app(),
+        RunStatus.PENDING,
+        record.dryRun(),
+        record.planHash(),
+        record.lockKey(),
+        now,
+        null,
+        null,
+        Map.of(),
+        null,
+        origin);
+  }
+
+  private Refusal.LockHeld lockHeld(String key, String holder) {
+    Optional<RunRecord> run = audit.findRun(holder);
+    return new Refusal.LockHeld(
+        key,
+        holder,
+        run.map(RunRecord::intent).orElse(null),
+        run.map(RunRecord::requester).orElse(null),
+        run.map(RunRecord::status).orElse(null),
+        run.map(r -> r.startedAt() != null ? r.startedAt() : r.createdAt()).orElse(null),
+        null);
+  }
+}
