@@ -6,21 +6,21 @@ import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.step.StepType;
+import java.time.Clock;
 
 /**
  * Base of the step types that talk to a cluster: resolves the client and namespace of the run, and
  * turns cluster errors into a failed {@link StepResult} (or, in {@link #plan}, into a {@link
- * ClusterAccessException}) with the message of the error.
+ * ClusterAccessException}) with the message of the error. Step types that wait for the cluster
+ * extend {@link PollingStepType}.
  */
 public abstract class KubernetesStepType implements StepType {
 
-  private final KubernetesClients clients;
-  private final ResilientCalls calls;
+  private final ClusterAccess access;
   private final JsonNode schema;
 
-  protected KubernetesStepType(KubernetesClients clients, ResilientCalls calls, String schemaJson) {
-    this.clients = clients;
-    this.calls = calls;
+  protected KubernetesStepType(ClusterAccess access, String schemaJson) {
+    this.access = access;
     this.schema = Schemas.parse(schemaJson);
   }
 
@@ -31,14 +31,14 @@ public abstract class KubernetesStepType implements StepType {
 
   @Override
   public final StepPlan plan(StepInput input, StepContext context) {
-    return plan(input, context, cluster(input, context));
+    return plan(input, context, access.cluster(input, context));
   }
 
   @Override
   public final StepResult execute(StepInput input, StepContext context)
       throws InterruptedException {
     try {
-      return execute(input, context, cluster(input, context));
+      return execute(input, context, access.cluster(input, context));
     } catch (ClusterAccessException | IllegalArgumentException e) {
       if (Thread.interrupted()) {
         throw new InterruptedException(e.getMessage());
@@ -52,7 +52,22 @@ public abstract class KubernetesStepType implements StepType {
   protected abstract StepResult execute(StepInput input, StepContext context, Cluster cluster)
       throws InterruptedException;
 
-  private Cluster cluster(StepInput input, StepContext context) {
-    return new Cluster(clients.client(context), calls, KubernetesClients.namespace(input, context));
+  protected final ClusterAccess access() {
+    return access;
+  }
+
+  /** Where the step reads the time: deadlines, ages, timestamps it writes. */
+  protected final Clock clock() {
+    return access.clock();
+  }
+
+  /**
+   * The failed result of an expected failure (a cluster error, an input the schema let through), or
+   * null when {@code error} is a programming error.
+   */
+  protected static StepResult failure(Throwable error) {
+    return error instanceof ClusterAccessException || error instanceof IllegalArgumentException
+        ? StepResult.failed(error.getMessage())
+        : null;
   }
 }

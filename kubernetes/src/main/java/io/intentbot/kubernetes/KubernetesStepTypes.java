@@ -24,6 +24,7 @@ import io.intentbot.kubernetes.velero.VeleroBackupStepType;
 import io.intentbot.kubernetes.velero.VeleroBackupsStepType;
 import io.intentbot.kubernetes.velero.VeleroDescribeStepType;
 import io.intentbot.kubernetes.velero.VeleroRestoreStepType;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -45,27 +46,33 @@ public final class KubernetesStepTypes {
   private KubernetesStepTypes() {}
 
   public static List<StepType> all(IntentbotConfig config, KubernetesClients clients) {
+    return all(config, clients, Clock.systemUTC());
+  }
+
+  /** The step types reading time from {@code clock}: deadlines, ages, restart stamps. */
+  public static List<StepType> all(IntentbotConfig config, KubernetesClients clients, Clock clock) {
     ResilientCalls calls = new ResilientCalls(ApiResilience.from(config.section("kubernetes")));
+    ClusterAccess access = ClusterAccess.of(clients, calls).withClock(clock);
     HelmCli helm = HelmCli.from(config);
     return List.of(
-        new SetImageStepType(clients, calls),
-        new RolloutStatusStepType(clients, calls),
-        new RolloutHistoryStepType(clients, calls),
-        new RolloutUndoStepType(clients, calls),
-        new ScaleStepType(clients, calls),
-        new RestartStepType(clients, calls),
-        new ApplyStepType(clients, calls),
-        new NamespaceStepType(clients, calls),
-        new PvcStepType(clients, calls),
-        new IngressStepType(clients, calls),
-        new ExecStepType(clients, calls),
-        new LogsStepType(clients, calls),
-        new PodsStepType(clients, calls),
-        new NetworkCheckStepType(clients, calls),
-        new VeleroBackupStepType(clients, calls),
-        new VeleroBackupsStepType(clients, calls),
-        new VeleroDescribeStepType(clients, calls),
-        new VeleroRestoreStepType(clients, calls),
+        new SetImageStepType(access),
+        new RolloutStatusStepType(access),
+        new RolloutHistoryStepType(access),
+        new RolloutUndoStepType(access),
+        new ScaleStepType(access),
+        new RestartStepType(access),
+        new ApplyStepType(access),
+        new NamespaceStepType(access),
+        new PvcStepType(access),
+        new IngressStepType(access),
+        new ExecStepType(access),
+        new LogsStepType(access),
+        new PodsStepType(access),
+        new NetworkCheckStepType(access),
+        new VeleroBackupStepType(access),
+        new VeleroBackupsStepType(access),
+        new VeleroDescribeStepType(access),
+        new VeleroRestoreStepType(access),
         new HelmUpgradeStepType(helm),
         new HelmHistoryStepType(helm),
         new HelmRollbackStepType(helm));

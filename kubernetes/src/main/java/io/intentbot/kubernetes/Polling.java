@@ -2,11 +2,10 @@ package io.intentbot.kubernetes;
 
 import io.intentbot.engine.step.StepInput;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * How long a step waits for the cluster and how often it looks: {@code timeout} and {@code
- * poll_interval} in {@code with:}. Waiting honours interruption.
+ * poll_interval} in {@code with:}. {@link AsyncPoll#until} waits accordingly.
  */
 public record Polling(Duration timeout, Duration interval) {
 
@@ -18,13 +17,5 @@ public record Polling(Duration timeout, Duration interval) {
 
   public Polling withTimeout(Duration shorter) {
     return new Polling(shorter, interval);
-  }
-
-  public Instant deadline() {
-    return Instant.now().plus(timeout);
-  }
-
-  public void pause() throws InterruptedException {
-    Thread.sleep(Math.max(1, interval.toMillis()));
   }
 }

@@ -11,9 +11,8 @@ import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -58,8 +57,8 @@ public final class ApplyStepType extends KubernetesStepType {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  public ApplyStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public ApplyStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override

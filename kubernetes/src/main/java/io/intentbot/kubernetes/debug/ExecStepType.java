@@ -7,9 +7,8 @@ import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
 import java.time.Duration;
 import java.util.List;
 
@@ -46,8 +45,8 @@ public final class ExecStepType extends KubernetesStepType {
          "max_output":{"type":["integer","string"],"description":"bytes kept per stream, default 65536"}}}
       """;
 
-  public ExecStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public ExecStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override

@@ -9,9 +9,8 @@ import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,8 +44,8 @@ public final class LogsStepType extends KubernetesStepType {
          "since":{"type":"string","description":"only newer lines, e.g. 15m"}}}
       """;
 
-  public LogsStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public LogsStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override

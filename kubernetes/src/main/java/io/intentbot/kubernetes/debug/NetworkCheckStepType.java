@@ -2,24 +2,26 @@ package io.intentbot.kubernetes.debug;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
-import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.KubernetesStepType;
 import io.intentbot.kubernetes.Names;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.PollingStepType;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,7 +46,7 @@ import java.util.regex.Pattern;
  * results} (each {@code target, kind, ok, latency_ms, detail}), {@code ok}, {@code failed}, {@code
  * pod}. The step fails when any target fails.
  */
-public final class NetworkCheckStepType extends KubernetesStepType {
+public final class NetworkCheckStepType extends PollingStepType {
 
   public static final String NAME = "kubernetes.network-check";
 
@@ -68,8 +70,8 @@ public final class NetworkCheckStepType extends KubernetesStepType {
          "poll_interval":{"type":"string"}}}
       """;
 
-  public NetworkCheckStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public NetworkCheckStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override
@@ -109,68 +111,87 @@ public final class NetworkCheckStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
-      throws InterruptedException {
+  protected CompletableFuture<StepResult> start(
+      StepInput input, StepContext context, Cluster cluster, AsyncPoll poll) {
     List<Target> targets = targets(input);
-    boolean debugPod = !input.has("pod") && !input.has("selector");
-    String pod =
-        debugPod
-            ? Names.forStep("netcheck", context)
-            : PodExec.choosePod(
+    if (input.has("pod") || input.has("selector")) {
+      return poll.call(
+          () -> {
+            String pod =
+                PodExec.choosePod(
+                    cluster,
+                    input.optionalString("pod").orElse(null),
+                    PodExec.selector(input.raw("selector")));
+            return check(
+                input,
+                context,
                 cluster,
-                input.optionalString("pod").orElse(null),
-                PodExec.selector(input.raw("selector")));
-    String container = debugPod ? "check" : input.optionalString("container").orElse(null);
-    try {
-      if (debugPod) {
-        startDebugPod(input, context, cluster, pod);
-      }
-      List<Map<String, Object>> results = new ArrayList<>();
-      List<String> failed = new ArrayList<>();
-      for (Target target : targets) {
-        PodExec.Result run =
-            PodExec.run(
-                cluster,
+                targets,
                 pod,
-                container,
-                target.command(timeout(input)),
-                timeout(input).plusSeconds(2),
-                16384);
-        Map<String, Object> result = target.judge(run);
-        results.add(result);
-        context
-            .output()
-            .line(
-                (Boolean.TRUE.equals(result.get("ok")) ? "ok    " : "FAIL  ")
-                    + target.kind
-                    + " "
-                    + target.value
-                    + "  "
-                    + result.get("latency_ms")
-                    + "ms  "
-                    + result.get("detail"));
-        if (!Boolean.TRUE.equals(result.get("ok"))) {
-          failed.add(target.kind + " " + target.value);
-        }
-      }
-      Map<String, Object> outputs = new LinkedHashMap<>();
-      outputs.put("pod", pod);
-      outputs.put("results", results);
-      outputs.put("ok", results.size() - failed.size());
-      outputs.put("failed", failed.size());
-      return failed.isEmpty()
-          ? StepResult.succeeded(outputs)
-          : StepResult.failed("network checks failed: " + String.join(", ", failed), outputs);
-    } finally {
-      if (debugPod) {
-        deleteDebugPod(context, cluster, pod);
-      }
+                input.optionalString("container").orElse(null));
+          });
     }
+    String pod = Names.forStep("netcheck", context);
+    CompletableFuture<StepResult> checked =
+        poll.call(
+                () -> {
+                  createDebugPod(input, context, cluster, pod);
+                  return pod;
+                })
+            .thenCompose(created -> awaitRunning(input, cluster, pod, poll))
+            .thenCompose(
+                running -> poll.call(() -> check(input, context, cluster, targets, pod, "check")));
+    return poll.ensure(checked, () -> deleteDebugPod(context, cluster, pod));
   }
 
-  private static void startDebugPod(
-      StepInput input, StepContext context, Cluster cluster, String name)
+  private static StepResult check(
+      StepInput input,
+      StepContext context,
+      Cluster cluster,
+      List<Target> targets,
+      String pod,
+      String container)
       throws InterruptedException {
+    List<Map<String, Object>> results = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    for (Target target : targets) {
+      PodExec.Result run =
+          PodExec.run(
+              cluster,
+              pod,
+              container,
+              target.command(timeout(input)),
+              timeout(input).plusSeconds(2),
+              16384);
+      Map<String, Object> result = target.judge(run);
+      results.add(result);
+      context
+          .output()
+          .line(
+              (Boolean.TRUE.equals(result.get("ok")) ? "ok    " : "FAIL  ")
+                  + target.kind
+                  + " "
+                  + target.value
+                  + "  "
+                  + result.get("latency_ms")
+                  + "ms  "
+                  + result.get("detail"));
+      if (!Boolean.TRUE.equals(result.get("ok"))) {
+        failed.add(target.kind + " " + target.value);
+      }
+    }
+    Map<String, Object> outputs = new LinkedHashMap<>();
+    outputs.put("pod", pod);
+    outputs.put("results", results);
+    outputs.put("ok", results.size() - failed.size());
+    outputs.put("failed", failed.size());
+    return failed.isEmpty()
+        ? StepResult.succeeded(outputs)
+        : StepResult.failed("network checks failed: " + String.join(", ", failed), outputs);
+  }
+
+  private static void createDebugPod(
+      StepInput input, StepContext context, Cluster cluster, String name) {
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
@@ -191,37 +212,43 @@ public final class NetworkCheckStepType extends KubernetesStepType {
             .build();
     cluster.call("create debug pod " + cluster.ref(name), c -> c.resource(pod).create());
     context.output().line("started debug pod " + cluster.ref(name) + " (" + image(input) + ")");
+  }
+
+  /** Completes when the debug pod runs; fails when it ended or did not start in time. */
+  private static CompletableFuture<Pod> awaitRunning(
+      StepInput input, Cluster cluster, String name, AsyncPoll poll) {
     Polling polling =
         new Polling(
             input.duration("start_timeout", Duration.ofSeconds(60)),
             input.duration("poll_interval", Duration.ofSeconds(1)));
-    Instant deadline = polling.deadline();
-    while (true) {
-      Pod live =
-          cluster.call(
-              "read pod " + cluster.ref(name),
-              c -> c.pods().inNamespace(cluster.namespace()).withName(name).get());
-      String phase = live == null || live.getStatus() == null ? null : live.getStatus().getPhase();
-      if ("Running".equals(phase)) {
-        return;
-      }
-      if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
-        throw new ClusterAccessException(
-            "debug pod " + cluster.ref(name) + " ended (" + phase + ") before the checks");
-      }
-      if (!Instant.now().isBefore(deadline)) {
-        throw new ClusterAccessException(
-            "debug pod "
-                + cluster.ref(name)
-                + " was not running within "
-                + Durations.format(polling.timeout()));
-      }
-      polling.pause();
-    }
+    return poll.until(
+        polling,
+        () ->
+            Optional.ofNullable(
+                cluster.call(
+                    "read pod " + cluster.ref(name),
+                    c -> c.pods().inNamespace(cluster.namespace()).withName(name).get())),
+        live -> {
+          String phase = live.map(Pod::getStatus).map(PodStatus::getPhase).orElse(null);
+          if ("Running".equals(phase)) {
+            return live;
+          }
+          if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
+            throw new ClusterAccessException(
+                "debug pod " + cluster.ref(name) + " ended (" + phase + ") before the checks");
+          }
+          return Optional.empty();
+        },
+        live -> {
+          throw new ClusterAccessException(
+              "debug pod "
+                  + cluster.ref(name)
+                  + " was not running within "
+                  + Durations.format(polling.timeout()));
+        });
   }
 
   private static void deleteDebugPod(StepContext context, Cluster cluster, String name) {
-    boolean interrupted = Thread.interrupted();
     try {
       cluster.run(
           "delete debug pod " + cluster.ref(name),
@@ -232,10 +259,6 @@ public final class NetworkCheckStepType extends KubernetesStepType {
       context
           .output()
           .line("could not delete debug pod " + cluster.ref(name) + ": " + e.getMessage());
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 

@@ -7,10 +7,8 @@ import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
@@ -37,8 +35,8 @@ public final class RestartStepType extends KubernetesStepType {
          "deployment":{"type":"string","minLength":1}}}
       """;
 
-  public RestartStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public RestartStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override
@@ -74,7 +72,7 @@ public final class RestartStepType extends KubernetesStepType {
   protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
     String name = input.string("deployment");
     Deployments.require(cluster, name);
-    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    String now = clock().instant().truncatedTo(ChronoUnit.SECONDS).toString();
     cluster.call(
         "restart deployment " + cluster.ref(name),
         c ->

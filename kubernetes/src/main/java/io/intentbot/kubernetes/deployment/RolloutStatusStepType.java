@@ -8,16 +8,18 @@ import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.PollingStepType;
+import io.intentbot.kubernetes.ProgressLine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code kubernetes.rollout-status}: waits until a Deployment's rollout is complete - the
@@ -32,7 +34,7 @@ import java.util.Optional;
  * Outputs: {@code replicas}, {@code updated_replicas}, {@code ready_replicas}, {@code
  * available_replicas}, {@code revision}, {@code elapsed}.
  */
-public final class RolloutStatusStepType extends KubernetesStepType {
+public final class RolloutStatusStepType extends PollingStepType {
 
   public static final String NAME = "kubernetes.rollout-status";
 
@@ -46,8 +48,8 @@ public final class RolloutStatusStepType extends KubernetesStepType {
          "poll_interval":{"type":"string","description":"how often to look (default 2s)"}}}
       """;
 
-  public RolloutStatusStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public RolloutStatusStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override
@@ -79,46 +81,41 @@ public final class RolloutStatusStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
-      throws InterruptedException {
+  protected CompletableFuture<StepResult> start(
+      StepInput input, StepContext context, Cluster cluster, AsyncPoll poll) {
     String name = input.string("deployment");
     Polling polling = polling(input);
-    Instant start = Instant.now();
-    Instant deadline = polling.deadline();
-    String last = null;
-    while (true) {
-      Deployment deployment = Deployments.require(cluster, name);
-      String progress = progress(deployment);
-      if (!progress.equals(last)) {
-        context.output().line(name + ": " + progress);
-        last = progress;
-      }
-      Map<String, Object> outputs = outputs(deployment, start);
-      if (complete(deployment)) {
-        context.output().line("deployment " + cluster.ref(name) + " successfully rolled out");
-        return StepResult.succeeded(outputs);
-      }
-      Optional<DeploymentCondition> stuck = deadlineExceeded(deployment);
-      if (stuck.isPresent()) {
-        return StepResult.failed(
-            "deployment "
-                + cluster.ref(name)
-                + " exceeded its progress deadline: "
-                + stuck.get().getMessage(),
-            outputs);
-      }
-      if (!Instant.now().isBefore(deadline)) {
-        return StepResult.failed(
-            "deployment "
-                + cluster.ref(name)
-                + " did not finish rolling out within "
-                + Durations.format(polling.timeout())
-                + ": "
-                + progress,
-            outputs);
-      }
-      polling.pause();
-    }
+    Instant start = clock().instant();
+    ProgressLine progress = new ProgressLine(context.output());
+    return poll.until(
+        polling,
+        () -> Deployments.require(cluster, name),
+        deployment -> {
+          progress.report(name + ": " + progress(deployment));
+          Map<String, Object> outputs = outputs(deployment, start);
+          if (complete(deployment)) {
+            context.output().line("deployment " + cluster.ref(name) + " successfully rolled out");
+            return Optional.of(StepResult.succeeded(outputs));
+          }
+          return deadlineExceeded(deployment)
+              .map(
+                  stuck ->
+                      StepResult.failed(
+                          "deployment "
+                              + cluster.ref(name)
+                              + " exceeded its progress deadline: "
+                              + stuck.getMessage(),
+                          outputs));
+        },
+        deployment ->
+            StepResult.failed(
+                "deployment "
+                    + cluster.ref(name)
+                    + " did not finish rolling out within "
+                    + Durations.format(polling.timeout())
+                    + ": "
+                    + progress(deployment),
+                outputs(deployment, start)));
   }
 
   private static Polling polling(StepInput input) {
@@ -177,7 +174,7 @@ public final class RolloutStatusStepType extends KubernetesStepType {
         .findFirst();
   }
 
-  private static Map<String, Object> outputs(Deployment d, Instant start) {
+  private Map<String, Object> outputs(Deployment d, Instant start) {
     DeploymentStatus s = status(d);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("replicas", Deployments.desiredReplicas(d));
@@ -187,7 +184,7 @@ public final class RolloutStatusStepType extends KubernetesStepType {
     Map<String, String> annotations = d.getMetadata().getAnnotations();
     out.put(
         "revision", annotations == null ? "" : annotations.getOrDefault(Deployments.REVISION, ""));
-    out.put("elapsed", Durations.format(Duration.between(start, Instant.now())));
+    out.put("elapsed", Durations.format(Duration.between(start, clock().instant())));
     return out;
   }
 

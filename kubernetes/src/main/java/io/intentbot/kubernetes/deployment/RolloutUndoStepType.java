@@ -9,9 +9,8 @@ import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +43,8 @@ public final class RolloutUndoStepType extends KubernetesStepType {
                         "description":"revision to return to; absent or 0: the previous one"}}}
       """;
 
-  public RolloutUndoStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public RolloutUndoStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override

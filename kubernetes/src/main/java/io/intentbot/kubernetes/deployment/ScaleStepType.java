@@ -9,10 +9,9 @@ import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
-import io.intentbot.kubernetes.KubernetesClients;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,8 +41,8 @@ public final class ScaleStepType extends KubernetesStepType {
          "replicas":{"type":["integer","string"],"minimum":0}}}
       """;
 
-  public ScaleStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public ScaleStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override

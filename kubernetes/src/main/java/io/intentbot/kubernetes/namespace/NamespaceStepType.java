@@ -12,9 +12,8 @@ import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
 import io.intentbot.kubernetes.apply.Applier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,8 +65,8 @@ public final class NamespaceStepType extends KubernetesStepType {
          "adopt":{"type":["boolean","string"]}}}
       """;
 
-  public NamespaceStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public NamespaceStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override

@@ -9,9 +9,8 @@ import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
 import io.intentbot.kubernetes.apply.Applier;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,8 +48,8 @@ public final class IngressStepType extends KubernetesStepType {
          "ingress_class":{"type":"string"}}}
       """;
 
-  public IngressStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public IngressStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override

@@ -12,18 +12,19 @@ import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
-import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.KubernetesStepType;
 import io.intentbot.kubernetes.Names;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.PollingStepType;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code kubernetes.pvc}: creates a PersistentVolumeClaim, grows one (only when its StorageClass
@@ -39,7 +40,7 @@ import java.util.Map;
  * Outputs: {@code name}, {@code action} (created, resized, unchanged, snapshotted), {@code size},
  * {@code previous_size}; for snapshots {@code snapshot} and {@code ready_to_use}.
  */
-public final class PvcStepType extends KubernetesStepType {
+public final class PvcStepType extends PollingStepType {
 
   public static final String NAME = "kubernetes.pvc";
 
@@ -69,8 +70,8 @@ public final class PvcStepType extends KubernetesStepType {
          "poll_interval":{"type":"string"}}}
       """;
 
-  public PvcStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public PvcStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override
@@ -130,9 +131,22 @@ public final class PvcStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
-      throws InterruptedException {
+  protected CompletableFuture<StepResult> start(
+      StepInput input, StepContext context, Cluster cluster, AsyncPoll poll) {
     String name = input.string("name");
+    return poll.call(() -> change(input, context, cluster, name))
+        .thenCompose(
+            changed ->
+                changed.snapshot() == null || !input.bool("wait", true)
+                    ? CompletableFuture.completedFuture(StepResult.succeeded(changed.outputs()))
+                    : awaitSnapshot(input, context, cluster, changed, poll));
+  }
+
+  /** What the step changed: its outputs so far, and the VolumeSnapshot it created, if any. */
+  private record Changed(Map<String, Object> outputs, String snapshot) {}
+
+  private static Changed change(
+      StepInput input, StepContext context, Cluster cluster, String name) {
     PersistentVolumeClaim live = live(cluster, name);
     Map<String, Object> outputs = new LinkedHashMap<>();
     outputs.put("name", name);
@@ -194,19 +208,19 @@ public final class PvcStepType extends KubernetesStepType {
         if (live == null) {
           throw new ClusterAccessException("PVC " + cluster.ref(name) + " does not exist");
         }
-        return snapshot(input, context, cluster, name, outputs);
+        return new Changed(outputs, snapshot(input, context, cluster, name, outputs));
       }
     }
-    return StepResult.succeeded(outputs);
+    return new Changed(outputs, null);
   }
 
-  private StepResult snapshot(
+  /** Creates the VolumeSnapshot and returns its name. */
+  private static String snapshot(
       StepInput input,
       StepContext context,
       Cluster cluster,
       String name,
-      Map<String, Object> outputs)
-      throws InterruptedException {
+      Map<String, Object> outputs) {
     String snapshot = snapshotName(input, context);
     GenericKubernetesResource resource =
         new GenericKubernetesResourceBuilder()
@@ -232,41 +246,47 @@ public final class PvcStepType extends KubernetesStepType {
     outputs.put("action", "snapshotted");
     outputs.put("snapshot", snapshot);
     outputs.put("ready_to_use", false);
-    if (!input.bool("wait", true)) {
-      return StepResult.succeeded(outputs);
-    }
+    return snapshot;
+  }
+
+  private static CompletableFuture<StepResult> awaitSnapshot(
+      StepInput input, StepContext context, Cluster cluster, Changed changed, AsyncPoll poll) {
+    String snapshot = changed.snapshot();
+    Map<String, Object> outputs = changed.outputs();
     Polling polling = Polling.from(input, Duration.ofMinutes(10), Duration.ofSeconds(3));
-    Instant deadline = polling.deadline();
-    while (true) {
-      GenericKubernetesResource live =
-          cluster.call(
-              "read VolumeSnapshot " + cluster.ref(snapshot),
-              c ->
-                  c.genericKubernetesResources(VOLUME_SNAPSHOTS)
-                      .inNamespace(cluster.namespace())
-                      .withName(snapshot)
-                      .get());
-      Object ready = live == null ? null : live.get("status", "readyToUse");
-      Object error = live == null ? null : live.get("status", "error", "message");
-      if (Boolean.TRUE.equals(ready)) {
-        context.output().line("VolumeSnapshot " + snapshot + " is ready to use");
-        outputs.put("ready_to_use", true);
-        return StepResult.succeeded(outputs);
-      }
-      if (error != null) {
-        return StepResult.failed(
-            "VolumeSnapshot " + cluster.ref(snapshot) + " failed: " + error, outputs);
-      }
-      if (!Instant.now().isBefore(deadline)) {
-        return StepResult.failed(
-            "VolumeSnapshot "
-                + cluster.ref(snapshot)
-                + " was not ready within "
-                + Durations.format(polling.timeout()),
-            outputs);
-      }
-      polling.pause();
-    }
+    return poll.until(
+        polling,
+        () ->
+            Optional.ofNullable(
+                cluster.call(
+                    "read VolumeSnapshot " + cluster.ref(snapshot),
+                    c ->
+                        c.genericKubernetesResources(VOLUME_SNAPSHOTS)
+                            .inNamespace(cluster.namespace())
+                            .withName(snapshot)
+                            .get())),
+        live -> {
+          Object ready = live.map(l -> l.<Object>get("status", "readyToUse")).orElse(null);
+          Object error = live.map(l -> l.<Object>get("status", "error", "message")).orElse(null);
+          if (Boolean.TRUE.equals(ready)) {
+            context.output().line("VolumeSnapshot " + snapshot + " is ready to use");
+            outputs.put("ready_to_use", true);
+            return Optional.of(StepResult.succeeded(outputs));
+          }
+          if (error != null) {
+            return Optional.of(
+                StepResult.failed(
+                    "VolumeSnapshot " + cluster.ref(snapshot) + " failed: " + error, outputs));
+          }
+          return Optional.empty();
+        },
+        live ->
+            StepResult.failed(
+                "VolumeSnapshot "
+                    + cluster.ref(snapshot)
+                    + " was not ready within "
+                    + Durations.format(polling.timeout()),
+                outputs));
   }
 
   /** The current size when a resize is needed, null when the size is already right. */

@@ -6,16 +6,17 @@ import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.Names;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.PollingStepType;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code velero.backup}: creates a Velero Backup of namespaces or of objects matching labels, after
@@ -38,7 +39,7 @@ import java.util.Map;
  * intentbot.io/environment}. Outputs: {@code name}, {@code phase}, {@code items_backed_up}, {@code
  * total_items}, {@code warnings}, {@code errors}.
  */
-public final class VeleroBackupStepType extends KubernetesStepType {
+public final class VeleroBackupStepType extends PollingStepType {
 
   public static final String NAME = "velero.backup";
 
@@ -58,8 +59,8 @@ public final class VeleroBackupStepType extends KubernetesStepType {
          "poll_interval":{"type":"string"}}}
       """;
 
-  public VeleroBackupStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public VeleroBackupStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override
@@ -90,29 +91,30 @@ public final class VeleroBackupStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
-      throws InterruptedException {
+  protected CompletableFuture<StepResult> start(
+      StepInput input, StepContext context, Cluster cluster, AsyncPoll poll) {
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
-    Velero.requireAvailable(velero, input.string("storage_location", "default"));
-    GenericKubernetesResource backup = backup(input, context, cluster);
-    String name = backup.getMetadata().getName();
-    velero.call(
-        "create Velero backup " + velero.ref(name),
-        c ->
-            c.genericKubernetesResources(Velero.BACKUPS)
-                .inNamespace(velero.namespace())
-                .resource(backup)
-                .create());
-    context.output().line("created Velero backup " + name + " of " + scope(input, cluster));
     Polling polling = Polling.from(input, Duration.ofHours(1), Duration.ofSeconds(5));
-    try {
-      GenericKubernetesResource done =
-          Velero.follow(velero, Velero.BACKUPS, name, polling, context.output());
-      return StepResult.succeeded(Velero.outputs(done, "itemsBackedUp", "items_backed_up"));
-    } catch (Velero.FollowFailure e) {
-      return StepResult.failed(
-          e.getMessage(), Velero.outputs(e.resource, "itemsBackedUp", "items_backed_up"));
-    }
+    return poll.call(
+            () -> {
+              Velero.requireAvailable(velero, input.string("storage_location", "default"));
+              GenericKubernetesResource backup = backup(input, context, cluster);
+              String name = backup.getMetadata().getName();
+              velero.call(
+                  "create Velero backup " + velero.ref(name),
+                  c ->
+                      c.genericKubernetesResources(Velero.BACKUPS)
+                          .inNamespace(velero.namespace())
+                          .resource(backup)
+                          .create());
+              context
+                  .output()
+                  .line("created Velero backup " + name + " of " + scope(input, cluster));
+              return name;
+            })
+        .thenCompose(
+            name -> Velero.follow(velero, Velero.BACKUPS, name, polling, context.output(), poll))
+        .thenApply(followed -> followed.result("itemsBackedUp", "items_backed_up"));
   }
 
   private static String scope(StepInput input, Cluster cluster) {

@@ -7,9 +7,8 @@ import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,8 +41,8 @@ public final class VeleroBackupsStepType extends KubernetesStepType {
          "limit":{"type":["integer","string"]}}}
       """;
 
-  public VeleroBackupsStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public VeleroBackupsStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override
@@ -80,7 +79,7 @@ public final class VeleroBackupsStepType extends KubernetesStepType {
               return (selector.isEmpty() ? list : list.withLabels(selector)).list().getItems();
             });
     long limit = input.integer("limit", Long.MAX_VALUE);
-    Instant now = Instant.now();
+    Instant now = clock().instant();
     List<Map<String, Object>> rows = new ArrayList<>();
     backups.stream()
         .sorted(

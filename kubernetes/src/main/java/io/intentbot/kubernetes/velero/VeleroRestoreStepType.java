@@ -6,18 +6,19 @@ import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
-import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.KubernetesStepType;
 import io.intentbot.kubernetes.Names;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.PollingStepType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code velero.restore}: restores a Completed Velero backup, optionally into other namespaces, and
@@ -37,7 +38,7 @@ import java.util.Map;
  * Outputs: {@code name}, {@code phase}, {@code items_restored}, {@code total_items}, {@code
  * warnings}, {@code errors}.
  */
-public final class VeleroRestoreStepType extends KubernetesStepType {
+public final class VeleroRestoreStepType extends PollingStepType {
 
   public static final String NAME = "velero.restore";
 
@@ -55,8 +56,8 @@ public final class VeleroRestoreStepType extends KubernetesStepType {
          "poll_interval":{"type":"string"}}}
       """;
 
-  public VeleroRestoreStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public VeleroRestoreStepType(ClusterAccess access) {
+    super(access, SCHEMA);
   }
 
   @Override
@@ -91,13 +92,34 @@ public final class VeleroRestoreStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
-      throws InterruptedException {
+  protected CompletableFuture<StepResult> start(
+      StepInput input, StepContext context, Cluster cluster, AsyncPoll poll) {
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
     String backup = input.string("backup");
+    Polling polling = Polling.from(input, Duration.ofHours(1), Duration.ofSeconds(5));
+    return poll.call(() -> create(input, context, velero, backup))
+        .thenCompose(
+            created ->
+                created.failure() != null
+                    ? CompletableFuture.completedFuture(StepResult.failed(created.failure()))
+                    : Velero.follow(
+                            velero,
+                            Velero.RESTORES,
+                            created.name(),
+                            polling,
+                            context.output(),
+                            poll)
+                        .thenApply(followed -> followed.result("itemsRestored", "items_restored")));
+  }
+
+  /** The restore created, or why it was not. */
+  private record Created(String name, String failure) {}
+
+  private static Created create(
+      StepInput input, StepContext context, Cluster velero, String backup) {
     String problem = problem(velero, backup);
     if (problem != null) {
-      return StepResult.failed(problem);
+      return new Created(null, problem);
     }
     String name = restoreName(input, context);
     Map<String, Object> spec = new LinkedHashMap<>();
@@ -130,15 +152,7 @@ public final class VeleroRestoreStepType extends KubernetesStepType {
                 .resource(restore)
                 .create());
     context.output().line("created Velero restore " + name + " from backup " + backup);
-    Polling polling = Polling.from(input, Duration.ofHours(1), Duration.ofSeconds(5));
-    try {
-      GenericKubernetesResource done =
-          Velero.follow(velero, Velero.RESTORES, name, polling, context.output());
-      return StepResult.succeeded(Velero.outputs(done, "itemsRestored", "items_restored"));
-    } catch (Velero.FollowFailure e) {
-      return StepResult.failed(
-          e.getMessage(), Velero.outputs(e.resource, "itemsRestored", "items_restored"));
-    }
+    return new Created(name, null);
   }
 
   /** Why the backup cannot be restored now, or null. */

@@ -1,0 +1,96 @@
+package io.intentbot.kubernetes;
+
+import io.intentbot.engine.step.StepContext;
+import io.intentbot.engine.step.StepInput;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every Kubernetes step type is built with: the clients per environment, the resilience around
+ * each API call, the clock deadlines and ages are read from, the threads blocking cluster calls run
+ * on while a step waits asynchronously, and the timer a waiting step uses when it is called
+ * synchronously ({@link io.intentbot.engine.step.StepType#execute}, e.g. by the planner).
+ *
+ * <pre>{@code
+ * ClusterAccess access = ClusterAccess.of(clients, new ResilientCalls(settings));
+ * new RolloutStatusStepType(access);
+ * }</pre>
+ *
+ * Tests pass their own clock, a direct executor and a virtual-time scheduler so that nothing
+ * sleeps.
+ *
+ * @param callThreads where blocking cluster calls of asynchronous steps run; never the engine's
+ *     scheduler
+ * @param timer the scheduler of waits when a polling step is executed synchronously
+ */
+public record ClusterAccess(
+    KubernetesClients clients,
+    ResilientCalls calls,
+    Clock clock,
+    Executor callThreads,
+    ScheduledExecutorService timer) {
+
+  /** The system clock (UTC) and shared daemon threads that end when idle. */
+  public static ClusterAccess of(KubernetesClients clients, ResilientCalls calls) {
+    return new ClusterAccess(
+        clients, calls, Clock.systemUTC(), SharedThreads.CALLS, SharedThreads.TIMER);
+  }
+
+  /** The same access reading time from {@code other}. */
+  public ClusterAccess withClock(Clock other) {
+    return new ClusterAccess(clients, calls, other, callThreads, timer);
+  }
+
+  /** The cluster one step acts on: the run's client and the step's namespace. */
+  public Cluster cluster(StepInput input, StepContext context) {
+    return new Cluster(clients.client(context), calls, KubernetesClients.namespace(input, context));
+  }
+
+  /** A poll for one execution of a step, on {@code scheduler}, with the step in the log context. */
+  public AsyncPoll poll(ScheduledExecutorService scheduler, StepContext context) {
+    return new AsyncPoll(
+        scheduler,
+        callThreads,
+        clock,
+        Map.of("run_id", context.runId(), "step_id", context.stepId()));
+  }
+
+  private static final class SharedThreads {
+    static final ThreadPoolExecutor CALLS =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            daemons("intentbot-k8s-call-"));
+    static final ScheduledThreadPoolExecutor TIMER = timer();
+
+    private static ScheduledThreadPoolExecutor timer() {
+      ScheduledThreadPoolExecutor timer =
+          new ScheduledThreadPoolExecutor(1, daemons("intentbot-k8s-timer-"));
+      timer.setRemoveOnCancelPolicy(true);
+      timer.setKeepAliveTime(Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS);
+      timer.allowCoreThreadTimeOut(true);
+      return timer;
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+      AtomicInteger count = new AtomicInteger();
+      return task -> {
+        Thread thread = new Thread(task, prefix + count.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      };
+    }
+  }
+}
