@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -24,6 +25,9 @@ import com.networknt.schema.ValidationMessage;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.expr.Expressions;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -55,6 +59,7 @@ final class InputBinder<I extends Record> {
       JsonMapper.builder()
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .addModule(new JavaTimeModule())
           .addModule(
               new SimpleModule("intentbot-durations")
@@ -75,6 +80,7 @@ final class InputBinder<I extends Record> {
   private final JsonNode schemaNode;
   private final JsonSchema schema;
   private final ObjectReader reader;
+  private final Constructor<I> whole;
 
   InputBinder(String typeName, Class<I> inputType, JsonNode schemaNode) {
     this.typeName = typeName;
@@ -88,15 +94,38 @@ final class InputBinder<I extends Record> {
         schemaForbidsUnknown
             ? forType.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             : forType.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    this.whole = wholeInputConstructor(inputType);
+  }
+
+  /** The constructor of {@code record X(StepInput values)}: a free-form block, taken as given. */
+  private static <I extends Record> Constructor<I> wholeInputConstructor(Class<I> type) {
+    RecordComponent[] components = type.getRecordComponents();
+    if (components.length != 1 || components[0].getType() != StepInput.class) {
+      return null;
+    }
+    try {
+      Constructor<I> constructor = type.getDeclaredConstructor(StepInput.class);
+      constructor.setAccessible(true);
+      return constructor;
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException("a record always has its canonical constructor", e);
+    }
   }
 
   I bind(StepInput input) {
     JsonNode tree = MAPPER.valueToTree(withoutNulls(input.values()));
     I bound;
     try {
-      bound = reader.readValue(tree);
+      bound = whole == null ? reader.readValue(tree) : whole.newInstance(input);
     } catch (IOException e) {
       throw bindingProblem(e, tree);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException own) {
+        throw own;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot construct " + inputType.getName(), e);
     }
     Optional<InvalidStepInputException> problem = schemaProblem(tree);
     if (problem.isPresent()) {
