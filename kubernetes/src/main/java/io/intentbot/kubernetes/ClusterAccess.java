@@ -55,6 +55,20 @@ public record ClusterAccess(
     return new Cluster(clients.client(context), calls, KubernetesClients.namespace(input, context));
   }
 
+  /** The cluster one step acts on: the run's client and the step's namespace. */
+  public Cluster cluster(Namespaced input, StepContext context) {
+    return new Cluster(
+        clients.client(context), calls, KubernetesClients.namespace(input.namespace(), context));
+  }
+
+  /**
+   * Whether an exception is an expected failure of a cluster step, failing it with its message: a
+   * cluster error, or an input the schema let through but the step cannot use.
+   */
+  public static boolean failsTheStep(RuntimeException e) {
+    return e instanceof ClusterAccessException || e instanceof IllegalArgumentException;
+  }
+
   /** A poll for one execution of a step, on {@code scheduler}, with the step in the log context. */
   public AsyncPoll poll(ScheduledExecutorService scheduler, StepContext context) {
     return new AsyncPoll(

@@ -1,73 +1,52 @@
 package io.intentbot.kubernetes;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.time.Clock;
 
 /**
- * Base of the step types that talk to a cluster: resolves the client and namespace of the run, and
- * turns cluster errors into a failed {@link StepResult} (or, in {@link #plan}, into a {@link
- * ClusterAccessException}) with the message of the error. Step types that wait for the cluster
- * extend {@link PollingStepType}.
+ * Base of the step types that talk to a cluster: the typed {@code with:} of {@link TypedStepType},
+ * plus the cluster of the run (its client and the step's namespace, see {@link ClusterAccess}) and
+ * cluster errors ({@link ClusterAccessException}) failing the step with their message; in {@link
+ * #plan} they propagate, so the plan shows the step as not plannable. Step types that wait for the
+ * cluster extend {@link PollingStepType}.
+ *
+ * @param <I> the {@code with:} record
  */
-public abstract class KubernetesStepType implements StepType {
+public abstract class KubernetesStepType<I extends Record & Namespaced> extends TypedStepType<I> {
 
   private final ClusterAccess access;
-  private final JsonNode schema;
 
-  protected KubernetesStepType(ClusterAccess access, String schemaJson) {
+  protected KubernetesStepType(
+      String name, String description, Class<I> inputType, ClusterAccess access) {
+    super(name, description, inputType);
     this.access = access;
-    this.schema = Schemas.parse(schemaJson);
   }
 
   @Override
-  public final JsonNode withSchema() {
-    return schema;
-  }
-
-  @Override
-  public final StepPlan plan(StepInput input, StepContext context) {
+  protected final StepPlan plan(I input, StepContext context) {
     return plan(input, context, access.cluster(input, context));
   }
 
   @Override
-  public final StepResult execute(StepInput input, StepContext context)
-      throws InterruptedException {
-    try {
-      return execute(input, context, access.cluster(input, context));
-    } catch (ClusterAccessException | IllegalArgumentException e) {
-      if (Thread.interrupted()) {
-        throw new InterruptedException(e.getMessage());
-      }
-      return StepResult.failed(e.getMessage());
-    }
+  protected final StepResult execute(I input, StepContext context) throws InterruptedException {
+    return execute(input, context, access.cluster(input, context));
   }
 
-  protected abstract StepPlan plan(StepInput input, StepContext context, Cluster cluster);
+  @Override
+  protected final boolean failsTheStep(RuntimeException e) {
+    return ClusterAccess.failsTheStep(e);
+  }
 
-  protected abstract StepResult execute(StepInput input, StepContext context, Cluster cluster)
+  protected abstract StepPlan plan(I input, StepContext context, Cluster cluster);
+
+  protected abstract StepResult execute(I input, StepContext context, Cluster cluster)
       throws InterruptedException;
-
-  protected final ClusterAccess access() {
-    return access;
-  }
 
   /** Where the step reads the time: deadlines, ages, timestamps it writes. */
   protected final Clock clock() {
     return access.clock();
-  }
-
-  /**
-   * The failed result of an expected failure (a cluster error, an input the schema let through), or
-   * null when {@code error} is a programming error.
-   */
-  protected static StepResult failure(Throwable error) {
-    return error instanceof ClusterAccessException || error instanceof IllegalArgumentException
-        ? StepResult.failed(error.getMessage())
-        : null;
   }
 }

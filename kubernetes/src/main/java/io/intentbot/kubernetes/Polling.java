@@ -15,6 +15,13 @@ public record Polling(Duration timeout, Duration interval) {
         input.duration("poll_interval", defaultInterval));
   }
 
+  /** {@code timeout} and {@code interval} as given in {@code with:}, else the defaults. */
+  public static Polling of(
+      Duration timeout, Duration interval, Duration defaultTimeout, Duration defaultInterval) {
+    return new Polling(
+        timeout == null ? defaultTimeout : timeout, interval == null ? defaultInterval : interval);
+  }
+
   public Polling withTimeout(Duration shorter) {
     return new Polling(shorter, interval);
   }

@@ -1,9 +1,10 @@
 package io.intentbot.kubernetes;
 
-import io.intentbot.engine.step.AsyncStepType;
+import io.intentbot.engine.step.AsyncTypedStepType;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
+import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import java.time.Clock;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -11,15 +12,22 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Base of the Kubernetes step types that wait for the cluster (a rollout, a Velero phase, a
- * snapshot): {@link #start} describes the work as futures of one {@link AsyncPoll}, so a waiting
- * step holds no thread. The engine calls {@link #executeAsync} with its scheduler; cancelling the
- * future it returns cancels the poll. {@link #execute} (the planner, a synchronous caller) runs the
- * same work on {@link ClusterAccess#timer()} and waits for it.
+ * snapshot), as {@link KubernetesStepType} is for the others: {@link #start} describes the work as
+ * futures of one {@link AsyncPoll}, so a waiting step holds no thread. The engine calls {@code
+ * executeAsync} with its scheduler; cancelling the future it returns cancels the poll. {@code
+ * execute} (the planner, a synchronous caller) runs the same work on {@link ClusterAccess#timer()}
+ * and waits for it.
+ *
+ * @param <I> the {@code with:} record
  */
-public abstract class PollingStepType extends KubernetesStepType implements AsyncStepType {
+public abstract class PollingStepType<I extends Record & Namespaced> extends AsyncTypedStepType<I> {
 
-  protected PollingStepType(ClusterAccess access, String schemaJson) {
-    super(access, schemaJson);
+  private final ClusterAccess access;
+
+  protected PollingStepType(
+      String name, String description, Class<I> inputType, ClusterAccess access) {
+    super(name, description, inputType);
+    this.access = access;
   }
 
   /**
@@ -29,25 +37,29 @@ public abstract class PollingStepType extends KubernetesStepType implements Asyn
    * message.
    */
   protected abstract CompletableFuture<StepResult> start(
-      StepInput input, StepContext context, Cluster cluster, AsyncPoll poll);
+      I input, StepContext context, Cluster cluster, AsyncPoll poll);
+
+  protected abstract StepPlan plan(I input, StepContext context, Cluster cluster);
 
   @Override
-  public final CompletableFuture<StepResult> executeAsync(
-      StepInput input, StepContext context, ScheduledExecutorService scheduler) {
-    AsyncPoll poll = access().poll(scheduler, context);
+  protected final StepPlan plan(I input, StepContext context) {
+    return plan(input, context, access.cluster(input, context));
+  }
+
+  @Override
+  protected final CompletableFuture<StepResult> executeAsync(
+      I input, StepContext context, ScheduledExecutorService scheduler) {
+    AsyncPoll poll = access.poll(scheduler, context);
     CompletableFuture<StepResult> result = new CompletableFuture<>();
-    poll.call(() -> access().cluster(input, context))
+    poll.call(() -> access.cluster(input, context))
         .thenCompose(cluster -> start(input, context, cluster, poll))
         .whenComplete(
             (done, error) -> {
+              Throwable cause = error == null ? null : AsyncPoll.cause(error);
               if (error == null) {
                 result.complete(done);
-                return;
-              }
-              Throwable cause = AsyncPoll.cause(error);
-              StepResult failed = failure(cause);
-              if (failed != null) {
-                result.complete(failed);
+              } else if (cause instanceof RuntimeException e && failsTheStep(e)) {
+                result.complete(StepResult.failed(e.getMessage()));
               } else if (cause instanceof CancellationException) {
                 result.cancel(false);
               } else {
@@ -64,10 +76,10 @@ public abstract class PollingStepType extends KubernetesStepType implements Asyn
   }
 
   @Override
-  protected final StepResult execute(StepInput input, StepContext context, Cluster cluster)
-      throws InterruptedException {
-    AsyncPoll poll = access().poll(access().timer(), context);
-    CompletableFuture<StepResult> running = start(input, context, cluster, poll);
+  protected final StepResult execute(I input, StepContext context) throws InterruptedException {
+    AsyncPoll poll = access.poll(access.timer(), context);
+    CompletableFuture<StepResult> running =
+        start(input, context, access.cluster(input, context), poll);
     try {
       return running.get();
     } catch (InterruptedException e) {
@@ -80,5 +92,14 @@ public abstract class PollingStepType extends KubernetesStepType implements Asyn
       }
       throw new IllegalStateException(cause);
     }
+  }
+
+  @Override
+  protected final boolean failsTheStep(RuntimeException e) {
+    return ClusterAccess.failsTheStep(e);
+  }
+
+  protected final Clock clock() {
+    return access.clock();
   }
 }

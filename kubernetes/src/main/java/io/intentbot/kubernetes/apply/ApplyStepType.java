@@ -12,7 +12,7 @@ import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.UntypedKubernetesStepType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -42,7 +42,7 @@ import java.util.Map;
  * changed}, {@code unchanged} (lists of {@code Kind/namespace/name}) and {@code objects} (each with
  * {@code kind, namespace, name, action}).
  */
-public final class ApplyStepType extends KubernetesStepType {
+public final class ApplyStepType extends UntypedKubernetesStepType {
 
   public static final String NAME = "kubernetes.apply";
 

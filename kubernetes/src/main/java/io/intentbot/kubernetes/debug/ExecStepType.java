@@ -8,7 +8,7 @@ import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.UntypedKubernetesStepType;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,7 +26,7 @@ import java.util.List;
  * Outputs: {@code pod}, {@code exit_code}, {@code stdout}, {@code stderr}, {@code timed_out},
  * {@code truncated}.
  */
-public final class ExecStepType extends KubernetesStepType {
+public final class ExecStepType extends UntypedKubernetesStepType {
 
   public static final String NAME = "kubernetes.exec";
 

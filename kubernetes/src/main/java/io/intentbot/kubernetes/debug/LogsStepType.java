@@ -10,7 +10,7 @@ import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.UntypedKubernetesStepType;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +27,7 @@ import java.util.Optional;
  *
  * Outputs: {@code pod}, {@code logs}, {@code lines}.
  */
-public final class LogsStepType extends KubernetesStepType {
+public final class LogsStepType extends UntypedKubernetesStepType {
 
   public static final String NAME = "kubernetes.logs";
 

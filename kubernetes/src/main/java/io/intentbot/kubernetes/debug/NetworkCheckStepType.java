@@ -14,7 +14,7 @@ import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
 import io.intentbot.kubernetes.Names;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.PollingStepType;
+import io.intentbot.kubernetes.UntypedPollingStepType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  * results} (each {@code target, kind, ok, latency_ms, detail}), {@code ok}, {@code failed}, {@code
  * pod}. The step fails when any target fails.
  */
-public final class NetworkCheckStepType extends PollingStepType {
+public final class NetworkCheckStepType extends UntypedPollingStepType {
 
   public static final String NAME = "kubernetes.network-check";
 

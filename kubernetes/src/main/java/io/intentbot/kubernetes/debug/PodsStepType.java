@@ -8,7 +8,7 @@ import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.UntypedKubernetesStepType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -27,7 +27,7 @@ import java.util.Map;
  * Outputs: {@code pods} (each {@code name, phase, ready, restarts, reasons, node}), {@code total},
  * {@code ready}, {@code not_ready}, {@code namespace_exists}.
  */
-public final class PodsStepType extends KubernetesStepType {
+public final class PodsStepType extends UntypedKubernetesStepType {
 
   public static final String NAME = "kubernetes.pods";
 

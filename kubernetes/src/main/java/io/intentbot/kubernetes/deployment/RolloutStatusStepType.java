@@ -5,12 +5,12 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
+import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
 import io.intentbot.kubernetes.PollingStepType;
 import io.intentbot.kubernetes.ProgressLine;
@@ -34,37 +34,21 @@ import java.util.concurrent.CompletableFuture;
  * Outputs: {@code replicas}, {@code updated_replicas}, {@code ready_replicas}, {@code
  * available_replicas}, {@code revision}, {@code elapsed}.
  */
-public final class RolloutStatusStepType extends PollingStepType {
+public final class RolloutStatusStepType extends PollingStepType<RolloutStatusStepType.Input> {
 
   public static final String NAME = "kubernetes.rollout-status";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["deployment"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "deployment":{"type":"string","minLength":1},
-         "timeout":{"type":"string","description":"how long to wait, e.g. 5m (default 5m)"},
-         "poll_interval":{"type":"string","description":"how often to look (default 2s)"}}}
-      """;
+  /** The {@code with:} block. */
+  public record Input(String namespace, String deployment, Duration timeout, Duration pollInterval)
+      implements Namespaced {}
 
   public RolloutStatusStepType(ClusterAccess access) {
-    super(access, SCHEMA);
+    super(NAME, "Wait until a Deployment's rollout is complete", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Wait until a Deployment's rollout is complete";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
-    String name = input.string("deployment");
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
+    String name = input.deployment();
     Polling polling = polling(input);
     String now =
         Deployments.find(cluster, name)
@@ -82,8 +66,8 @@ public final class RolloutStatusStepType extends PollingStepType {
 
   @Override
   protected CompletableFuture<StepResult> start(
-      StepInput input, StepContext context, Cluster cluster, AsyncPoll poll) {
-    String name = input.string("deployment");
+      Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
+    String name = input.deployment();
     Polling polling = polling(input);
     Instant start = clock().instant();
     ProgressLine progress = new ProgressLine(context.output());
@@ -118,8 +102,9 @@ public final class RolloutStatusStepType extends PollingStepType {
                 outputs(deployment, start)));
   }
 
-  private static Polling polling(StepInput input) {
-    return Polling.from(input, Duration.ofMinutes(5), Duration.ofSeconds(2));
+  private static Polling polling(Input input) {
+    return Polling.of(
+        input.timeout(), input.pollInterval(), Duration.ofMinutes(5), Duration.ofSeconds(2));
   }
 
   static boolean complete(Deployment d) {

@@ -13,7 +13,7 @@ import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.UntypedKubernetesStepType;
 import io.intentbot.kubernetes.apply.Applier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +41,7 @@ import java.util.Map;
  * Outputs: {@code namespace}, {@code created} (boolean), {@code objects} ({@code Kind/name:
  * action}).
  */
-public final class NamespaceStepType extends KubernetesStepType {
+public final class NamespaceStepType extends UntypedKubernetesStepType {
 
   public static final String NAME = "kubernetes.namespace";
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";

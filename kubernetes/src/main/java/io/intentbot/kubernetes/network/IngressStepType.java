@@ -10,7 +10,7 @@ import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.UntypedKubernetesStepType;
 import io.intentbot.kubernetes.apply.Applier;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +29,7 @@ import java.util.Optional;
  *
  * Outputs: {@code name}, {@code host}, {@code url}, {@code action} (created, changed, unchanged).
  */
-public final class IngressStepType extends KubernetesStepType {
+public final class IngressStepType extends UntypedKubernetesStepType {
 
   public static final String NAME = "kubernetes.ingress";
 

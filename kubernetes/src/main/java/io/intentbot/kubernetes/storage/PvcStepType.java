@@ -18,7 +18,7 @@ import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
 import io.intentbot.kubernetes.Names;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.PollingStepType;
+import io.intentbot.kubernetes.UntypedPollingStepType;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +40,7 @@ import java.util.concurrent.CompletableFuture;
  * Outputs: {@code name}, {@code action} (created, resized, unchanged, snapshotted), {@code size},
  * {@code previous_size}; for snapshots {@code snapshot} and {@code ready_to_use}.
  */
-public final class PvcStepType extends PollingStepType {
+public final class PvcStepType extends UntypedPollingStepType {
 
   public static final String NAME = "kubernetes.pvc";
 

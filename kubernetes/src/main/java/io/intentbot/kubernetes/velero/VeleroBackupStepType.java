@@ -11,7 +11,7 @@ import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.Names;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.PollingStepType;
+import io.intentbot.kubernetes.UntypedPollingStepType;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +39,7 @@ import java.util.concurrent.CompletableFuture;
  * intentbot.io/environment}. Outputs: {@code name}, {@code phase}, {@code items_backed_up}, {@code
  * total_items}, {@code warnings}, {@code errors}.
  */
-public final class VeleroBackupStepType extends PollingStepType {
+public final class VeleroBackupStepType extends UntypedPollingStepType {
 
   public static final String NAME = "velero.backup";
 

@@ -8,7 +8,7 @@ import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.UntypedKubernetesStepType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ import java.util.Map;
  * Outputs: {@code backups} (each {@code name, phase, created, age, namespaces, labels,
  * expiration}), {@code count}, {@code latest_completed} (name, or empty).
  */
-public final class VeleroBackupsStepType extends KubernetesStepType {
+public final class VeleroBackupsStepType extends UntypedKubernetesStepType {
 
   public static final String NAME = "velero.backups";
 

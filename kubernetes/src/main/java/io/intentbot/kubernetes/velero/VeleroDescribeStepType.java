@@ -15,7 +15,7 @@ import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
 import io.intentbot.kubernetes.Names;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.PollingStepType;
+import io.intentbot.kubernetes.UntypedPollingStepType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +51,7 @@ import java.util.zip.GZIPInputStream;
  * ({@code "kind: count"} lines), {@code resources} (kind to {@code namespace/name} list), {@code
  * resource_count}, {@code message}.
  */
-public final class VeleroDescribeStepType extends PollingStepType {
+public final class VeleroDescribeStepType extends UntypedPollingStepType {
 
   public static final String NAME = "velero.describe";
 

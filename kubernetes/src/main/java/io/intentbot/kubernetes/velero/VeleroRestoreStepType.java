@@ -12,7 +12,7 @@ import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
 import io.intentbot.kubernetes.Names;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.PollingStepType;
+import io.intentbot.kubernetes.UntypedPollingStepType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +38,7 @@ import java.util.concurrent.CompletableFuture;
  * Outputs: {@code name}, {@code phase}, {@code items_restored}, {@code total_items}, {@code
  * warnings}, {@code errors}.
  */
-public final class VeleroRestoreStepType extends PollingStepType {
+public final class VeleroRestoreStepType extends UntypedPollingStepType {
 
   public static final String NAME = "velero.restore";
 
