@@ -1,7 +1,6 @@
 package io.intentbot.kubernetes;
 
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -48,11 +47,6 @@ public record ClusterAccess(
   /** The same access reading time from {@code other}. */
   public ClusterAccess withClock(Clock other) {
     return new ClusterAccess(clients, calls, other, callThreads, timer);
-  }
-
-  /** The cluster one step acts on: the run's client and the step's namespace. */
-  public Cluster cluster(StepInput input, StepContext context) {
-    return new Cluster(clients.client(context), calls, KubernetesClients.namespace(input, context));
   }
 
   /** The cluster one step acts on: the run's client and the step's namespace. */

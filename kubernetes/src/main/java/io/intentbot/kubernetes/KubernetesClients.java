@@ -76,14 +76,6 @@ public final class KubernetesClients implements AutoCloseable {
   }
 
   /**
-   * The namespace a step acts in: {@code with.namespace}, else the environment's for the app, else
-   * null.
-   */
-  public static String namespace(io.intentbot.engine.step.StepInput input, StepContext context) {
-    return namespace(input.optionalString("namespace").orElse(null), context);
-  }
-
-  /**
    * The namespace a step acts in: {@code requested} ({@code with.namespace}), else the
    * environment's for the app, else null.
    */

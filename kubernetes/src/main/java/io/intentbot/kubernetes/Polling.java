@@ -1,6 +1,5 @@
 package io.intentbot.kubernetes;
 
-import io.intentbot.engine.step.StepInput;
 import java.time.Duration;
 
 /**
@@ -8,12 +7,6 @@ import java.time.Duration;
  * poll_interval} in {@code with:}. {@link AsyncPoll#until} waits accordingly.
  */
 public record Polling(Duration timeout, Duration interval) {
-
-  public static Polling from(StepInput input, Duration defaultTimeout, Duration defaultInterval) {
-    return new Polling(
-        input.duration("timeout", defaultTimeout),
-        input.duration("poll_interval", defaultInterval));
-  }
 
   /** {@code timeout} and {@code interval} as given in {@code with:}, else the defaults. */
   public static Polling of(

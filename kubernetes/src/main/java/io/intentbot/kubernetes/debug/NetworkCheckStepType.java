@@ -5,16 +5,17 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
+import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.Names;
+import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.UntypedPollingStepType;
+import io.intentbot.kubernetes.PollingStepType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,46 +47,37 @@ import java.util.regex.Pattern;
  * results} (each {@code target, kind, ok, latency_ms, detail}), {@code ok}, {@code failed}, {@code
  * pod}. The step fails when any target fails.
  */
-public final class NetworkCheckStepType extends UntypedPollingStepType {
+public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStepType.Input> {
 
   public static final String NAME = "kubernetes.network-check";
 
+  /**
+   * The {@code with:} block: each target a mapping with {@code dns}, {@code tcp} or {@code http}.
+   */
+  public record Input(
+      String namespace,
+      List<Object> targets,
+      String pod,
+      Object selector,
+      String container,
+      String image,
+      Duration timeout,
+      Duration startTimeout,
+      Duration pollInterval)
+      implements Namespaced {
+    public Input {
+      targets = Inputs.list(targets);
+    }
+  }
+
   private static final Pattern HTTP_STATUS = Pattern.compile("HTTP/\\S+\\s+(\\d{3})");
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["targets"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "targets":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,
-           "properties":{"dns":{"type":"string"},"tcp":{"type":"string"},"http":{"type":"string"},
-                         "expect_status":{"type":["integer","string"]}},
-           "oneOf":[{"required":["dns"]},{"required":["tcp"]},{"required":["http"]}]}},
-         "pod":{"type":"string"},
-         "selector":{"type":["object","string"]},
-         "container":{"type":"string"},
-         "image":{"type":"string","description":"debug pod image, default busybox:1.36"},
-         "timeout":{"type":"string","description":"per target, default 5s"},
-         "start_timeout":{"type":"string","description":"wait for the debug pod, default 60s"},
-         "poll_interval":{"type":"string"}}}
-      """;
-
   public NetworkCheckStepType(ClusterAccess access) {
-    super(access, SCHEMA);
+    super(NAME, "Check DNS, TCP and HTTP targets from inside the cluster", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Check DNS, TCP and HTTP targets from inside the cluster";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     List<String> details = new ArrayList<>();
     for (Target target : targets(input)) {
       details.add(
@@ -96,12 +88,11 @@ public final class NetworkCheckStepType extends UntypedPollingStepType {
               + String.join(" ", target.command(timeout(input))));
     }
     String where =
-        input.has("pod") || input.has("selector")
+        input.pod() != null || input.selector() != null
             ? "from "
-                + input
-                    .optionalString("pod")
+                + Optional.ofNullable(input.pod())
                     .map(cluster::ref)
-                    .orElse("a pod matching " + PodExec.selector(input.raw("selector")))
+                    .orElse("a pod matching " + PodExec.selector(input.selector()))
             : "from a debug pod "
                 + cluster.ref(Names.forStep("netcheck", context))
                 + " ("
@@ -112,23 +103,14 @@ public final class NetworkCheckStepType extends UntypedPollingStepType {
 
   @Override
   protected CompletableFuture<StepResult> start(
-      StepInput input, StepContext context, Cluster cluster, AsyncPoll poll) {
+      Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
     List<Target> targets = targets(input);
-    if (input.has("pod") || input.has("selector")) {
+    if (input.pod() != null || input.selector() != null) {
       return poll.call(
           () -> {
             String pod =
-                PodExec.choosePod(
-                    cluster,
-                    input.optionalString("pod").orElse(null),
-                    PodExec.selector(input.raw("selector")));
-            return check(
-                input,
-                context,
-                cluster,
-                targets,
-                pod,
-                input.optionalString("container").orElse(null));
+                PodExec.choosePod(cluster, input.pod(), PodExec.selector(input.selector()));
+            return check(input, context, cluster, targets, pod, input.container());
           });
     }
     String pod = Names.forStep("netcheck", context);
@@ -145,7 +127,7 @@ public final class NetworkCheckStepType extends UntypedPollingStepType {
   }
 
   private static StepResult check(
-      StepInput input,
+      Input input,
       StepContext context,
       Cluster cluster,
       List<Target> targets,
@@ -191,7 +173,7 @@ public final class NetworkCheckStepType extends UntypedPollingStepType {
   }
 
   private static void createDebugPod(
-      StepInput input, StepContext context, Cluster cluster, String name) {
+      Input input, StepContext context, Cluster cluster, String name) {
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
@@ -216,11 +198,11 @@ public final class NetworkCheckStepType extends UntypedPollingStepType {
 
   /** Completes when the debug pod runs; fails when it ended or did not start in time. */
   private static CompletableFuture<Pod> awaitRunning(
-      StepInput input, Cluster cluster, String name, AsyncPoll poll) {
+      Input input, Cluster cluster, String name, AsyncPoll poll) {
     Polling polling =
         new Polling(
-            input.duration("start_timeout", Duration.ofSeconds(60)),
-            input.duration("poll_interval", Duration.ofSeconds(1)));
+            Inputs.or(input.startTimeout(), Duration.ofSeconds(60)),
+            Inputs.or(input.pollInterval(), Duration.ofSeconds(1)));
     return poll.until(
         polling,
         () ->
@@ -262,17 +244,17 @@ public final class NetworkCheckStepType extends UntypedPollingStepType {
     }
   }
 
-  private static String image(StepInput input) {
-    return input.string("image", "busybox:1.36");
+  private static String image(Input input) {
+    return Inputs.or(input.image(), "busybox:1.36");
   }
 
-  private static Duration timeout(StepInput input) {
-    return input.duration("timeout", Duration.ofSeconds(5));
+  private static Duration timeout(Input input) {
+    return Inputs.or(input.timeout(), Duration.ofSeconds(5));
   }
 
-  private static List<Target> targets(StepInput input) {
+  private static List<Target> targets(Input input) {
     List<Target> targets = new ArrayList<>();
-    for (Object item : input.list("targets")) {
+    for (Object item : input.targets()) {
       if (!(item instanceof Map<?, ?> map)) {
         throw new IllegalArgumentException("each target must be a mapping with dns, tcp or http");
       }

@@ -1,5 +1,6 @@
 package io.intentbot.kubernetes.storage;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -9,16 +10,17 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
+import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.Names;
+import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.UntypedPollingStepType;
+import io.intentbot.kubernetes.PollingStepType;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,9 +42,42 @@ import java.util.concurrent.CompletableFuture;
  * Outputs: {@code name}, {@code action} (created, resized, unchanged, snapshotted), {@code size},
  * {@code previous_size}; for snapshots {@code snapshot} and {@code ready_to_use}.
  */
-public final class PvcStepType extends UntypedPollingStepType {
+public final class PvcStepType extends PollingStepType<PvcStepType.Input> {
 
   public static final String NAME = "kubernetes.pvc";
+
+  /**
+   * The {@code with:} block. {@code size} is required to create or resize; {@code wait} (default
+   * true) whether a snapshot is waited for until ready.
+   */
+  public record Input(
+      String namespace,
+      String action,
+      String name,
+      String size,
+      String storageClass,
+      List<String> accessModes,
+      String snapshot,
+      String snapshotClass,
+      @JsonProperty("wait") Boolean waitUntilReady,
+      Duration timeout,
+      Duration pollInterval)
+      implements Namespaced {
+    public Input {
+      accessModes = Inputs.list(accessModes);
+    }
+
+    String requiredSize() {
+      if (size == null) {
+        throw new IllegalArgumentException("'size' is required");
+      }
+      return size;
+    }
+
+    boolean waitForSnapshot() {
+      return waitUntilReady == null || waitUntilReady;
+    }
+  }
 
   public static final ResourceDefinitionContext VOLUME_SNAPSHOTS =
       new ResourceDefinitionContext.Builder()
@@ -53,49 +88,22 @@ public final class PvcStepType extends UntypedPollingStepType {
           .withNamespaced(true)
           .build();
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["action","name"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "action":{"enum":["create","resize","snapshot"]},
-         "name":{"type":"string","minLength":1},
-         "size":{"type":"string","description":"e.g. 10Gi"},
-         "storage_class":{"type":"string"},
-         "access_modes":{"type":"array","items":{"type":"string"}},
-         "snapshot":{"type":"string","description":"snapshot name; default pvc-<run>-<step>"},
-         "snapshot_class":{"type":"string"},
-         "wait":{"type":["boolean","string"],"description":"wait for the snapshot to be ready (default true)"},
-         "timeout":{"type":"string"},
-         "poll_interval":{"type":"string"}}}
-      """;
-
   public PvcStepType(ClusterAccess access) {
-    super(access, SCHEMA);
+    super(NAME, "Create, grow or snapshot a PersistentVolumeClaim", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Create, grow or snapshot a PersistentVolumeClaim";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
-    String name = input.string("name");
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
+    String name = input.name();
     PersistentVolumeClaim live = live(cluster, name);
-    return switch (input.string("action")) {
+    return switch (input.action()) {
       case "create" ->
           live == null
               ? StepPlan.of(
                   "Create PVC "
                       + cluster.ref(name)
                       + " of "
-                      + input.string("size")
+                      + input.requiredSize()
                       + describeClass(input))
               : StepPlan.of(
                   "PVC "
@@ -105,16 +113,16 @@ public final class PvcStepType extends UntypedPollingStepType {
                       + "); nothing to create");
       case "resize" -> {
         try {
-          Quantity from = checkResize(cluster, live, name, input.string("size"));
+          Quantity from = checkResize(cluster, live, name, input.requiredSize());
           yield from == null
-              ? StepPlan.of("PVC " + cluster.ref(name) + " already has " + input.string("size"))
+              ? StepPlan.of("PVC " + cluster.ref(name) + " already has " + input.requiredSize())
               : StepPlan.of(
                   "Grow PVC "
                       + cluster.ref(name)
                       + " from "
                       + from
                       + " to "
-                      + input.string("size"));
+                      + input.requiredSize());
         } catch (ClusterAccessException e) {
           yield StepPlan.of(
               "Resize PVC " + cluster.ref(name) + " (would fail: " + e.getMessage() + ")");
@@ -132,12 +140,12 @@ public final class PvcStepType extends UntypedPollingStepType {
 
   @Override
   protected CompletableFuture<StepResult> start(
-      StepInput input, StepContext context, Cluster cluster, AsyncPoll poll) {
-    String name = input.string("name");
+      Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
+    String name = input.name();
     return poll.call(() -> change(input, context, cluster, name))
         .thenCompose(
             changed ->
-                changed.snapshot() == null || !input.bool("wait", true)
+                changed.snapshot() == null || !input.waitForSnapshot()
                     ? CompletableFuture.completedFuture(StepResult.succeeded(changed.outputs()))
                     : awaitSnapshot(input, context, cluster, changed, poll));
   }
@@ -145,12 +153,11 @@ public final class PvcStepType extends UntypedPollingStepType {
   /** What the step changed: its outputs so far, and the VolumeSnapshot it created, if any. */
   private record Changed(Map<String, Object> outputs, String snapshot) {}
 
-  private static Changed change(
-      StepInput input, StepContext context, Cluster cluster, String name) {
+  private static Changed change(Input input, StepContext context, Cluster cluster, String name) {
     PersistentVolumeClaim live = live(cluster, name);
     Map<String, Object> outputs = new LinkedHashMap<>();
     outputs.put("name", name);
-    switch (input.string("action")) {
+    switch (input.action()) {
       case "create" -> {
         if (live != null) {
           context.output().line("PVC " + cluster.ref(name) + " already exists");
@@ -166,19 +173,19 @@ public final class PvcStepType extends UntypedPollingStepType {
                 .endMetadata()
                 .withNewSpec()
                 .withAccessModes(accessModes(input))
-                .withStorageClassName(input.optionalString("storage_class").orElse(null))
+                .withStorageClassName(input.storageClass())
                 .withNewResources()
-                .addToRequests("storage", new Quantity(input.string("size")))
+                .addToRequests("storage", new Quantity(input.requiredSize()))
                 .endResources()
                 .endSpec()
                 .build();
         cluster.call("create PVC " + cluster.ref(name), c -> c.resource(claim).create());
-        context.output().line("created PVC " + cluster.ref(name) + " of " + input.string("size"));
+        context.output().line("created PVC " + cluster.ref(name) + " of " + input.requiredSize());
         outputs.put("action", "created");
-        outputs.put("size", input.string("size"));
+        outputs.put("size", input.requiredSize());
       }
       case "resize" -> {
-        String size = input.string("size");
+        String size = input.requiredSize();
         Quantity from = checkResize(cluster, live, name, size);
         outputs.put("previous_size", size(live));
         outputs.put("size", size);
@@ -216,11 +223,7 @@ public final class PvcStepType extends UntypedPollingStepType {
 
   /** Creates the VolumeSnapshot and returns its name. */
   private static String snapshot(
-      StepInput input,
-      StepContext context,
-      Cluster cluster,
-      String name,
-      Map<String, Object> outputs) {
+      Input input, StepContext context, Cluster cluster, String name, Map<String, Object> outputs) {
     String snapshot = snapshotName(input, context);
     GenericKubernetesResource resource =
         new GenericKubernetesResourceBuilder()
@@ -233,7 +236,9 @@ public final class PvcStepType extends UntypedPollingStepType {
             .build();
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("source", Map.of("persistentVolumeClaimName", name));
-    input.optionalString("snapshot_class").ifPresent(c -> spec.put("volumeSnapshotClassName", c));
+    if (input.snapshotClass() != null) {
+      spec.put("volumeSnapshotClassName", input.snapshotClass());
+    }
     resource.setAdditionalProperty("spec", spec);
     cluster.call(
         "create VolumeSnapshot " + cluster.ref(snapshot),
@@ -250,10 +255,12 @@ public final class PvcStepType extends UntypedPollingStepType {
   }
 
   private static CompletableFuture<StepResult> awaitSnapshot(
-      StepInput input, StepContext context, Cluster cluster, Changed changed, AsyncPoll poll) {
+      Input input, StepContext context, Cluster cluster, Changed changed, AsyncPoll poll) {
     String snapshot = changed.snapshot();
     Map<String, Object> outputs = changed.outputs();
-    Polling polling = Polling.from(input, Duration.ofMinutes(10), Duration.ofSeconds(3));
+    Polling polling =
+        Polling.of(
+            input.timeout(), input.pollInterval(), Duration.ofMinutes(10), Duration.ofSeconds(3));
     return poll.until(
         polling,
         () ->
@@ -340,18 +347,16 @@ public final class PvcStepType extends UntypedPollingStepType {
     return q == null ? "" : q.toString();
   }
 
-  private static List<String> accessModes(StepInput input) {
-    List<String> modes = input.strings("access_modes");
+  private static List<String> accessModes(Input input) {
+    List<String> modes = input.accessModes();
     return modes.isEmpty() ? List.of("ReadWriteOnce") : modes;
   }
 
-  private static String describeClass(StepInput input) {
-    return input.optionalString("storage_class").map(c -> " in storage class " + c).orElse("");
+  private static String describeClass(Input input) {
+    return input.storageClass() == null ? "" : " in storage class " + input.storageClass();
   }
 
-  private static String snapshotName(StepInput input, StepContext context) {
-    return input
-        .optionalString("snapshot")
-        .orElseGet(() -> Names.forStep(input.string("name"), context));
+  private static String snapshotName(Input input, StepContext context) {
+    return Inputs.or(input.snapshot(), Names.forStep(input.name(), context));
   }
 }

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.AsyncPoll;
@@ -14,8 +13,9 @@ import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
 import io.intentbot.kubernetes.Names;
+import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.UntypedPollingStepType;
+import io.intentbot.kubernetes.PollingStepType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,40 +51,24 @@ import java.util.zip.GZIPInputStream;
  * ({@code "kind: count"} lines), {@code resources} (kind to {@code namespace/name} list), {@code
  * resource_count}, {@code message}.
  */
-public final class VeleroDescribeStepType extends UntypedPollingStepType {
+public final class VeleroDescribeStepType extends PollingStepType<VeleroDescribeStepType.Input> {
 
   public static final String NAME = "velero.describe";
+
+  /** The {@code with:} block. */
+  public record Input(String namespace, String backup, Duration timeout, Duration pollInterval)
+      implements Namespaced {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** While a plan is made (someone waits for it in chat), the list is waited for this long. */
   static final Duration PLANNING_WAIT = Duration.ofSeconds(10);
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["backup"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "backup":{"type":"string","minLength":1},
-         "timeout":{"type":"string","description":"wait for the resource list, default 1m"},
-         "poll_interval":{"type":"string"}}}
-      """;
-
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   public VeleroDescribeStepType(ClusterAccess access) {
-    super(access, SCHEMA);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Describe a Velero backup and list the resources in it";
+    super(NAME, "Describe a Velero backup and list the resources in it", Input.class, access);
   }
 
   @Override
@@ -93,19 +77,21 @@ public final class VeleroDescribeStepType extends UntypedPollingStepType {
   }
 
   @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     return StepPlan.of(
         "Describe Velero backup "
-            + input.string("backup")
+            + input.backup()
             + " (reads its resource list through a temporary DownloadRequest)");
   }
 
   @Override
   protected CompletableFuture<StepResult> start(
-      StepInput input, StepContext context, Cluster cluster, AsyncPoll poll) {
+      Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
-    String name = input.string("backup");
-    Polling polling = Polling.from(input, Duration.ofMinutes(1), Duration.ofSeconds(1));
+    String name = input.backup();
+    Polling polling =
+        Polling.of(
+            input.timeout(), input.pollInterval(), Duration.ofMinutes(1), Duration.ofSeconds(1));
     Polling wait =
         context.dryRun() && polling.timeout().compareTo(PLANNING_WAIT) > 0
             ? polling.withTimeout(PLANNING_WAIT)

@@ -3,16 +3,17 @@ package io.intentbot.kubernetes.velero;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
+import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.Names;
+import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.UntypedPollingStepType;
+import io.intentbot.kubernetes.PollingStepType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,49 +39,41 @@ import java.util.concurrent.CompletableFuture;
  * Outputs: {@code name}, {@code phase}, {@code items_restored}, {@code total_items}, {@code
  * warnings}, {@code errors}.
  */
-public final class VeleroRestoreStepType extends UntypedPollingStepType {
+public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreStepType.Input> {
 
   public static final String NAME = "velero.restore";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["backup"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "backup":{"type":"string","minLength":1},
-         "name":{"type":"string"},
-         "namespace_mapping":{"type":"object","additionalProperties":{"type":"string"}},
-         "namespaces":{"type":"array","items":{"type":"string"}},
-         "restore_pvs":{"type":["boolean","string"]},
-         "timeout":{"type":"string"},
-         "poll_interval":{"type":"string"}}}
-      """;
+  /** The {@code with:} block; absent optional fields stay null and are not sent to Velero. */
+  public record Input(
+      String namespace,
+      String backup,
+      String name,
+      Map<String, String> namespaceMapping,
+      List<String> namespaces,
+      Boolean restorePvs,
+      Duration timeout,
+      Duration pollInterval)
+      implements Namespaced {
+    public Input {
+      namespaceMapping = namespaceMapping == null ? null : Inputs.map(namespaceMapping);
+      namespaces = namespaces == null ? null : Inputs.list(namespaces);
+    }
+  }
 
   public VeleroRestoreStepType(ClusterAccess access) {
-    super(access, SCHEMA);
+    super(NAME, "Restore a Velero backup, optionally into other namespaces", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Restore a Velero backup, optionally into other namespaces";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
-    String backup = input.string("backup");
+    String backup = input.backup();
     String problem = problem(velero, backup);
     List<String> details = new ArrayList<>();
-    input
-        .stringMap("namespace_mapping")
+    Inputs.map(input.namespaceMapping())
         .forEach((from, to) -> details.add("namespace " + from + " restored as " + to));
-    if (input.has("namespaces")) {
-      details.add("only namespaces " + input.strings("namespaces"));
+    if (input.namespaces() != null) {
+      details.add("only namespaces " + input.namespaces());
     }
     return StepPlan.of(
         "Restore Velero backup "
@@ -93,10 +86,12 @@ public final class VeleroRestoreStepType extends UntypedPollingStepType {
 
   @Override
   protected CompletableFuture<StepResult> start(
-      StepInput input, StepContext context, Cluster cluster, AsyncPoll poll) {
+      Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
-    String backup = input.string("backup");
-    Polling polling = Polling.from(input, Duration.ofHours(1), Duration.ofSeconds(5));
+    String backup = input.backup();
+    Polling polling =
+        Polling.of(
+            input.timeout(), input.pollInterval(), Duration.ofHours(1), Duration.ofSeconds(5));
     return poll.call(() -> create(input, context, velero, backup))
         .thenCompose(
             created ->
@@ -115,8 +110,7 @@ public final class VeleroRestoreStepType extends UntypedPollingStepType {
   /** The restore created, or why it was not. */
   private record Created(String name, String failure) {}
 
-  private static Created create(
-      StepInput input, StepContext context, Cluster velero, String backup) {
+  private static Created create(Input input, StepContext context, Cluster velero, String backup) {
     String problem = problem(velero, backup);
     if (problem != null) {
       return new Created(null, problem);
@@ -124,14 +118,14 @@ public final class VeleroRestoreStepType extends UntypedPollingStepType {
     String name = restoreName(input, context);
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("backupName", backup);
-    if (input.has("namespaces")) {
-      spec.put("includedNamespaces", input.strings("namespaces"));
+    if (input.namespaces() != null) {
+      spec.put("includedNamespaces", input.namespaces());
     }
-    if (input.has("namespace_mapping")) {
-      spec.put("namespaceMapping", input.stringMap("namespace_mapping"));
+    if (input.namespaceMapping() != null) {
+      spec.put("namespaceMapping", input.namespaceMapping());
     }
-    if (input.has("restore_pvs")) {
-      spec.put("restorePVs", input.bool("restore_pvs", true));
+    if (input.restorePvs() != null) {
+      spec.put("restorePVs", input.restorePvs());
     }
     GenericKubernetesResource restore =
         new GenericKubernetesResourceBuilder()
@@ -173,7 +167,7 @@ public final class VeleroRestoreStepType extends UntypedPollingStepType {
     return null;
   }
 
-  private static String restoreName(StepInput input, StepContext context) {
-    return input.optionalString("name").orElseGet(() -> Names.forStep("restore", context));
+  private static String restoreName(Input input, StepContext context) {
+    return Inputs.or(input.name(), Names.forStep("restore", context));
   }
 }

@@ -7,10 +7,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.intentbot.engine.step.AsyncStepType;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.testing.RecordingStepContext;
-import io.intentbot.kubernetes.UntypedPollingStepType;
 import io.intentbot.kubernetes.testing.MockCluster;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -105,7 +105,7 @@ class VeleroStepTypesIT {
   }
 
   /** Runs a waiting step on the cluster's virtual time, with the Velero server played on it. */
-  private StepResult run(UntypedPollingStepType step, StepInput input) {
+  private StepResult run(AsyncStepType step, StepInput input) {
     return cluster.time.run(step.executeAsync(input, context, cluster.time));
   }
 
