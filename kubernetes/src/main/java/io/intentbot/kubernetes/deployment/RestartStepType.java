@@ -58,14 +58,7 @@ public final class RestartStepType extends KubernetesStepType<RestartStepType.In
     String name = input.deployment();
     Deployments.require(cluster, name);
     String now = clock().instant().truncatedTo(ChronoUnit.SECONDS).toString();
-    cluster.call(
-        "restart deployment " + cluster.ref(name),
-        c ->
-            c.apps()
-                .deployments()
-                .inNamespace(cluster.namespace())
-                .withName(name)
-                .edit(d -> restarted(d, now)));
+    Deployments.edit(cluster, "restart deployment", name, d -> restarted(d, now));
     context.output().line("deployment " + cluster.ref(name) + " restarted at " + now);
     return StepResult.succeeded(Map.of("restarted_at", now));
   }

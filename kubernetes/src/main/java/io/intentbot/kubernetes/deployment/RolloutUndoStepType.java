@@ -84,20 +84,11 @@ public final class RolloutUndoStepType extends KubernetesStepType<RolloutUndoSte
                   + choice.current
                   + " to "
                   + choice.target.describe());
-      cluster.call(
-          "roll back deployment " + cluster.ref(name),
-          c ->
-              c.apps()
-                  .deployments()
-                  .inNamespace(cluster.namespace())
-                  .withName(name)
-                  .edit(
-                      d ->
-                          new DeploymentBuilder(d)
-                              .editSpec()
-                              .withTemplate(template)
-                              .endSpec()
-                              .build()));
+      Deployments.edit(
+          cluster,
+          "roll back deployment",
+          name,
+          d -> new DeploymentBuilder(d).editSpec().withTemplate(template).endSpec().build());
     } else {
       context
           .output()

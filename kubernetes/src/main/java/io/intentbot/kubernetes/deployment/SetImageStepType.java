@@ -79,14 +79,7 @@ public final class SetImageStepType extends KubernetesStepType<SetImageStepType.
     result.putAll(wanted);
     if (!changes.isEmpty()) {
       changes.forEach(context.output()::line);
-      cluster.call(
-          "set images of deployment " + cluster.ref(name),
-          c ->
-              c.apps()
-                  .deployments()
-                  .inNamespace(cluster.namespace())
-                  .withName(name)
-                  .edit(d -> withImages(d, wanted)));
+      Deployments.edit(cluster, "set images of deployment", name, d -> withImages(d, wanted));
       context.output().line("deployment " + cluster.ref(name) + " updated");
     } else {
       context.output().line("deployment " + cluster.ref(name) + " already runs these images");

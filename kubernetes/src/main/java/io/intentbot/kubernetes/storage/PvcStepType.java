@@ -1,8 +1,6 @@
 package io.intentbot.kubernetes.storage;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -225,28 +223,15 @@ public final class PvcStepType extends PollingStepType<PvcStepType.Input> {
   private static String snapshot(
       Input input, StepContext context, Cluster cluster, String name, Map<String, Object> outputs) {
     String snapshot = snapshotName(input, context);
-    GenericKubernetesResource resource =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("snapshot.storage.k8s.io/v1")
-            .withKind("VolumeSnapshot")
-            .withNewMetadata()
-            .withName(snapshot)
-            .withNamespace(cluster.namespace())
-            .endMetadata()
-            .build();
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("source", Map.of("persistentVolumeClaimName", name));
     if (input.snapshotClass() != null) {
       spec.put("volumeSnapshotClassName", input.snapshotClass());
     }
-    resource.setAdditionalProperty("spec", spec);
-    cluster.call(
+    cluster.create(
         "create VolumeSnapshot " + cluster.ref(snapshot),
-        c ->
-            c.genericKubernetesResources(VOLUME_SNAPSHOTS)
-                .inNamespace(cluster.namespace())
-                .resource(resource)
-                .create());
+        VOLUME_SNAPSHOTS,
+        Cluster.customResource(VOLUME_SNAPSHOTS, snapshot, cluster.namespace(), Map.of(), spec));
     context.output().line("created VolumeSnapshot " + cluster.ref(snapshot) + " of PVC " + name);
     outputs.put("action", "snapshotted");
     outputs.put("snapshot", snapshot);

@@ -1,7 +1,6 @@
 package io.intentbot.kubernetes.velero;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
@@ -106,13 +105,7 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
               Velero.requireAvailable(velero, input.storageLocation());
               GenericKubernetesResource backup = backup(input, context, cluster);
               String name = backup.getMetadata().getName();
-              velero.call(
-                  "create Velero backup " + velero.ref(name),
-                  c ->
-                      c.genericKubernetesResources(Velero.BACKUPS)
-                          .inNamespace(velero.namespace())
-                          .resource(backup)
-                          .create());
+              velero.create("create Velero backup " + velero.ref(name), Velero.BACKUPS, backup);
               context
                   .output()
                   .line("created Velero backup " + name + " of " + scope(input, cluster));
@@ -155,17 +148,7 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
     if (input.snapshotVolumes() != null) {
       spec.put("snapshotVolumes", input.snapshotVolumes());
     }
-    GenericKubernetesResource backup =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("velero.io/v1")
-            .withKind("Backup")
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(Velero.namespace(context.config()))
-            .withLabels(labels)
-            .endMetadata()
-            .build();
-    backup.setAdditionalProperty("spec", spec);
-    return backup;
+    return Cluster.customResource(
+        Velero.BACKUPS, name, Velero.namespace(context.config()), labels, spec);
   }
 }

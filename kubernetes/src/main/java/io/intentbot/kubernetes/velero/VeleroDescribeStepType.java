@@ -3,7 +3,6 @@ package io.intentbot.kubernetes.velero;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
@@ -218,24 +217,15 @@ public final class VeleroDescribeStepType extends PollingStepType<VeleroDescribe
   }
 
   private static void createRequest(Cluster velero, String request, String backup) {
-    GenericKubernetesResource resource =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("velero.io/v1")
-            .withKind("DownloadRequest")
-            .withNewMetadata()
-            .withName(request)
-            .withNamespace(velero.namespace())
-            .endMetadata()
-            .build();
-    resource.setAdditionalProperty(
-        "spec", Map.of("target", Map.of("kind", "BackupResourceList", "name", backup)));
-    velero.call(
+    velero.create(
         "create DownloadRequest " + velero.ref(request),
-        c ->
-            c.genericKubernetesResources(Velero.DOWNLOAD_REQUESTS)
-                .inNamespace(velero.namespace())
-                .resource(resource)
-                .create());
+        Velero.DOWNLOAD_REQUESTS,
+        Cluster.customResource(
+            Velero.DOWNLOAD_REQUESTS,
+            request,
+            velero.namespace(),
+            Map.of(),
+            Map.of("target", Map.of("kind", "BackupResourceList", "name", backup))));
   }
 
   private Map<String, List<String>> fetch(String url) throws InterruptedException {

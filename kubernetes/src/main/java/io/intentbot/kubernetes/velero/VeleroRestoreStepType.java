@@ -1,7 +1,6 @@
 package io.intentbot.kubernetes.velero;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
@@ -127,24 +126,15 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
     if (input.restorePvs() != null) {
       spec.put("restorePVs", input.restorePvs());
     }
-    GenericKubernetesResource restore =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("velero.io/v1")
-            .withKind("Restore")
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(velero.namespace())
-            .addToLabels("intentbot.io/run", context.runId())
-            .endMetadata()
-            .build();
-    restore.setAdditionalProperty("spec", spec);
-    velero.call(
+    velero.create(
         "create Velero restore " + velero.ref(name),
-        c ->
-            c.genericKubernetesResources(Velero.RESTORES)
-                .inNamespace(velero.namespace())
-                .resource(restore)
-                .create());
+        Velero.RESTORES,
+        Cluster.customResource(
+            Velero.RESTORES,
+            name,
+            velero.namespace(),
+            Map.of("intentbot.io/run", context.runId()),
+            spec));
     context.output().line("created Velero restore " + name + " from backup " + backup);
     return new Created(name, null);
   }
