@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every Kubernetes step type is built with: the clients per environment, the resilience around
- * each API call, the clock deadlines and ages are read from, the threads blocking cluster calls run
- * on while a step waits asynchronously, and the timer a waiting step uses when it is called
- * synchronously ({@link io.intentbot.engine.step.StepType#execute}, e.g. by the planner).
+ * each API call, the clock deadlines and ages are read from (null: the step context's, that is the
+ * engine's), the threads blocking cluster calls run on while a step waits asynchronously, and the
+ * timer a waiting step uses when it is called synchronously ({@link
+ * io.intentbot.engine.step.StepType#execute}, e.g. by the planner).
  *
  * <pre>{@code
  * ClusterAccess access = ClusterAccess.of(clients, new ResilientCalls(settings));
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Tests pass their own clock, a direct executor and a virtual-time scheduler so that nothing
  * sleeps.
  *
+ * @param clock the clock of every step, or null for {@link StepContext#clock()}
  * @param callThreads where blocking cluster calls of asynchronous steps run; never the engine's
  *     scheduler
  * @param timer the scheduler of waits when a polling step is executed synchronously
@@ -38,15 +40,14 @@ public record ClusterAccess(
     Executor callThreads,
     ScheduledExecutorService timer) {
 
-  /** The system clock (UTC) and shared daemon threads that end when idle. */
+  /** The step context's clock and shared daemon threads that end when idle. */
   public static ClusterAccess of(KubernetesClients clients, ResilientCalls calls) {
-    return new ClusterAccess(
-        clients, calls, Clock.systemUTC(), SharedThreads.CALLS, SharedThreads.TIMER);
+    return new ClusterAccess(clients, calls, null, SharedThreads.CALLS, SharedThreads.TIMER);
   }
 
-  /** The same access reading time from {@code other}. */
-  public ClusterAccess withClock(Clock other) {
-    return new ClusterAccess(clients, calls, other, callThreads, timer);
+  /** The clock a step reads: this access's, else the context's (the engine's). */
+  public Clock clock(StepContext context) {
+    return clock != null ? clock : context.clock();
   }
 
   /** The cluster one step acts on: the run's client and the step's namespace. */
@@ -68,7 +69,7 @@ public record ClusterAccess(
     return new AsyncPoll(
         scheduler,
         callThreads,
-        clock,
+        clock(context),
         Map.of("run_id", context.runId(), "step_id", context.stepId()));
   }
 

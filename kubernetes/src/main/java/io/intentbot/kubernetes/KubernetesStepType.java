@@ -46,7 +46,7 @@ public abstract class KubernetesStepType<I extends Record & Namespaced> extends 
       throws InterruptedException;
 
   /** Where the step reads the time: deadlines, ages, timestamps it writes. */
-  protected final Clock clock() {
-    return access.clock();
+  protected final Clock clock(StepContext context) {
+    return access.clock(context);
   }
 }

@@ -24,7 +24,6 @@ import io.intentbot.kubernetes.velero.VeleroBackupStepType;
 import io.intentbot.kubernetes.velero.VeleroBackupsStepType;
 import io.intentbot.kubernetes.velero.VeleroDescribeStepType;
 import io.intentbot.kubernetes.velero.VeleroRestoreStepType;
-import java.time.Clock;
 import java.util.List;
 
 /**
@@ -39,20 +38,16 @@ import java.util.List;
  *
  * Config sections read: {@code kubernetes:} (API retry and circuit breaker, see {@link
  * ApiResilience}), {@code velero: { namespace }} and {@code helm: { binary }}. No cluster is
- * contacted until a step runs.
+ * contacted until a step runs. Time comes from each step's {@link
+ * io.intentbot.engine.step.StepContext#clock()}; steps that wait hold no thread while waiting.
  */
 public final class KubernetesStepTypes {
 
   private KubernetesStepTypes() {}
 
   public static List<StepType> all(IntentbotConfig config, KubernetesClients clients) {
-    return all(config, clients, Clock.systemUTC());
-  }
-
-  /** The step types reading time from {@code clock}: deadlines, ages, restart stamps. */
-  public static List<StepType> all(IntentbotConfig config, KubernetesClients clients, Clock clock) {
     ResilientCalls calls = new ResilientCalls(ApiResilience.from(config.section("kubernetes")));
-    ClusterAccess access = ClusterAccess.of(clients, calls).withClock(clock);
+    ClusterAccess access = ClusterAccess.of(clients, calls);
     HelmCli helm = HelmCli.from(config);
     return List.of(
         new SetImageStepType(access),

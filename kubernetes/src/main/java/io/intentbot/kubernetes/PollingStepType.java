@@ -4,7 +4,6 @@ import io.intentbot.engine.step.AsyncTypedStepType;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import java.time.Clock;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -97,9 +96,5 @@ public abstract class PollingStepType<I extends Record & Namespaced> extends Asy
   @Override
   protected final boolean failsTheStep(RuntimeException e) {
     return ClusterAccess.failsTheStep(e);
-  }
-
-  protected final Clock clock() {
-    return access.clock();
   }
 }

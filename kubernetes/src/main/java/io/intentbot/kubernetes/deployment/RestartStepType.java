@@ -57,7 +57,7 @@ public final class RestartStepType extends KubernetesStepType<RestartStepType.In
   protected StepResult execute(Input input, StepContext context, Cluster cluster) {
     String name = input.deployment();
     Deployments.require(cluster, name);
-    String now = clock().instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    String now = clock(context).instant().truncatedTo(ChronoUnit.SECONDS).toString();
     Deployments.edit(cluster, "restart deployment", name, d -> restarted(d, now));
     context.output().line("deployment " + cluster.ref(name) + " restarted at " + now);
     return StepResult.succeeded(Map.of("restarted_at", now));

@@ -14,6 +14,7 @@ import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
 import io.intentbot.kubernetes.PollingStepType;
 import io.intentbot.kubernetes.ProgressLine;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -69,14 +70,14 @@ public final class RolloutStatusStepType extends PollingStepType<RolloutStatusSt
       Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
     String name = input.deployment();
     Polling polling = polling(input);
-    Instant start = clock().instant();
+    Instant start = poll.clock().instant();
     ProgressLine progress = new ProgressLine(context.output());
     return poll.until(
         polling,
         () -> Deployments.require(cluster, name),
         deployment -> {
           progress.report(name + ": " + progress(deployment));
-          Map<String, Object> outputs = outputs(deployment, start);
+          Map<String, Object> outputs = outputs(deployment, start, poll.clock());
           if (complete(deployment)) {
             context.output().line("deployment " + cluster.ref(name) + " successfully rolled out");
             return Optional.of(StepResult.succeeded(outputs));
@@ -99,7 +100,7 @@ public final class RolloutStatusStepType extends PollingStepType<RolloutStatusSt
                     + Durations.format(polling.timeout())
                     + ": "
                     + progress(deployment),
-                outputs(deployment, start)));
+                outputs(deployment, start, poll.clock())));
   }
 
   private static Polling polling(Input input) {
@@ -159,7 +160,7 @@ public final class RolloutStatusStepType extends PollingStepType<RolloutStatusSt
         .findFirst();
   }
 
-  private Map<String, Object> outputs(Deployment d, Instant start) {
+  private static Map<String, Object> outputs(Deployment d, Instant start, Clock clock) {
     DeploymentStatus s = status(d);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("replicas", Deployments.desiredReplicas(d));
@@ -169,7 +170,7 @@ public final class RolloutStatusStepType extends PollingStepType<RolloutStatusSt
     Map<String, String> annotations = d.getMetadata().getAnnotations();
     out.put(
         "revision", annotations == null ? "" : annotations.getOrDefault(Deployments.REVISION, ""));
-    out.put("elapsed", Durations.format(Duration.between(start, clock().instant())));
+    out.put("elapsed", Durations.format(Duration.between(start, clock.instant())));
     return out;
   }
 

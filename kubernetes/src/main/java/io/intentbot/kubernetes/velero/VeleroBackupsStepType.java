@@ -69,7 +69,7 @@ public final class VeleroBackupsStepType extends KubernetesStepType<VeleroBackup
               return (selector.isEmpty() ? list : list.withLabels(selector)).list().getItems();
             });
     long limit = input.limit() == null ? Long.MAX_VALUE : input.limit();
-    Instant now = clock().instant();
+    Instant now = clock(context).instant();
     List<Map<String, Object>> rows = new ArrayList<>();
     backups.stream()
         .sorted(
