@@ -272,13 +272,10 @@ class DebugStepTypesIT {
         "command=nc&command=-z&command=-w&command=1&command=db&command=5432&container=check&stdout=true&stderr=true",
         1,
         "");
+    // The kubelet, on the step's virtual time: the debug pod exists by then (created at once).
     cluster.time.schedule(
         () -> {
           var pods = cluster.admin.pods().inNamespace(NAMESPACE);
-          org.awaitility.Awaitility.await()
-              .pollInterval(java.time.Duration.ofMillis(10))
-              .atMost(java.time.Duration.ofSeconds(5))
-              .until(() -> pods.withName(pod).get() != null);
           pods.withName(pod)
               .editStatus(
                   p -> {
