@@ -2,7 +2,6 @@ package io.intentbot.kubernetes;
 
 import io.intentbot.engine.step.StepContext;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,7 +39,10 @@ public record ClusterAccess(
     Executor callThreads,
     ScheduledExecutorService timer) {
 
-  /** The step context's clock and shared daemon threads that end when idle. */
+  /**
+   * The step context's clock, shared daemon call threads (ending when idle) and one shared daemon
+   * timer thread.
+   */
   public static ClusterAccess of(KubernetesClients clients, ResilientCalls calls) {
     return new ClusterAccess(clients, calls, null, SharedThreads.CALLS, SharedThreads.TIMER);
   }
@@ -88,8 +90,6 @@ public record ClusterAccess(
       ScheduledThreadPoolExecutor timer =
           new ScheduledThreadPoolExecutor(1, daemons("intentbot-k8s-timer-"));
       timer.setRemoveOnCancelPolicy(true);
-      timer.setKeepAliveTime(Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS);
-      timer.allowCoreThreadTimeOut(true);
       return timer;
     }
 
