@@ -1,6 +1,10 @@
 package io.intentbot.kubernetes;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -37,6 +41,42 @@ public record Cluster(KubernetesClient client, ResilientCalls calls, String name
   /** The same cluster, acting in another namespace. */
   public Cluster inNamespace(String other) {
     return new Cluster(client, calls, other);
+  }
+
+  /**
+   * A custom resource of {@code kind} to create in {@code namespace}: {@code apiVersion} from the
+   * kind's group and version, the labels and the spec given.
+   */
+  public static GenericKubernetesResource customResource(
+      ResourceDefinitionContext kind,
+      String name,
+      String namespace,
+      Map<String, String> labels,
+      Map<String, Object> spec) {
+    GenericKubernetesResource resource =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion(kind.getGroup() + "/" + kind.getVersion())
+            .withKind(kind.getKind())
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .withLabels(labels.isEmpty() ? null : labels)
+            .endMetadata()
+            .build();
+    resource.setAdditionalProperty("spec", spec);
+    return resource;
+  }
+
+  /** Creates a custom resource in this namespace; {@code what} completes "could not ...". */
+  public GenericKubernetesResource create(
+      String what, ResourceDefinitionContext kind, GenericKubernetesResource resource) {
+    return call(
+        what,
+        c ->
+            c.genericKubernetesResources(kind)
+                .inNamespace(namespace())
+                .resource(resource)
+                .create());
   }
 
   /** {@code namespace/name}, as objects are named in messages. */

@@ -76,12 +76,11 @@ public final class KubernetesClients implements AutoCloseable {
   }
 
   /**
-   * The namespace a step acts in: {@code with.namespace}, else the environment's for the app, else
-   * null.
+   * The namespace a step acts in: {@code requested} ({@code with.namespace}), else the
+   * environment's for the app, else null.
    */
-  public static String namespace(io.intentbot.engine.step.StepInput input, StepContext context) {
-    return input
-        .optionalString("namespace")
+  public static String namespace(String requested, StepContext context) {
+    return Optional.ofNullable(requested)
         .filter(ns -> !ns.isBlank())
         .or(() -> context.environment().map(env -> env.namespaceFor(context.app().orElse(null))))
         .orElse(null);

@@ -1,58 +1,52 @@
 package io.intentbot.kubernetes;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
+import java.time.Clock;
 
 /**
- * Base of the step types that talk to a cluster: resolves the client and namespace of the run, and
- * turns cluster errors into a failed {@link StepResult} (or, in {@link #plan}, into a {@link
- * ClusterAccessException}) with the message of the error.
+ * Base of the step types that talk to a cluster: the typed {@code with:} of {@link TypedStepType},
+ * plus the cluster of the run (its client and the step's namespace, see {@link ClusterAccess}) and
+ * cluster errors ({@link ClusterAccessException}) failing the step with their message; in {@link
+ * #plan} they propagate, so the plan shows the step as not plannable. Step types that wait for the
+ * cluster extend {@link PollingStepType}.
+ *
+ * @param <I> the {@code with:} record
  */
-public abstract class KubernetesStepType implements StepType {
+public abstract class KubernetesStepType<I extends Record & Namespaced> extends TypedStepType<I> {
 
-  private final KubernetesClients clients;
-  private final ResilientCalls calls;
-  private final JsonNode schema;
+  private final ClusterAccess access;
 
-  protected KubernetesStepType(KubernetesClients clients, ResilientCalls calls, String schemaJson) {
-    this.clients = clients;
-    this.calls = calls;
-    this.schema = Schemas.parse(schemaJson);
+  protected KubernetesStepType(
+      String name, String description, Class<I> inputType, ClusterAccess access) {
+    super(name, description, inputType);
+    this.access = access;
   }
 
   @Override
-  public final JsonNode withSchema() {
-    return schema;
+  protected final StepPlan plan(I input, StepContext context) {
+    return plan(input, context, access.cluster(input, context));
   }
 
   @Override
-  public final StepPlan plan(StepInput input, StepContext context) {
-    return plan(input, context, cluster(input, context));
+  protected final StepResult execute(I input, StepContext context) throws InterruptedException {
+    return execute(input, context, access.cluster(input, context));
   }
 
   @Override
-  public final StepResult execute(StepInput input, StepContext context)
-      throws InterruptedException {
-    try {
-      return execute(input, context, cluster(input, context));
-    } catch (ClusterAccessException | IllegalArgumentException e) {
-      if (Thread.interrupted()) {
-        throw new InterruptedException(e.getMessage());
-      }
-      return StepResult.failed(e.getMessage());
-    }
+  protected final boolean failsTheStep(RuntimeException e) {
+    return ClusterAccess.failsTheStep(e);
   }
 
-  protected abstract StepPlan plan(StepInput input, StepContext context, Cluster cluster);
+  protected abstract StepPlan plan(I input, StepContext context, Cluster cluster);
 
-  protected abstract StepResult execute(StepInput input, StepContext context, Cluster cluster)
+  protected abstract StepResult execute(I input, StepContext context, Cluster cluster)
       throws InterruptedException;
 
-  private Cluster cluster(StepInput input, StepContext context) {
-    return new Cluster(clients.client(context), calls, KubernetesClients.namespace(input, context));
+  /** Where the step reads the time: deadlines, ages, timestamps it writes. */
+  protected final Clock clock(StepContext context) {
+    return access.clock(context);
   }
 }

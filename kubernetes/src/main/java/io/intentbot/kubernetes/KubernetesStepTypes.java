@@ -38,7 +38,8 @@ import java.util.List;
  *
  * Config sections read: {@code kubernetes:} (API retry and circuit breaker, see {@link
  * ApiResilience}), {@code velero: { namespace }} and {@code helm: { binary }}. No cluster is
- * contacted until a step runs.
+ * contacted until a step runs. Time comes from each step's {@link
+ * io.intentbot.engine.step.StepContext#clock()}; steps that wait hold no thread while waiting.
  */
 public final class KubernetesStepTypes {
 
@@ -46,26 +47,27 @@ public final class KubernetesStepTypes {
 
   public static List<StepType> all(IntentbotConfig config, KubernetesClients clients) {
     ResilientCalls calls = new ResilientCalls(ApiResilience.from(config.section("kubernetes")));
+    ClusterAccess access = ClusterAccess.of(clients, calls);
     HelmCli helm = HelmCli.from(config);
     return List.of(
-        new SetImageStepType(clients, calls),
-        new RolloutStatusStepType(clients, calls),
-        new RolloutHistoryStepType(clients, calls),
-        new RolloutUndoStepType(clients, calls),
-        new ScaleStepType(clients, calls),
-        new RestartStepType(clients, calls),
-        new ApplyStepType(clients, calls),
-        new NamespaceStepType(clients, calls),
-        new PvcStepType(clients, calls),
-        new IngressStepType(clients, calls),
-        new ExecStepType(clients, calls),
-        new LogsStepType(clients, calls),
-        new PodsStepType(clients, calls),
-        new NetworkCheckStepType(clients, calls),
-        new VeleroBackupStepType(clients, calls),
-        new VeleroBackupsStepType(clients, calls),
-        new VeleroDescribeStepType(clients, calls),
-        new VeleroRestoreStepType(clients, calls),
+        new SetImageStepType(access),
+        new RolloutStatusStepType(access),
+        new RolloutHistoryStepType(access),
+        new RolloutUndoStepType(access),
+        new ScaleStepType(access),
+        new RestartStepType(access),
+        new ApplyStepType(access),
+        new NamespaceStepType(access),
+        new PvcStepType(access),
+        new IngressStepType(access),
+        new ExecStepType(access),
+        new LogsStepType(access),
+        new PodsStepType(access),
+        new NetworkCheckStepType(access),
+        new VeleroBackupStepType(access),
+        new VeleroBackupsStepType(access),
+        new VeleroDescribeStepType(access),
+        new VeleroRestoreStepType(access),
         new HelmUpgradeStepType(helm),
         new HelmHistoryStepType(helm),
         new HelmRollbackStepType(helm));

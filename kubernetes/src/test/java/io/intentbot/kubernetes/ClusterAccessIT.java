@@ -60,7 +60,7 @@ class ClusterAccessIT {
         .withPath(PATH)
         .andReturn(200, Objects.deployment("web", "web:1", 2))
         .always();
-    var step = new ScaleStepType(cluster.clients, cluster.calls);
+    var step = new ScaleStepType(cluster.access);
     int before = cluster.server.getRequestCount();
 
     var plan = step.plan(with("deployment", "web", "replicas", 4), cluster.dryRunContext());
@@ -89,7 +89,8 @@ class ClusterAccessIT {
     try (KubernetesClients impatient =
         KubernetesClients.fromConfig(
             new ConfigBuilder(cluster.admin.getConfiguration()).withRequestTimeout(300).build())) {
-      var step = new ScaleStepType(impatient, new ResilientCalls(MockCluster.FAST));
+      var step =
+          new ScaleStepType(ClusterAccess.of(impatient, new ResilientCalls(MockCluster.FAST)));
       int before = cluster.server.getRequestCount();
       long start = System.nanoTime();
 
@@ -117,7 +118,8 @@ class ClusterAccessIT {
     try (KubernetesClients impatient =
         KubernetesClients.fromConfig(
             new ConfigBuilder(cluster.admin.getConfiguration()).withRequestTimeout(200).build())) {
-      var step = new ScaleStepType(impatient, new ResilientCalls(MockCluster.FAST));
+      var step =
+          new ScaleStepType(ClusterAccess.of(impatient, new ResilientCalls(MockCluster.FAST)));
 
       StepResult result = step.execute(with("deployment", "web", "replicas", 4), cluster.context());
 
@@ -131,7 +133,7 @@ class ClusterAccessIT {
   @Test
   void aFailingServerOpensTheCircuitAndStepsFailFast() throws Exception {
     answer500(-1);
-    var step = new ScaleStepType(cluster.clients, cluster.calls);
+    var step = new ScaleStepType(cluster.access);
     var input = with("deployment", "web", "replicas", 4);
 
     StepResult first = step.execute(input, cluster.context());
@@ -162,7 +164,7 @@ class ClusterAccessIT {
     try (KubernetesClients dead =
         KubernetesClients.fromConfig(
             new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + port).build())) {
-      var step = new ScaleStepType(dead, new ResilientCalls(MockCluster.FAST));
+      var step = new ScaleStepType(ClusterAccess.of(dead, new ResilientCalls(MockCluster.FAST)));
 
       StepResult first = step.execute(with("deployment", "web", "replicas", 1), cluster.context());
       StepResult second = step.execute(with("deployment", "web", "replicas", 1), cluster.context());
@@ -207,7 +209,7 @@ class ClusterAccessIT {
         .inNamespace(NAMESPACE)
         .resource(Objects.deployment("web", "web:1", 2))
         .create();
-    var step = new ScaleStepType(cluster.clients, cluster.calls);
+    var step = new ScaleStepType(cluster.access);
 
     StepResult result =
         step.execute(with("deployment", "web", "replicas", 3), impersonating("U_ALICE"));
@@ -228,7 +230,7 @@ class ClusterAccessIT {
         .inNamespace(NAMESPACE)
         .resource(Objects.deployment("web", "web:1", 2))
         .create();
-    var step = new ScaleStepType(cluster.clients, cluster.calls);
+    var step = new ScaleStepType(cluster.access);
 
     StepResult result =
         step.execute(with("deployment", "web", "replicas", 3), impersonating("U_MALLORY"));

@@ -3,6 +3,7 @@ package io.intentbot.engine.step;
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 
 /** What a step type may know of the run it is part of, and where it writes. */
@@ -37,4 +38,12 @@ public interface StepContext {
    * from a secret, a token). Applies to everything written after the call.
    */
   void addSecret(String value);
+
+  /**
+   * The clock for everything a step times or stamps (deadlines, polling, ages), so tests can fix
+   * time. The engine gives its own clock.
+   */
+  default Clock clock() {
+    return Clock.systemUTC();
+  }
 }

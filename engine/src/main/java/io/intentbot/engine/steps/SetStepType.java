@@ -1,11 +1,10 @@
 package io.intentbot.engine.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,25 +13,24 @@ import java.util.List;
  * with: { version: "${{ params.version }}" }} gives {@code steps.<id>.outputs.version}. Pure: the
  * planner runs it during a dry run.
  */
-public final class SetStepType implements StepType {
+public final class SetStepType extends TypedStepType<SetStepType.Assignments> {
 
   public static final String NAME = "set";
 
-  private final JsonNode schema = WithSchemas.load(NAME);
-
-  @Override
-  public String name() {
-    return NAME;
+  /** The whole {@code with:} block, as given: output names to values, in order. */
+  record Assignments(StepInput input) {
+    List<String> lines() {
+      List<String> lines = new ArrayList<>();
+      input.values().forEach((name, value) -> lines.add(name + " = " + value));
+      return lines;
+    }
   }
 
-  @Override
-  public String description() {
-    return "Set outputs from expressions: each with: entry becomes an output of the same name";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
+  public SetStepType() {
+    super(
+        NAME,
+        "Set outputs from expressions: each with: entry becomes an output of the same name",
+        Assignments.class);
   }
 
   @Override
@@ -41,23 +39,17 @@ public final class SetStepType implements StepType {
   }
 
   @Override
-  public StepPlan plan(StepInput input, StepContext context) {
-    if (input.values().isEmpty()) {
+  protected StepPlan plan(Assignments with, StepContext context) {
+    if (with.input().values().isEmpty()) {
       return StepPlan.of("would set no outputs");
     }
     return StepPlan.of(
-        "would set " + String.join(", ", input.values().keySet()), assignments(input));
+        "would set " + String.join(", ", with.input().values().keySet()), with.lines());
   }
 
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    assignments(input).forEach(context.output()::line);
-    return StepResult.succeeded(input.values());
-  }
-
-  private static List<String> assignments(StepInput input) {
-    List<String> lines = new ArrayList<>();
-    input.values().forEach((name, value) -> lines.add(name + " = " + value));
-    return lines;
+  protected StepResult execute(Assignments with, StepContext context) {
+    with.lines().forEach(context.output()::line);
+    return StepResult.succeeded(with.input().values());
   }
 }

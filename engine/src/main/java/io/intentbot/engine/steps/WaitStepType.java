@@ -1,10 +1,8 @@
 package io.intentbot.engine.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.definition.Durations;
-import io.intentbot.engine.step.AsyncStepType;
+import io.intentbot.engine.step.AsyncTypedStepType;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import java.time.Duration;
@@ -18,49 +16,40 @@ import java.util.concurrent.TimeUnit;
  * {@code type: wait}: waits for {@code duration} (e.g. {@code 30s}), writing {@code message} (or
  * "waiting 30s") as one line. Cancellation ends the wait at once. No outputs.
  */
-public final class WaitStepType implements AsyncStepType {
+public final class WaitStepType extends AsyncTypedStepType<WaitStepType.Input> {
 
   public static final String NAME = "wait";
 
-  private final JsonNode schema = WithSchemas.load(NAME);
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Wait for a duration, e.g. to let a change settle";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
-  }
-
-  @Override
-  public StepPlan plan(StepInput input, StepContext context) {
-    Duration duration = duration(input);
-    return StepPlan.of(
-        "would wait " + Durations.format(duration),
-        input.optionalString("message").map(List::of).orElse(List.of()));
-  }
-
-  @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    Duration duration;
-    try {
-      duration = duration(input);
-    } catch (IllegalArgumentException e) {
-      return StepResult.failed(e.getMessage());
+  /** The {@code with:} block; {@code message} may be null. */
+  record Input(Duration duration, String message) {
+    Input {
+      if (duration != null && duration.isNegative()) {
+        throw new IllegalArgumentException("'duration' must not be negative");
+      }
     }
-    String waiting = "waiting " + Durations.format(duration);
-    context
-        .output()
-        .line(input.optionalString("message").map(m -> m + " (" + waiting + ")").orElse(waiting));
+
+    String waiting() {
+      String waiting = "waiting " + Durations.format(duration);
+      return message == null ? waiting : message + " (" + waiting + ")";
+    }
+  }
+
+  public WaitStepType() {
+    super(NAME, "Wait for a duration, e.g. to let a change settle", Input.class);
+  }
+
+  @Override
+  protected StepPlan plan(Input input, StepContext context) {
+    return StepPlan.of(
+        "would wait " + Durations.format(input.duration()),
+        input.message() == null ? List.of() : List.of(input.message()));
+  }
+
+  @Override
+  protected StepResult execute(Input input, StepContext context) {
+    context.output().line(input.waiting());
     try {
-      TimeUnit.NANOSECONDS.sleep(duration.toNanos());
+      TimeUnit.NANOSECONDS.sleep(input.duration().toNanos());
     } catch (InterruptedException e) {
       return Cancellation.cancelled("the wait was interrupted");
     }
@@ -69,22 +58,15 @@ public final class WaitStepType implements AsyncStepType {
 
   /** Waits on the engine's timer: a waiting run holds no thread. */
   @Override
-  public CompletableFuture<StepResult> executeAsync(
-      StepInput input, StepContext context, ScheduledExecutorService scheduler) {
-    Duration duration;
-    try {
-      duration = duration(input);
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.completedFuture(StepResult.failed(e.getMessage()));
-    }
-    String waiting = "waiting " + Durations.format(duration);
-    context
-        .output()
-        .line(input.optionalString("message").map(m -> m + " (" + waiting + ")").orElse(waiting));
+  protected CompletableFuture<StepResult> executeAsync(
+      Input input, StepContext context, ScheduledExecutorService scheduler) {
+    context.output().line(input.waiting());
     CompletableFuture<StepResult> done = new CompletableFuture<>();
     ScheduledFuture<?> timer =
         scheduler.schedule(
-            () -> done.complete(StepResult.succeeded()), duration.toNanos(), TimeUnit.NANOSECONDS);
+            () -> done.complete(StepResult.succeeded()),
+            input.duration().toNanos(),
+            TimeUnit.NANOSECONDS);
     done.whenComplete(
         (result, error) -> {
           if (done.isCancelled()) {
@@ -92,16 +74,5 @@ public final class WaitStepType implements AsyncStepType {
           }
         });
     return done;
-  }
-
-  private static Duration duration(StepInput input) {
-    if (!input.has("duration")) {
-      throw new IllegalArgumentException("'duration' is required");
-    }
-    Duration duration = input.duration("duration", Duration.ZERO);
-    if (duration.isNegative()) {
-      throw new IllegalArgumentException("'duration' must not be negative");
-    }
-    return duration;
   }
 }

@@ -17,7 +17,7 @@ class SetStepTypeTest {
   private final RecordingStepContext context = RecordingStepContext.plain();
 
   @Test
-  void everyEntryBecomesAnOutput() {
+  void everyEntryBecomesAnOutput() throws Exception {
     Map<String, Object> with = new LinkedHashMap<>();
     with.put("version", "1.4.2");
     with.put("replicas", 3);

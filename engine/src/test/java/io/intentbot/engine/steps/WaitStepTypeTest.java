@@ -16,7 +16,7 @@ class WaitStepTypeTest {
   private final RecordingStepContext context = RecordingStepContext.plain();
 
   @Test
-  void waitsForTheDurationAndWritesOneLine() {
+  void waitsForTheDurationAndWritesOneLine() throws Exception {
     long start = System.nanoTime();
 
     StepResult result =
@@ -45,7 +45,7 @@ class WaitStepTypeTest {
   }
 
   @Test
-  void aBadDurationIsAClearFailure() {
+  void aBadDurationIsAClearFailure() throws Exception {
     assertThat(wait.execute(StepInput.of(Map.of("duration", "soon")), context).reason())
         .isEqualTo("'duration' must be a duration such as 30s, 5m or 1h, got 'soon'");
   }

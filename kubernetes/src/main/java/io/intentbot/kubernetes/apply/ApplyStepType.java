@@ -7,13 +7,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.Namespaced;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -43,37 +42,21 @@ import java.util.Map;
  * changed}, {@code unchanged} (lists of {@code Kind/namespace/name}) and {@code objects} (each with
  * {@code kind, namespace, name, action}).
  */
-public final class ApplyStepType extends KubernetesStepType {
+public final class ApplyStepType extends KubernetesStepType<ApplyStepType.Input> {
 
   public static final String NAME = "kubernetes.apply";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["manifests"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "manifests":{"oneOf":[{"type":"string","minLength":1},
-                               {"type":"array","minItems":1,"items":{"type":"object"}}]}}}
-      """;
+  /** The {@code with:} block: {@code manifests} is YAML text or a list of objects. */
+  public record Input(String namespace, Object manifests) implements Namespaced {}
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  public ApplyStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public ApplyStepType(ClusterAccess access) {
+    super(NAME, "Create or update objects from manifests", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Create or update objects from manifests";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     List<String> details = new ArrayList<>();
     Map<Applier.Action, Integer> counts = new EnumMap<>(Applier.Action.class);
     List<Applier.Change> changes = changes(input, cluster);
@@ -95,7 +78,7 @@ public final class ApplyStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
+  protected StepResult execute(Input input, StepContext context, Cluster cluster) {
     Map<Applier.Action, List<String>> byAction = new EnumMap<>(Applier.Action.class);
     for (Applier.Action action : Applier.Action.values()) {
       byAction.put(action, new ArrayList<>());
@@ -120,7 +103,7 @@ public final class ApplyStepType extends KubernetesStepType {
     return StepResult.succeeded(outputs);
   }
 
-  private List<Applier.Change> changes(StepInput input, Cluster cluster) {
+  private List<Applier.Change> changes(Input input, Cluster cluster) {
     KubernetesSerialization serialization = cluster.client().getKubernetesSerialization();
     List<Applier.Change> changes = new ArrayList<>();
     for (Map<String, Object> manifest : manifests(input)) {
@@ -131,8 +114,8 @@ public final class ApplyStepType extends KubernetesStepType {
   }
 
   @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> manifests(StepInput input) {
-    Object raw = input.raw("manifests");
+  private static List<Map<String, Object>> manifests(Input input) {
+    Object raw = input.manifests();
     List<Map<String, Object>> manifests = new ArrayList<>();
     if (raw instanceof String text) {
       try (YAMLParser parser = new YAMLFactory().createParser(text)) {
@@ -149,7 +132,7 @@ public final class ApplyStepType extends KubernetesStepType {
         throw new IllegalArgumentException("'manifests' could not be read: " + e.getMessage());
       }
     } else {
-      for (Object item : input.list("manifests")) {
+      for (Object item : raw instanceof List<?> list ? list : List.of(raw)) {
         if (!(item instanceof Map<?, ?> map)) {
           throw new IllegalArgumentException("each entry of 'manifests' must be an object");
         }

@@ -3,15 +3,16 @@ package io.intentbot.kubernetes.debug;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.params.Words;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
+import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.Namespaced;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code kubernetes.exec}: runs a command in a pod's container and returns its output. The command
@@ -27,69 +28,57 @@ import java.util.List;
  * Outputs: {@code pod}, {@code exit_code}, {@code stdout}, {@code stderr}, {@code timed_out},
  * {@code truncated}.
  */
-public final class ExecStepType extends KubernetesStepType {
+public final class ExecStepType extends KubernetesStepType<ExecStepType.Input> {
 
   public static final String NAME = "kubernetes.exec";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["command"],
-       "oneOf":[{"required":["pod"]},{"required":["selector"]}],
-       "properties":{
-         "namespace":{"type":"string"},
-         "pod":{"type":"string","minLength":1},
-         "selector":{"type":["object","string"]},
-         "container":{"type":"string"},
-         "command":{"oneOf":[{"type":"string","minLength":1},
-           {"type":"array","minItems":1,"items":{"type":["string","number","boolean"]}}]},
-         "timeout":{"type":"string","description":"default 30s"},
-         "max_output":{"type":["integer","string"],"description":"bytes kept per stream, default 65536"}}}
-      """;
+  /**
+   * The {@code with:} block: {@code command} is an argument list or one line split like a shell
+   * would (no shell runs it); {@code selector} a mapping or {@code key=value,...} text.
+   */
+  public record Input(
+      String namespace,
+      String pod,
+      Object selector,
+      String container,
+      Object command,
+      Duration timeout,
+      Long maxOutput)
+      implements Namespaced {
+    public Input {
+      maxOutput = Inputs.or(maxOutput, 65536L);
+    }
+  }
 
-  public ExecStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public ExecStepType(ClusterAccess access) {
+    super(NAME, "Run a command in a pod's container", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Run a command in a pod's container";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     String where =
-        input
-            .optionalString("pod")
+        Optional.ofNullable(input.pod())
             .map(cluster::ref)
             .orElse(
                 "the first running pod in "
                     + cluster.namespace()
                     + " matching "
-                    + PodExec.selector(input.raw("selector")));
+                    + PodExec.selector(input.selector()));
     return StepPlan.of(
         "Run "
             + describe(input)
             + " in "
             + where
-            + input.optionalString("container").map(c -> " container " + c).orElse("")
+            + (input.container() == null ? "" : " container " + input.container())
             + " (timeout "
             + Durations.format(timeout(input))
             + ")");
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
+  protected StepResult execute(Input input, StepContext context, Cluster cluster)
       throws InterruptedException {
-    String pod =
-        PodExec.choosePod(
-            cluster,
-            input.optionalString("pod").orElse(null),
-            PodExec.selector(input.raw("selector")));
+    String pod = PodExec.choosePod(cluster, input.pod(), PodExec.selector(input.selector()));
     List<String> command;
     try {
       command = command(input);
@@ -98,22 +87,14 @@ public final class ExecStepType extends KubernetesStepType {
     }
     context.output().line("$ " + String.join(" ", command) + "   (in " + cluster.ref(pod) + ")");
     PodExec.Result result =
-        PodExec.run(
-            cluster,
-            pod,
-            input.optionalString("container").orElse(null),
-            command,
-            timeout(input),
-            input.integer("max_output", 65536));
+        PodExec.run(cluster, pod, input.container(), command, timeout(input), input.maxOutput());
     context.output().lines(result.stdout());
     context.output().lines(result.stderr());
     var outputs = new java.util.LinkedHashMap<String, Object>();
     outputs.put("pod", pod);
     outputs.putAll(result.outputs());
     if (result.truncated()) {
-      context
-          .output()
-          .line("(output truncated at " + input.integer("max_output", 65536) + " bytes)");
+      context.output().line("(output truncated at " + input.maxOutput() + " bytes)");
     }
     if (result.timedOut()) {
       return StepResult.failed(
@@ -131,7 +112,7 @@ public final class ExecStepType extends KubernetesStepType {
     return StepResult.succeeded(outputs);
   }
 
-  private static String describe(StepInput input) {
+  private static String describe(Input input) {
     try {
       return command(input).toString();
     } catch (IllegalArgumentException e) {
@@ -139,9 +120,11 @@ public final class ExecStepType extends KubernetesStepType {
     }
   }
 
-  private static List<String> command(StepInput input) {
-    if (!(input.raw("command") instanceof String line)) {
-      return input.strings("command");
+  private static List<String> command(Input input) {
+    if (!(input.command() instanceof String line)) {
+      return input.command() instanceof List<?> list
+          ? list.stream().map(String::valueOf).toList()
+          : List.of(String.valueOf(input.command()));
     }
     List<String> words;
     try {
@@ -155,7 +138,7 @@ public final class ExecStepType extends KubernetesStepType {
     return words;
   }
 
-  private static Duration timeout(StepInput input) {
-    return input.duration("timeout", Duration.ofSeconds(30));
+  private static Duration timeout(Input input) {
+    return Inputs.or(input.timeout(), Duration.ofSeconds(30));
   }
 }

@@ -5,13 +5,13 @@ import io.fabric8.kubernetes.client.dsl.TailPrettyLoggable;
 import io.fabric8.kubernetes.client.dsl.TimeTailPrettyLoggable;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
+import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.Namespaced;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,35 +28,21 @@ import java.util.Optional;
  *
  * Outputs: {@code pod}, {@code logs}, {@code lines}.
  */
-public final class LogsStepType extends KubernetesStepType {
+public final class LogsStepType extends KubernetesStepType<LogsStepType.Input> {
 
   public static final String NAME = "kubernetes.logs";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,
-       "oneOf":[{"required":["pod"]},{"required":["selector"]}],
-       "properties":{
-         "namespace":{"type":"string"},
-         "pod":{"type":"string","minLength":1},
-         "selector":{"type":["object","string"]},
-         "container":{"type":"string"},
-         "tail":{"type":["integer","string"],"description":"lines, default 100"},
-         "since":{"type":"string","description":"only newer lines, e.g. 15m"}}}
-      """;
-
-  public LogsStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  /** The {@code with:} block; {@code tail} defaults to 100 lines. */
+  public record Input(
+      String namespace, String pod, Object selector, String container, Long tail, Duration since)
+      implements Namespaced {
+    public Input {
+      tail = Inputs.or(tail, 100L);
+    }
   }
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Show the last lines of a container's log";
+  public LogsStepType(ClusterAccess access) {
+    super(NAME, "Show the last lines of a container's log", Input.class, access);
   }
 
   @Override
@@ -65,27 +51,22 @@ public final class LogsStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     return StepPlan.of(
         "Show the last "
-            + input.integer("tail", 100)
+            + input.tail()
             + " log lines of "
-            + input
-                .optionalString("pod")
+            + Optional.ofNullable(input.pod())
                 .map(cluster::ref)
-                .orElse("a pod matching " + PodExec.selector(input.raw("selector")))
+                .orElse("a pod matching " + PodExec.selector(input.selector()))
             + since(input).map(s -> " from the last " + Durations.format(s)).orElse(""));
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
-    String pod =
-        PodExec.choosePod(
-            cluster,
-            input.optionalString("pod").orElse(null),
-            PodExec.selector(input.raw("selector")));
-    int tail = (int) input.integer("tail", 100);
-    Optional<String> container = input.optionalString("container");
+  protected StepResult execute(Input input, StepContext context, Cluster cluster) {
+    String pod = PodExec.choosePod(cluster, input.pod(), PodExec.selector(input.selector()));
+    int tail = input.tail().intValue();
+    Optional<String> container = Optional.ofNullable(input.container());
     Optional<Duration> since = since(input);
     String logs =
         cluster.call(
@@ -109,9 +90,7 @@ public final class LogsStepType extends KubernetesStepType {
     return StepResult.succeeded(outputs);
   }
 
-  private static Optional<Duration> since(StepInput input) {
-    return input.has("since")
-        ? Optional.of(input.duration("since", Duration.ZERO))
-        : Optional.empty();
+  private static Optional<Duration> since(Input input) {
+    return input.since() != null ? Optional.of(input.since()) : Optional.empty();
   }
 }

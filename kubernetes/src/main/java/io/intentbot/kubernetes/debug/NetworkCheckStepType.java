@@ -2,24 +2,27 @@ package io.intentbot.kubernetes.debug;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
-import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.Names;
+import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.PollingStepType;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,46 +47,37 @@ import java.util.regex.Pattern;
  * results} (each {@code target, kind, ok, latency_ms, detail}), {@code ok}, {@code failed}, {@code
  * pod}. The step fails when any target fails.
  */
-public final class NetworkCheckStepType extends KubernetesStepType {
+public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStepType.Input> {
 
   public static final String NAME = "kubernetes.network-check";
 
+  /**
+   * The {@code with:} block: each target a mapping with {@code dns}, {@code tcp} or {@code http}.
+   */
+  public record Input(
+      String namespace,
+      List<Object> targets,
+      String pod,
+      Object selector,
+      String container,
+      String image,
+      Duration timeout,
+      Duration startTimeout,
+      Duration pollInterval)
+      implements Namespaced {
+    public Input {
+      targets = Inputs.list(targets);
+    }
+  }
+
   private static final Pattern HTTP_STATUS = Pattern.compile("HTTP/\\S+\\s+(\\d{3})");
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["targets"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "targets":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,
-           "properties":{"dns":{"type":"string"},"tcp":{"type":"string"},"http":{"type":"string"},
-                         "expect_status":{"type":["integer","string"]}},
-           "oneOf":[{"required":["dns"]},{"required":["tcp"]},{"required":["http"]}]}},
-         "pod":{"type":"string"},
-         "selector":{"type":["object","string"]},
-         "container":{"type":"string"},
-         "image":{"type":"string","description":"debug pod image, default busybox:1.36"},
-         "timeout":{"type":"string","description":"per target, default 5s"},
-         "start_timeout":{"type":"string","description":"wait for the debug pod, default 60s"},
-         "poll_interval":{"type":"string"}}}
-      """;
-
-  public NetworkCheckStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public NetworkCheckStepType(ClusterAccess access) {
+    super(NAME, "Check DNS, TCP and HTTP targets from inside the cluster", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Check DNS, TCP and HTTP targets from inside the cluster";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     List<String> details = new ArrayList<>();
     for (Target target : targets(input)) {
       details.add(
@@ -94,12 +88,11 @@ public final class NetworkCheckStepType extends KubernetesStepType {
               + String.join(" ", target.command(timeout(input))));
     }
     String where =
-        input.has("pod") || input.has("selector")
+        input.pod() != null || input.selector() != null
             ? "from "
-                + input
-                    .optionalString("pod")
+                + Optional.ofNullable(input.pod())
                     .map(cluster::ref)
-                    .orElse("a pod matching " + PodExec.selector(input.raw("selector")))
+                    .orElse("a pod matching " + PodExec.selector(input.selector()))
             : "from a debug pod "
                 + cluster.ref(Names.forStep("netcheck", context))
                 + " ("
@@ -109,68 +102,78 @@ public final class NetworkCheckStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
-      throws InterruptedException {
+  protected CompletableFuture<StepResult> start(
+      Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
     List<Target> targets = targets(input);
-    boolean debugPod = !input.has("pod") && !input.has("selector");
-    String pod =
-        debugPod
-            ? Names.forStep("netcheck", context)
-            : PodExec.choosePod(
-                cluster,
-                input.optionalString("pod").orElse(null),
-                PodExec.selector(input.raw("selector")));
-    String container = debugPod ? "check" : input.optionalString("container").orElse(null);
-    try {
-      if (debugPod) {
-        startDebugPod(input, context, cluster, pod);
-      }
-      List<Map<String, Object>> results = new ArrayList<>();
-      List<String> failed = new ArrayList<>();
-      for (Target target : targets) {
-        PodExec.Result run =
-            PodExec.run(
-                cluster,
-                pod,
-                container,
-                target.command(timeout(input)),
-                timeout(input).plusSeconds(2),
-                16384);
-        Map<String, Object> result = target.judge(run);
-        results.add(result);
-        context
-            .output()
-            .line(
-                (Boolean.TRUE.equals(result.get("ok")) ? "ok    " : "FAIL  ")
-                    + target.kind
-                    + " "
-                    + target.value
-                    + "  "
-                    + result.get("latency_ms")
-                    + "ms  "
-                    + result.get("detail"));
-        if (!Boolean.TRUE.equals(result.get("ok"))) {
-          failed.add(target.kind + " " + target.value);
-        }
-      }
-      Map<String, Object> outputs = new LinkedHashMap<>();
-      outputs.put("pod", pod);
-      outputs.put("results", results);
-      outputs.put("ok", results.size() - failed.size());
-      outputs.put("failed", failed.size());
-      return failed.isEmpty()
-          ? StepResult.succeeded(outputs)
-          : StepResult.failed("network checks failed: " + String.join(", ", failed), outputs);
-    } finally {
-      if (debugPod) {
-        deleteDebugPod(context, cluster, pod);
-      }
+    if (input.pod() != null || input.selector() != null) {
+      return poll.call(
+          () -> {
+            String pod =
+                PodExec.choosePod(cluster, input.pod(), PodExec.selector(input.selector()));
+            return check(input, context, cluster, targets, pod, input.container());
+          });
     }
+    String pod = Names.forStep("netcheck", context);
+    CompletableFuture<StepResult> checked =
+        poll.call(
+                () -> {
+                  createDebugPod(input, context, cluster, pod);
+                  return pod;
+                })
+            .thenCompose(created -> awaitRunning(input, cluster, pod, poll))
+            .thenCompose(
+                running -> poll.call(() -> check(input, context, cluster, targets, pod, "check")));
+    return poll.ensure(checked, () -> deleteDebugPod(context, cluster, pod));
   }
 
-  private static void startDebugPod(
-      StepInput input, StepContext context, Cluster cluster, String name)
+  private static StepResult check(
+      Input input,
+      StepContext context,
+      Cluster cluster,
+      List<Target> targets,
+      String pod,
+      String container)
       throws InterruptedException {
+    List<Map<String, Object>> results = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    for (Target target : targets) {
+      PodExec.Result run =
+          PodExec.run(
+              cluster,
+              pod,
+              container,
+              target.command(timeout(input)),
+              timeout(input).plusSeconds(2),
+              16384);
+      Map<String, Object> result = target.judge(run);
+      results.add(result);
+      context
+          .output()
+          .line(
+              (Boolean.TRUE.equals(result.get("ok")) ? "ok    " : "FAIL  ")
+                  + target.kind
+                  + " "
+                  + target.value
+                  + "  "
+                  + result.get("latency_ms")
+                  + "ms  "
+                  + result.get("detail"));
+      if (!Boolean.TRUE.equals(result.get("ok"))) {
+        failed.add(target.kind + " " + target.value);
+      }
+    }
+    Map<String, Object> outputs = new LinkedHashMap<>();
+    outputs.put("pod", pod);
+    outputs.put("results", results);
+    outputs.put("ok", results.size() - failed.size());
+    outputs.put("failed", failed.size());
+    return failed.isEmpty()
+        ? StepResult.succeeded(outputs)
+        : StepResult.failed("network checks failed: " + String.join(", ", failed), outputs);
+  }
+
+  private static void createDebugPod(
+      Input input, StepContext context, Cluster cluster, String name) {
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
@@ -191,37 +194,43 @@ public final class NetworkCheckStepType extends KubernetesStepType {
             .build();
     cluster.call("create debug pod " + cluster.ref(name), c -> c.resource(pod).create());
     context.output().line("started debug pod " + cluster.ref(name) + " (" + image(input) + ")");
+  }
+
+  /** Completes when the debug pod runs; fails when it ended or did not start in time. */
+  private static CompletableFuture<Pod> awaitRunning(
+      Input input, Cluster cluster, String name, AsyncPoll poll) {
     Polling polling =
         new Polling(
-            input.duration("start_timeout", Duration.ofSeconds(60)),
-            input.duration("poll_interval", Duration.ofSeconds(1)));
-    Instant deadline = polling.deadline();
-    while (true) {
-      Pod live =
-          cluster.call(
-              "read pod " + cluster.ref(name),
-              c -> c.pods().inNamespace(cluster.namespace()).withName(name).get());
-      String phase = live == null || live.getStatus() == null ? null : live.getStatus().getPhase();
-      if ("Running".equals(phase)) {
-        return;
-      }
-      if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
-        throw new ClusterAccessException(
-            "debug pod " + cluster.ref(name) + " ended (" + phase + ") before the checks");
-      }
-      if (!Instant.now().isBefore(deadline)) {
-        throw new ClusterAccessException(
-            "debug pod "
-                + cluster.ref(name)
-                + " was not running within "
-                + Durations.format(polling.timeout()));
-      }
-      polling.pause();
-    }
+            Inputs.or(input.startTimeout(), Duration.ofSeconds(60)),
+            Inputs.or(input.pollInterval(), Duration.ofSeconds(1)));
+    return poll.until(
+        polling,
+        () ->
+            Optional.ofNullable(
+                cluster.call(
+                    "read pod " + cluster.ref(name),
+                    c -> c.pods().inNamespace(cluster.namespace()).withName(name).get())),
+        live -> {
+          String phase = live.map(Pod::getStatus).map(PodStatus::getPhase).orElse(null);
+          if ("Running".equals(phase)) {
+            return live;
+          }
+          if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
+            throw new ClusterAccessException(
+                "debug pod " + cluster.ref(name) + " ended (" + phase + ") before the checks");
+          }
+          return Optional.empty();
+        },
+        live -> {
+          throw new ClusterAccessException(
+              "debug pod "
+                  + cluster.ref(name)
+                  + " was not running within "
+                  + Durations.format(polling.timeout()));
+        });
   }
 
   private static void deleteDebugPod(StepContext context, Cluster cluster, String name) {
-    boolean interrupted = Thread.interrupted();
     try {
       cluster.run(
           "delete debug pod " + cluster.ref(name),
@@ -232,24 +241,20 @@ public final class NetworkCheckStepType extends KubernetesStepType {
       context
           .output()
           .line("could not delete debug pod " + cluster.ref(name) + ": " + e.getMessage());
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
-  private static String image(StepInput input) {
-    return input.string("image", "busybox:1.36");
+  private static String image(Input input) {
+    return Inputs.or(input.image(), "busybox:1.36");
   }
 
-  private static Duration timeout(StepInput input) {
-    return input.duration("timeout", Duration.ofSeconds(5));
+  private static Duration timeout(Input input) {
+    return Inputs.or(input.timeout(), Duration.ofSeconds(5));
   }
 
-  private static List<Target> targets(StepInput input) {
+  private static List<Target> targets(Input input) {
     List<Target> targets = new ArrayList<>();
-    for (Object item : input.list("targets")) {
+    for (Object item : input.targets()) {
       if (!(item instanceof Map<?, ?> map)) {
         throw new IllegalArgumentException("each target must be a mapping with dns, tcp or http");
       }

@@ -3,13 +3,12 @@ package io.intentbot.kubernetes.debug;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.Namespaced;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,30 +27,15 @@ import java.util.Map;
  * Outputs: {@code pods} (each {@code name, phase, ready, restarts, reasons, node}), {@code total},
  * {@code ready}, {@code not_ready}, {@code namespace_exists}.
  */
-public final class PodsStepType extends KubernetesStepType {
+public final class PodsStepType extends KubernetesStepType<PodsStepType.Input> {
 
   public static final String NAME = "kubernetes.pods";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,
-       "properties":{
-         "namespace":{"type":"string"},
-         "selector":{"type":["object","string"]}}}
-      """;
+  /** The {@code with:} block; {@code selector} a mapping or {@code key=value,...} text. */
+  public record Input(String namespace, Object selector) implements Namespaced {}
 
-  public PodsStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Show pods with their status, restarts and reasons";
+  public PodsStepType(ClusterAccess access) {
+    super(NAME, "Show pods with their status, restarts and reasons", Input.class, access);
   }
 
   @Override
@@ -60,8 +44,8 @@ public final class PodsStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
-    Map<String, String> selector = PodExec.selector(input.raw("selector"));
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
+    Map<String, String> selector = PodExec.selector(input.selector());
     return StepPlan.of(
         "List pods in "
             + cluster.namespace()
@@ -69,8 +53,8 @@ public final class PodsStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
-    Map<String, String> selector = PodExec.selector(input.raw("selector"));
+  protected StepResult execute(Input input, StepContext context, Cluster cluster) {
+    Map<String, String> selector = PodExec.selector(input.selector());
     List<Pod> pods =
         cluster.call(
             "list pods in " + cluster.namespace(),

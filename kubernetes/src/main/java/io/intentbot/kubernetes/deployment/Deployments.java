@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** Reading Deployments and their ReplicaSet revisions, shared by the deployment step types. */
 final class Deployments {
@@ -32,6 +33,16 @@ final class Deployments {
         .orElseThrow(
             () ->
                 new ClusterAccessException("deployment " + cluster.ref(name) + " does not exist"));
+  }
+
+  /**
+   * Edits a Deployment with fabric8's {@code edit} (a JSON Patch of the difference, sent with the
+   * resourceVersion read); {@code what} completes "could not ...".
+   */
+  static void edit(Cluster cluster, String what, String name, UnaryOperator<Deployment> change) {
+    cluster.call(
+        what + " " + cluster.ref(name),
+        c -> c.apps().deployments().inNamespace(cluster.namespace()).withName(name).edit(change));
   }
 
   /** Container name to image, in the order of the pod template. */

@@ -3,14 +3,12 @@ package io.intentbot.kubernetes.deployment;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
-import java.time.Instant;
+import io.intentbot.kubernetes.Namespaced;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
@@ -24,36 +22,21 @@ import java.util.Map;
  *
  * Outputs: {@code restarted_at}.
  */
-public final class RestartStepType extends KubernetesStepType {
+public final class RestartStepType extends KubernetesStepType<RestartStepType.Input> {
 
   public static final String NAME = "kubernetes.restart";
   public static final String ANNOTATION = "kubectl.kubernetes.io/restartedAt";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["deployment"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "deployment":{"type":"string","minLength":1}}}
-      """;
+  /** The {@code with:} block. */
+  public record Input(String namespace, String deployment) implements Namespaced {}
 
-  public RestartStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public RestartStepType(ClusterAccess access) {
+    super(NAME, "Restart a Deployment's pods with a rolling update", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Restart a Deployment's pods with a rolling update";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
-    String name = input.string("deployment");
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
+    String name = input.deployment();
     return Deployments.find(cluster, name)
         .map(
             d ->
@@ -71,18 +54,11 @@ public final class RestartStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
-    String name = input.string("deployment");
+  protected StepResult execute(Input input, StepContext context, Cluster cluster) {
+    String name = input.deployment();
     Deployments.require(cluster, name);
-    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    cluster.call(
-        "restart deployment " + cluster.ref(name),
-        c ->
-            c.apps()
-                .deployments()
-                .inNamespace(cluster.namespace())
-                .withName(name)
-                .edit(d -> restarted(d, now)));
+    String now = clock(context).instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    Deployments.edit(cluster, "restart deployment", name, d -> restarted(d, now));
     context.output().line("deployment " + cluster.ref(name) + " restarted at " + now);
     return StepResult.succeeded(Map.of("restarted_at", now));
   }

@@ -2,13 +2,12 @@ package io.intentbot.kubernetes.deployment;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.Namespaced;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,30 +24,15 @@ import java.util.Map;
  * Outputs: {@code revisions} (list of {@code revision, image, images, created, replica_set,
  * current}), {@code current_revision}, {@code previous_revision} (0 when there is none).
  */
-public final class RolloutHistoryStepType extends KubernetesStepType {
+public final class RolloutHistoryStepType extends KubernetesStepType<RolloutHistoryStepType.Input> {
 
   public static final String NAME = "kubernetes.rollout-history";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["deployment"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "deployment":{"type":"string","minLength":1}}}
-      """;
+  /** The {@code with:} block. */
+  public record Input(String namespace, String deployment) implements Namespaced {}
 
-  public RolloutHistoryStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "List the revisions of a Deployment";
+  public RolloutHistoryStepType(ClusterAccess access) {
+    super(NAME, "List the revisions of a Deployment", Input.class, access);
   }
 
   @Override
@@ -57,14 +41,13 @@ public final class RolloutHistoryStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
-    return StepPlan.of(
-        "List the revisions of deployment " + cluster.ref(input.string("deployment")));
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
+    return StepPlan.of("List the revisions of deployment " + cluster.ref(input.deployment()));
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
-    Deployment deployment = Deployments.require(cluster, input.string("deployment"));
+  protected StepResult execute(Input input, StepContext context, Cluster cluster) {
+    Deployment deployment = Deployments.require(cluster, input.deployment());
     List<Deployments.Revision> revisions = Deployments.revisions(cluster, deployment);
     long current = Deployments.currentRevision(deployment, revisions);
     long previous =
@@ -85,7 +68,7 @@ public final class RolloutHistoryStepType extends KubernetesStepType {
                   + (r.created() == null ? "" : r.created()));
     }
     if (revisions.isEmpty()) {
-      context.output().line("no revisions recorded for " + cluster.ref(input.string("deployment")));
+      context.output().line("no revisions recorded for " + cluster.ref(input.deployment()));
     }
     Map<String, Object> outputs = new LinkedHashMap<>();
     outputs.put("revisions", revisions.stream().map(r -> r.toOutput(current)).toList());

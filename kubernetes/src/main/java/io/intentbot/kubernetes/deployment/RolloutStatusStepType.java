@@ -5,19 +5,22 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.ClusterAccess;
+import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.PollingStepType;
+import io.intentbot.kubernetes.ProgressLine;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code kubernetes.rollout-status}: waits until a Deployment's rollout is complete - the
@@ -32,37 +35,21 @@ import java.util.Optional;
  * Outputs: {@code replicas}, {@code updated_replicas}, {@code ready_replicas}, {@code
  * available_replicas}, {@code revision}, {@code elapsed}.
  */
-public final class RolloutStatusStepType extends KubernetesStepType {
+public final class RolloutStatusStepType extends PollingStepType<RolloutStatusStepType.Input> {
 
   public static final String NAME = "kubernetes.rollout-status";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["deployment"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "deployment":{"type":"string","minLength":1},
-         "timeout":{"type":"string","description":"how long to wait, e.g. 5m (default 5m)"},
-         "poll_interval":{"type":"string","description":"how often to look (default 2s)"}}}
-      """;
+  /** The {@code with:} block. */
+  public record Input(String namespace, String deployment, Duration timeout, Duration pollInterval)
+      implements Namespaced {}
 
-  public RolloutStatusStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public RolloutStatusStepType(ClusterAccess access) {
+    super(NAME, "Wait until a Deployment's rollout is complete", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Wait until a Deployment's rollout is complete";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
-    String name = input.string("deployment");
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
+    String name = input.deployment();
     Polling polling = polling(input);
     String now =
         Deployments.find(cluster, name)
@@ -79,50 +66,46 @@ public final class RolloutStatusStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
-      throws InterruptedException {
-    String name = input.string("deployment");
+  protected CompletableFuture<StepResult> start(
+      Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
+    String name = input.deployment();
     Polling polling = polling(input);
-    Instant start = Instant.now();
-    Instant deadline = polling.deadline();
-    String last = null;
-    while (true) {
-      Deployment deployment = Deployments.require(cluster, name);
-      String progress = progress(deployment);
-      if (!progress.equals(last)) {
-        context.output().line(name + ": " + progress);
-        last = progress;
-      }
-      Map<String, Object> outputs = outputs(deployment, start);
-      if (complete(deployment)) {
-        context.output().line("deployment " + cluster.ref(name) + " successfully rolled out");
-        return StepResult.succeeded(outputs);
-      }
-      Optional<DeploymentCondition> stuck = deadlineExceeded(deployment);
-      if (stuck.isPresent()) {
-        return StepResult.failed(
-            "deployment "
-                + cluster.ref(name)
-                + " exceeded its progress deadline: "
-                + stuck.get().getMessage(),
-            outputs);
-      }
-      if (!Instant.now().isBefore(deadline)) {
-        return StepResult.failed(
-            "deployment "
-                + cluster.ref(name)
-                + " did not finish rolling out within "
-                + Durations.format(polling.timeout())
-                + ": "
-                + progress,
-            outputs);
-      }
-      polling.pause();
-    }
+    Instant start = poll.clock().instant();
+    ProgressLine progress = new ProgressLine(context.output());
+    return poll.until(
+        polling,
+        () -> Deployments.require(cluster, name),
+        deployment -> {
+          progress.report(name + ": " + progress(deployment));
+          Map<String, Object> outputs = outputs(deployment, start, poll.clock());
+          if (complete(deployment)) {
+            context.output().line("deployment " + cluster.ref(name) + " successfully rolled out");
+            return Optional.of(StepResult.succeeded(outputs));
+          }
+          return deadlineExceeded(deployment)
+              .map(
+                  stuck ->
+                      StepResult.failed(
+                          "deployment "
+                              + cluster.ref(name)
+                              + " exceeded its progress deadline: "
+                              + stuck.getMessage(),
+                          outputs));
+        },
+        deployment ->
+            StepResult.failed(
+                "deployment "
+                    + cluster.ref(name)
+                    + " did not finish rolling out within "
+                    + Durations.format(polling.timeout())
+                    + ": "
+                    + progress(deployment),
+                outputs(deployment, start, poll.clock())));
   }
 
-  private static Polling polling(StepInput input) {
-    return Polling.from(input, Duration.ofMinutes(5), Duration.ofSeconds(2));
+  private static Polling polling(Input input) {
+    return Polling.of(
+        input.timeout(), input.pollInterval(), Duration.ofMinutes(5), Duration.ofSeconds(2));
   }
 
   static boolean complete(Deployment d) {
@@ -177,7 +160,7 @@ public final class RolloutStatusStepType extends KubernetesStepType {
         .findFirst();
   }
 
-  private static Map<String, Object> outputs(Deployment d, Instant start) {
+  private static Map<String, Object> outputs(Deployment d, Instant start, Clock clock) {
     DeploymentStatus s = status(d);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("replicas", Deployments.desiredReplicas(d));
@@ -187,7 +170,7 @@ public final class RolloutStatusStepType extends KubernetesStepType {
     Map<String, String> annotations = d.getMetadata().getAnnotations();
     out.put(
         "revision", annotations == null ? "" : annotations.getOrDefault(Deployments.REVISION, ""));
-    out.put("elapsed", Durations.format(Duration.between(start, Instant.now())));
+    out.put("elapsed", Durations.format(Duration.between(start, clock.instant())));
     return out;
   }
 

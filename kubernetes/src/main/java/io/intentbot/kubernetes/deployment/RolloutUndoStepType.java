@@ -5,13 +5,12 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.Namespaced;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,37 +29,20 @@ import java.util.Optional;
  *
  * Outputs: {@code from_revision}, {@code to_revision}, {@code images}, {@code changed}.
  */
-public final class RolloutUndoStepType extends KubernetesStepType {
+public final class RolloutUndoStepType extends KubernetesStepType<RolloutUndoStepType.Input> {
 
   public static final String NAME = "kubernetes.rollout-undo";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["deployment"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "deployment":{"type":"string","minLength":1},
-         "to_revision":{"type":["integer","string"],
-                        "description":"revision to return to; absent or 0: the previous one"}}}
-      """;
+  /** The {@code with:} block; {@code to_revision} absent or 0 means the previous revision. */
+  public record Input(String namespace, String deployment, Long toRevision) implements Namespaced {}
 
-  public RolloutUndoStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public RolloutUndoStepType(ClusterAccess access) {
+    super(NAME, "Roll a Deployment back to the previous or a given revision", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Roll a Deployment back to the previous or a given revision";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
-    String name = input.string("deployment");
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
+    String name = input.deployment();
     Optional<Deployment> deployment = Deployments.find(cluster, name);
     if (deployment.isEmpty()) {
       return StepPlan.of(
@@ -82,8 +64,8 @@ public final class RolloutUndoStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
-    String name = input.string("deployment");
+  protected StepResult execute(Input input, StepContext context, Cluster cluster) {
+    String name = input.deployment();
     Deployment deployment = Deployments.require(cluster, name);
     Choice choice = choose(input, cluster, deployment);
     if (choice.problem != null) {
@@ -102,20 +84,11 @@ public final class RolloutUndoStepType extends KubernetesStepType {
                   + choice.current
                   + " to "
                   + choice.target.describe());
-      cluster.call(
-          "roll back deployment " + cluster.ref(name),
-          c ->
-              c.apps()
-                  .deployments()
-                  .inNamespace(cluster.namespace())
-                  .withName(name)
-                  .edit(
-                      d ->
-                          new DeploymentBuilder(d)
-                              .editSpec()
-                              .withTemplate(template)
-                              .endSpec()
-                              .build()));
+      Deployments.edit(
+          cluster,
+          "roll back deployment",
+          name,
+          d -> new DeploymentBuilder(d).editSpec().withTemplate(template).endSpec().build());
     } else {
       context
           .output()
@@ -139,10 +112,10 @@ public final class RolloutUndoStepType extends KubernetesStepType {
     return template;
   }
 
-  private static Choice choose(StepInput input, Cluster cluster, Deployment deployment) {
+  private static Choice choose(Input input, Cluster cluster, Deployment deployment) {
     List<Deployments.Revision> revisions = Deployments.revisions(cluster, deployment);
     long current = Deployments.currentRevision(deployment, revisions);
-    long wanted = input.integer("to_revision", 0);
+    long wanted = input.toRevision() == null ? 0 : input.toRevision();
     List<Long> known = revisions.stream().map(Deployments.Revision::number).toList();
     if (wanted > 0) {
       return revisions.stream()

@@ -5,14 +5,13 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
-import io.intentbot.kubernetes.KubernetesClients;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.Namespaced;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,37 +26,20 @@ import java.util.Map;
  *
  * Outputs: {@code previous_replicas}, {@code replicas}, {@code changed}.
  */
-public final class ScaleStepType extends KubernetesStepType {
+public final class ScaleStepType extends KubernetesStepType<ScaleStepType.Input> {
 
   public static final String NAME = "kubernetes.scale";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["replicas"],
-       "oneOf":[{"required":["deployment"]},{"required":["statefulset"]}],
-       "properties":{
-         "namespace":{"type":"string"},
-         "deployment":{"type":"string","minLength":1},
-         "statefulset":{"type":"string","minLength":1},
-         "replicas":{"type":["integer","string"],"minimum":0}}}
-      """;
+  /** The {@code with:} block: one of {@code deployment} and {@code statefulset}. */
+  public record Input(String namespace, String deployment, String statefulset, Long replicas)
+      implements Namespaced {}
 
-  public ScaleStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public ScaleStepType(ClusterAccess access) {
+    super(NAME, "Set the replica count of a Deployment or StatefulSet", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Set the replica count of a Deployment or StatefulSet";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     Target target = Target.of(input);
     long replicas = replicas(input);
     Integer current = current(cluster, target);
@@ -72,7 +54,7 @@ public final class ScaleStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
+  protected StepResult execute(Input input, StepContext context, Cluster cluster) {
     Target target = Target.of(input);
     long replicas = replicas(input);
     Integer current = current(cluster, target);
@@ -108,8 +90,8 @@ public final class ScaleStepType extends KubernetesStepType {
     return StepResult.succeeded(outputs);
   }
 
-  private static long replicas(StepInput input) {
-    long replicas = input.integer("replicas", -1);
+  private static long replicas(Input input) {
+    long replicas = input.replicas() == null ? -1 : input.replicas();
     if (replicas < 0) {
       throw new IllegalArgumentException("'replicas' must be 0 or more");
     }
@@ -143,10 +125,10 @@ public final class ScaleStepType extends KubernetesStepType {
   }
 
   private record Target(String kind, String name) {
-    static Target of(StepInput input) {
-      return input.has("statefulset")
-          ? new Target("statefulset", input.string("statefulset"))
-          : new Target("deployment", input.string("deployment"));
+    static Target of(Input input) {
+      return input.statefulset() != null
+          ? new Target("statefulset", input.statefulset())
+          : new Target("deployment", input.deployment());
     }
   }
 }

@@ -3,18 +3,19 @@ package io.intentbot.kubernetes.deployment;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.Namespaced;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code kubernetes.set-image}: sets container images of a Deployment's pod template. The change
@@ -28,40 +29,30 @@ import java.util.Map;
  * Outputs: {@code deployment}, {@code namespace}, {@code images}, {@code previous_images}, {@code
  * changed}.
  */
-public final class SetImageStepType extends KubernetesStepType {
+public final class SetImageStepType extends KubernetesStepType<SetImageStepType.Input> {
 
   public static final String NAME = "kubernetes.set-image";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["deployment"],
-       "anyOf":[{"required":["image"]},{"required":["images"]}],
-       "properties":{
-         "namespace":{"type":"string"},
-         "deployment":{"type":"string","minLength":1},
-         "container":{"type":"string","description":"container to change; default: the only one"},
-         "image":{"type":"string","minLength":1},
-         "images":{"type":"object","additionalProperties":{"type":"string"},
-                   "description":"container name to image"}}}
-      """;
+  /** The {@code with:} block. */
+  public record Input(
+      String namespace,
+      String deployment,
+      String container,
+      String image,
+      Map<String, String> images)
+      implements Namespaced {
+    public Input {
+      images = Inputs.map(images);
+    }
+  }
 
-  public SetImageStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public SetImageStepType(ClusterAccess access) {
+    super(NAME, "Set container images of a Deployment", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Set container images of a Deployment";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
-    String name = input.string("deployment");
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
+    String name = input.deployment();
     var deployment = Deployments.find(cluster, name);
     if (deployment.isEmpty()) {
       Map<String, String> wanted = wanted(input, Map.of());
@@ -78,8 +69,8 @@ public final class SetImageStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
-    String name = input.string("deployment");
+  protected StepResult execute(Input input, StepContext context, Cluster cluster) {
+    String name = input.deployment();
     Deployment deployment = Deployments.require(cluster, name);
     Map<String, String> current = Deployments.images(deployment.getSpec().getTemplate());
     Map<String, String> wanted = wanted(input, current);
@@ -88,14 +79,7 @@ public final class SetImageStepType extends KubernetesStepType {
     result.putAll(wanted);
     if (!changes.isEmpty()) {
       changes.forEach(context.output()::line);
-      cluster.call(
-          "set images of deployment " + cluster.ref(name),
-          c ->
-              c.apps()
-                  .deployments()
-                  .inNamespace(cluster.namespace())
-                  .withName(name)
-                  .edit(d -> withImages(d, wanted)));
+      Deployments.edit(cluster, "set images of deployment", name, d -> withImages(d, wanted));
       context.output().line("deployment " + cluster.ref(name) + " updated");
     } else {
       context.output().line("deployment " + cluster.ref(name) + " already runs these images");
@@ -119,12 +103,11 @@ public final class SetImageStepType extends KubernetesStepType {
     return copy;
   }
 
-  private static Map<String, String> wanted(StepInput input, Map<String, String> current) {
-    Map<String, String> wanted = new LinkedHashMap<>(input.stringMap("images"));
-    if (input.has("image")) {
+  private static Map<String, String> wanted(Input input, Map<String, String> current) {
+    Map<String, String> wanted = new LinkedHashMap<>(input.images());
+    if (input.image() != null) {
       String container =
-          input
-              .optionalString("container")
+          Optional.ofNullable(input.container())
               .orElseGet(
                   () -> {
                     if (current.size() > 1) {
@@ -135,7 +118,7 @@ public final class SetImageStepType extends KubernetesStepType {
                     }
                     return current.isEmpty() ? "" : current.keySet().iterator().next();
                   });
-      wanted.put(container, input.string("image"));
+      wanted.put(container, input.image());
     }
     if (!current.isEmpty()) {
       for (String container : wanted.keySet()) {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.kubernetes.ClusterAccessException;
+import io.intentbot.kubernetes.Namespaced;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,7 +21,7 @@ final class HelmHistory {
   private HelmHistory() {}
 
   static List<Map<String, Object>> read(
-      HelmCli helm, String release, long max, StepInput input, StepContext context)
+      HelmCli helm, String release, long max, Namespaced input, StepContext context)
       throws InterruptedException {
     List<String> args =
         new ArrayList<>(List.of("history", release, "--max", String.valueOf(max), "-o", "json"));

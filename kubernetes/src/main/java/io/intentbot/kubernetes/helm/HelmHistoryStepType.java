@@ -1,9 +1,10 @@
 package io.intentbot.kubernetes.helm;
 
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.Inputs;
+import io.intentbot.kubernetes.Namespaced;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,31 +19,19 @@ import java.util.Map;
  * Outputs: {@code revisions} (each {@code revision, updated, status, chart, app_version,
  * description}), {@code current_revision}, {@code previous_revision} (0 when none).
  */
-public final class HelmHistoryStepType extends HelmStepType {
+public final class HelmHistoryStepType extends HelmStepType<HelmHistoryStepType.Input> {
 
   public static final String NAME = "helm.history";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["release"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "release":{"type":"string","minLength":1},
-         "max":{"type":["integer","string"],"description":"default 20"}}}
-      """;
+  /** The {@code with:} block; {@code max} defaults to 20 revisions. */
+  public record Input(String namespace, String release, Long max) implements Namespaced {
+    public Input {
+      max = Inputs.or(max, 20L);
+    }
+  }
 
   public HelmHistoryStepType(HelmCli helm) {
-    super(helm, SCHEMA);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "List the revisions of a Helm release";
+    super(NAME, "List the revisions of a Helm release", Input.class, helm);
   }
 
   @Override
@@ -51,18 +40,15 @@ public final class HelmHistoryStepType extends HelmStepType {
   }
 
   @Override
-  protected StepPlan describe(StepInput input, StepContext context) {
+  protected StepPlan describe(Input input, StepContext context) {
     return StepPlan.of(
-        "List the revisions of Helm release "
-            + namespace(input, context)
-            + "/"
-            + input.string("release"));
+        "List the revisions of Helm release " + namespace(input, context) + "/" + input.release());
   }
 
   @Override
-  protected StepResult run(StepInput input, StepContext context) throws InterruptedException {
+  protected StepResult run(Input input, StepContext context) throws InterruptedException {
     List<Map<String, Object>> rows =
-        HelmHistory.read(helm, input.string("release"), input.integer("max", 20), input, context);
+        HelmHistory.read(helm, input.release(), input.max(), input, context);
     long current = HelmHistory.current(rows);
     for (Map<String, Object> row : rows) {
       context

@@ -1,9 +1,11 @@
 package io.intentbot.kubernetes.helm;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.Inputs;
+import io.intentbot.kubernetes.Namespaced;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,38 +22,30 @@ import java.util.Map;
  *
  * Outputs: {@code release}, {@code from_revision}, {@code to_revision}.
  */
-public final class HelmRollbackStepType extends HelmStepType {
+public final class HelmRollbackStepType extends HelmStepType<HelmRollbackStepType.Input> {
 
   public static final String NAME = "helm.rollback";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["release"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "release":{"type":"string","minLength":1},
-         "revision":{"type":["integer","string"]},
-         "wait":{"type":["boolean","string"]},
-         "timeout":{"type":"string","description":"default 5m"}}}
-      """;
+  /** The {@code with:} block; {@code revision} absent or 0 means the previous one. */
+  public record Input(
+      String namespace,
+      String release,
+      long revision,
+      @JsonProperty("wait") boolean waitForResources,
+      Duration timeout)
+      implements Namespaced {
+    public Input {
+      timeout = Inputs.or(timeout, Duration.ofMinutes(5));
+    }
+  }
 
   public HelmRollbackStepType(HelmCli helm) {
-    super(helm, SCHEMA);
+    super(NAME, "Roll a Helm release back to the previous or a given revision", Input.class, helm);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Roll a Helm release back to the previous or a given revision";
-  }
-
-  @Override
-  protected StepPlan describe(StepInput input, StepContext context) throws InterruptedException {
-    String release = namespace(input, context) + "/" + input.string("release");
+  protected StepPlan describe(Input input, StepContext context) throws InterruptedException {
+    String release = namespace(input, context) + "/" + input.release();
     try {
       long[] choice = choose(input, context);
       return StepPlan.of(
@@ -63,13 +57,13 @@ public final class HelmRollbackStepType extends HelmStepType {
   }
 
   @Override
-  protected StepResult run(StepInput input, StepContext context) throws InterruptedException {
-    String release = input.string("release");
+  protected StepResult run(Input input, StepContext context) throws InterruptedException {
+    String release = input.release();
     long[] choice = choose(input, context);
-    Duration timeout = input.duration("timeout", Duration.ofMinutes(5));
+    Duration timeout = input.timeout();
     List<String> args = new ArrayList<>(List.of("rollback", release, String.valueOf(choice[1])));
     args.addAll(target(input, context));
-    if (input.bool("wait", false)) {
+    if (input.waitForResources()) {
       args.add("--wait");
     }
     args.add("--timeout");
@@ -89,15 +83,15 @@ public final class HelmRollbackStepType extends HelmStepType {
   }
 
   /** {current, target}. */
-  private long[] choose(StepInput input, StepContext context) throws InterruptedException {
-    String release = input.string("release");
+  private long[] choose(Input input, StepContext context) throws InterruptedException {
+    String release = input.release();
     List<Map<String, Object>> rows = HelmHistory.read(helm, release, 256, input, context);
     if (rows.isEmpty()) {
       throw new IllegalArgumentException("Helm release " + release + " has no history");
     }
     long current = HelmHistory.current(rows);
     List<Long> known = rows.stream().map(r -> (Long) r.get("revision")).toList();
-    long wanted = input.integer("revision", 0);
+    long wanted = input.revision();
     if (wanted > 0) {
       if (!known.contains(wanted)) {
         throw new IllegalArgumentException(

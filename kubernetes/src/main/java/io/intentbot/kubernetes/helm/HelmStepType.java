@@ -1,38 +1,32 @@
 package io.intentbot.kubernetes.helm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
-import io.intentbot.kubernetes.ClusterAccessException;
+import io.intentbot.engine.step.TypedStepType;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.Schemas;
+import io.intentbot.kubernetes.Namespaced;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Base of the Helm step types: the namespace of the run, the cluster flags, and errors (helm
  * missing, a failed command) turned into a failed {@link StepResult}.
+ *
+ * @param <I> the {@code with:} record
  */
-abstract class HelmStepType implements StepType {
+abstract class HelmStepType<I extends Record & Namespaced> extends TypedStepType<I> {
 
   protected final HelmCli helm;
-  private final JsonNode schema;
 
-  HelmStepType(HelmCli helm, String schemaJson) {
+  HelmStepType(String name, String description, Class<I> inputType, HelmCli helm) {
+    super(name, description, inputType);
     this.helm = helm;
-    this.schema = Schemas.parse(schemaJson);
   }
 
   @Override
-  public final JsonNode withSchema() {
-    return schema;
-  }
-
-  @Override
-  public final StepPlan plan(StepInput input, StepContext context) {
+  protected final StepPlan plan(I input, StepContext context) {
     try {
       return describe(input, context);
     } catch (InterruptedException e) {
@@ -42,23 +36,21 @@ abstract class HelmStepType implements StepType {
   }
 
   @Override
-  public final StepResult execute(StepInput input, StepContext context)
-      throws InterruptedException {
-    try {
-      return run(input, context);
-    } catch (ClusterAccessException | IllegalArgumentException e) {
-      return StepResult.failed(e.getMessage());
-    }
+  protected final StepResult execute(I input, StepContext context) throws InterruptedException {
+    return run(input, context);
   }
 
-  protected abstract StepPlan describe(StepInput input, StepContext context)
-      throws InterruptedException;
+  @Override
+  protected final boolean failsTheStep(RuntimeException e) {
+    return ClusterAccess.failsTheStep(e);
+  }
 
-  protected abstract StepResult run(StepInput input, StepContext context)
-      throws InterruptedException;
+  protected abstract StepPlan describe(I input, StepContext context) throws InterruptedException;
 
-  static String namespace(StepInput input, StepContext context) {
-    String namespace = KubernetesClients.namespace(input, context);
+  protected abstract StepResult run(I input, StepContext context) throws InterruptedException;
+
+  static String namespace(Namespaced input, StepContext context) {
+    String namespace = KubernetesClients.namespace(input.namespace(), context);
     if (namespace == null) {
       throw new IllegalArgumentException(
           "'namespace' is required when the intent has no environment");
@@ -67,7 +59,7 @@ abstract class HelmStepType implements StepType {
   }
 
   /** {@code --namespace NS} plus the cluster flags of the run. */
-  static List<String> target(StepInput input, StepContext context) {
+  static List<String> target(Namespaced input, StepContext context) {
     List<String> args = new ArrayList<>(List.of("--namespace", namespace(input, context)));
     args.addAll(HelmCli.clusterFlags(context));
     return args;

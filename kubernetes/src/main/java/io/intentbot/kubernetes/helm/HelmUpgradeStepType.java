@@ -1,12 +1,14 @@
 package io.intentbot.kubernetes.helm;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.ClusterAccessException;
+import io.intentbot.kubernetes.Inputs;
+import io.intentbot.kubernetes.Namespaced;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,54 +40,52 @@ import java.util.regex.Pattern;
  *
  * Outputs: {@code release}, {@code namespace}, {@code revision}, {@code status}.
  */
-public final class HelmUpgradeStepType extends HelmStepType {
+public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.Input> {
 
   public static final String NAME = "helm.upgrade";
+
+  /**
+   * The {@code with:} block; {@code values} stays null when absent (then no values file is
+   * written), {@code atomic} defaults to true.
+   */
+  public record Input(
+      String namespace,
+      String release,
+      String chart,
+      String version,
+      List<String> valuesFiles,
+      Map<String, Object> values,
+      Boolean atomic,
+      @JsonProperty("wait") boolean waitForResources,
+      boolean createNamespace,
+      Duration timeout)
+      implements Namespaced {
+    public Input {
+      valuesFiles = Inputs.list(valuesFiles);
+      values = values == null ? null : Inputs.map(values);
+      atomic = Inputs.or(atomic, true);
+      timeout = Inputs.or(timeout, Duration.ofMinutes(5));
+    }
+  }
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern REVISION = Pattern.compile("(?m)^REVISION:\\s*(\\d+)");
   private static final Pattern STATUS = Pattern.compile("(?m)^STATUS:\\s*(\\S+)");
   private static final int MAX_PLAN_LINES = 200;
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["release","chart"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "release":{"type":"string","minLength":1},
-         "chart":{"type":"string","minLength":1},
-         "version":{"type":"string"},
-         "values_files":{"type":["array","string"],"items":{"type":"string"}},
-         "values":{"type":"object"},
-         "atomic":{"type":["boolean","string"]},
-         "wait":{"type":["boolean","string"]},
-         "create_namespace":{"type":["boolean","string"]},
-         "timeout":{"type":"string","description":"default 5m"}}}
-      """;
-
   public HelmUpgradeStepType(HelmCli helm) {
-    super(helm, SCHEMA);
+    super(NAME, "Install or upgrade a Helm release (helm upgrade --install)", Input.class, helm);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Install or upgrade a Helm release (helm upgrade --install)";
-  }
-
-  @Override
-  protected StepPlan describe(StepInput input, StepContext context) throws InterruptedException {
-    String release = input.string("release");
+  protected StepPlan describe(Input input, StepContext context) throws InterruptedException {
+    String release = input.release();
     String summary =
         "helm upgrade --install "
             + release
             + " "
-            + input.string("chart")
-            + input.optionalString("version").map(v -> " " + v).orElse("")
+            + input.chart()
+            + (input.version() == null ? "" : " " + input.version())
             + " in namespace "
             + namespace(input, context);
     Path values = valuesFile(input);
@@ -124,17 +124,14 @@ public final class HelmUpgradeStepType extends HelmStepType {
   }
 
   @Override
-  protected StepResult run(StepInput input, StepContext context) throws InterruptedException {
-    String release = input.string("release");
+  protected StepResult run(Input input, StepContext context) throws InterruptedException {
+    String release = input.release();
     Path values = valuesFile(input);
     try {
       List<String> args = upgradeArgs(input, context, values);
       context.output().line("$ helm " + String.join(" ", args));
       HelmCli.Result result =
-          helm.run(
-              args,
-              input.duration("timeout", Duration.ofMinutes(5)).plusMinutes(1),
-              context.output()::line);
+          helm.run(args, input.timeout().plusMinutes(1), context.output()::line);
       Map<String, Object> outputs = new LinkedHashMap<>();
       outputs.put("release", release);
       outputs.put("namespace", namespace(input, context));
@@ -158,36 +155,32 @@ public final class HelmUpgradeStepType extends HelmStepType {
         && plugins.stdout().lines().anyMatch(line -> line.trim().startsWith("diff"));
   }
 
-  private static List<String> upgradeArgs(StepInput input, StepContext context, Path values) {
+  private static List<String> upgradeArgs(Input input, StepContext context, Path values) {
     List<String> args =
-        new ArrayList<>(
-            List.of("upgrade", "--install", input.string("release"), chart(input, context)));
+        new ArrayList<>(List.of("upgrade", "--install", input.release(), chart(input, context)));
     args.addAll(chartArgs(input, context, values));
-    if (input.bool("atomic", true)) {
+    if (input.atomic()) {
       args.add("--atomic");
     }
-    if (input.bool("wait", false)) {
+    if (input.waitForResources()) {
       args.add("--wait");
     }
-    if (input.bool("create_namespace", false)) {
+    if (input.createNamespace()) {
       args.add("--create-namespace");
     }
     args.add("--timeout");
-    args.add(input.duration("timeout", Duration.ofMinutes(5)).toSeconds() + "s");
+    args.add(input.timeout().toSeconds() + "s");
     return args;
   }
 
   /** Namespace, cluster flags, version and values files: what upgrade and diff share. */
-  private static List<String> chartArgs(StepInput input, StepContext context, Path values) {
+  private static List<String> chartArgs(Input input, StepContext context, Path values) {
     List<String> args = new ArrayList<>(target(input, context));
-    input
-        .optionalString("version")
-        .ifPresent(
-            v -> {
-              args.add("--version");
-              args.add(v);
-            });
-    for (String file : input.strings("values_files")) {
+    if (input.version() != null) {
+      args.add("--version");
+      args.add(input.version());
+    }
+    for (String file : input.valuesFiles()) {
       Path path = context.intentsDir().resolve(file);
       if (!Files.isRegularFile(path)) {
         throw new IllegalArgumentException(
@@ -204,8 +197,8 @@ public final class HelmUpgradeStepType extends HelmStepType {
   }
 
   /** A local chart folder resolves against the intents folder; repo/chart and URLs stay. */
-  private static String chart(StepInput input, StepContext context) {
-    String chart = input.string("chart");
+  private static String chart(Input input, StepContext context) {
+    String chart = input.chart();
     if (chart.contains("://")) {
       return chart;
     }
@@ -215,13 +208,13 @@ public final class HelmUpgradeStepType extends HelmStepType {
         : chart;
   }
 
-  private static Path valuesFile(StepInput input) {
-    if (!input.has("values")) {
+  private static Path valuesFile(Input input) {
+    if (input.values() == null) {
       return null;
     }
     try {
       Path file = Files.createTempFile("intentbot-values-", ".yaml");
-      YAML.writeValue(file.toFile(), input.map("values"));
+      YAML.writeValue(file.toFile(), input.values());
       return file;
     } catch (IOException e) {
       throw new ClusterAccessException("could not write the values file: " + e.getMessage(), e);

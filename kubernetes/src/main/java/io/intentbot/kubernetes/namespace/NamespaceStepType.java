@@ -8,13 +8,13 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
+import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.apply.Applier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,46 +42,44 @@ import java.util.Map;
  * Outputs: {@code namespace}, {@code created} (boolean), {@code objects} ({@code Kind/name:
  * action}).
  */
-public final class NamespaceStepType extends KubernetesStepType {
+public final class NamespaceStepType extends KubernetesStepType<NamespaceStepType.Input> {
 
   public static final String NAME = "kubernetes.namespace";
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY = "intentbot";
   public static final String CREATED_BY_ANNOTATION = "intentbot.io/created-by-run";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,
-       "properties":{
-         "namespace":{"type":"string"},
-         "name":{"type":"string","description":"default: the environment's namespace for the app"},
-         "labels":{"type":"object","additionalProperties":{"type":"string"}},
-         "quota":{"type":"object","description":"ResourceQuota spec.hard"},
-         "limits":{"type":"object","additionalProperties":false,
-                   "properties":{"default":{"type":"object"},"default_request":{"type":"object"},
-                                 "max":{"type":"object"},"min":{"type":"object"}}},
-         "role_bindings":{"type":"array","items":{"type":"object","required":["group","role"],
-                          "additionalProperties":false,
-                          "properties":{"group":{"type":"string"},"role":{"type":"string"}}}},
-         "adopt":{"type":["boolean","string"]}}}
-      """;
+  /**
+   * The {@code with:} block; {@code quota} and {@code limits} stay null when absent (then no
+   * ResourceQuota or LimitRange is managed).
+   */
+  public record Input(
+      String namespace,
+      String name,
+      Map<String, String> labels,
+      Map<String, String> quota,
+      Map<String, Object> limits,
+      List<Object> roleBindings,
+      boolean adopt)
+      implements Namespaced {
+    public Input {
+      labels = Inputs.map(labels);
+      quota = quota == null ? null : Inputs.map(quota);
+      limits = limits == null ? null : Inputs.map(limits);
+      roleBindings = Inputs.list(roleBindings);
+    }
+  }
 
-  public NamespaceStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public NamespaceStepType(ClusterAccess access) {
+    super(
+        NAME,
+        "Create a namespace with labels, quota, limits and role bindings",
+        Input.class,
+        access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Create a namespace with labels, quota, limits and role bindings";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     String name = name(input, cluster);
     Namespace live = live(cluster, name);
     String refusal = refusal(input, live, name);
@@ -96,7 +94,7 @@ public final class NamespaceStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
+  protected StepResult execute(Input input, StepContext context, Cluster cluster) {
     String name = name(input, cluster);
     Namespace live = live(cluster, name);
     String refusal = refusal(input, live, name);
@@ -117,8 +115,8 @@ public final class NamespaceStepType extends KubernetesStepType {
     return StepResult.succeeded(outputs);
   }
 
-  private static String name(StepInput input, Cluster cluster) {
-    String name = input.optionalString("name").orElseGet(cluster::namespace);
+  private static String name(Input input, Cluster cluster) {
+    String name = input.name() == null ? cluster.namespace() : input.name();
     requireName(name);
     return name;
   }
@@ -127,8 +125,8 @@ public final class NamespaceStepType extends KubernetesStepType {
     return cluster.call("read namespace " + name, c -> c.namespaces().withName(name).get());
   }
 
-  private static String refusal(StepInput input, Namespace live, String name) {
-    if (live == null || input.bool("adopt", false)) {
+  private static String refusal(Input input, Namespace live, String name) {
+    if (live == null || input.adopt()) {
       return null;
     }
     Map<String, String> labels = live.getMetadata().getLabels();
@@ -145,10 +143,10 @@ public final class NamespaceStepType extends KubernetesStepType {
   }
 
   private static List<Applier.Change> changes(
-      StepInput input, StepContext context, Cluster inNamespace, String name, Namespace live) {
+      Input input, StepContext context, Cluster inNamespace, String name, Namespace live) {
     Cluster cluster = inNamespace.inNamespace(name);
     List<HasMetadata> desired = new ArrayList<>();
-    Map<String, String> labels = new LinkedHashMap<>(input.stringMap("labels"));
+    Map<String, String> labels = new LinkedHashMap<>(input.labels());
     labels.put(MANAGED_BY_LABEL, MANAGED_BY);
     NamespaceBuilder namespace =
         new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata();
@@ -159,7 +157,7 @@ public final class NamespaceStepType extends KubernetesStepType {
           .endMetadata();
     }
     desired.add(namespace.build());
-    if (input.has("quota")) {
+    if (input.quota() != null) {
       desired.add(
           new ResourceQuotaBuilder()
               .withNewMetadata()
@@ -167,12 +165,12 @@ public final class NamespaceStepType extends KubernetesStepType {
               .withNamespace(name)
               .endMetadata()
               .withNewSpec()
-              .withHard(quantities(input.stringMap("quota")))
+              .withHard(quantities(input.quota()))
               .endSpec()
               .build());
     }
-    if (input.has("limits")) {
-      Map<String, Object> limits = input.map("limits");
+    if (input.limits() != null) {
+      Map<String, Object> limits = input.limits();
       desired.add(
           new LimitRangeBuilder()
               .withNewMetadata()
@@ -190,7 +188,7 @@ public final class NamespaceStepType extends KubernetesStepType {
               .endSpec()
               .build());
     }
-    for (Object item : input.list("role_bindings")) {
+    for (Object item : input.roleBindings()) {
       Map<String, String> binding = strings(item);
       String group = binding.get("group");
       String role = binding.get("role");

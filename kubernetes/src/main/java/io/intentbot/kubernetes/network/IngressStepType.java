@@ -5,13 +5,13 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackendBuilder;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
+import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.apply.Applier;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,60 +30,49 @@ import java.util.Optional;
  *
  * Outputs: {@code name}, {@code host}, {@code url}, {@code action} (created, changed, unchanged).
  */
-public final class IngressStepType extends KubernetesStepType {
+public final class IngressStepType extends KubernetesStepType<IngressStepType.Input> {
 
   public static final String NAME = "kubernetes.ingress";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["name","host","service","port"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "name":{"type":"string","minLength":1},
-         "host":{"type":"string","minLength":1},
-         "path":{"type":"string","description":"default /"},
-         "path_type":{"enum":["Prefix","Exact","ImplementationSpecific"]},
-         "service":{"type":"string","minLength":1},
-         "port":{"type":["integer","string"],"description":"port number or name"},
-         "tls_secret":{"type":"string"},
-         "ingress_class":{"type":"string"}}}
-      """;
+  /** The {@code with:} block; {@code path} defaults to {@code /}, {@code path_type} to Prefix. */
+  public record Input(
+      String namespace,
+      String name,
+      String host,
+      String path,
+      String pathType,
+      String service,
+      String port,
+      String tlsSecret,
+      String ingressClass)
+      implements Namespaced {
+    public Input {
+      path = Inputs.or(path, "/");
+      pathType = Inputs.or(pathType, "Prefix");
+    }
+  }
 
-  public IngressStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public IngressStepType(ClusterAccess access) {
+    super(NAME, "Create or update an Ingress for a host, path and service", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Create or update an Ingress for a host, path and service";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
-    String host = input.string("host");
-    Optional<String> conflict = conflict(cluster, input.string("name"), host);
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
+    String host = input.host();
+    Optional<String> conflict = conflict(cluster, input.name(), host);
     if (conflict.isPresent()) {
       return StepPlan.of("Route " + host + " (would fail: " + conflict.get() + ")");
     }
     Applier.Change change = Applier.compare(cluster, desired(input, cluster));
     return StepPlan.of(
-        change.action().verb()
-            + " Ingress "
-            + cluster.ref(input.string("name"))
-            + ": "
-            + route(input),
+        change.action().verb() + " Ingress " + cluster.ref(input.name()) + ": " + route(input),
         change.differences());
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
-    String name = input.string("name");
-    String host = input.string("host");
+  protected StepResult execute(Input input, StepContext context, Cluster cluster) {
+    String name = input.name();
+    String host = input.host();
     Optional<String> conflict = conflict(cluster, name, host);
     if (conflict.isPresent()) {
       return StepResult.failed(conflict.get());
@@ -93,21 +82,19 @@ public final class IngressStepType extends KubernetesStepType {
     Map<String, Object> outputs = new LinkedHashMap<>();
     outputs.put("name", name);
     outputs.put("host", host);
-    outputs.put(
-        "url",
-        (input.has("tls_secret") ? "https://" : "http://") + host + input.string("path", "/"));
+    outputs.put("url", (input.tlsSecret() != null ? "https://" : "http://") + host + input.path());
     outputs.put("action", change.action().word());
     return StepResult.succeeded(outputs);
   }
 
-  private static String route(StepInput input) {
-    return input.string("host")
-        + input.string("path", "/")
+  private static String route(Input input) {
+    return input.host()
+        + input.path()
         + " -> service "
-        + input.string("service")
+        + input.service()
         + ":"
-        + input.string("port")
-        + input.optionalString("tls_secret").map(s -> " (TLS from secret " + s + ")").orElse("");
+        + input.port()
+        + (input.tlsSecret() == null ? "" : " (TLS from secret " + input.tlsSecret() + ")");
   }
 
   private static Optional<String> conflict(Cluster cluster, String name, String host) {
@@ -136,10 +123,10 @@ public final class IngressStepType extends KubernetesStepType {
     return Optional.empty();
   }
 
-  private static Ingress desired(StepInput input, Cluster cluster) {
-    String port = input.string("port");
+  private static Ingress desired(Input input, Cluster cluster) {
+    String port = input.port();
     IngressServiceBackendBuilder backend =
-        new IngressServiceBackendBuilder().withName(input.string("service"));
+        new IngressServiceBackendBuilder().withName(input.service());
     if (port.matches("\\d+")) {
       backend.withNewPort().withNumber(Integer.parseInt(port)).endPort();
     } else {
@@ -148,17 +135,17 @@ public final class IngressStepType extends KubernetesStepType {
     IngressBuilder ingress =
         new IngressBuilder()
             .withNewMetadata()
-            .withName(input.string("name"))
+            .withName(input.name())
             .withNamespace(cluster.namespace())
             .endMetadata()
             .withNewSpec()
-            .withIngressClassName(input.optionalString("ingress_class").orElse(null))
+            .withIngressClassName(input.ingressClass())
             .addNewRule()
-            .withHost(input.string("host"))
+            .withHost(input.host())
             .withNewHttp()
             .addNewPath()
-            .withPath(input.string("path", "/"))
-            .withPathType(input.string("path_type", "Prefix"))
+            .withPath(input.path())
+            .withPathType(input.pathType())
             .withNewBackend()
             .withService(backend.build())
             .endBackend()
@@ -166,14 +153,13 @@ public final class IngressStepType extends KubernetesStepType {
             .endHttp()
             .endRule()
             .endSpec();
-    input
-        .optionalString("tls_secret")
+    Optional.ofNullable(input.tlsSecret())
         .ifPresent(
             secret ->
                 ingress
                     .editSpec()
                     .addNewTl()
-                    .withHosts(input.string("host"))
+                    .withHosts(input.host())
                     .withSecretName(secret)
                     .endTl()
                     .endSpec());

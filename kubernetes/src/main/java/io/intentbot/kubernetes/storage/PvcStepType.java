@@ -1,7 +1,6 @@
 package io.intentbot.kubernetes.storage;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -9,21 +8,23 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
-import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.Names;
+import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.PollingStepType;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code kubernetes.pvc}: creates a PersistentVolumeClaim, grows one (only when its StorageClass
@@ -39,9 +40,42 @@ import java.util.Map;
  * Outputs: {@code name}, {@code action} (created, resized, unchanged, snapshotted), {@code size},
  * {@code previous_size}; for snapshots {@code snapshot} and {@code ready_to_use}.
  */
-public final class PvcStepType extends KubernetesStepType {
+public final class PvcStepType extends PollingStepType<PvcStepType.Input> {
 
   public static final String NAME = "kubernetes.pvc";
+
+  /**
+   * The {@code with:} block. {@code size} is required to create or resize; {@code wait} (default
+   * true) whether a snapshot is waited for until ready.
+   */
+  public record Input(
+      String namespace,
+      String action,
+      String name,
+      String size,
+      String storageClass,
+      List<String> accessModes,
+      String snapshot,
+      String snapshotClass,
+      @JsonProperty("wait") Boolean waitUntilReady,
+      Duration timeout,
+      Duration pollInterval)
+      implements Namespaced {
+    public Input {
+      accessModes = Inputs.list(accessModes);
+    }
+
+    String requiredSize() {
+      if (size == null) {
+        throw new IllegalArgumentException("'size' is required");
+      }
+      return size;
+    }
+
+    boolean waitForSnapshot() {
+      return waitUntilReady == null || waitUntilReady;
+    }
+  }
 
   public static final ResourceDefinitionContext VOLUME_SNAPSHOTS =
       new ResourceDefinitionContext.Builder()
@@ -52,49 +86,22 @@ public final class PvcStepType extends KubernetesStepType {
           .withNamespaced(true)
           .build();
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["action","name"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "action":{"enum":["create","resize","snapshot"]},
-         "name":{"type":"string","minLength":1},
-         "size":{"type":"string","description":"e.g. 10Gi"},
-         "storage_class":{"type":"string"},
-         "access_modes":{"type":"array","items":{"type":"string"}},
-         "snapshot":{"type":"string","description":"snapshot name; default pvc-<run>-<step>"},
-         "snapshot_class":{"type":"string"},
-         "wait":{"type":["boolean","string"],"description":"wait for the snapshot to be ready (default true)"},
-         "timeout":{"type":"string"},
-         "poll_interval":{"type":"string"}}}
-      """;
-
-  public PvcStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public PvcStepType(ClusterAccess access) {
+    super(NAME, "Create, grow or snapshot a PersistentVolumeClaim", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Create, grow or snapshot a PersistentVolumeClaim";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
-    String name = input.string("name");
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
+    String name = input.name();
     PersistentVolumeClaim live = live(cluster, name);
-    return switch (input.string("action")) {
+    return switch (input.action()) {
       case "create" ->
           live == null
               ? StepPlan.of(
                   "Create PVC "
                       + cluster.ref(name)
                       + " of "
-                      + input.string("size")
+                      + input.requiredSize()
                       + describeClass(input))
               : StepPlan.of(
                   "PVC "
@@ -104,16 +111,16 @@ public final class PvcStepType extends KubernetesStepType {
                       + "); nothing to create");
       case "resize" -> {
         try {
-          Quantity from = checkResize(cluster, live, name, input.string("size"));
+          Quantity from = checkResize(cluster, live, name, input.requiredSize());
           yield from == null
-              ? StepPlan.of("PVC " + cluster.ref(name) + " already has " + input.string("size"))
+              ? StepPlan.of("PVC " + cluster.ref(name) + " already has " + input.requiredSize())
               : StepPlan.of(
                   "Grow PVC "
                       + cluster.ref(name)
                       + " from "
                       + from
                       + " to "
-                      + input.string("size"));
+                      + input.requiredSize());
         } catch (ClusterAccessException e) {
           yield StepPlan.of(
               "Resize PVC " + cluster.ref(name) + " (would fail: " + e.getMessage() + ")");
@@ -130,13 +137,25 @@ public final class PvcStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
-      throws InterruptedException {
-    String name = input.string("name");
+  protected CompletableFuture<StepResult> start(
+      Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
+    String name = input.name();
+    return poll.call(() -> change(input, context, cluster, name))
+        .thenCompose(
+            changed ->
+                changed.snapshot() == null || !input.waitForSnapshot()
+                    ? CompletableFuture.completedFuture(StepResult.succeeded(changed.outputs()))
+                    : awaitSnapshot(input, context, cluster, changed, poll));
+  }
+
+  /** What the step changed: its outputs so far, and the VolumeSnapshot it created, if any. */
+  private record Changed(Map<String, Object> outputs, String snapshot) {}
+
+  private static Changed change(Input input, StepContext context, Cluster cluster, String name) {
     PersistentVolumeClaim live = live(cluster, name);
     Map<String, Object> outputs = new LinkedHashMap<>();
     outputs.put("name", name);
-    switch (input.string("action")) {
+    switch (input.action()) {
       case "create" -> {
         if (live != null) {
           context.output().line("PVC " + cluster.ref(name) + " already exists");
@@ -152,19 +171,19 @@ public final class PvcStepType extends KubernetesStepType {
                 .endMetadata()
                 .withNewSpec()
                 .withAccessModes(accessModes(input))
-                .withStorageClassName(input.optionalString("storage_class").orElse(null))
+                .withStorageClassName(input.storageClass())
                 .withNewResources()
-                .addToRequests("storage", new Quantity(input.string("size")))
+                .addToRequests("storage", new Quantity(input.requiredSize()))
                 .endResources()
                 .endSpec()
                 .build();
         cluster.call("create PVC " + cluster.ref(name), c -> c.resource(claim).create());
-        context.output().line("created PVC " + cluster.ref(name) + " of " + input.string("size"));
+        context.output().line("created PVC " + cluster.ref(name) + " of " + input.requiredSize());
         outputs.put("action", "created");
-        outputs.put("size", input.string("size"));
+        outputs.put("size", input.requiredSize());
       }
       case "resize" -> {
-        String size = input.string("size");
+        String size = input.requiredSize();
         Quantity from = checkResize(cluster, live, name, size);
         outputs.put("previous_size", size(live));
         outputs.put("size", size);
@@ -194,79 +213,72 @@ public final class PvcStepType extends KubernetesStepType {
         if (live == null) {
           throw new ClusterAccessException("PVC " + cluster.ref(name) + " does not exist");
         }
-        return snapshot(input, context, cluster, name, outputs);
+        return new Changed(outputs, snapshot(input, context, cluster, name, outputs));
       }
     }
-    return StepResult.succeeded(outputs);
+    return new Changed(outputs, null);
   }
 
-  private StepResult snapshot(
-      StepInput input,
-      StepContext context,
-      Cluster cluster,
-      String name,
-      Map<String, Object> outputs)
-      throws InterruptedException {
+  /** Creates the VolumeSnapshot and returns its name. */
+  private static String snapshot(
+      Input input, StepContext context, Cluster cluster, String name, Map<String, Object> outputs) {
     String snapshot = snapshotName(input, context);
-    GenericKubernetesResource resource =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("snapshot.storage.k8s.io/v1")
-            .withKind("VolumeSnapshot")
-            .withNewMetadata()
-            .withName(snapshot)
-            .withNamespace(cluster.namespace())
-            .endMetadata()
-            .build();
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("source", Map.of("persistentVolumeClaimName", name));
-    input.optionalString("snapshot_class").ifPresent(c -> spec.put("volumeSnapshotClassName", c));
-    resource.setAdditionalProperty("spec", spec);
-    cluster.call(
+    if (input.snapshotClass() != null) {
+      spec.put("volumeSnapshotClassName", input.snapshotClass());
+    }
+    cluster.create(
         "create VolumeSnapshot " + cluster.ref(snapshot),
-        c ->
-            c.genericKubernetesResources(VOLUME_SNAPSHOTS)
-                .inNamespace(cluster.namespace())
-                .resource(resource)
-                .create());
+        VOLUME_SNAPSHOTS,
+        Cluster.customResource(VOLUME_SNAPSHOTS, snapshot, cluster.namespace(), Map.of(), spec));
     context.output().line("created VolumeSnapshot " + cluster.ref(snapshot) + " of PVC " + name);
     outputs.put("action", "snapshotted");
     outputs.put("snapshot", snapshot);
     outputs.put("ready_to_use", false);
-    if (!input.bool("wait", true)) {
-      return StepResult.succeeded(outputs);
-    }
-    Polling polling = Polling.from(input, Duration.ofMinutes(10), Duration.ofSeconds(3));
-    Instant deadline = polling.deadline();
-    while (true) {
-      GenericKubernetesResource live =
-          cluster.call(
-              "read VolumeSnapshot " + cluster.ref(snapshot),
-              c ->
-                  c.genericKubernetesResources(VOLUME_SNAPSHOTS)
-                      .inNamespace(cluster.namespace())
-                      .withName(snapshot)
-                      .get());
-      Object ready = live == null ? null : live.get("status", "readyToUse");
-      Object error = live == null ? null : live.get("status", "error", "message");
-      if (Boolean.TRUE.equals(ready)) {
-        context.output().line("VolumeSnapshot " + snapshot + " is ready to use");
-        outputs.put("ready_to_use", true);
-        return StepResult.succeeded(outputs);
-      }
-      if (error != null) {
-        return StepResult.failed(
-            "VolumeSnapshot " + cluster.ref(snapshot) + " failed: " + error, outputs);
-      }
-      if (!Instant.now().isBefore(deadline)) {
-        return StepResult.failed(
-            "VolumeSnapshot "
-                + cluster.ref(snapshot)
-                + " was not ready within "
-                + Durations.format(polling.timeout()),
-            outputs);
-      }
-      polling.pause();
-    }
+    return snapshot;
+  }
+
+  private static CompletableFuture<StepResult> awaitSnapshot(
+      Input input, StepContext context, Cluster cluster, Changed changed, AsyncPoll poll) {
+    String snapshot = changed.snapshot();
+    Map<String, Object> outputs = changed.outputs();
+    Polling polling =
+        Polling.of(
+            input.timeout(), input.pollInterval(), Duration.ofMinutes(10), Duration.ofSeconds(3));
+    return poll.until(
+        polling,
+        () ->
+            Optional.ofNullable(
+                cluster.call(
+                    "read VolumeSnapshot " + cluster.ref(snapshot),
+                    c ->
+                        c.genericKubernetesResources(VOLUME_SNAPSHOTS)
+                            .inNamespace(cluster.namespace())
+                            .withName(snapshot)
+                            .get())),
+        live -> {
+          Object ready = live.map(l -> l.<Object>get("status", "readyToUse")).orElse(null);
+          Object error = live.map(l -> l.<Object>get("status", "error", "message")).orElse(null);
+          if (Boolean.TRUE.equals(ready)) {
+            context.output().line("VolumeSnapshot " + snapshot + " is ready to use");
+            outputs.put("ready_to_use", true);
+            return Optional.of(StepResult.succeeded(outputs));
+          }
+          if (error != null) {
+            return Optional.of(
+                StepResult.failed(
+                    "VolumeSnapshot " + cluster.ref(snapshot) + " failed: " + error, outputs));
+          }
+          return Optional.empty();
+        },
+        live ->
+            StepResult.failed(
+                "VolumeSnapshot "
+                    + cluster.ref(snapshot)
+                    + " was not ready within "
+                    + Durations.format(polling.timeout()),
+                outputs));
   }
 
   /** The current size when a resize is needed, null when the size is already right. */
@@ -320,18 +332,16 @@ public final class PvcStepType extends KubernetesStepType {
     return q == null ? "" : q.toString();
   }
 
-  private static List<String> accessModes(StepInput input) {
-    List<String> modes = input.strings("access_modes");
+  private static List<String> accessModes(Input input) {
+    List<String> modes = input.accessModes();
     return modes.isEmpty() ? List.of("ReadWriteOnce") : modes;
   }
 
-  private static String describeClass(StepInput input) {
-    return input.optionalString("storage_class").map(c -> " in storage class " + c).orElse("");
+  private static String describeClass(Input input) {
+    return input.storageClass() == null ? "" : " in storage class " + input.storageClass();
   }
 
-  private static String snapshotName(StepInput input, StepContext context) {
-    return input
-        .optionalString("snapshot")
-        .orElseGet(() -> Names.forStep(input.string("name"), context));
+  private static String snapshotName(Input input, StepContext context) {
+    return Inputs.or(input.snapshot(), Names.forStep(input.name(), context));
   }
 }

@@ -5,15 +5,19 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.StepOutput;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccessException;
 import io.intentbot.kubernetes.Polling;
-import java.time.Instant;
+import io.intentbot.kubernetes.ProgressLine;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Velero's {@code velero.io/v1} kinds as generic resources, and what the Velero step types share:
@@ -91,50 +95,52 @@ public final class Velero {
   }
 
   /**
-   * Polls a Backup or Restore until Completed (returns it), a failed phase or the timeout (throws
-   * {@link ClusterAccessException} naming the reason), writing each phase change and progress.
+   * Follows a Backup or Restore until Completed, a failed phase or the timeout, writing each phase
+   * change and progress. Fails with a {@link ClusterAccessException} when the object disappears.
    */
-  static GenericKubernetesResource follow(
+  static CompletableFuture<Followed> follow(
       Cluster velero,
       ResourceDefinitionContext kind,
       String name,
       Polling polling,
-      StepOutput output)
-      throws InterruptedException {
-    Instant deadline = polling.deadline();
-    String last = null;
-    while (true) {
-      GenericKubernetesResource live = get(velero, kind, name);
-      if (live == null) {
-        throw new ClusterAccessException(kind.getKind() + " " + velero.ref(name) + " disappeared");
-      }
-      String phase = phase(live);
-      String progress = phase + progress(live);
-      if (!progress.equals(last)) {
-        output.line(kind.getKind().toLowerCase() + " " + name + ": " + progress);
-        last = progress;
-      }
-      if ("Completed".equals(phase)) {
-        return live;
-      }
-      if (FAILED.contains(phase)) {
-        throw new FollowFailure(
-            live, kind.getKind() + " " + name + " ended " + phase + ": " + reason(live));
-      }
-      if (!Instant.now().isBefore(deadline)) {
-        throw new FollowFailure(
-            live,
-            kind.getKind()
-                + " "
-                + name
-                + " is still "
-                + phase
-                + " after "
-                + Durations.format(polling.timeout())
-                + "; Velero goes on with it");
-      }
-      polling.pause();
-    }
+      StepOutput output,
+      AsyncPoll poll) {
+    ProgressLine progress = new ProgressLine(output);
+    return poll.until(
+        polling,
+        () -> {
+          GenericKubernetesResource live = get(velero, kind, name);
+          if (live == null) {
+            throw new ClusterAccessException(
+                kind.getKind() + " " + velero.ref(name) + " disappeared");
+          }
+          return live;
+        },
+        live -> {
+          String phase = phase(live);
+          progress.report(
+              kind.getKind().toLowerCase() + " " + name + ": " + phase + progress(live));
+          if ("Completed".equals(phase)) {
+            return Optional.of(new Followed(live, null));
+          }
+          if (FAILED.contains(phase)) {
+            return Optional.of(
+                new Followed(
+                    live, kind.getKind() + " " + name + " ended " + phase + ": " + reason(live)));
+          }
+          return Optional.empty();
+        },
+        live ->
+            new Followed(
+                live,
+                kind.getKind()
+                    + " "
+                    + name
+                    + " is still "
+                    + phase(live)
+                    + " after "
+                    + Durations.format(polling.timeout())
+                    + "; Velero goes on with it"));
   }
 
   static String phase(GenericKubernetesResource resource) {
@@ -190,13 +196,16 @@ public final class Velero {
     return out;
   }
 
-  /** A followed Backup or Restore that ended badly or not in time. */
-  static final class FollowFailure extends ClusterAccessException {
-    final transient GenericKubernetesResource resource;
+  /**
+   * A followed Backup or Restore as last read; {@code failure} says why it ended badly or not in
+   * time, null when it completed.
+   */
+  record Followed(GenericKubernetesResource resource, String failure) {
 
-    FollowFailure(GenericKubernetesResource resource, String message) {
-      super(message);
-      this.resource = resource;
+    /** The step's result: its outputs, failed with {@code failure} when there is one. */
+    StepResult result(String itemsField, String itemsOutput) {
+      Map<String, Object> outputs = outputs(resource, itemsField, itemsOutput);
+      return failure == null ? StepResult.succeeded(outputs) : StepResult.failed(failure, outputs);
     }
   }
 }

@@ -1,21 +1,22 @@
 package io.intentbot.kubernetes.velero;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.ClusterAccess;
+import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.Names;
+import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.PollingStepType;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code velero.backup}: creates a Velero Backup of namespaces or of objects matching labels, after
@@ -38,45 +39,48 @@ import java.util.Map;
  * intentbot.io/environment}. Outputs: {@code name}, {@code phase}, {@code items_backed_up}, {@code
  * total_items}, {@code warnings}, {@code errors}.
  */
-public final class VeleroBackupStepType extends KubernetesStepType {
+public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStepType.Input> {
 
   public static final String NAME = "velero.backup";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,
-       "properties":{
-         "namespace":{"type":"string","description":"the app namespace used when 'namespaces' is absent"},
-         "name":{"type":"string"},
-         "namespaces":{"type":"array","items":{"type":"string"}},
-         "selector":{"type":"object","additionalProperties":{"type":"string"}},
-         "storage_location":{"type":"string"},
-         "ttl":{"type":"string"},
-         "snapshot_volumes":{"type":["boolean","string"]},
-         "labels":{"type":"object","additionalProperties":{"type":"string"}},
-         "timeout":{"type":"string"},
-         "poll_interval":{"type":"string"}}}
-      """;
+  /**
+   * The {@code with:} block; {@code selector} stays null when absent (then the backup covers the
+   * app namespace, else every namespace).
+   */
+  public record Input(
+      String namespace,
+      String name,
+      List<String> namespaces,
+      Map<String, String> selector,
+      String storageLocation,
+      String ttl,
+      Boolean snapshotVolumes,
+      Map<String, String> labels,
+      Duration timeout,
+      Duration pollInterval)
+      implements Namespaced {
+    public Input {
+      namespaces = Inputs.list(namespaces);
+      selector = selector == null ? null : Inputs.map(selector);
+      storageLocation = Inputs.or(storageLocation, "default");
+      ttl = Inputs.or(ttl, "720h");
+      labels = Inputs.map(labels);
+    }
+  }
 
-  public VeleroBackupStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public VeleroBackupStepType(ClusterAccess access) {
+    super(
+        NAME,
+        "Back up namespaces with Velero and wait for the backup to complete",
+        Input.class,
+        access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Back up namespaces with Velero and wait for the backup to complete";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     GenericKubernetesResource backup = backup(input, context, cluster);
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
-    String location = input.string("storage_location", "default");
+    String location = input.storageLocation();
     String problem = Velero.locationProblem(velero, location);
     String summary =
         "Create Velero backup "
@@ -86,78 +90,65 @@ public final class VeleroBackupStepType extends KubernetesStepType {
             + " in storage location "
             + location
             + (problem == null ? "" : " (would fail: " + problem + ")");
-    return StepPlan.of(summary, List.of("ttl " + input.string("ttl", "720h")));
+    return StepPlan.of(summary, List.of("ttl " + input.ttl()));
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
-      throws InterruptedException {
+  protected CompletableFuture<StepResult> start(
+      Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
-    Velero.requireAvailable(velero, input.string("storage_location", "default"));
-    GenericKubernetesResource backup = backup(input, context, cluster);
-    String name = backup.getMetadata().getName();
-    velero.call(
-        "create Velero backup " + velero.ref(name),
-        c ->
-            c.genericKubernetesResources(Velero.BACKUPS)
-                .inNamespace(velero.namespace())
-                .resource(backup)
-                .create());
-    context.output().line("created Velero backup " + name + " of " + scope(input, cluster));
-    Polling polling = Polling.from(input, Duration.ofHours(1), Duration.ofSeconds(5));
-    try {
-      GenericKubernetesResource done =
-          Velero.follow(velero, Velero.BACKUPS, name, polling, context.output());
-      return StepResult.succeeded(Velero.outputs(done, "itemsBackedUp", "items_backed_up"));
-    } catch (Velero.FollowFailure e) {
-      return StepResult.failed(
-          e.getMessage(), Velero.outputs(e.resource, "itemsBackedUp", "items_backed_up"));
-    }
+    Polling polling =
+        Polling.of(
+            input.timeout(), input.pollInterval(), Duration.ofHours(1), Duration.ofSeconds(5));
+    return poll.call(
+            () -> {
+              Velero.requireAvailable(velero, input.storageLocation());
+              GenericKubernetesResource backup = backup(input, context, cluster);
+              String name = backup.getMetadata().getName();
+              velero.create("create Velero backup " + velero.ref(name), Velero.BACKUPS, backup);
+              context
+                  .output()
+                  .line("created Velero backup " + name + " of " + scope(input, cluster));
+              return name;
+            })
+        .thenCompose(
+            name -> Velero.follow(velero, Velero.BACKUPS, name, polling, context.output(), poll))
+        .thenApply(followed -> followed.result("itemsBackedUp", "items_backed_up"));
   }
 
-  private static String scope(StepInput input, Cluster cluster) {
+  private static String scope(Input input, Cluster cluster) {
     List<String> namespaces = namespaces(input, cluster);
-    Map<String, String> selector = input.stringMap("selector");
+    Map<String, String> selector = Inputs.map(input.selector());
     return (namespaces.equals(List.of("*")) ? "all namespaces" : "namespaces " + namespaces)
         + (selector.isEmpty() ? "" : " (objects labelled " + selector + ")");
   }
 
-  private static List<String> namespaces(StepInput input, Cluster cluster) {
-    List<String> namespaces = input.strings("namespaces");
+  private static List<String> namespaces(Input input, Cluster cluster) {
+    List<String> namespaces = input.namespaces();
     if (!namespaces.isEmpty()) {
       return namespaces;
     }
-    return input.has("selector") ? List.of("*") : List.of(cluster.namespace());
+    return input.selector() != null ? List.of("*") : List.of(cluster.namespace());
   }
 
   private static GenericKubernetesResource backup(
-      StepInput input, StepContext context, Cluster cluster) {
-    String name = input.optionalString("name").orElseGet(() -> Names.forStep("backup", context));
-    Map<String, String> labels = new LinkedHashMap<>(input.stringMap("labels"));
+      Input input, StepContext context, Cluster cluster) {
+    String name = Inputs.or(input.name(), Names.forStep("backup", context));
+    Map<String, String> labels = new LinkedHashMap<>(input.labels());
     labels.put("intentbot.io/run", context.runId());
     context.app().ifPresent(app -> labels.put("intentbot.io/app", app));
     context.environment().ifPresent(env -> labels.put("intentbot.io/environment", env.name()));
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("includedNamespaces", namespaces(input, cluster));
-    spec.put("storageLocation", input.string("storage_location", "default"));
-    spec.put("ttl", input.string("ttl", "720h"));
-    if (input.has("selector")) {
-      spec.put("labelSelector", Map.of("matchLabels", input.stringMap("selector")));
+    spec.put("storageLocation", input.storageLocation());
+    spec.put("ttl", input.ttl());
+    if (input.selector() != null) {
+      spec.put("labelSelector", Map.of("matchLabels", input.selector()));
     }
-    if (input.has("snapshot_volumes")) {
-      spec.put("snapshotVolumes", input.bool("snapshot_volumes", true));
+    if (input.snapshotVolumes() != null) {
+      spec.put("snapshotVolumes", input.snapshotVolumes());
     }
-    GenericKubernetesResource backup =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("velero.io/v1")
-            .withKind("Backup")
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(Velero.namespace(context.config()))
-            .withLabels(labels)
-            .endMetadata()
-            .build();
-    backup.setAdditionalProperty("spec", spec);
-    return backup;
+    return Cluster.customResource(
+        Velero.BACKUPS, name, Velero.namespace(context.config()), labels, spec);
   }
 }

@@ -3,13 +3,13 @@ package io.intentbot.kubernetes.velero;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.Cluster;
-import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ClusterAccess;
+import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.KubernetesStepType;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.Namespaced;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,31 +29,20 @@ import java.util.Map;
  * Outputs: {@code backups} (each {@code name, phase, created, age, namespaces, labels,
  * expiration}), {@code count}, {@code latest_completed} (name, or empty).
  */
-public final class VeleroBackupsStepType extends KubernetesStepType {
+public final class VeleroBackupsStepType extends KubernetesStepType<VeleroBackupsStepType.Input> {
 
   public static final String NAME = "velero.backups";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,
-       "properties":{
-         "namespace":{"type":"string"},
-         "selector":{"type":"object","additionalProperties":{"type":"string"}},
-         "limit":{"type":["integer","string"]}}}
-      """;
-
-  public VeleroBackupsStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  /** The {@code with:} block. */
+  public record Input(String namespace, Map<String, String> selector, Long limit)
+      implements Namespaced {
+    public Input {
+      selector = Inputs.map(selector);
+    }
   }
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "List Velero backups, newest first";
+  public VeleroBackupsStepType(ClusterAccess access) {
+    super(NAME, "List Velero backups, newest first", Input.class, access);
   }
 
   @Override
@@ -62,15 +51,15 @@ public final class VeleroBackupsStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
-    Map<String, String> selector = input.stringMap("selector");
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
+    Map<String, String> selector = input.selector();
     return StepPlan.of("List Velero backups" + (selector.isEmpty() ? "" : " labelled " + selector));
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster) {
+  protected StepResult execute(Input input, StepContext context, Cluster cluster) {
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
-    Map<String, String> selector = input.stringMap("selector");
+    Map<String, String> selector = input.selector();
     List<GenericKubernetesResource> backups =
         velero.call(
             "list Velero backups",
@@ -79,8 +68,8 @@ public final class VeleroBackupsStepType extends KubernetesStepType {
                   c.genericKubernetesResources(Velero.BACKUPS).inNamespace(velero.namespace());
               return (selector.isEmpty() ? list : list.withLabels(selector)).list().getItems();
             });
-    long limit = input.integer("limit", Long.MAX_VALUE);
-    Instant now = Instant.now();
+    long limit = input.limit() == null ? Long.MAX_VALUE : input.limit();
+    Instant now = clock(context).instant();
     List<Map<String, Object>> rows = new ArrayList<>();
     backups.stream()
         .sorted(

@@ -3,19 +3,18 @@ package io.intentbot.kubernetes.velero;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
-import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.KubernetesStepType;
 import io.intentbot.kubernetes.Names;
+import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.PollingStepType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,11 +23,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -50,40 +50,24 @@ import java.util.zip.GZIPInputStream;
  * ({@code "kind: count"} lines), {@code resources} (kind to {@code namespace/name} list), {@code
  * resource_count}, {@code message}.
  */
-public final class VeleroDescribeStepType extends KubernetesStepType {
+public final class VeleroDescribeStepType extends PollingStepType<VeleroDescribeStepType.Input> {
 
   public static final String NAME = "velero.describe";
+
+  /** The {@code with:} block. */
+  public record Input(String namespace, String backup, Duration timeout, Duration pollInterval)
+      implements Namespaced {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** While a plan is made (someone waits for it in chat), the list is waited for this long. */
   static final Duration PLANNING_WAIT = Duration.ofSeconds(10);
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["backup"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "backup":{"type":"string","minLength":1},
-         "timeout":{"type":"string","description":"wait for the resource list, default 1m"},
-         "poll_interval":{"type":"string"}}}
-      """;
-
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  public VeleroDescribeStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Describe a Velero backup and list the resources in it";
+  public VeleroDescribeStepType(ClusterAccess access) {
+    super(NAME, "Describe a Velero backup and list the resources in it", Input.class, access);
   }
 
   @Override
@@ -92,18 +76,38 @@ public final class VeleroDescribeStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     return StepPlan.of(
         "Describe Velero backup "
-            + input.string("backup")
+            + input.backup()
             + " (reads its resource list through a temporary DownloadRequest)");
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
-      throws InterruptedException {
+  protected CompletableFuture<StepResult> start(
+      Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
-    String name = input.string("backup");
+    String name = input.backup();
+    Polling polling =
+        Polling.of(
+            input.timeout(), input.pollInterval(), Duration.ofMinutes(1), Duration.ofSeconds(1));
+    Polling wait =
+        context.dryRun() && polling.timeout().compareTo(PLANNING_WAIT) > 0
+            ? polling.withTimeout(PLANNING_WAIT)
+            : polling;
+    return poll.call(() -> describe(velero, name, context))
+        .thenCompose(
+            described ->
+                described.problem() == null
+                    ? resources(velero, name, described.outputs(), wait, context, poll)
+                    : CompletableFuture.completedFuture(
+                        unavailable(context, described.outputs(), described.problem())));
+  }
+
+  /** The backup's outputs so far, and why its resource list cannot be read (null if it can). */
+  private record Described(Map<String, Object> outputs, String problem) {}
+
+  private static Described describe(Cluster velero, String name, StepContext context) {
     GenericKubernetesResource backup = Velero.get(velero, Velero.BACKUPS, name);
     if (backup == null) {
       throw new ClusterAccessException("Velero backup " + velero.ref(name) + " does not exist");
@@ -125,55 +129,79 @@ public final class VeleroDescribeStepType extends KubernetesStepType {
                 + ", namespaces "
                 + outputs.get("namespaces"));
     Object location = backup.get("spec", "storageLocation");
-    String problem =
-        Velero.locationProblem(velero, location == null ? "default" : String.valueOf(location));
-    if (problem != null) {
-      return unavailable(context, outputs, problem);
-    }
+    return new Described(
+        outputs,
+        Velero.locationProblem(velero, location == null ? "default" : String.valueOf(location)));
+  }
+
+  /** Asks for the resource list with a DownloadRequest, reads it, and deletes the request. */
+  private CompletableFuture<StepResult> resources(
+      Cluster velero,
+      String backup,
+      Map<String, Object> outputs,
+      Polling polling,
+      StepContext context,
+      AsyncPoll poll) {
     String request = Names.forStep("describe", context);
-    Polling polling = Polling.from(input, Duration.ofMinutes(1), Duration.ofSeconds(1));
-    if (context.dryRun() && polling.timeout().compareTo(PLANNING_WAIT) > 0) {
-      polling = polling.withTimeout(PLANNING_WAIT);
-    }
+    CompletableFuture<StepResult> listed =
+        poll.call(
+                () -> {
+                  createRequest(velero, request, backup);
+                  return request;
+                })
+            .thenCompose(
+                created ->
+                    poll.until(
+                        polling,
+                        () -> Velero.get(velero, Velero.DOWNLOAD_REQUESTS, request),
+                        live -> url(live),
+                        live -> null))
+            .thenCompose(
+                url ->
+                    url == null
+                        ? CompletableFuture.completedFuture(
+                            unavailable(
+                                context,
+                                outputs,
+                                "the storage location did not serve the resource list within "
+                                    + Durations.format(polling.timeout())))
+                        : poll.call(() -> listed(url, outputs, context)));
+    return poll.ensure(listed, () -> deleteRequest(velero, request, context));
+  }
+
+  private static Optional<String> url(GenericKubernetesResource live) {
+    Object url = live == null ? null : live.get("status", "downloadURL");
+    return live != null && "Processed".equals(live.get("status", "phase")) && url != null
+        ? Optional.of(String.valueOf(url))
+        : Optional.empty();
+  }
+
+  private StepResult listed(String url, Map<String, Object> outputs, StepContext context)
+      throws InterruptedException {
+    Map<String, List<String>> resources = new TreeMap<>(fetch(url));
+    int count = resources.values().stream().mapToInt(List::size).sum();
+    List<String> kinds =
+        resources.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().size()).toList();
+    kinds.forEach(context.output()::line);
+    outputs.put("available", true);
+    outputs.put("kinds", kinds);
+    outputs.put("resources", resources);
+    outputs.put("resource_count", count);
+    outputs.put("message", count + " resources in " + resources.size() + " kinds");
+    return StepResult.succeeded(outputs);
+  }
+
+  private static void deleteRequest(Cluster velero, String request, StepContext context) {
     try {
-      createRequest(velero, request, name);
-      String url = awaitUrl(velero, request, polling);
-      if (url == null) {
-        return unavailable(
-            context,
-            outputs,
-            "the storage location did not serve the resource list within "
-                + Durations.format(polling.timeout()));
-      }
-      Map<String, List<String>> resources = new TreeMap<>(fetch(url));
-      int count = resources.values().stream().mapToInt(List::size).sum();
-      List<String> kinds =
-          resources.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().size()).toList();
-      kinds.forEach(context.output()::line);
-      outputs.put("available", true);
-      outputs.put("kinds", kinds);
-      outputs.put("resources", resources);
-      outputs.put("resource_count", count);
-      outputs.put("message", count + " resources in " + resources.size() + " kinds");
-      return StepResult.succeeded(outputs);
-    } finally {
-      boolean interrupted = Thread.interrupted();
-      try {
-        velero.run(
-            "delete DownloadRequest " + velero.ref(request),
-            c ->
-                c.genericKubernetesResources(Velero.DOWNLOAD_REQUESTS)
-                    .inNamespace(velero.namespace())
-                    .withName(request)
-                    .delete());
-      } catch (ClusterAccessException e) {
-        context
-            .output()
-            .line("could not delete DownloadRequest " + request + ": " + e.getMessage());
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      velero.run(
+          "delete DownloadRequest " + velero.ref(request),
+          c ->
+              c.genericKubernetesResources(Velero.DOWNLOAD_REQUESTS)
+                  .inNamespace(velero.namespace())
+                  .withName(request)
+                  .delete());
+    } catch (ClusterAccessException e) {
+      context.output().line("could not delete DownloadRequest " + request + ": " + e.getMessage());
     }
   }
 
@@ -189,40 +217,15 @@ public final class VeleroDescribeStepType extends KubernetesStepType {
   }
 
   private static void createRequest(Cluster velero, String request, String backup) {
-    GenericKubernetesResource resource =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("velero.io/v1")
-            .withKind("DownloadRequest")
-            .withNewMetadata()
-            .withName(request)
-            .withNamespace(velero.namespace())
-            .endMetadata()
-            .build();
-    resource.setAdditionalProperty(
-        "spec", Map.of("target", Map.of("kind", "BackupResourceList", "name", backup)));
-    velero.call(
+    velero.create(
         "create DownloadRequest " + velero.ref(request),
-        c ->
-            c.genericKubernetesResources(Velero.DOWNLOAD_REQUESTS)
-                .inNamespace(velero.namespace())
-                .resource(resource)
-                .create());
-  }
-
-  private static String awaitUrl(Cluster velero, String request, Polling polling)
-      throws InterruptedException {
-    Instant deadline = polling.deadline();
-    while (true) {
-      GenericKubernetesResource live = Velero.get(velero, Velero.DOWNLOAD_REQUESTS, request);
-      Object url = live == null ? null : live.get("status", "downloadURL");
-      if (live != null && "Processed".equals(live.get("status", "phase")) && url != null) {
-        return String.valueOf(url);
-      }
-      if (!Instant.now().isBefore(deadline)) {
-        return null;
-      }
-      polling.pause();
-    }
+        Velero.DOWNLOAD_REQUESTS,
+        Cluster.customResource(
+            Velero.DOWNLOAD_REQUESTS,
+            request,
+            velero.namespace(),
+            Map.of(),
+            Map.of("target", Map.of("kind", "BackupResourceList", "name", backup))));
   }
 
   private Map<String, List<String>> fetch(String url) throws InterruptedException {

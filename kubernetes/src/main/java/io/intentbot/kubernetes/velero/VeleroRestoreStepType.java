@@ -1,23 +1,24 @@
 package io.intentbot.kubernetes.velero;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
-import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.KubernetesStepType;
+import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.Names;
+import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
-import io.intentbot.kubernetes.ResilientCalls;
+import io.intentbot.kubernetes.PollingStepType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code velero.restore}: restores a Completed Velero backup, optionally into other namespaces, and
@@ -37,49 +38,41 @@ import java.util.Map;
  * Outputs: {@code name}, {@code phase}, {@code items_restored}, {@code total_items}, {@code
  * warnings}, {@code errors}.
  */
-public final class VeleroRestoreStepType extends KubernetesStepType {
+public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreStepType.Input> {
 
   public static final String NAME = "velero.restore";
 
-  private static final String SCHEMA =
-      """
-      {"type":"object","additionalProperties":false,"required":["backup"],
-       "properties":{
-         "namespace":{"type":"string"},
-         "backup":{"type":"string","minLength":1},
-         "name":{"type":"string"},
-         "namespace_mapping":{"type":"object","additionalProperties":{"type":"string"}},
-         "namespaces":{"type":"array","items":{"type":"string"}},
-         "restore_pvs":{"type":["boolean","string"]},
-         "timeout":{"type":"string"},
-         "poll_interval":{"type":"string"}}}
-      """;
+  /** The {@code with:} block; absent optional fields stay null and are not sent to Velero. */
+  public record Input(
+      String namespace,
+      String backup,
+      String name,
+      Map<String, String> namespaceMapping,
+      List<String> namespaces,
+      Boolean restorePvs,
+      Duration timeout,
+      Duration pollInterval)
+      implements Namespaced {
+    public Input {
+      namespaceMapping = namespaceMapping == null ? null : Inputs.map(namespaceMapping);
+      namespaces = namespaces == null ? null : Inputs.list(namespaces);
+    }
+  }
 
-  public VeleroRestoreStepType(KubernetesClients clients, ResilientCalls calls) {
-    super(clients, calls, SCHEMA);
+  public VeleroRestoreStepType(ClusterAccess access) {
+    super(NAME, "Restore a Velero backup, optionally into other namespaces", Input.class, access);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Restore a Velero backup, optionally into other namespaces";
-  }
-
-  @Override
-  protected StepPlan plan(StepInput input, StepContext context, Cluster cluster) {
+  protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
-    String backup = input.string("backup");
+    String backup = input.backup();
     String problem = problem(velero, backup);
     List<String> details = new ArrayList<>();
-    input
-        .stringMap("namespace_mapping")
+    Inputs.map(input.namespaceMapping())
         .forEach((from, to) -> details.add("namespace " + from + " restored as " + to));
-    if (input.has("namespaces")) {
-      details.add("only namespaces " + input.strings("namespaces"));
+    if (input.namespaces() != null) {
+      details.add("only namespaces " + input.namespaces());
     }
     return StepPlan.of(
         "Restore Velero backup "
@@ -91,54 +84,59 @@ public final class VeleroRestoreStepType extends KubernetesStepType {
   }
 
   @Override
-  protected StepResult execute(StepInput input, StepContext context, Cluster cluster)
-      throws InterruptedException {
+  protected CompletableFuture<StepResult> start(
+      Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
-    String backup = input.string("backup");
+    String backup = input.backup();
+    Polling polling =
+        Polling.of(
+            input.timeout(), input.pollInterval(), Duration.ofHours(1), Duration.ofSeconds(5));
+    return poll.call(() -> create(input, context, velero, backup))
+        .thenCompose(
+            created ->
+                created.failure() != null
+                    ? CompletableFuture.completedFuture(StepResult.failed(created.failure()))
+                    : Velero.follow(
+                            velero,
+                            Velero.RESTORES,
+                            created.name(),
+                            polling,
+                            context.output(),
+                            poll)
+                        .thenApply(followed -> followed.result("itemsRestored", "items_restored")));
+  }
+
+  /** The restore created, or why it was not. */
+  private record Created(String name, String failure) {}
+
+  private static Created create(Input input, StepContext context, Cluster velero, String backup) {
     String problem = problem(velero, backup);
     if (problem != null) {
-      return StepResult.failed(problem);
+      return new Created(null, problem);
     }
     String name = restoreName(input, context);
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("backupName", backup);
-    if (input.has("namespaces")) {
-      spec.put("includedNamespaces", input.strings("namespaces"));
+    if (input.namespaces() != null) {
+      spec.put("includedNamespaces", input.namespaces());
     }
-    if (input.has("namespace_mapping")) {
-      spec.put("namespaceMapping", input.stringMap("namespace_mapping"));
+    if (input.namespaceMapping() != null) {
+      spec.put("namespaceMapping", input.namespaceMapping());
     }
-    if (input.has("restore_pvs")) {
-      spec.put("restorePVs", input.bool("restore_pvs", true));
+    if (input.restorePvs() != null) {
+      spec.put("restorePVs", input.restorePvs());
     }
-    GenericKubernetesResource restore =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("velero.io/v1")
-            .withKind("Restore")
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(velero.namespace())
-            .addToLabels("intentbot.io/run", context.runId())
-            .endMetadata()
-            .build();
-    restore.setAdditionalProperty("spec", spec);
-    velero.call(
+    velero.create(
         "create Velero restore " + velero.ref(name),
-        c ->
-            c.genericKubernetesResources(Velero.RESTORES)
-                .inNamespace(velero.namespace())
-                .resource(restore)
-                .create());
+        Velero.RESTORES,
+        Cluster.customResource(
+            Velero.RESTORES,
+            name,
+            velero.namespace(),
+            Map.of("intentbot.io/run", context.runId()),
+            spec));
     context.output().line("created Velero restore " + name + " from backup " + backup);
-    Polling polling = Polling.from(input, Duration.ofHours(1), Duration.ofSeconds(5));
-    try {
-      GenericKubernetesResource done =
-          Velero.follow(velero, Velero.RESTORES, name, polling, context.output());
-      return StepResult.succeeded(Velero.outputs(done, "itemsRestored", "items_restored"));
-    } catch (Velero.FollowFailure e) {
-      return StepResult.failed(
-          e.getMessage(), Velero.outputs(e.resource, "itemsRestored", "items_restored"));
-    }
+    return new Created(name, null);
   }
 
   /** Why the backup cannot be restored now, or null. */
@@ -159,7 +157,7 @@ public final class VeleroRestoreStepType extends KubernetesStepType {
     return null;
   }
 
-  private static String restoreName(StepInput input, StepContext context) {
-    return input.optionalString("name").orElseGet(() -> Names.forStep("restore", context));
+  private static String restoreName(Input input, StepContext context) {
+    return Inputs.or(input.name(), Names.forStep("restore", context));
   }
 }

@@ -17,8 +17,6 @@ import io.intentbot.kubernetes.storage.PvcStepType;
 import io.intentbot.kubernetes.testing.MockCluster;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.Test;
 class ObjectStepTypesIT {
 
   private MockCluster cluster;
-  private final ScheduledExecutorService controller = Executors.newSingleThreadScheduledExecutor();
 
   @BeforeEach
   void start() {
@@ -37,7 +34,6 @@ class ObjectStepTypesIT {
 
   @AfterEach
   void stop() {
-    controller.shutdownNow();
     cluster.close();
   }
 
@@ -84,7 +80,7 @@ class ObjectStepTypesIT {
                 .addToData("A", "1")
                 .build())
         .create();
-    var step = new ApplyStepType(cluster.clients, cluster.calls);
+    var step = new ApplyStepType(cluster.access);
 
     StepPlan plan = step.plan(with("manifests", MANIFESTS), cluster.dryRunContext());
 
@@ -128,7 +124,7 @@ class ObjectStepTypesIT {
 
   @Test
   void applyTakesAListOfObjects() throws Exception {
-    var step = new ApplyStepType(cluster.clients, cluster.calls);
+    var step = new ApplyStepType(cluster.access);
     Map<String, Object> manifest =
         Map.of(
             "apiVersion",
@@ -149,7 +145,7 @@ class ObjectStepTypesIT {
 
   @Test
   void namespaceIsCreatedWithQuotaLimitsAndBindingsAndMarkedAsOurs() throws Exception {
-    var step = new NamespaceStepType(cluster.clients, cluster.calls);
+    var step = new NamespaceStepType(cluster.access);
     var input =
         with(
             "name", "shop-preview",
@@ -238,7 +234,7 @@ class ObjectStepTypesIT {
                 .endMetadata()
                 .build())
         .create();
-    var step = new NamespaceStepType(cluster.clients, cluster.calls);
+    var step = new NamespaceStepType(cluster.access);
 
     StepPlan plan =
         step.plan(
@@ -321,7 +317,7 @@ class ObjectStepTypesIT {
   void pvcIsCreatedThenGrownOnlyWhenTheStorageClassAllowsIt() throws Exception {
     storageClass("fast", true);
     storageClass("fixed", false);
-    var step = new PvcStepType(cluster.clients, cluster.calls);
+    var step = new PvcStepType(cluster.access);
 
     var create = with("action", "create", "name", "data", "size", "10Gi", "storage_class", "fast");
     assertThat(step.plan(create, cluster.dryRunContext()).summary())
@@ -360,7 +356,7 @@ class ObjectStepTypesIT {
   @Test
   void pvcSnapshotCreatesAVolumeSnapshotAndWaitsUntilReady() throws Exception {
     pvc("data", "10Gi", "fast");
-    var step = new PvcStepType(cluster.clients, cluster.calls);
+    var step = new PvcStepType(cluster.access);
     var snapshots =
         cluster
             .admin
@@ -383,12 +379,9 @@ class ObjectStepTypesIT {
     assertThat(step.plan(input, cluster.dryRunContext()).summary())
         .isEqualTo("Snapshot PVC shop-staging/data as VolumeSnapshot data-snap");
     assertThat(snapshots.list().getItems()).isEmpty();
-    controller.schedule(
+    // The snapshot controller, on the step's virtual time: the snapshot exists by then.
+    cluster.time.schedule(
         () -> {
-          org.awaitility.Awaitility.await()
-              .pollInterval(java.time.Duration.ofMillis(10))
-              .atMost(java.time.Duration.ofSeconds(5))
-              .until(() -> snapshots.withName("data-snap").get() != null);
           snapshots
               .withName("data-snap")
               .editStatus(
@@ -400,7 +393,7 @@ class ObjectStepTypesIT {
         50,
         TimeUnit.MILLISECONDS);
 
-    StepResult result = step.execute(input, cluster.context());
+    StepResult result = cluster.time.run(step.executeAsync(input, cluster.context(), cluster.time));
 
     assertThat(result.success()).as(result.reason()).isTrue();
     assertThat(result.outputs())
@@ -414,7 +407,7 @@ class ObjectStepTypesIT {
 
   @Test
   void ingressIsCreatedAndRefusesAHostRoutedElsewhere() throws Exception {
-    var step = new IngressStepType(cluster.clients, cluster.calls);
+    var step = new IngressStepType(cluster.access);
     var input =
         with(
             "name",

@@ -14,8 +14,6 @@ import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.testing.MockCluster;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.Test;
 class DebugStepTypesIT {
 
   private MockCluster cluster;
-  private final ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor();
 
   @BeforeEach
   void start() {
@@ -34,7 +31,6 @@ class DebugStepTypesIT {
 
   @AfterEach
   void stop() {
-    kubelet.shutdownNow();
     cluster.close();
   }
 
@@ -83,7 +79,7 @@ class DebugStepTypesIT {
   void execReturnsStdoutAndExitCode() throws Exception {
     expectExec(
         "web-1", "command=ls&command=-l&container=web&stdout=true&stderr=true", 0, "total 0\n");
-    var step = new ExecStepType(cluster.clients, cluster.calls);
+    var step = new ExecStepType(cluster.access);
     var input =
         with(
             "selector",
@@ -114,7 +110,7 @@ class DebugStepTypesIT {
         "command=cat&command=%2Fdata%2Fmy%20file&command=%24HOME&container=web&stdout=true&stderr=true",
         0,
         "hello\n");
-    var step = new ExecStepType(cluster.clients, cluster.calls);
+    var step = new ExecStepType(cluster.access);
     var input = with("pod", "web-1", "container", "web", "command", "cat '/data/my file' $HOME");
 
     assertThat(step.plan(input, cluster.dryRunContext()).summary())
@@ -127,7 +123,7 @@ class DebugStepTypesIT {
 
   @Test
   void execRefusesAnUnclosedQuoteWithoutRunningAnything() throws Exception {
-    var step = new ExecStepType(cluster.clients, cluster.calls);
+    var step = new ExecStepType(cluster.access);
 
     StepResult result =
         step.execute(with("pod", "web-1", "command", "cat '/data/my file"), cluster.context());
@@ -160,7 +156,7 @@ class DebugStepTypesIT {
         .once()
         .done()
         .always();
-    var step = new ExecStepType(cluster.clients, cluster.calls);
+    var step = new ExecStepType(cluster.access);
 
     StepResult result =
         step.execute(
@@ -188,7 +184,7 @@ class DebugStepTypesIT {
                 + "/pods/web-1/log?pretty=false&container=web&sinceSeconds=900&tailLines=2")
         .andReturn(200, "line one\nline two\n")
         .always();
-    var step = new LogsStepType(cluster.clients, cluster.calls);
+    var step = new LogsStepType(cluster.access);
     var input = with("pod", "web-1", "container", "web", "tail", 2, "since", "15m");
 
     assertThat(step.plan(input, cluster.dryRunContext()).summary())
@@ -244,7 +240,7 @@ class DebugStepTypesIT {
                               .build()));
               return p;
             });
-    var step = new PodsStepType(cluster.clients, cluster.calls);
+    var step = new PodsStepType(cluster.access);
 
     StepResult result = step.execute(with("selector", Map.of("app", "web")), cluster.context());
 
@@ -276,13 +272,10 @@ class DebugStepTypesIT {
         "command=nc&command=-z&command=-w&command=1&command=db&command=5432&container=check&stdout=true&stderr=true",
         1,
         "");
-    kubelet.schedule(
+    // The kubelet, on the step's virtual time: the debug pod exists by then (created at once).
+    cluster.time.schedule(
         () -> {
           var pods = cluster.admin.pods().inNamespace(NAMESPACE);
-          org.awaitility.Awaitility.await()
-              .pollInterval(java.time.Duration.ofMillis(10))
-              .atMost(java.time.Duration.ofSeconds(5))
-              .until(() -> pods.withName(pod).get() != null);
           pods.withName(pod)
               .editStatus(
                   p -> {
@@ -295,7 +288,7 @@ class DebugStepTypesIT {
         },
         20,
         TimeUnit.MILLISECONDS);
-    var step = new NetworkCheckStepType(cluster.clients, cluster.calls);
+    var step = new NetworkCheckStepType(cluster.access);
     var input =
         with(
             "targets",
@@ -316,7 +309,7 @@ class DebugStepTypesIT {
     assertThat(cluster.admin.pods().inNamespace(NAMESPACE).withName(pod).get()).isNull();
 
     var context = cluster.context();
-    StepResult result = step.execute(input, context);
+    StepResult result = cluster.time.run(step.executeAsync(input, context, cluster.time));
 
     assertThat(result.failed()).isTrue();
     assertThat(result.reason()).isEqualTo("network checks failed: tcp db:5432");
@@ -352,7 +345,7 @@ class DebugStepTypesIT {
         .once()
         .done()
         .always();
-    var step = new NetworkCheckStepType(cluster.clients, cluster.calls);
+    var step = new NetworkCheckStepType(cluster.access);
 
     StepResult result =
         step.execute(

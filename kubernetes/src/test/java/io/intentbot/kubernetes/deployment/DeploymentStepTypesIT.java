@@ -13,8 +13,6 @@ import io.intentbot.kubernetes.testing.MockCluster;
 import io.intentbot.kubernetes.testing.Objects;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +22,6 @@ class DeploymentStepTypesIT {
 
   private MockCluster cluster;
   private Deployment web;
-  private final ScheduledExecutorService controller = Executors.newSingleThreadScheduledExecutor();
 
   @BeforeEach
   void start() {
@@ -41,7 +38,6 @@ class DeploymentStepTypesIT {
 
   @AfterEach
   void stop() {
-    controller.shutdownNow();
     cluster.close();
   }
 
@@ -51,7 +47,7 @@ class DeploymentStepTypesIT {
 
   @Test
   void setImageDescribesTheChangeThenReplacesOnlyThatImage() throws Exception {
-    var step = new SetImageStepType(cluster.clients, cluster.calls);
+    var step = new SetImageStepType(cluster.access);
     var input = with("deployment", "web", "container", "web", "image", "registry/web:1.1.0");
     String before = current().getMetadata().getResourceVersion();
 
@@ -81,7 +77,7 @@ class DeploymentStepTypesIT {
 
   @Test
   void setImageRefusesAnUnknownContainerAndChangesNothing() throws Exception {
-    var step = new SetImageStepType(cluster.clients, cluster.calls);
+    var step = new SetImageStepType(cluster.access);
 
     StepResult result =
         step.execute(with("deployment", "web", "images", Map.of("nope", "x:1")), cluster.context());
@@ -94,15 +90,19 @@ class DeploymentStepTypesIT {
 
   @Test
   void rolloutStatusWaitsForTheControllerAndReportsProgress() throws Exception {
-    var step = new RolloutStatusStepType(cluster.clients, cluster.calls);
+    var step = new RolloutStatusStepType(cluster.access);
     long generation = current().getMetadata().getGeneration();
     setStatus(generation, 3, 1, 1, 0);
-    controller.schedule(() -> setStatus(generation, 3, 3, 2, 2), 150, TimeUnit.MILLISECONDS);
-    controller.schedule(() -> setStatus(generation, 3, 3, 3, 3), 300, TimeUnit.MILLISECONDS);
+    cluster.time.schedule(() -> setStatus(generation, 3, 3, 2, 2), 150, TimeUnit.MILLISECONDS);
+    cluster.time.schedule(() -> setStatus(generation, 3, 3, 3, 3), 300, TimeUnit.MILLISECONDS);
     RecordingStepContext context = cluster.context();
 
     StepResult result =
-        step.execute(with("deployment", "web", "timeout", "5s", "poll_interval", "20ms"), context);
+        cluster.time.run(
+            step.executeAsync(
+                with("deployment", "web", "timeout", "5s", "poll_interval", "20ms"),
+                context,
+                cluster.time));
 
     assertThat(result.success()).as(result.reason()).isTrue();
     assertThat(result.outputs())
@@ -117,13 +117,15 @@ class DeploymentStepTypesIT {
 
   @Test
   void rolloutStatusFailsAtTheTimeoutWhenPodsNeverBecomeReady() throws Exception {
-    var step = new RolloutStatusStepType(cluster.clients, cluster.calls);
+    var step = new RolloutStatusStepType(cluster.access);
     setStatus(current().getMetadata().getGeneration(), 3, 3, 1, 1);
 
     StepResult result =
-        step.execute(
-            with("deployment", "web", "timeout", "200ms", "poll_interval", "20ms"),
-            cluster.context());
+        cluster.time.run(
+            step.executeAsync(
+                with("deployment", "web", "timeout", "200ms", "poll_interval", "20ms"),
+                cluster.context(),
+                cluster.time));
 
     assertThat(result.failed()).isTrue();
     assertThat(result.reason())
@@ -136,7 +138,7 @@ class DeploymentStepTypesIT {
   @Test
   void rolloutHistoryListsRevisionsNewestFirst() throws Exception {
     writeRevisions();
-    var step = new RolloutHistoryStepType(cluster.clients, cluster.calls);
+    var step = new RolloutHistoryStepType(cluster.access);
 
     StepResult result = step.execute(with("deployment", "web"), cluster.context());
 
@@ -160,7 +162,7 @@ class DeploymentStepTypesIT {
   @Test
   void rolloutUndoAppliesThePreviousRevisionsTemplate() throws Exception {
     writeRevisions();
-    var step = new RolloutUndoStepType(cluster.clients, cluster.calls);
+    var step = new RolloutUndoStepType(cluster.access);
     String before = current().getMetadata().getResourceVersion();
 
     StepPlan plan = step.plan(with("deployment", "web"), cluster.dryRunContext());
@@ -185,7 +187,7 @@ class DeploymentStepTypesIT {
   @Test
   void rolloutUndoToAMissingRevisionFailsAndChangesNothing() throws Exception {
     writeRevisions();
-    var step = new RolloutUndoStepType(cluster.clients, cluster.calls);
+    var step = new RolloutUndoStepType(cluster.access);
     String before = current().getMetadata().getResourceVersion();
 
     StepPlan plan = step.plan(with("deployment", "web", "to_revision", 7), cluster.dryRunContext());
@@ -202,7 +204,7 @@ class DeploymentStepTypesIT {
   @Test
   void rolloutUndoToAGivenRevision() throws Exception {
     writeRevisions();
-    var step = new RolloutUndoStepType(cluster.clients, cluster.calls);
+    var step = new RolloutUndoStepType(cluster.access);
 
     StepResult result =
         step.execute(with("deployment", "web", "to_revision", 1), cluster.context());
@@ -214,7 +216,7 @@ class DeploymentStepTypesIT {
 
   @Test
   void scaleDescribesThenPatchesReplicas() throws Exception {
-    var step = new ScaleStepType(cluster.clients, cluster.calls);
+    var step = new ScaleStepType(cluster.access);
 
     StepPlan plan = step.plan(with("deployment", "web", "replicas", 5), cluster.dryRunContext());
     assertThat(plan.summary()).isEqualTo("Scale deployment shop-staging/web from 3 to 5 replicas");
@@ -231,7 +233,7 @@ class DeploymentStepTypesIT {
 
   @Test
   void restartSetsTheRestartedAtAnnotation() throws Exception {
-    var step = new RestartStepType(cluster.clients, cluster.calls);
+    var step = new RestartStepType(cluster.access);
 
     StepPlan plan = step.plan(with("deployment", "web"), cluster.dryRunContext());
     assertThat(plan.summary()).contains("Restart deployment shop-staging/web", "3 pods");
@@ -287,7 +289,7 @@ class DeploymentStepTypesIT {
 
   @Test
   void rolloutStatusStopsWhenInterrupted() throws Exception {
-    var step = new RolloutStatusStepType(cluster.clients, cluster.calls);
+    var step = new RolloutStatusStepType(cluster.access);
     var outcome = new java.util.concurrent.CompletableFuture<Object>();
     Thread runner =
         new Thread(
@@ -302,9 +304,30 @@ class DeploymentStepTypesIT {
               }
             });
     runner.start();
-    Thread.sleep(150);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> cluster.time.pending() > 0);
     runner.interrupt();
 
     assertThat(outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+  }
+
+  @Test
+  void rolloutStatusWaitsWithoutAThreadAndStopsLookingWhenCancelled() throws Exception {
+    var step = new RolloutStatusStepType(cluster.access);
+    RecordingStepContext context = cluster.context();
+
+    var running =
+        step.executeAsync(
+            with("deployment", "web", "timeout", "1m", "poll_interval", "20ms"),
+            context,
+            cluster.time);
+    cluster.time.advance(java.time.Duration.ofMillis(100));
+
+    assertThat(running).isNotDone();
+    assertThat(cluster.time.pending()).as("the next look, and nothing running").isEqualTo(1);
+    running.cancel(true);
+    assertThat(cluster.time.pending()).isZero();
+    assertThat(running).isCancelled();
   }
 }

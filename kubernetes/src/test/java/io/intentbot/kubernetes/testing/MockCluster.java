@@ -13,6 +13,7 @@ import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.testing.RecordingStepContext;
 import io.intentbot.kubernetes.ApiResilience;
+import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesClients;
 import io.intentbot.kubernetes.ResilientCalls;
 import java.nio.file.Path;
@@ -38,6 +39,16 @@ public final class MockCluster implements AutoCloseable {
   public final KubernetesClients clients;
   public final ResilientCalls calls = new ResilientCalls(FAST);
 
+  /** The clock and scheduler of the step types and of the controllers the test plays. */
+  public final VirtualTime time = new VirtualTime();
+
+  /**
+   * What the step types are built with: blocking calls run on the test's thread, waits on {@link
+   * #time}; run a waiting step with {@code cluster.time.run(step.executeAsync(input, context,
+   * cluster.time))}.
+   */
+  public final ClusterAccess access;
+
   public MockCluster() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     server =
@@ -50,6 +61,7 @@ public final class MockCluster implements AutoCloseable {
     server.init();
     admin = server.createClient();
     clients = KubernetesClients.fromConfig(admin.getConfiguration());
+    access = new ClusterAccess(clients, calls, time.clock(), Runnable::run, time);
   }
 
   public static EnvironmentConfig staging() {

@@ -7,6 +7,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.intentbot.engine.step.AsyncStepType;
+import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.testing.RecordingStepContext;
 import io.intentbot.kubernetes.testing.MockCluster;
@@ -16,8 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
@@ -31,8 +31,6 @@ class VeleroStepTypesIT {
 
   private MockCluster cluster;
   private RecordingStepContext context;
-  private final ScheduledExecutorService veleroServer =
-      Executors.newSingleThreadScheduledExecutor();
 
   @BeforeEach
   void start() {
@@ -47,7 +45,6 @@ class VeleroStepTypesIT {
 
   @AfterEach
   void stop() {
-    veleroServer.shutdownNow();
     cluster.close();
   }
 
@@ -89,7 +86,7 @@ class VeleroStepTypesIT {
   @SafeVarargs
   private void play(ResourceDefinitionContext kind, Map<String, Object>... statuses) {
     java.util.Map<String, Integer> step = new java.util.concurrent.ConcurrentHashMap<>();
-    veleroServer.scheduleWithFixedDelay(
+    cluster.time.scheduleWithFixedDelay(
         () -> {
           for (GenericKubernetesResource item :
               velero(kind).inNamespace(VELERO).list().getItems()) {
@@ -105,6 +102,11 @@ class VeleroStepTypesIT {
         10,
         30,
         TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs a waiting step on the cluster's virtual time, with the Velero server played on it. */
+  private StepResult run(AsyncStepType step, StepInput input) {
+    return cluster.time.run(step.executeAsync(input, context, cluster.time));
   }
 
   private static UnaryOperator<GenericKubernetesResource> edit(Map<String, Object> status) {
@@ -127,7 +129,7 @@ class VeleroStepTypesIT {
             Map.of("totalItems", 10, "itemsBackedUp", 10),
             "warnings",
             1));
-    var step = new VeleroBackupStepType(cluster.clients, cluster.calls);
+    var step = new VeleroBackupStepType(cluster.access);
     var input =
         with(
             "name",
@@ -145,7 +147,7 @@ class VeleroStepTypesIT {
             "Create Velero backup shop-pre of namespaces [shop-staging] in storage location default");
     assertThat(velero(Velero.BACKUPS).inNamespace(VELERO).list().getItems()).isEmpty();
 
-    StepResult result = step.execute(input, context);
+    StepResult result = run(step, input);
 
     assertThat(result.success()).as(result.reason()).isTrue();
     assertThat(result.outputs())
@@ -182,10 +184,11 @@ class VeleroStepTypesIT {
             0,
             "progress",
             Map.of("totalItems", 10, "itemsBackedUp", 8)));
-    var step = new VeleroBackupStepType(cluster.clients, cluster.calls);
+    var step = new VeleroBackupStepType(cluster.access);
 
     StepResult result =
-        step.execute(
+        run(
+            step,
             with(
                 "selector",
                 Map.of("app", "shop"),
@@ -194,8 +197,7 @@ class VeleroStepTypesIT {
                 "poll_interval",
                 "20ms",
                 "timeout",
-                "5s"),
-            context);
+                "5s"));
 
     assertThat(result.failed()).isTrue();
     assertThat(result.reason()).isEqualTo("Backup b1 ended PartiallyFailed: 2 errors, 0 warnings");
@@ -212,10 +214,9 @@ class VeleroStepTypesIT {
     play(
         Velero.BACKUPS,
         Map.of("phase", "FailedValidation", "validationErrors", List.of("invalid ttl")));
-    var step = new VeleroBackupStepType(cluster.clients, cluster.calls);
+    var step = new VeleroBackupStepType(cluster.access);
 
-    StepResult result =
-        step.execute(with("name", "b2", "poll_interval", "20ms", "ttl", "forever"), context);
+    StepResult result = run(step, with("name", "b2", "poll_interval", "20ms", "ttl", "forever"));
 
     assertThat(result.reason())
         .isEqualTo(
@@ -225,7 +226,7 @@ class VeleroStepTypesIT {
   @Test
   void backupRefusesToStartWhenTheStorageLocationIsUnavailable() throws Exception {
     location("default", "Unavailable", "bucket not found");
-    var step = new VeleroBackupStepType(cluster.clients, cluster.calls);
+    var step = new VeleroBackupStepType(cluster.access);
 
     var plan = step.plan(with("name", "b3"), context);
     StepResult result = step.execute(with("name", "b3"), context);
@@ -268,7 +269,7 @@ class VeleroStepTypesIT {
     backup("shop-3", "2026-11-22T10:00:00Z", "Failed", Map.of("intentbot.io/app", "shop"));
     backup("shop-2", "2026-11-21T10:00:00Z", "Completed", Map.of("intentbot.io/app", "shop"));
     backup("blog-1", "2026-11-23T10:00:00Z", "Completed", Map.of("intentbot.io/app", "blog"));
-    var step = new VeleroBackupsStepType(cluster.clients, cluster.calls);
+    var step = new VeleroBackupsStepType(cluster.access);
 
     StepResult result = step.execute(with("selector", Map.of("intentbot.io/app", "shop")), context);
 
@@ -306,10 +307,10 @@ class VeleroStepTypesIT {
     try {
       String url = "http://127.0.0.1:" + storage.getAddress().getPort() + "/list";
       play(Velero.DOWNLOAD_REQUESTS, Map.of("phase", "Processed", "downloadURL", url));
-      var step = new VeleroDescribeStepType(cluster.clients, cluster.calls);
+      var step = new VeleroDescribeStepType(cluster.access);
 
       StepResult result =
-          step.execute(with("backup", "shop-1", "poll_interval", "20ms", "timeout", "5s"), context);
+          run(step, with("backup", "shop-1", "poll_interval", "20ms", "timeout", "5s"));
 
       assertThat(result.success()).as(result.reason()).isTrue();
       assertThat(result.outputs())
@@ -332,11 +333,10 @@ class VeleroStepTypesIT {
   void describeSaysSoWhenTheLocationDoesNotServeTheList() throws Exception {
     location("default", "Available", null);
     backup("shop-1", "2026-11-20T10:00:00Z", "Completed", Map.of());
-    var step = new VeleroDescribeStepType(cluster.clients, cluster.calls);
+    var step = new VeleroDescribeStepType(cluster.access);
 
     StepResult result =
-        step.execute(
-            with("backup", "shop-1", "poll_interval", "20ms", "timeout", "200ms"), context);
+        run(step, with("backup", "shop-1", "poll_interval", "20ms", "timeout", "200ms"));
 
     assertThat(result.success()).isTrue();
     assertThat(result.outputs())
@@ -355,7 +355,7 @@ class VeleroStepTypesIT {
         Velero.RESTORES,
         Map.of("phase", "InProgress"),
         Map.of("phase", "Completed", "progress", Map.of("totalItems", 3, "itemsRestored", 3)));
-    var step = new VeleroRestoreStepType(cluster.clients, cluster.calls);
+    var step = new VeleroRestoreStepType(cluster.access);
     var input =
         with(
             "backup",
@@ -374,7 +374,7 @@ class VeleroStepTypesIT {
     assertThat(plan.details()).containsExactly("namespace shop-production restored as shop-check");
     assertThat(velero(Velero.RESTORES).inNamespace(VELERO).list().getItems()).isEmpty();
 
-    StepResult result = step.execute(input, context);
+    StepResult result = run(step, input);
 
     assertThat(result.success()).as(result.reason()).isTrue();
     assertThat(result.outputs())
@@ -390,7 +390,7 @@ class VeleroStepTypesIT {
   void restoreRefusesABackupThatDidNotComplete() throws Exception {
     location("default", "Available", null);
     backup("shop-3", "2026-11-22T10:00:00Z", "Failed", Map.of());
-    var step = new VeleroRestoreStepType(cluster.clients, cluster.calls);
+    var step = new VeleroRestoreStepType(cluster.access);
 
     StepResult missing = step.execute(with("backup", "nope"), context);
     StepResult failed = step.execute(with("backup", "shop-3"), context);
