@@ -1,16 +1,16 @@
 package io.intentbot.bench;
 
 import io.intentbot.engine.Engine;
-import io.intentbot.engine.RunRequest;
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.Submission;
 import io.intentbot.engine.audit.AuditStores;
 import io.intentbot.engine.audit.JdbcAuditStore;
-import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.config.ConfigLoader;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
 import io.intentbot.engine.definition.IntentLoader;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunRequest;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.step.StepTypeRegistry;
 import io.intentbot.engine.steps.BuiltinStepTypes;
 import java.nio.file.Files;

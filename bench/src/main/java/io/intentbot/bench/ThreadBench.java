@@ -2,7 +2,7 @@ package io.intentbot.bench;
 
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.AuditStores;
-import io.intentbot.engine.audit.StepRecord;
+import io.intentbot.engine.model.StepRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

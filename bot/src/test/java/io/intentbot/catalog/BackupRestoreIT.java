@@ -4,8 +4,8 @@ import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -11,7 +11,7 @@ import io.intentbot.engine.definition.Risk;
 import io.intentbot.engine.step.StepTypeRegistry;
 import io.intentbot.engine.steps.BuiltinStepTypes;
 import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.KubernetesStepTypes;
+import io.intentbot.kubernetes.wiring.KubernetesStepTypes;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.intentbot.bot.chat.InMemoryChat;
 import io.intentbot.bot.chat.Reply;
-import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.model.RunStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -3,10 +3,10 @@ package io.intentbot.catalog;
 import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.StepStatus;
-import io.intentbot.engine.Submission;
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.StepStatus;
+import io.intentbot.engine.model.Submission;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -4,10 +4,10 @@ import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.StepStatus;
-import io.intentbot.engine.Submission;
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.StepStatus;
+import io.intentbot.engine.model.Submission;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.intentbot.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.intentbot.engine.Submission;
+import io.intentbot.engine.model.Submission;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

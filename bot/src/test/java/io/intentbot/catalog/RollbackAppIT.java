@@ -3,7 +3,7 @@ package io.intentbot.catalog;
 import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.RunRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;

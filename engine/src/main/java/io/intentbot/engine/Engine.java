@@ -1,10 +1,18 @@
 package io.intentbot.engine;
 
 import io.intentbot.engine.audit.AuditStore;
-import io.intentbot.engine.audit.RunRecord;
-import io.intentbot.engine.audit.StepRecord;
+import io.intentbot.engine.config.GroupDirectory;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
+import io.intentbot.engine.leader.DatabaseLeadership;
+import io.intentbot.engine.leader.Leadership;
+import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.Refusal;
+import io.intentbot.engine.model.RunListener;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunRequest;
+import io.intentbot.engine.model.StepRecord;
+import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.step.StepTypeRegistry;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,8 +1,9 @@
 /**
- * The engine's API: {@link io.intentbot.engine.Engine} (the facade), {@link
- * io.intentbot.engine.RunRequest}, {@link io.intentbot.engine.Submission}, {@link
- * io.intentbot.engine.Plan}, {@link io.intentbot.engine.Decision} and the {@link
- * io.intentbot.engine.RunListener} events. Adapters use only this package, {@code definition},
- * {@code config}, {@code audit} records and {@code step} (to add step types).
+ * The engine's facade, {@link io.intentbot.engine.Engine}: the one way Slack, the console and the
+ * CLI run intents. What it takes and returns lives in {@link io.intentbot.engine.model} (requests,
+ * plans, submissions, decisions, events, run records). Adapters use this package, {@code model},
+ * {@code config}, {@code definition}, {@code leader}, {@code step} (to add step types), {@code
+ * audit} (to open a store and verify the chain) and the leaves {@code text}, {@code yaml} and
+ * {@code json}; never {@code internal}. {@code ArchitectureTest} in the bot module checks it.
  */
 package io.intentbot.engine;

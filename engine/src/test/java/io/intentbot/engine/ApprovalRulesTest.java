@@ -3,6 +3,12 @@ package io.intentbot.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.intentbot.engine.EngineApprovalTest.MutableClock;
+import io.intentbot.engine.model.Approvers;
+import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.Refusal;
+import io.intentbot.engine.model.RunRequest;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.testing.EngineFixture;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.intentbot.engine.model.RunRequest;
+import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;

@@ -2,8 +2,15 @@ package io.intentbot.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.intentbot.engine.audit.RunRecord;
-import io.intentbot.engine.audit.StepRecord;
+import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.Refusal;
+import io.intentbot.engine.model.RunEvent;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunRequest;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.StepRecord;
+import io.intentbot.engine.model.StepStatus;
+import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.testing.EngineFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;

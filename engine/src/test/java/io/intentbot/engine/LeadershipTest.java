@@ -5,6 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.AuditStores;
+import io.intentbot.engine.leader.DatabaseLeadership;
+import io.intentbot.engine.leader.Leadership;
+import io.intentbot.engine.model.RunRequest;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.testing.EngineFixture;
 import java.nio.file.Path;
 import java.time.Clock;

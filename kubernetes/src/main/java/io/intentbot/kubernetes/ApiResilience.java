@@ -1,6 +1,6 @@
 package io.intentbot.kubernetes;
 
-import io.intentbot.engine.definition.Durations;
+import io.intentbot.engine.text.Durations;
 import java.time.Duration;
 import java.util.Map;
 

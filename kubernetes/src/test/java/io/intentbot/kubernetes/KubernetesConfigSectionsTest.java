@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.intentbot.engine.config.ConfigLoader;
 import io.intentbot.engine.config.IntentbotConfig;
-import io.intentbot.engine.definition.LoadProblem;
+import io.intentbot.engine.yaml.LoadProblem;
 import io.intentbot.kubernetes.helm.HelmCli;
 import io.intentbot.kubernetes.velero.Velero;
 import org.junit.jupiter.api.Test;

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepType;
 import io.intentbot.engine.step.StepTypeRegistry;
+import io.intentbot.kubernetes.wiring.KubernetesStepTypes;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -1,14 +1,14 @@
 package io.intentbot.bot.chat;
 
-import io.intentbot.engine.Decision;
 import io.intentbot.engine.Engine;
-import io.intentbot.engine.RunRequest;
-import io.intentbot.engine.Submission;
 import io.intentbot.engine.audit.AuditStoreException;
-import io.intentbot.engine.audit.RunRecord;
-import io.intentbot.engine.audit.StepRecord;
 import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.definition.ParameterDefinition;
+import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunRequest;
+import io.intentbot.engine.model.StepRecord;
+import io.intentbot.engine.model.Submission;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

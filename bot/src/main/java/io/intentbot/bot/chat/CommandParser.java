@@ -1,6 +1,6 @@
 package io.intentbot.bot.chat;
 
-import io.intentbot.engine.params.Words;
+import io.intentbot.engine.text.Words;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

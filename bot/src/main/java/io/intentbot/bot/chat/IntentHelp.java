@@ -161,7 +161,7 @@ public final class IntentHelp {
                 + mentions.approvers(env.approval())
                 + (env.approval().selfApproval() ? ", self-approval allowed" : "")
                 + ", expires after "
-                + io.intentbot.engine.definition.Durations.format(env.approval().expiresAfter());
+                + io.intentbot.engine.text.Durations.format(env.approval().expiresAfter());
         if (env.breakGlass()) {
           line += ", `--break-glass \"reason\"` allowed";
         }

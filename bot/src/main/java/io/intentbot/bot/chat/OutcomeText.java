@@ -1,9 +1,9 @@
 package io.intentbot.bot.chat;
 
-import io.intentbot.engine.Approvers;
-import io.intentbot.engine.Decision;
-import io.intentbot.engine.Refusal;
-import io.intentbot.engine.definition.Durations;
+import io.intentbot.engine.model.Approvers;
+import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.Refusal;
+import io.intentbot.engine.text.Durations;
 
 /**
  * Renders the engine's typed outcomes ({@link Decision}, {@link Refusal}) as sentences for people:

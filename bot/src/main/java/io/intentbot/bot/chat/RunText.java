@@ -1,6 +1,6 @@
 package io.intentbot.bot.chat;
 
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.RunRecord;
 import java.time.Duration;
 import java.util.stream.Collectors;
 

@@ -1,12 +1,12 @@
 package io.intentbot.bot.chat;
 
-import io.intentbot.engine.RunEvent;
-import io.intentbot.engine.RunListener;
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.StepStatus;
-import io.intentbot.engine.audit.RunRecord;
-import io.intentbot.engine.audit.StepRecord;
 import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.model.RunEvent;
+import io.intentbot.engine.model.RunListener;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.StepRecord;
+import io.intentbot.engine.model.StepStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

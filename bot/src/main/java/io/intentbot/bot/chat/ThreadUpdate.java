@@ -1,6 +1,6 @@
 package io.intentbot.bot.chat;
 
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.RunRecord;
 
 /** Something to show in a run's thread: its top message changed, or a line to add below it. */
 public sealed interface ThreadUpdate {

@@ -1,9 +1,9 @@
 package io.intentbot.bot.cli;
 
 import io.intentbot.bot.chat.OutcomeText;
-import io.intentbot.engine.Decision;
 import io.intentbot.engine.Engine;
-import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -4,18 +4,18 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.intentbot.engine.Engine;
-import io.intentbot.engine.GroupDirectory;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.AuditStores;
 import io.intentbot.engine.config.ConfigLoader;
 import io.intentbot.engine.config.ConfigResult;
+import io.intentbot.engine.config.GroupDirectory;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
 import io.intentbot.engine.definition.IntentLoader;
 import io.intentbot.engine.step.StepTypeRegistry;
 import io.intentbot.engine.steps.BuiltinStepTypes;
 import io.intentbot.kubernetes.KubernetesClients;
-import io.intentbot.kubernetes.KubernetesStepTypes;
+import io.intentbot.kubernetes.wiring.KubernetesStepTypes;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -188,7 +188,7 @@ final class Bootstrap implements AutoCloseable {
   /** {@code INTENTBOT_PROCESS_TIMEOUT}: silence after which a process's runs are interrupted. */
   private java.time.Duration processTimeout() {
     String text = env.getOrDefault("INTENTBOT_PROCESS_TIMEOUT", "30s");
-    return io.intentbot.engine.definition.Durations.parse(text)
+    return io.intentbot.engine.text.Durations.parse(text)
         .filter(d -> d.toMillis() >= 150)
         .orElseThrow(
             () ->

@@ -1,7 +1,7 @@
 package io.intentbot.bot.cli;
 
 import io.intentbot.bot.chat.RunText;
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.RunRecord;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;

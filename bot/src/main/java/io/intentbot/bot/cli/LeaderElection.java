@@ -1,8 +1,8 @@
 package io.intentbot.bot.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.intentbot.engine.Leadership;
 import io.intentbot.engine.config.ConfigException;
+import io.intentbot.engine.leader.Leadership;
 import io.intentbot.kubernetes.leader.KubernetesLeadership;
 import io.intentbot.kubernetes.leader.LeaderElectionSettings;
 import java.util.Locale;

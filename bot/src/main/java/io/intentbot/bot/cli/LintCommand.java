@@ -2,7 +2,7 @@ package io.intentbot.bot.cli;
 
 import io.intentbot.engine.config.ConfigResult;
 import io.intentbot.engine.definition.IntentCatalog;
-import io.intentbot.engine.definition.LoadProblem;
+import io.intentbot.engine.yaml.LoadProblem;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -1,7 +1,7 @@
 package io.intentbot.bot.cli;
 
 import io.intentbot.bot.chat.OutcomeText;
-import io.intentbot.engine.Decision;
+import io.intentbot.engine.model.Decision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

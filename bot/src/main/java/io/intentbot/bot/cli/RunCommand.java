@@ -2,10 +2,10 @@ package io.intentbot.bot.cli;
 
 import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.engine.Engine;
-import io.intentbot.engine.RunRequest;
-import io.intentbot.engine.Submission;
-import io.intentbot.engine.audit.RunRecord;
-import io.intentbot.engine.definition.LoadProblem;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunRequest;
+import io.intentbot.engine.model.Submission;
+import io.intentbot.engine.yaml.LoadProblem;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

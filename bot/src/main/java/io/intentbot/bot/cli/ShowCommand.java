@@ -1,10 +1,10 @@
 package io.intentbot.bot.cli;
 
 import io.intentbot.bot.chat.RunText;
-import io.intentbot.engine.audit.ApprovalRecord;
 import io.intentbot.engine.audit.AuditStore;
-import io.intentbot.engine.audit.RunRecord;
-import io.intentbot.engine.audit.StepRecord;
+import io.intentbot.engine.model.ApprovalRecord;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.StepRecord;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

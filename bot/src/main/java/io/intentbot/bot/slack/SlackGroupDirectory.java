@@ -1,7 +1,7 @@
 package io.intentbot.bot.slack;
 
 import com.slack.api.methods.MethodsClient;
-import io.intentbot.engine.GroupDirectory;
+import io.intentbot.engine.config.GroupDirectory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

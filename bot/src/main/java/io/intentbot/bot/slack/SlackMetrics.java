@@ -1,7 +1,7 @@
 package io.intentbot.bot.slack;
 
-import io.intentbot.engine.RunEvent;
-import io.intentbot.engine.RunListener;
+import io.intentbot.engine.model.RunEvent;
+import io.intentbot.engine.model.RunListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -145,7 +145,7 @@ public record SlackSettings(
     if (value == null) {
       return fallback;
     }
-    return io.intentbot.engine.definition.Durations.parse(String.valueOf(value)).orElse(fallback);
+    return io.intentbot.engine.text.Durations.parse(String.valueOf(value)).orElse(fallback);
   }
 
   private static String blankToNull(String s) {

@@ -3,7 +3,7 @@ package io.intentbot.bot.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.intentbot.bot.testing.TestEngine;
-import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.model.RunStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;

@@ -2,11 +2,11 @@ package io.intentbot.bot.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.intentbot.engine.Approvers;
-import io.intentbot.engine.Decision;
-import io.intentbot.engine.Refusal;
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.Approvers;
+import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.Refusal;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

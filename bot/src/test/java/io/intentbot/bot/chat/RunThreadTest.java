@@ -3,7 +3,7 @@ package io.intentbot.bot.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.intentbot.bot.testing.TestEngine;
-import io.intentbot.engine.GroupDirectory;
+import io.intentbot.engine.config.GroupDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

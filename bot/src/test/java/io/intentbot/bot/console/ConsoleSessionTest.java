@@ -27,7 +27,7 @@ class ConsoleSessionTest {
 
   @BeforeEach
   void start() throws Exception {
-    bed = TestEngine.start(dir, io.intentbot.engine.GroupDirectory.NONE);
+    bed = TestEngine.start(dir, io.intentbot.engine.config.GroupDirectory.NONE);
   }
 
   @AfterEach

@@ -8,8 +8,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.intentbot.bot.testing.FakeSlack;
 import io.intentbot.bot.testing.TestEngine;
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;

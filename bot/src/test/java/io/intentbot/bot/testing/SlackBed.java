@@ -6,7 +6,7 @@ import io.intentbot.bot.slack.OutboxStore;
 import io.intentbot.bot.slack.SlackBot;
 import io.intentbot.bot.slack.SlackServer;
 import io.intentbot.bot.slack.SlackSettings;
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.RunRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

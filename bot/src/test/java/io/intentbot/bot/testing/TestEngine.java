@@ -1,10 +1,10 @@
 package io.intentbot.bot.testing;
 
 import io.intentbot.engine.Engine;
-import io.intentbot.engine.GroupDirectory;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.AuditStores;
 import io.intentbot.engine.config.ConfigLoader;
+import io.intentbot.engine.config.GroupDirectory;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
 import io.intentbot.engine.definition.IntentLoader;

@@ -1,5 +1,6 @@
 package io.intentbot.engine.audit;
 
+import io.intentbot.engine.model.ApprovalRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 

@@ -1,6 +1,10 @@
 package io.intentbot.engine.audit;
 
-import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.model.ApprovalRecord;
+import io.intentbot.engine.model.ReviewRecord;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.StepRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package io.intentbot.engine.audit;
 
+import io.intentbot.engine.model.ApprovalRecord;
+import io.intentbot.engine.model.RunRecord;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package io.intentbot.engine.audit;
 
+import io.intentbot.engine.model.RunRecord;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

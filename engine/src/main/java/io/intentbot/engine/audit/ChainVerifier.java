@@ -1,5 +1,6 @@
 package io.intentbot.engine.audit;
 
+import io.intentbot.engine.model.RunRecord;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

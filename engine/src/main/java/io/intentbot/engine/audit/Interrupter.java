@@ -1,7 +1,7 @@
 package io.intentbot.engine.audit;
 
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.StepStatus;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.StepStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

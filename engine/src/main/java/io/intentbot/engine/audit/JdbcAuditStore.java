@@ -1,6 +1,10 @@
 package io.intentbot.engine.audit;
 
-import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.model.ApprovalRecord;
+import io.intentbot.engine.model.ReviewRecord;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.StepRecord;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package io.intentbot.engine.audit;
 
+import io.intentbot.engine.model.ApprovalRecord;
+import io.intentbot.engine.model.ReviewRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 

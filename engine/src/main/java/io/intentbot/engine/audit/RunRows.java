@@ -1,6 +1,7 @@
 package io.intentbot.engine.audit;
 
-import io.intentbot.engine.RunStatus;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;

@@ -1,5 +1,8 @@
 package io.intentbot.engine.audit;
 
+import io.intentbot.engine.model.ApprovalRecord;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.StepRecord;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package io.intentbot.engine.audit;
 
-import io.intentbot.engine.StepStatus;
+import io.intentbot.engine.model.StepRecord;
+import io.intentbot.engine.model.StepStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.intentbot.engine.config;
 
-import io.intentbot.engine.definition.LoadProblem;
+import io.intentbot.engine.yaml.LoadProblem;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -1,6 +1,6 @@
 package io.intentbot.engine.config;
 
-import io.intentbot.engine.definition.LoadProblem;
+import io.intentbot.engine.yaml.LoadProblem;
 import java.util.Comparator;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package io.intentbot.engine.definition;
 
+import io.intentbot.engine.text.Suggestions;
+import io.intentbot.engine.yaml.LoadProblem;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Comparator;

@@ -3,6 +3,8 @@ package io.intentbot.engine.definition;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.intentbot.engine.json.Json;
+import io.intentbot.engine.text.Durations;
+import io.intentbot.engine.yaml.LocatedYaml;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;

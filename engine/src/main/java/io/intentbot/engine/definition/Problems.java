@@ -1,5 +1,7 @@
 package io.intentbot.engine.definition;
 
+import io.intentbot.engine.yaml.LoadProblem;
+import io.intentbot.engine.yaml.LocatedYaml;
 import java.util.ArrayList;
 import java.util.List;
 

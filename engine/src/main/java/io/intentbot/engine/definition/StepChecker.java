@@ -8,6 +8,8 @@ import io.intentbot.engine.expr.Reference;
 import io.intentbot.engine.expr.Template;
 import io.intentbot.engine.step.StepType;
 import io.intentbot.engine.step.StepTypeRegistry;
+import io.intentbot.engine.text.Suggestions;
+import io.intentbot.engine.yaml.LocatedYaml;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.intentbot.engine.definition;
 
+import io.intentbot.engine.yaml.SourceLocation;
 import java.time.Duration;
 import java.util.Map;
 

@@ -323,7 +323,7 @@ public final class Expressions {
       return i.longValue();
     }
     if (value instanceof java.time.Duration d) {
-      return io.intentbot.engine.definition.Durations.format(d);
+      return io.intentbot.engine.text.Durations.format(d);
     }
     if (value instanceof String
         || value instanceof Long

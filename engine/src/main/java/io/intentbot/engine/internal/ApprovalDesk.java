@@ -1,17 +1,17 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.Approvers;
-import io.intentbot.engine.Decision;
-import io.intentbot.engine.Refusal;
-import io.intentbot.engine.RunEvent;
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.audit.ApprovalRecord;
 import io.intentbot.engine.audit.AuditStore;
-import io.intentbot.engine.audit.ReviewRecord;
-import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.config.IntentbotConfig;
-import io.intentbot.engine.definition.Durations;
+import io.intentbot.engine.model.ApprovalRecord;
+import io.intentbot.engine.model.Approvers;
+import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.Refusal;
+import io.intentbot.engine.model.ReviewRecord;
+import io.intentbot.engine.model.RunEvent;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.text.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.Approvers;
-import io.intentbot.engine.GroupDirectory;
-import io.intentbot.engine.Refusal;
-import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.config.ApprovalPolicy;
 import io.intentbot.engine.config.EnvironmentConfig;
+import io.intentbot.engine.config.GroupDirectory;
 import io.intentbot.engine.definition.Risk;
+import io.intentbot.engine.model.Approvers;
+import io.intentbot.engine.model.Refusal;
+import io.intentbot.engine.model.RunRecord;
 import java.time.Instant;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.Leadership;
+import io.intentbot.engine.leader.Leadership;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,7 +1,7 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.RunEvent;
-import io.intentbot.engine.RunListener;
+import io.intentbot.engine.model.RunEvent;
+import io.intentbot.engine.model.RunListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.RunEvent;
 import io.intentbot.engine.audit.AuditStore;
+import io.intentbot.engine.model.RunEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +23,7 @@ final class Liveness {
   private final Clock clock;
   private final String processId;
   private final Duration processTimeout;
-  private final Consumer<io.intentbot.engine.audit.RunRecord> ended;
+  private final Consumer<io.intentbot.engine.model.RunRecord> ended;
 
   Liveness(
       AuditStore audit,
@@ -31,7 +31,7 @@ final class Liveness {
       Clock clock,
       String processId,
       Duration processTimeout,
-      Consumer<io.intentbot.engine.audit.RunRecord> ended) {
+      Consumer<io.intentbot.engine.model.RunRecord> ended) {
     this.audit = audit;
     this.events = events;
     this.clock = clock;

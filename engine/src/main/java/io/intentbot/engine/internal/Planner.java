@@ -1,6 +1,5 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.Plan;
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
@@ -10,6 +9,7 @@ import io.intentbot.engine.definition.ParameterDefinition;
 import io.intentbot.engine.definition.StepDefinition;
 import io.intentbot.engine.expr.ExpressionException;
 import io.intentbot.engine.expr.Expressions;
+import io.intentbot.engine.model.Plan;
 import io.intentbot.engine.params.BoundParameters;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;

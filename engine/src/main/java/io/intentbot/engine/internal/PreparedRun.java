@@ -1,6 +1,6 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.params.InputProblem;
+import io.intentbot.engine.model.InputProblem;
 import java.util.List;
 
 /** A request checked and planned, or the problems that stop it. */

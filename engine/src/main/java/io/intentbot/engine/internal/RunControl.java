@@ -1,13 +1,13 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.Approvers;
-import io.intentbot.engine.Decision;
-import io.intentbot.engine.Refusal;
-import io.intentbot.engine.RunStatus;
 import io.intentbot.engine.audit.AuditStore;
-import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.model.Approvers;
+import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.Refusal;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

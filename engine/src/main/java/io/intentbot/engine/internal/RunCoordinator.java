@@ -1,18 +1,18 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.DatabaseLeadership;
-import io.intentbot.engine.Decision;
-import io.intentbot.engine.GroupDirectory;
-import io.intentbot.engine.Leadership;
-import io.intentbot.engine.Refusal;
-import io.intentbot.engine.RunListener;
-import io.intentbot.engine.RunRequest;
-import io.intentbot.engine.Submission;
 import io.intentbot.engine.audit.AuditStore;
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.config.GroupDirectory;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
 import io.intentbot.engine.expr.Expressions;
+import io.intentbot.engine.leader.DatabaseLeadership;
+import io.intentbot.engine.leader.Leadership;
+import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.Refusal;
+import io.intentbot.engine.model.RunListener;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunRequest;
+import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.step.StepTypeRegistry;
 import java.time.Clock;
 import java.time.Duration;

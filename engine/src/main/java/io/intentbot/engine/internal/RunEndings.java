@@ -1,7 +1,7 @@
 package io.intentbot.engine.internal;
 
 import io.intentbot.engine.audit.AuditStore;
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.RunRecord;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

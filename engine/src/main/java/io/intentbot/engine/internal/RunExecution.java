@@ -1,13 +1,13 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.RunEvent;
-import io.intentbot.engine.RunStatus;
 import io.intentbot.engine.audit.AuditStore;
-import io.intentbot.engine.audit.RunRecord;
-import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.definition.StepDefinition;
 import io.intentbot.engine.expr.ExpressionException;
 import io.intentbot.engine.expr.Expressions;
+import io.intentbot.engine.model.RunEvent;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.text.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -240,10 +240,10 @@ final class RunExecution {
             onFailure(
                 at + 1,
                 reason,
-                anyRan || outcome.status() == io.intentbot.engine.StepStatus.SUCCEEDED,
+                anyRan || outcome.status() == io.intentbot.engine.model.StepStatus.SUCCEEDED,
                 allOk
-                    && (outcome.status() == io.intentbot.engine.StepStatus.SUCCEEDED
-                        || outcome.status() == io.intentbot.engine.StepStatus.SKIPPED)));
+                    && (outcome.status() == io.intentbot.engine.model.StepStatus.SUCCEEDED
+                        || outcome.status() == io.intentbot.engine.model.StepStatus.SKIPPED)));
   }
 
   private void succeed() {

@@ -1,6 +1,5 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.config.IntentbotConfig;
@@ -9,9 +8,10 @@ import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.definition.ParameterDefinition;
 import io.intentbot.engine.expr.ExpressionException;
 import io.intentbot.engine.expr.Expressions;
+import io.intentbot.engine.model.InputProblem;
+import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.params.BindResult;
 import io.intentbot.engine.params.BoundParameters;
-import io.intentbot.engine.params.InputProblem;
 import io.intentbot.engine.params.ParameterBinder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

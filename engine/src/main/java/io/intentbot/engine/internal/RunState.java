@@ -1,9 +1,9 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.Plan;
-import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.definition.IntentDefinition;
+import io.intentbot.engine.model.Plan;
+import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.params.BoundParameters;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;

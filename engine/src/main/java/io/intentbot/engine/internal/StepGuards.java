@@ -1,9 +1,9 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.StepStatus;
 import io.intentbot.engine.definition.StepDefinition;
 import io.intentbot.engine.expr.ExpressionException;
 import io.intentbot.engine.expr.Expressions;
+import io.intentbot.engine.model.StepStatus;
 import io.intentbot.engine.step.StepType;
 import java.util.Optional;
 

@@ -1,9 +1,9 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.RunEvent;
-import io.intentbot.engine.StepStatus;
 import io.intentbot.engine.audit.AuditStore;
-import io.intentbot.engine.audit.StepRecord;
+import io.intentbot.engine.model.RunEvent;
+import io.intentbot.engine.model.StepRecord;
+import io.intentbot.engine.model.StepStatus;
 import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;

@@ -1,13 +1,13 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.StepStatus;
 import io.intentbot.engine.audit.AuditStore;
-import io.intentbot.engine.audit.StepRecord;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
 import io.intentbot.engine.definition.StepDefinition;
 import io.intentbot.engine.expr.ExpressionException;
 import io.intentbot.engine.expr.Expressions;
+import io.intentbot.engine.model.StepRecord;
+import io.intentbot.engine.model.StepStatus;
 import io.intentbot.engine.step.AsyncStepType;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepResult;

@@ -1,11 +1,11 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.Decision;
-import io.intentbot.engine.Refusal;
-import io.intentbot.engine.RunEvent;
-import io.intentbot.engine.RunStatus;
 import io.intentbot.engine.audit.AuditStore;
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.Refusal;
+import io.intentbot.engine.model.RunEvent;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;

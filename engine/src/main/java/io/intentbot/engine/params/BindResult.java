@@ -1,5 +1,6 @@
 package io.intentbot.engine.params;
 
+import io.intentbot.engine.model.InputProblem;
 import java.util.List;
 
 /** Either bound parameters or every problem found, each naming the parameter and the fix. */

@@ -1,10 +1,11 @@
 package io.intentbot.engine.params;
 
 import io.intentbot.engine.config.IntentbotConfig;
-import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.definition.ParameterDefinition;
-import io.intentbot.engine.definition.Suggestions;
+import io.intentbot.engine.model.InputProblem;
+import io.intentbot.engine.text.Durations;
+import io.intentbot.engine.text.Suggestions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;

@@ -1,6 +1,6 @@
 package io.intentbot.engine.step;
 
-import io.intentbot.engine.definition.Durations;
+import io.intentbot.engine.text.Durations;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;

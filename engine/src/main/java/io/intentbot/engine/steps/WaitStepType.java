@@ -1,10 +1,10 @@
 package io.intentbot.engine.steps;
 
-import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.step.AsyncTypedStepType;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.text.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

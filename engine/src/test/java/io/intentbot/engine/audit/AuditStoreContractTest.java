@@ -8,8 +8,12 @@ import static io.intentbot.engine.audit.Runs.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.StepStatus;
+import io.intentbot.engine.model.ApprovalRecord;
+import io.intentbot.engine.model.ReviewRecord;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.StepRecord;
+import io.intentbot.engine.model.StepStatus;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

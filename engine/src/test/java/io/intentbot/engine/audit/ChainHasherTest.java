@@ -3,8 +3,10 @@ package io.intentbot.engine.audit;
 import static io.intentbot.engine.audit.Runs.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.StepStatus;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.StepRecord;
+import io.intentbot.engine.model.StepStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import static io.intentbot.engine.audit.Runs.T0;
 import static io.intentbot.engine.audit.Runs.finished;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.intentbot.engine.StepStatus;
+import io.intentbot.engine.model.StepStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,10 @@
 package io.intentbot.engine.audit;
 
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.StepStatus;
+import io.intentbot.engine.model.ApprovalRecord;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.StepRecord;
+import io.intentbot.engine.model.StepStatus;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.intentbot.engine.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.intentbot.engine.definition.LoadProblem;
+import io.intentbot.engine.yaml.LoadProblem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

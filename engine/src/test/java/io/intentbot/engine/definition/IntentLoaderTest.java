@@ -3,6 +3,7 @@ package io.intentbot.engine.definition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.intentbot.engine.testing.EngineFixture;
+import io.intentbot.engine.yaml.LoadProblem;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

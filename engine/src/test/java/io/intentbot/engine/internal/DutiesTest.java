@@ -2,7 +2,7 @@ package io.intentbot.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.intentbot.engine.Leadership;
+import io.intentbot.engine.leader.Leadership;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -2,9 +2,9 @@ package io.intentbot.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.intentbot.engine.RunStatus;
 import io.intentbot.engine.audit.AuditStore;
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Optional;

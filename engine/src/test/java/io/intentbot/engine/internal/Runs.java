@@ -1,7 +1,7 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunStatus;
 import java.time.Instant;
 import java.util.Map;
 

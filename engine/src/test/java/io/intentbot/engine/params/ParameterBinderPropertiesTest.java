@@ -3,9 +3,9 @@ package io.intentbot.engine.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.intentbot.engine.config.IntentbotConfig;
-import io.intentbot.engine.definition.Durations;
 import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.testing.EngineFixture;
+import io.intentbot.engine.text.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,10 +3,10 @@ package io.intentbot.engine.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.intentbot.engine.Engine;
-import io.intentbot.engine.RunRequest;
-import io.intentbot.engine.RunStatus;
-import io.intentbot.engine.Submission;
-import io.intentbot.engine.audit.RunRecord;
+import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.model.RunRequest;
+import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.testing.EngineFixture;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package io.intentbot.engine.params;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.intentbot.engine.text.Words;
 import org.junit.jupiter.api.Test;
 
 class WordsTest {

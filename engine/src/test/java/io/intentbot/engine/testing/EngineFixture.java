@@ -1,14 +1,14 @@
 package io.intentbot.engine.testing;
 
 import io.intentbot.engine.Engine;
-import io.intentbot.engine.GroupDirectory;
-import io.intentbot.engine.RunEvent;
 import io.intentbot.engine.audit.AuditStores;
 import io.intentbot.engine.audit.JdbcAuditStore;
 import io.intentbot.engine.config.ConfigLoader;
+import io.intentbot.engine.config.GroupDirectory;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
 import io.intentbot.engine.definition.IntentLoader;
+import io.intentbot.engine.model.RunEvent;
 import io.intentbot.engine.step.StepType;
 import io.intentbot.engine.step.StepTypeRegistry;
 import io.intentbot.engine.steps.BuiltinStepTypes;

@@ -1,10 +1,10 @@
 package io.intentbot.kubernetes.debug;
 
-import io.intentbot.engine.definition.Durations;
-import io.intentbot.engine.params.Words;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.text.Durations;
+import io.intentbot.engine.text.Words;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.Inputs;

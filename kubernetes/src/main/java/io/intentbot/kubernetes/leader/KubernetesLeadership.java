@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
-import io.intentbot.engine.Leadership;
+import io.intentbot.engine.leader.Leadership;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package io.intentbot.engine.params;
+package io.intentbot.engine.model;
 
 import java.util.List;
 

@@ -1,6 +1,4 @@
-package io.intentbot.engine;
-
-import io.intentbot.engine.audit.RunRecord;
+package io.intentbot.engine.model;
 
 /**
  * The answer to an approve, reject, acknowledge or cancel: either it took effect ({@link Accepted},

@@ -1,4 +1,4 @@
-package io.intentbot.engine;
+package io.intentbot.engine.model;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,5 @@
-package io.intentbot.engine;
+package io.intentbot.engine.model;
 
-import io.intentbot.engine.audit.ApprovalRecord;
-import io.intentbot.engine.audit.RunRecord;
-import io.intentbot.engine.audit.StepRecord;
 import io.intentbot.engine.config.ApprovalPolicy;
 import java.time.Instant;
 

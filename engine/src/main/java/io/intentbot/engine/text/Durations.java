@@ -1,4 +1,4 @@
-package io.intentbot.engine.definition;
+package io.intentbot.engine.text;
 
 import java.time.Duration;
 import java.util.Optional;

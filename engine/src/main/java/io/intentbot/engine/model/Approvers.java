@@ -1,4 +1,4 @@
-package io.intentbot.engine;
+package io.intentbot.engine.model;
 
 import io.intentbot.engine.config.ApprovalPolicy;
 import java.util.List;

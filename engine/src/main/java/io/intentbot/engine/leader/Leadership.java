@@ -1,4 +1,4 @@
-package io.intentbot.engine;
+package io.intentbot.engine.leader;
 
 /**
  * Decides whether this process may do a background duty now, among all processes (replicas) of one

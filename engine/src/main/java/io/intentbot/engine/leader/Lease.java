@@ -1,4 +1,4 @@
-package io.intentbot.engine;
+package io.intentbot.engine.leader;
 
 import io.intentbot.engine.audit.AuditStore;
 import java.time.Clock;

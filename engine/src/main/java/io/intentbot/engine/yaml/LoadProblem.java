@@ -1,4 +1,4 @@
-package io.intentbot.engine.definition;
+package io.intentbot.engine.yaml;
 
 /** One thing wrong in an intent file: where, what was found, what was expected. */
 public record LoadProblem(SourceLocation location, String message) {

@@ -1,4 +1,4 @@
-package io.intentbot.engine.definition;
+package io.intentbot.engine.yaml;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;

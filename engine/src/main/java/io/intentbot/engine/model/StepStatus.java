@@ -1,4 +1,4 @@
-package io.intentbot.engine;
+package io.intentbot.engine.model;
 
 /** Where one step of a run is. */
 public enum StepStatus {

@@ -1,8 +1,6 @@
-package io.intentbot.engine;
+package io.intentbot.engine.model;
 
-import io.intentbot.engine.audit.RunRecord;
 import io.intentbot.engine.config.ApprovalPolicy;
-import io.intentbot.engine.params.InputProblem;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package io.intentbot.engine.audit;
+package io.intentbot.engine.model;
 
 import java.time.Instant;
 

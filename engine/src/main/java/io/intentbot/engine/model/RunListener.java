@@ -1,4 +1,4 @@
-package io.intentbot.engine;
+package io.intentbot.engine.model;
 
 /**
  * Receives {@link RunEvent}s: the Slack thread, the console, the logs and metrics subscribe. A

@@ -1,4 +1,4 @@
-package io.intentbot.engine.definition;
+package io.intentbot.engine.yaml;
 
 /** A place in an intent file, 1-based, for error messages ({@code deploy-app.yaml:12:5}). */
 public record SourceLocation(String file, int line, int column) {

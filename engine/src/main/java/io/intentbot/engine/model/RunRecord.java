@@ -1,6 +1,5 @@
-package io.intentbot.engine.audit;
+package io.intentbot.engine.model;
 
-import io.intentbot.engine.RunStatus;
 import java.time.Instant;
 import java.util.Map;
 

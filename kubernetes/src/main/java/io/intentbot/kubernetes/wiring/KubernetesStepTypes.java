@@ -1,7 +1,11 @@
-package io.intentbot.kubernetes;
+package io.intentbot.kubernetes.wiring;
 
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepType;
+import io.intentbot.kubernetes.ApiResilience;
+import io.intentbot.kubernetes.ClusterAccess;
+import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.ResilientCalls;
 import io.intentbot.kubernetes.apply.ApplyStepType;
 import io.intentbot.kubernetes.debug.ExecStepType;
 import io.intentbot.kubernetes.debug.LogsStepType;

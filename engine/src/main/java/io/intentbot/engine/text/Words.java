@@ -1,4 +1,4 @@
-package io.intentbot.engine.params;
+package io.intentbot.engine.text;
 
 import java.util.ArrayList;
 import java.util.List;

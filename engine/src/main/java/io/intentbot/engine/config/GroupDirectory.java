@@ -1,4 +1,4 @@
-package io.intentbot.engine;
+package io.intentbot.engine.config;
 
 import java.util.Set;
 

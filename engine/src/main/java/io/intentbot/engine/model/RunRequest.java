@@ -1,4 +1,4 @@
-package io.intentbot.engine;
+package io.intentbot.engine.model;
 
 import java.util.List;
 import java.util.Map;
