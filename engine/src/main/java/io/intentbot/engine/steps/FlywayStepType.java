@@ -1,14 +1,12 @@
 package io.intentbot.engine.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepOutput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,36 +60,37 @@ import org.flywaydb.core.api.output.ValidateResult;
  * <p>The dry run connects (read only) and lists the pending migrations. On interruption, migrate
  * finishes the migration in progress and stops before the next one.
  */
-public final class FlywayStepType implements StepType {
+public final class FlywayStepType extends TypedStepType<FlywayStepType.Input> {
 
   public static final String NAME = "flyway";
   private static final Duration CANCEL_GRACE = Duration.ofSeconds(30);
 
-  private final JsonNode schema = WithSchemas.load(NAME);
   private final IntentbotConfig config;
 
   public FlywayStepType(IntentbotConfig config) {
+    super(
+        NAME,
+        "Flyway info, validate or migrate (up to a target) on a configured datasource; the dry"
+            + " run lists pending migrations",
+        Input.class);
     this.config = config;
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  /** The {@code with:} block. */
+  record Input(String datasource, String action, List<String> locations, String target) {
+    Input {
+      action = action == null ? null : action.trim().toLowerCase(Locale.ROOT);
+      if (action != null && !List.of("info", "validate", "migrate").contains(action)) {
+        throw new IllegalArgumentException(
+            "'action' must be one of info, validate, migrate, got '" + action + "'");
+      }
+      locations = locations == null ? List.of() : locations;
+      target = target == null ? null : target.trim();
+    }
   }
 
   @Override
-  public String description() {
-    return "Flyway info, validate or migrate (up to a target) on a configured datasource; the dry"
-        + " run lists pending migrations";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
-  }
-
-  @Override
-  public StepPlan plan(StepInput input, StepContext context) {
+  protected StepPlan plan(Input input, StepContext context) {
     Job job = Job.from(input, config, context.intentsDir());
     String on = "datasource '" + job.datasource().name() + "'";
     String summary =
@@ -123,13 +122,8 @@ public final class FlywayStepType implements StepType {
   }
 
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    Job job;
-    try {
-      job = Job.from(input, config, context.intentsDir());
-    } catch (IllegalArgumentException e) {
-      return StepResult.failed(e.getMessage());
-    }
+  protected StepResult execute(Input input, StepContext context) {
+    Job job = Job.from(input, config, context.intentsDir());
     DatasourceConfig datasource = job.datasource();
     Datasources.protectPassword(datasource, context);
     AtomicBoolean stop = new AtomicBoolean();
@@ -316,17 +310,11 @@ public final class FlywayStepType implements StepType {
   private record Job(
       DatasourceConfig datasource, String action, List<String> locations, String target) {
 
-    static Job from(StepInput input, IntentbotConfig config, Path intentsDir) {
-      DatasourceConfig datasource = Datasources.find(config, input.string("datasource"));
-      String action = input.string("action").trim().toLowerCase(Locale.ROOT);
-      if (!List.of("info", "validate", "migrate").contains(action)) {
-        throw new IllegalArgumentException(
-            "'action' must be one of info, validate, migrate, got '" + action + "'");
-      }
+    static Job from(Input input, IntentbotConfig config, Path intentsDir) {
+      DatasourceConfig datasource = Datasources.find(config, input.datasource());
       List<String> locations =
-          MigrationLocations.resolve(input.strings("locations"), datasource, intentsDir);
-      String target = input.optionalString("target").map(String::trim).orElse(null);
-      return new Job(datasource, action, locations, target);
+          MigrationLocations.resolve(input.locations(), datasource, intentsDir);
+      return new Job(datasource, input.action(), locations, input.target());
     }
 
     Job withoutTarget() {

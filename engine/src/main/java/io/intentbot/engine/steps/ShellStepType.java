@@ -1,12 +1,10 @@
 package io.intentbot.engine.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepOutput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +42,7 @@ import org.slf4j.MDC;
  * the step output as it comes, every stderr line with the prefix {@value #STDERR_PREFIX}. On
  * interruption the process and its descendants get SIGTERM, then SIGKILL after a short grace.
  */
-public final class ShellStepType implements StepType {
+public final class ShellStepType extends TypedStepType<ShellStepType.Command> {
 
   public static final String NAME = "shell";
   public static final String STDERR_PREFIX = "stderr| ";
@@ -54,29 +52,18 @@ public final class ShellStepType implements StepType {
   private static final long DRAIN_MILLIS = 2_000;
   private static final Pattern PLAIN_ARG = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
 
-  private final JsonNode schema = WithSchemas.load(NAME);
-
-  @Override
-  public String name() {
-    return NAME;
+  public ShellStepType() {
+    super(
+        NAME,
+        "Run a program with an argument list (never a shell string); outputs exit_code, stdout,"
+            + " stderr",
+        Command.class);
   }
 
   @Override
-  public String description() {
-    return "Run a program with an argument list (never a shell string); outputs exit_code, stdout,"
-        + " stderr";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
-  }
-
-  @Override
-  public StepPlan plan(StepInput input, StepContext context) {
-    Command command = Command.from(input);
+  protected StepPlan plan(Command command, StepContext context) {
     List<String> details = new ArrayList<>();
-    details.add("in " + command.workdir());
+    details.add("in " + command.workdirPath());
     if (!command.env().isEmpty()) {
       details.add(
           "env: "
@@ -95,20 +82,14 @@ public final class ShellStepType implements StepType {
   }
 
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    Command command;
-    try {
-      command = Command.from(input);
-    } catch (IllegalArgumentException e) {
-      return StepResult.failed(e.getMessage());
-    }
+  protected StepResult execute(Command command, StepContext context) {
     command.secretValues().forEach(context::addSecret);
     String program = command.argv().get(0);
-    if (!Files.isDirectory(command.workdir())) {
-      return StepResult.failed("workdir '" + command.workdir() + "' is not a directory");
+    if (!Files.isDirectory(command.workdirPath())) {
+      return StepResult.failed("workdir '" + command.workdirPath() + "' is not a directory");
     }
     ProcessBuilder builder =
-        new ProcessBuilder(command.argv()).directory(command.workdir().toFile());
+        new ProcessBuilder(command.argv()).directory(command.workdirPath().toFile());
     builder.environment().putAll(command.env());
     StepOutput out = synchronizedOutput(context.output());
     out.line("$ " + display(command.argv()));
@@ -119,8 +100,8 @@ public final class ShellStepType implements StepType {
     } catch (IOException e) {
       return StepResult.failed(startFailure(program, e));
     }
-    Capture stdout = new Capture(command.outputLimit());
-    Capture stderr = new Capture(command.outputLimit());
+    Capture stdout = new Capture(command.limit());
+    Capture stderr = new Capture(command.limit());
     try {
       process.getOutputStream().close();
     } catch (IOException ignored) {
@@ -246,37 +227,52 @@ public final class ShellStepType implements StepType {
     return "'" + arg.replace("'", "'\\''") + "'";
   }
 
-  /** The validated {@code with:} block. */
-  private record Command(
-      List<String> argv,
-      Path workdir,
+  /**
+   * The {@code with:} block. {@code command} is taken as given so that a single string can be
+   * refused by name: it is never split into words.
+   */
+  record Command(
+      Object command,
+      String workdir,
       Map<String, String> env,
       List<String> secretEnv,
-      int outputLimit,
+      Long outputLimit,
       boolean allowFailure) {
 
-    static Command from(StepInput input) {
-      if (input.raw("command") instanceof String) {
+    Command {
+      if (command instanceof String) {
         throw new IllegalArgumentException(
             "'command' must be a list of program and arguments, not a string");
       }
-      List<String> argv = input.strings("command");
-      if (argv.isEmpty() || argv.get(0).isBlank()) {
+      List<String> argv =
+          command instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
+      if (command != null && (argv.isEmpty() || argv.get(0).isBlank())) {
         throw new IllegalArgumentException("'command' needs at least the program");
       }
-      long limit = input.integer("output_limit", DEFAULT_OUTPUT_LIMIT);
+      command = argv;
+      long limit = outputLimit == null ? DEFAULT_OUTPUT_LIMIT : outputLimit;
       if (limit < 1 || limit > Integer.MAX_VALUE) {
         throw new IllegalArgumentException(
             "'output_limit' must be a positive number of bytes, got " + limit);
       }
-      Path workdir = Path.of(input.string("workdir", ".")).toAbsolutePath().normalize();
-      return new Command(
-          argv,
-          workdir,
-          input.stringMap("env"),
-          input.strings("secret_env"),
-          (int) limit,
-          input.bool("allow_failure", false));
+      outputLimit = limit;
+      workdir = workdir == null ? "." : workdir;
+      env = env == null ? Map.of() : env;
+      secretEnv = secretEnv == null ? List.of() : secretEnv;
+    }
+
+    /** The program and its arguments. */
+    @SuppressWarnings("unchecked")
+    List<String> argv() {
+      return (List<String>) command;
+    }
+
+    Path workdirPath() {
+      return Path.of(workdir).toAbsolutePath().normalize();
+    }
+
+    int limit() {
+      return outputLimit.intValue();
     }
 
     /** Values of the secret variables, from env: or inherited from the bot's environment. */

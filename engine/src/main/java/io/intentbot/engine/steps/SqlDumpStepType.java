@@ -1,14 +1,12 @@
 package io.intentbot.engine.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepOutput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -54,7 +52,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code engine} ({@code h2} or {@code postgresql}) and {@code tables} (how many tables the
  * database had). A dry run writes nothing and does not connect.
  */
-public final class SqlDumpStepType implements StepType {
+public final class SqlDumpStepType extends TypedStepType<SqlDumpStepType.Input> {
 
   public static final String NAME = "sql.dump";
   public static final String BINARY_ENV = "INTENTBOT_PG_DUMP";
@@ -73,7 +71,6 @@ public final class SqlDumpStepType implements StepType {
       "select count(*) from information_schema.tables where table_type = 'BASE TABLE'"
           + " and table_schema not in ('pg_catalog', 'information_schema')";
 
-  private final JsonNode schema = WithSchemas.load(NAME);
   private final IntentbotConfig config;
   private final Map<String, String> environment;
 
@@ -83,24 +80,23 @@ public final class SqlDumpStepType implements StepType {
 
   /** With the process environment given, for the binary's variable and PATH. */
   SqlDumpStepType(IntentbotConfig config, Map<String, String> environment) {
+    super(
+        NAME,
+        "Dump a configured datasource to a new SQL file (H2 SCRIPT, PostgreSQL pg_dump); never"
+            + " overwrites",
+        Input.class);
     this.config = config;
     this.environment = Map.copyOf(environment);
   }
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Dump a configured datasource to a new SQL file (H2 SCRIPT, PostgreSQL pg_dump); never"
-        + " overwrites";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
+  /** The {@code with:} block. */
+  record Input(String datasource, String file) {
+    Input {
+      file = file == null ? null : file.strip();
+      if (file != null && file.isEmpty()) {
+        throw new IllegalArgumentException("'file' must not be empty");
+      }
+    }
   }
 
   /** The pg_dump program: config {@code pg_dump.binary}, else {@value #BINARY_ENV}, else PATH. */
@@ -114,7 +110,7 @@ public final class SqlDumpStepType implements StepType {
   }
 
   @Override
-  public StepPlan plan(StepInput input, StepContext context) {
+  protected StepPlan plan(Input input, StepContext context) {
     Dump dump = Dump.from(input, config);
     List<String> details = new ArrayList<>();
     String summary =
@@ -144,13 +140,8 @@ public final class SqlDumpStepType implements StepType {
   }
 
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    Dump dump;
-    try {
-      dump = Dump.from(input, config);
-    } catch (IllegalArgumentException e) {
-      return StepResult.failed(e.getMessage());
-    }
+  protected StepResult execute(Input input, StepContext context) {
+    Dump dump = Dump.from(input, config);
     DatasourceConfig datasource = dump.datasource();
     Datasources.protectPassword(datasource, context);
     PgDumpCommand command = null;
@@ -378,17 +369,13 @@ public final class SqlDumpStepType implements StepType {
     }
   }
 
-  /** The validated {@code with:} block. */
+  /** The {@code with:} block with its datasource found. */
   private record Dump(DatasourceConfig datasource, String engine, Path file) {
 
-    static Dump from(StepInput input, IntentbotConfig config) {
-      DatasourceConfig datasource = Datasources.find(config, input.string("datasource"));
-      String file = input.string("file").strip();
-      if (file.isEmpty()) {
-        throw new IllegalArgumentException("'file' must not be empty");
-      }
+    static Dump from(Input input, IntentbotConfig config) {
+      DatasourceConfig datasource = Datasources.find(config, input.datasource());
       return new Dump(
-          datasource, engine(datasource.url()), Path.of(file).toAbsolutePath().normalize());
+          datasource, engine(datasource.url()), Path.of(input.file()).toAbsolutePath().normalize());
     }
 
     /** {@code h2}, {@code postgresql}, or the JDBC subprotocol of another database. */
