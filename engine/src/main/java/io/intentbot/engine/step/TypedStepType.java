@@ -52,12 +52,7 @@ import java.io.UncheckedIOException;
  *   }
  *
  *   public GreetStepType() {
- *     super(NAME, "Say hello to someone", Input.class);
- *   }
- *
- *   @Override
- *   public boolean pure() {
- *     return true;
+ *     super(NAME, "Say hello to someone", Input.class, Purity.PURE);
  *   }
  *
  *   @Override
@@ -94,8 +89,17 @@ import java.io.UncheckedIOException;
  */
 public abstract class TypedStepType<I extends Record> implements StepType {
 
+  /** Whether {@link #execute} changes anything outside the run; see {@link StepType#pure()}. */
+  public enum Purity {
+    /** Only computes outputs from its input, or only reads: the planner may run it. */
+    PURE,
+    /** May change things: never run during planning. */
+    IMPURE
+  }
+
   private final String name;
   private final String description;
+  private final Purity purity;
   private final JsonNode schema;
   private final InputBinder<I> binder;
 
@@ -104,10 +108,12 @@ public abstract class TypedStepType<I extends Record> implements StepType {
    *     the package of the concrete class
    * @param description one line for {@code intentbot steps}
    * @param inputType the record {@code with:} is bound to
+   * @param purity whether the step type only computes or reads
    */
-  protected TypedStepType(String name, String description, Class<I> inputType) {
+  protected TypedStepType(String name, String description, Class<I> inputType, Purity purity) {
     this.name = name;
     this.description = description;
+    this.purity = purity;
     this.schema = loadSchema(getClass(), name);
     this.binder = new InputBinder<>(name, inputType, schema);
   }
@@ -120,6 +126,16 @@ public abstract class TypedStepType<I extends Record> implements StepType {
   @Override
   public final String description() {
     return description;
+  }
+
+  /** An {@link Purity#IMPURE} step type. */
+  protected TypedStepType(String name, String description, Class<I> inputType) {
+    this(name, description, inputType, Purity.IMPURE);
+  }
+
+  @Override
+  public final boolean pure() {
+    return purity == Purity.PURE;
   }
 
   /** A copy of the schema from {@code <name>.schema.json}; callers may change it. */

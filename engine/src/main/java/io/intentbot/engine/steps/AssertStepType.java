@@ -61,12 +61,8 @@ public final class AssertStepType extends TypedStepType<AssertStepType.Input> {
         NAME,
         "Stop the run with a message unless a condition holds (checked before the run when"
             + " it can be)",
-        Input.class);
-  }
-
-  @Override
-  public boolean pure() {
-    return true;
+        Input.class,
+        Purity.PURE);
   }
 
   @Override

@@ -108,15 +108,16 @@ public final class FlywayUndoStepType extends TypedStepType<FlywayUndoStepType.I
         details);
   }
 
+  /** A Flyway failure (the history cannot be read) fails the step with its message. */
+  @Override
+  protected boolean failsTheStep(RuntimeException e) {
+    return super.failsTheStep(e) || e instanceof FlywayException;
+  }
+
   @Override
   protected StepResult execute(Input input, StepContext context) {
     Undo undo = Undo.from(input, config, context.intentsDir());
-    List<Script> scripts;
-    try {
-      scripts = undo.scripts();
-    } catch (FlywayException e) {
-      return StepResult.failed(e.getMessage());
-    }
+    List<Script> scripts = undo.scripts();
     DatasourceConfig datasource = undo.datasource();
     Datasources.protectPassword(datasource, context);
     String from = undo.currentVersion();

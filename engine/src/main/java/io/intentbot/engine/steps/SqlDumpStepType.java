@@ -192,7 +192,7 @@ public final class SqlDumpStepType extends TypedStepType<SqlDumpStepType.Input> 
           InterruptibleCall.call(
               "sql-dump-" + context.stepId(),
               () -> command == null ? h2Script(dump, partial, running) : countTables(dump, running),
-              () -> cancel(running.get()),
+              () -> Datasources.cancel(running.get()),
               CANCEL_GRACE);
     } catch (InterruptedException e) {
       return Cancellation.cancelled("the dump of " + what + " was cancelled");
@@ -356,17 +356,6 @@ public final class SqlDumpStepType extends TypedStepType<SqlDumpStepType.Input> 
       }
     }
     return Optional.empty();
-  }
-
-  private static void cancel(Statement statement) {
-    if (statement == null) {
-      return;
-    }
-    try {
-      statement.cancel();
-    } catch (SQLException ignored) {
-      // finished, or the driver cannot cancel; the grace period covers both
-    }
   }
 
   /** The {@code with:} block with its datasource found. */

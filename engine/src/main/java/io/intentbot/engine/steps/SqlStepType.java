@@ -105,7 +105,7 @@ public final class SqlStepType extends TypedStepType<SqlStepType.Input> {
           InterruptibleCall.call(
               "sql-" + context.stepId(),
               () -> run(sql, running, context),
-              () -> cancel(running.get()),
+              () -> Datasources.cancel(running.get()),
               CANCEL_GRACE);
       return result;
     } catch (InterruptedException e) {
@@ -179,17 +179,6 @@ public final class SqlStepType extends TypedStepType<SqlStepType.Input> {
     outputs.put("columns", columns);
     outputs.put("truncated", truncated);
     return StepResult.succeeded(outputs);
-  }
-
-  private static void cancel(Statement statement) {
-    if (statement == null) {
-      return;
-    }
-    try {
-      statement.cancel();
-    } catch (SQLException ignored) {
-      // the statement has finished or the driver cannot cancel; the grace period covers both
-    }
   }
 
   /** The {@code with:} block with its datasource found. */
