@@ -2,6 +2,10 @@ package io.intentbot.engine.steps;
 
 import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.process.OutputCapture;
+import io.intentbot.engine.process.ProcessRequest;
+import io.intentbot.engine.process.ProcessResult;
+import io.intentbot.engine.process.ProcessRunner;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepOutput;
 import io.intentbot.engine.step.StepPlan;
@@ -41,10 +45,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>H2 datasources are dumped with {@code SCRIPT TO}; PostgreSQL ones with the {@code pg_dump}
  * program (plain format, {@code --no-owner}), run as a process with host, port, database and user
- * from the JDBC URL and the password only in {@code PGPASSWORD}. Its stderr is streamed with the
- * prefix {@value ShellStepType#STDERR_PREFIX}. Other databases fail with "dump not supported". The
- * program is {@code pg_dump} on PATH unless config ({@code pg_dump: { binary: PATH }}) or the
- * variable {@value #BINARY_ENV} names another.
+ * from the JDBC URL and the password only in {@code PGPASSWORD}, through {@link ProcessRunner} (no
+ * other variable of the bot's but PATH, HOME, LANG and TZ). Its stderr is streamed with the prefix
+ * {@value ShellStepType#STDERR_PREFIX}. Other databases fail with "dump not supported". The program
+ * is {@code pg_dump} on PATH unless config ({@code pg_dump: { binary: PATH }}) or the variable
+ * {@value #BINARY_ENV} names another.
  *
  * <p>Missing parent folders are created; an existing file is never overwritten. The dump is written
  * to a hidden file next to the target and moved into place only when complete, so a failed or
@@ -73,6 +78,7 @@ public final class SqlDumpStepType extends TypedStepType<SqlDumpStepType.Input> 
 
   private final IntentbotConfig config;
   private final Map<String, String> environment;
+  private final ProcessRunner runner;
 
   public SqlDumpStepType(IntentbotConfig config) {
     this(config, System.getenv());
@@ -87,6 +93,7 @@ public final class SqlDumpStepType extends TypedStepType<SqlDumpStepType.Input> 
         Input.class);
     this.config = config;
     this.environment = Map.copyOf(environment);
+    this.runner = new ProcessRunner(this.environment, ProcessRunner.DEFAULT_GRACE);
   }
 
   /** The {@code with:} block. */
@@ -272,59 +279,41 @@ public final class SqlDumpStepType extends TypedStepType<SqlDumpStepType.Input> 
   }
 
   /** Runs pg_dump into {@code partial}; null when it succeeded, else the failure. */
-  private StepResult pgDump(PgDumpCommand command, Path partial, StepOutput output) {
+  private StepResult pgDump(PgDumpCommand command, Path partial, StepOutput out) {
     List<String> argv = command.writingTo(partial).argv();
-    StepOutput out = ShellStepType.synchronizedOutput(output);
     out.line("$ " + ShellStepType.display(argv));
-    ProcessBuilder builder = new ProcessBuilder(argv);
-    builder.environment().putAll(command.env());
-    Process process;
+    ProcessResult result;
     try {
-      process = builder.start();
+      result =
+          runner.run(
+              new ProcessRequest(argv, null, command.env(), STDERR_LIMIT, null),
+              out::line,
+              line -> out.line(ShellStepType.STDERR_PREFIX + line));
     } catch (IOException e) {
       String message = String.valueOf(e.getMessage());
       if (message.contains("error=2,") || message.contains("error=13,")) {
         return StepResult.failed(missingBinary());
       }
       return StepResult.failed("could not start " + binary() + ": " + message);
+    } catch (ProcessRunner.Stopped e) {
+      return Cancellation.cancelled("stopped pg_dump (pid " + e.pid() + "); no dump was written");
     }
-    ShellStepType.Capture stderr = new ShellStepType.Capture(STDERR_LIMIT);
-    try {
-      process.getOutputStream().close();
-    } catch (IOException ignored) {
-      // pg_dump does not read stdin
+    int exitCode = result.exitCode();
+    if (exitCode == 0) {
+      return null;
     }
-    Thread stdoutPump = ShellStepType.pump(process.getInputStream(), "stdout", out::line);
-    Thread stderrPump =
-        ShellStepType.pump(
-            process.getErrorStream(),
-            "stderr",
-            line -> out.line(ShellStepType.STDERR_PREFIX + stderr.add(line)));
-    try {
-      int exitCode = process.waitFor();
-      stdoutPump.join(2_000);
-      stderrPump.join(2_000);
-      if (exitCode == 0) {
-        return null;
-      }
-      String last = stderr.lastLine();
-      String hint =
-          stderr.text().contains("server version mismatch")
-              ? "; use a pg_dump at least as new as the server (pg_dump.binary or "
-                  + BINARY_ENV
-                  + ")"
-              : "";
-      return StepResult.failed(
-          "pg_dump exited with code "
-              + exitCode
-              + (last.isEmpty() ? " (no stderr output)" : ": " + last)
-              + hint,
-          Map.of("exit_code", exitCode, "stderr", stderr.text()));
-    } catch (InterruptedException e) {
-      long pid = process.pid();
-      ShellStepType.stop(process);
-      return Cancellation.cancelled("stopped pg_dump (pid " + pid + "); no dump was written");
-    }
+    OutputCapture stderr = result.stderr();
+    String last = stderr.lastLine();
+    String hint =
+        stderr.text().contains("server version mismatch")
+            ? "; use a pg_dump at least as new as the server (pg_dump.binary or " + BINARY_ENV + ")"
+            : "";
+    return StepResult.failed(
+        "pg_dump exited with code "
+            + exitCode
+            + (last.isEmpty() ? " (no stderr output)" : ": " + last)
+            + hint,
+        Map.of("exit_code", exitCode, "stderr", stderr.text()));
   }
 
   private String missingBinary() {
