@@ -20,15 +20,16 @@ import java.io.UncheckedIOException;
  * record {@code I} with one shared Jackson mapper: fields are snake_case in YAML and camelCase in
  * the record ({@code output_limit} → {@code outputLimit}); scalars convert leniently as people
  * write them ({@code "5"} is a number, {@code "true"} a boolean, a single value is a one-item
- * list); {@link java.time.Duration} fields take {@code 30s}, {@code 5m}, {@code 1h30m}. Absent
- * fields are null (or 0/false for primitives; no {@code Optional} fields), so a compact constructor
- * sets defaults and checks rules that need a specific message; it must accept null for fields the
- * schema requires, and throws {@link IllegalArgumentException} to refuse. A free-form block ({@code
- * set}) declares {@code record Input(StepInput values)} and gets the rendered values exactly as
- * given. After binding, the input is validated against the schema. Either failure names the field,
- * the value and what was expected ({@link InvalidStepInputException}): in {@link #execute} it
- * becomes a failed result, in {@link #plan} it is thrown, so the planner lists the step as invalid
- * and the run is refused before it starts.
+ * list); {@link java.time.Duration} fields take {@code 30s}, {@code 5m}, {@code 1h30m}. The record
+ * declares every property of the schema: a field it does not know is refused. Absent fields are
+ * null (or 0/false for primitives; no {@code Optional} fields), so a compact constructor sets
+ * defaults and checks rules that need a specific message; it must accept null for fields the schema
+ * requires, and throws {@link IllegalArgumentException} to refuse. A free-form block ({@code set})
+ * declares {@code record Input(StepInput values)} and gets the rendered values exactly as given.
+ * After binding, the input is validated against the schema. Either failure names the field, the
+ * value and what was expected ({@link InvalidStepInputException}): in {@link #execute} it becomes a
+ * failed result, in {@link #plan} it is thrown, so the planner lists the step as invalid and the
+ * run is refused before it starts.
  *
  * <p><b>Errors.</b> An {@link IllegalArgumentException} thrown by {@link #plan(Record,
  * StepContext)} marks the input invalid; thrown by {@link #execute(Record, StepContext)} it fails

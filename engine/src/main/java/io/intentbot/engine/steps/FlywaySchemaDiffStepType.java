@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -101,27 +100,20 @@ public final class FlywaySchemaDiffStepType extends TypedStepType<FlywaySchemaDi
     Diff diff = Diff.from(input, config, context.intentsDir());
     DatasourceConfig datasource = diff.datasource();
     Datasources.protectPassword(datasource, context);
-    try {
-      return InterruptibleCall.call(
-          "schema-diff-" + context.stepId(),
-          () -> run(diff, context.output()),
-          () -> {},
-          CANCEL_GRACE);
-    } catch (InterruptedException e) {
-      return Cancellation.cancelled(
-          "the schema comparison of datasource '" + datasource.name() + "' was cancelled");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return StepResult.failed(
-          "cannot compare the schema of datasource '"
-              + datasource.name()
-              + "': "
-              + (cause instanceof SQLException
-                      || cause instanceof FlywayException
-                      || cause instanceof IllegalStateException
-                  ? cause.getMessage()
-                  : String.valueOf(cause)));
-    }
+    return InterruptibleCall.step(
+        "schema-diff-" + context.stepId(),
+        () -> run(diff, context.output()),
+        () -> {},
+        CANCEL_GRACE,
+        () ->
+            Cancellation.cancelled(
+                "the schema comparison of datasource '" + datasource.name() + "' was cancelled"),
+        cause ->
+            "cannot compare the schema of datasource '"
+                + datasource.name()
+                + "': "
+                + InterruptibleCall.describe(
+                    cause, SQLException.class, FlywayException.class, IllegalStateException.class));
   }
 
   private static StepResult run(Diff diff, StepOutput out) throws SQLException {

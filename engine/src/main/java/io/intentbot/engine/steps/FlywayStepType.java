@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -128,32 +127,17 @@ public final class FlywayStepType extends TypedStepType<FlywayStepType.Input> {
     Datasources.protectPassword(datasource, context);
     AtomicBoolean stop = new AtomicBoolean();
     List<Map<String, Object>> applied = new CopyOnWriteArrayList<>();
-    try {
-      return InterruptibleCall.call(
-          "flyway-" + context.stepId(),
-          () -> run(job, stop, applied, context.output()),
-          () -> stop.set(true),
-          CANCEL_GRACE);
-    } catch (InterruptedException e) {
-      return Cancellation.cancelled(
-          "flyway "
-              + job.action()
-              + " on datasource '"
-              + datasource.name()
-              + "' stopped after "
-              + applied.size()
-              + " applied migration(s)",
-          Map.of("applied", applied.size(), "migrations", List.copyOf(applied)));
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return StepResult.failed(
-          "flyway "
-              + job.action()
-              + " on datasource '"
-              + datasource.name()
-              + "' failed: "
-              + (cause instanceof FlywayException ? cause.getMessage() : String.valueOf(cause)));
-    }
+    String what = "flyway " + job.action() + " on datasource '" + datasource.name() + "'";
+    return InterruptibleCall.step(
+        "flyway-" + context.stepId(),
+        () -> run(job, stop, applied, context.output()),
+        () -> stop.set(true),
+        CANCEL_GRACE,
+        () ->
+            Cancellation.cancelled(
+                what + " stopped after " + applied.size() + " applied migration(s)",
+                Map.of("applied", applied.size(), "migrations", List.copyOf(applied))),
+        cause -> what + " failed: " + InterruptibleCall.describe(cause, FlywayException.class));
   }
 
   private static StepResult run(

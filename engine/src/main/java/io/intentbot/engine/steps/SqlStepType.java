@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -100,25 +99,19 @@ public final class SqlStepType extends TypedStepType<SqlStepType.Input> {
     DatasourceConfig datasource = sql.datasource();
     Datasources.protectPassword(datasource, context);
     AtomicReference<Statement> running = new AtomicReference<>();
-    try {
-      StepResult result =
-          InterruptibleCall.call(
-              "sql-" + context.stepId(),
-              () -> run(sql, running, context),
-              () -> Datasources.cancel(running.get()),
-              CANCEL_GRACE);
-      return result;
-    } catch (InterruptedException e) {
-      return Cancellation.cancelled(
-          "the statement on datasource '" + datasource.name() + "' was cancelled");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return StepResult.failed(
-          "datasource '"
-              + datasource.name()
-              + "': "
-              + (cause instanceof SQLException ? cause.getMessage() : cause));
-    }
+    return InterruptibleCall.step(
+        "sql-" + context.stepId(),
+        () -> run(sql, running, context),
+        () -> Datasources.cancel(running.get()),
+        CANCEL_GRACE,
+        () ->
+            Cancellation.cancelled(
+                "the statement on datasource '" + datasource.name() + "' was cancelled"),
+        cause ->
+            "datasource '"
+                + datasource.name()
+                + "': "
+                + InterruptibleCall.describe(cause, SQLException.class));
   }
 
   private static StepResult run(Sql sql, AtomicReference<Statement> running, StepContext context)
