@@ -4,6 +4,7 @@ import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.step.TypedStepType;
+import io.intentbot.engine.step.TypedStepType.Purity;
 import java.time.Clock;
 
 /**
@@ -21,7 +22,13 @@ public abstract class KubernetesStepType<I extends Record & Namespaced> extends 
 
   protected KubernetesStepType(
       String name, String description, Class<I> inputType, ClusterAccess access) {
-    super(name, description, inputType);
+    this(name, description, inputType, Purity.IMPURE, access);
+  }
+
+  /** A step type that only reads ({@link Purity#PURE}) or changes things. */
+  protected KubernetesStepType(
+      String name, String description, Class<I> inputType, Purity purity, ClusterAccess access) {
+    super(name, description, inputType, purity);
     this.access = access;
   }
 

@@ -4,6 +4,7 @@ import io.intentbot.engine.step.AsyncTypedStepType;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.step.TypedStepType.Purity;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -25,7 +26,13 @@ public abstract class PollingStepType<I extends Record & Namespaced> extends Asy
 
   protected PollingStepType(
       String name, String description, Class<I> inputType, ClusterAccess access) {
-    super(name, description, inputType);
+    this(name, description, inputType, Purity.IMPURE, access);
+  }
+
+  /** A step type that only reads ({@link Purity#PURE}) or changes things. */
+  protected PollingStepType(
+      String name, String description, Class<I> inputType, Purity purity, ClusterAccess access) {
+    super(name, description, inputType, purity);
     this.access = access;
   }
 

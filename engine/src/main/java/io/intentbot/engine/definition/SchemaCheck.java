@@ -6,6 +6,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.intentbot.engine.step.IntentSchemaGenerator;
 import java.util.Comparator;
 import java.util.List;
 
@@ -31,6 +32,9 @@ final class SchemaCheck {
             .sorted(Comparator.comparing(m -> m.getInstanceLocation().toString()))
             .toList();
     for (ValidationMessage message : messages) {
+      if (generatedWithSchema(message)) {
+        continue;
+      }
       JsonNode instance = message.getInstanceNode();
       if (instance != null
           && instance.isTextual()
@@ -41,6 +45,16 @@ final class SchemaCheck {
       String pointer = basePointer + pointer(message.getInstanceLocation());
       problems.add(pointer, what + text(message));
     }
+  }
+
+  /**
+   * Whether the message comes from a step type's {@code with:} schema that {@link
+   * IntentSchemaGenerator} wrote into the intent schema for editors: the step check reports those
+   * itself, naming the step type.
+   */
+  private static boolean generatedWithSchema(ValidationMessage message) {
+    String location = String.valueOf(message.getSchemaLocation());
+    return location.contains("#" + IntentSchemaGenerator.WITH_DEFS);
   }
 
   private static String pointer(JsonNodePath path) {

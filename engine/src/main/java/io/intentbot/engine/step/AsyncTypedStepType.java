@@ -17,6 +17,11 @@ import java.util.concurrent.ScheduledExecutorService;
 public abstract class AsyncTypedStepType<I extends Record> extends TypedStepType<I>
     implements AsyncStepType {
 
+  protected AsyncTypedStepType(String name, String description, Class<I> inputType, Purity purity) {
+    super(name, description, inputType, purity);
+  }
+
+  /** An {@link Purity#IMPURE} step type. */
   protected AsyncTypedStepType(String name, String description, Class<I> inputType) {
     super(name, description, inputType);
   }

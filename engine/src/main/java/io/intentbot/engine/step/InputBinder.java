@@ -1,5 +1,6 @@
 package io.intentbot.engine.step;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,12 +10,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
@@ -27,6 +31,7 @@ import io.intentbot.engine.text.Durations;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -44,26 +49,32 @@ import java.util.stream.Collectors;
  * Binds a rendered {@code with:} block to the input record of a {@link TypedStepType} and checks it
  * against the step type's schema again, now that every {@code ${{ }}} is rendered.
  *
- * <p>Order: binding first, so a field of the wrong type and the record's own checks (its compact
- * constructor) give their specific messages; then the schema, for everything else it says (required
- * fields, enums, bounds, unknown fields). Strings still holding an expression or a dry run's
- * placeholder are not checked against the schema: their value is not known yet.
+ * <p>Order: binding first, so a field of the wrong type, an unknown field and the record's own
+ * checks (its compact constructor) give their specific messages; then the schema, for everything
+ * else it says (required fields, enums, bounds). The schema checks the fields given, each with the
+ * value the bound record made of it, so what a compact constructor normalizes ({@code post} to
+ * {@code POST}) is what is checked, while defaults it fills in for absent fields are not. A
+ * free-form {@code record X(StepInput values)} is checked as given. Strings still holding an
+ * expression or a dry run's placeholder are not checked against the schema: their value is not
+ * known yet.
  */
 final class InputBinder<I extends Record> {
 
   /**
    * The one mapper for step inputs: snake_case fields, lenient scalars, durations as people write
-   * them.
+   * them, unknown fields refused.
    */
   static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .addModule(new JavaTimeModule())
           .addModule(
               new SimpleModule("intentbot-durations")
-                  .addDeserializer(Duration.class, new DurationDeserializer()))
+                  .addDeserializer(Duration.class, new DurationDeserializer())
+                  .addSerializer(Duration.class, new DurationSerializer()))
           .build();
 
   private static final JsonSchemaFactory FACTORY =
@@ -74,6 +85,9 @@ final class InputBinder<I extends Record> {
    */
   private static final SchemaValidatorsConfig RENDERED =
       SchemaValidatorsConfig.builder().typeLoose(true).build();
+
+  private static final PropertyNamingStrategies.NamingBase SNAKE_CASE =
+      (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
 
   private final String typeName;
   private final Class<I> inputType;
@@ -87,13 +101,7 @@ final class InputBinder<I extends Record> {
     this.inputType = inputType;
     this.schemaNode = schemaNode;
     this.schema = FACTORY.getSchema(schemaNode, RENDERED);
-    JsonNode additional = schemaNode.path("additionalProperties");
-    boolean schemaForbidsUnknown = additional.isBoolean() && !additional.asBoolean();
-    ObjectReader forType = MAPPER.readerFor(inputType);
-    this.reader =
-        schemaForbidsUnknown
-            ? forType.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            : forType.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    this.reader = MAPPER.readerFor(inputType);
     this.whole = wholeInputConstructor(inputType);
   }
 
@@ -127,11 +135,36 @@ final class InputBinder<I extends Record> {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot construct " + inputType.getName(), e);
     }
-    Optional<InvalidStepInputException> problem = schemaProblem(tree);
+    JsonNode seen = whole == null ? given(bound, tree) : tree;
+    Optional<InvalidStepInputException> problem = schemaProblem(seen);
     if (problem.isPresent()) {
       throw problem.get();
     }
     return bound;
+  }
+
+  /**
+   * The fields given, each with the value the record made of it ({@code post} became {@code POST});
+   * defaults the record filled in for absent fields are not the user's and are left out.
+   */
+  private static ObjectNode given(Record bound, JsonNode given) {
+    ObjectNode out = MAPPER.createObjectNode();
+    for (RecordComponent component : bound.getClass().getRecordComponents()) {
+      String name = SNAKE_CASE.translate(component.getName());
+      if (!given.has(name)) {
+        continue;
+      }
+      Object value;
+      try {
+        Method accessor = component.getAccessor();
+        accessor.setAccessible(true);
+        value = accessor.invoke(bound);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + component, e);
+      }
+      out.set(name, value == null ? given.get(name) : MAPPER.valueToTree(value));
+    }
+    return out;
   }
 
   private RuntimeException bindingProblem(IOException e, JsonNode tree) {
@@ -142,7 +175,19 @@ final class InputBinder<I extends Record> {
     }
     if (e instanceof UnrecognizedPropertyException unknown) {
       return new InvalidStepInputException(
-          path(unknown.getPath()), null, "is not a field of " + typeName + takes(""));
+          path(unknown.getPath()),
+          null,
+          "is not a field of "
+              + typeName
+              + (unknown.getPath().size() == 1
+                  ? takes("")
+                  : unknown.getKnownPropertyIds() == null
+                      ? ""
+                      : "; it takes: "
+                          + unknown.getKnownPropertyIds().stream()
+                              .map(String::valueOf)
+                              .sorted()
+                              .collect(Collectors.joining(", "))));
     }
     if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
       String field = path(mismatch.getPath());
@@ -345,6 +390,22 @@ final class InputBinder<I extends Record> {
       return out;
     }
     return value;
+  }
+
+  /** Writes a duration back in ISO-8601 ({@code PT1M30S}), which duration schemas accept. */
+  private static final class DurationSerializer extends StdScalarSerializer<Duration> {
+
+    private static final long serialVersionUID = 1L;
+
+    DurationSerializer() {
+      super(Duration.class);
+    }
+
+    @Override
+    public void serialize(Duration value, JsonGenerator generator, SerializerProvider provider)
+        throws IOException {
+      generator.writeString(value.toString());
+    }
   }
 
   /** {@code 30s}, {@code 5m}, {@code 1h30m} or ISO-8601, through {@link Durations}. */

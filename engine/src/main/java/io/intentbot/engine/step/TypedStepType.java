@@ -20,15 +20,16 @@ import java.io.UncheckedIOException;
  * record {@code I} with one shared Jackson mapper: fields are snake_case in YAML and camelCase in
  * the record ({@code output_limit} → {@code outputLimit}); scalars convert leniently as people
  * write them ({@code "5"} is a number, {@code "true"} a boolean, a single value is a one-item
- * list); {@link java.time.Duration} fields take {@code 30s}, {@code 5m}, {@code 1h30m}. Absent
- * fields are null (or 0/false for primitives; no {@code Optional} fields), so a compact constructor
- * sets defaults and checks rules that need a specific message; it must accept null for fields the
- * schema requires, and throws {@link IllegalArgumentException} to refuse. A free-form block ({@code
- * set}) declares {@code record Input(StepInput values)} and gets the rendered values exactly as
- * given. After binding, the input is validated against the schema. Either failure names the field,
- * the value and what was expected ({@link InvalidStepInputException}): in {@link #execute} it
- * becomes a failed result, in {@link #plan} it is thrown, so the planner lists the step as invalid
- * and the run is refused before it starts.
+ * list); {@link java.time.Duration} fields take {@code 30s}, {@code 5m}, {@code 1h30m}. The record
+ * declares every property of the schema: a field it does not know is refused. Absent fields are
+ * null (or 0/false for primitives; no {@code Optional} fields), so a compact constructor sets
+ * defaults and checks rules that need a specific message; it must accept null for fields the schema
+ * requires, and throws {@link IllegalArgumentException} to refuse. A free-form block ({@code set})
+ * declares {@code record Input(StepInput values)} and gets the rendered values exactly as given.
+ * After binding, the input is validated against the schema. Either failure names the field, the
+ * value and what was expected ({@link InvalidStepInputException}): in {@link #execute} it becomes a
+ * failed result, in {@link #plan} it is thrown, so the planner lists the step as invalid and the
+ * run is refused before it starts.
  *
  * <p><b>Errors.</b> An {@link IllegalArgumentException} thrown by {@link #plan(Record,
  * StepContext)} marks the input invalid; thrown by {@link #execute(Record, StepContext)} it fails
@@ -52,12 +53,7 @@ import java.io.UncheckedIOException;
  *   }
  *
  *   public GreetStepType() {
- *     super(NAME, "Say hello to someone", Input.class);
- *   }
- *
- *   @Override
- *   public boolean pure() {
- *     return true;
+ *     super(NAME, "Say hello to someone", Input.class, Purity.PURE);
  *   }
  *
  *   @Override
@@ -94,8 +90,17 @@ import java.io.UncheckedIOException;
  */
 public abstract class TypedStepType<I extends Record> implements StepType {
 
+  /** Whether {@link #execute} changes anything outside the run; see {@link StepType#pure()}. */
+  public enum Purity {
+    /** Only computes outputs from its input, or only reads: the planner may run it. */
+    PURE,
+    /** May change things: never run during planning. */
+    IMPURE
+  }
+
   private final String name;
   private final String description;
+  private final Purity purity;
   private final JsonNode schema;
   private final InputBinder<I> binder;
 
@@ -104,10 +109,12 @@ public abstract class TypedStepType<I extends Record> implements StepType {
    *     the package of the concrete class
    * @param description one line for {@code intentbot steps}
    * @param inputType the record {@code with:} is bound to
+   * @param purity whether the step type only computes or reads
    */
-  protected TypedStepType(String name, String description, Class<I> inputType) {
+  protected TypedStepType(String name, String description, Class<I> inputType, Purity purity) {
     this.name = name;
     this.description = description;
+    this.purity = purity;
     this.schema = loadSchema(getClass(), name);
     this.binder = new InputBinder<>(name, inputType, schema);
   }
@@ -120,6 +127,16 @@ public abstract class TypedStepType<I extends Record> implements StepType {
   @Override
   public final String description() {
     return description;
+  }
+
+  /** An {@link Purity#IMPURE} step type. */
+  protected TypedStepType(String name, String description, Class<I> inputType) {
+    this(name, description, inputType, Purity.IMPURE);
+  }
+
+  @Override
+  public final boolean pure() {
+    return purity == Purity.PURE;
   }
 
   /** A copy of the schema from {@code <name>.schema.json}; callers may change it. */

@@ -1,11 +1,10 @@
 package io.intentbot.engine.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.intentbot.engine.expr.Expressions;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.util.Map;
 
 /**
@@ -23,69 +22,66 @@ import java.util.Map;
  * of other pure steps) a false one makes {@link #plan} reject the input, so the run is refused with
  * the message before any step runs and before anyone is asked to approve it. Output: {@code held}.
  */
-public final class AssertStepType implements StepType {
+public final class AssertStepType extends TypedStepType<AssertStepType.Input> {
 
   public static final String NAME = "assert";
 
-  private final JsonNode schema = WithSchemas.load(NAME);
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Stop the run with a message unless a condition holds (checked before the run when"
-        + " it can be)";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
-  }
-
-  @Override
-  public boolean pure() {
-    return true;
-  }
-
-  @Override
-  public StepPlan plan(StepInput input, StepContext context) {
-    Object that = input.raw("that");
-    boolean known =
-        that instanceof Boolean
-            || "true".equalsIgnoreCase(String.valueOf(that).trim())
-            || "false".equalsIgnoreCase(String.valueOf(that).trim());
-    if (!known) {
-      return StepPlan.of("would stop the run if the check fails: " + input.string("message"));
+  /**
+   * The {@code with:} block. {@code that} is a boolean, {@code "true"}/{@code "false"}, or (in a
+   * dry run) a placeholder for a value not known yet.
+   */
+  record Input(Object that, String message) {
+    Input {
+      if (that instanceof String text
+          && !known(text)
+          && !Expressions.hasPlaceholder(text)
+          && !text.contains("${{")) {
+        throw new IllegalArgumentException("'that' must be true or false, got '" + text + "'");
+      }
     }
-    if (!holds(input)) {
-      throw new IllegalArgumentException(input.string("message"));
+
+    boolean known() {
+      return that instanceof Boolean || (that instanceof String text && known(text));
     }
-    return StepPlan.of(
-        "check passed (it would stop the run otherwise: " + input.string("message") + ")");
+
+    private static boolean known(String text) {
+      return text.trim().equalsIgnoreCase("true") || text.trim().equalsIgnoreCase("false");
+    }
+
+    boolean holds() {
+      if (that == null) {
+        throw new IllegalArgumentException("'that' is required: a condition that is true or false");
+      }
+      return that instanceof Boolean b ? b : Boolean.parseBoolean(String.valueOf(that).trim());
+    }
+  }
+
+  public AssertStepType() {
+    super(
+        NAME,
+        "Stop the run with a message unless a condition holds (checked before the run when"
+            + " it can be)",
+        Input.class,
+        Purity.PURE);
   }
 
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    boolean held;
-    try {
-      held = holds(input);
-    } catch (IllegalArgumentException e) {
-      return StepResult.failed(e.getMessage());
+  protected StepPlan plan(Input input, StepContext context) {
+    if (!input.known()) {
+      return StepPlan.of("would stop the run if the check fails: " + input.message());
     }
-    if (!held) {
-      return StepResult.failed(input.string("message"), Map.of("held", false));
+    if (!input.holds()) {
+      throw new IllegalArgumentException(input.message());
+    }
+    return StepPlan.of("check passed (it would stop the run otherwise: " + input.message() + ")");
+  }
+
+  @Override
+  protected StepResult execute(Input input, StepContext context) {
+    if (!input.holds()) {
+      return StepResult.failed(input.message(), Map.of("held", false));
     }
     context.output().line("ok");
     return StepResult.succeeded(Map.of("held", true));
-  }
-
-  private static boolean holds(StepInput input) {
-    if (!input.has("that")) {
-      throw new IllegalArgumentException("'that' is required: a condition that is true or false");
-    }
-    return input.bool("that", false);
   }
 }

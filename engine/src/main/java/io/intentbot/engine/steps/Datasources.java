@@ -3,9 +3,12 @@ package io.intentbot.engine.steps;
 import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepContext;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
- * Finds the named datasource of a database step in config, and keeps its password out of output.
+ * Finds the named datasource of a database step in config, keeps its password out of output, and
+ * cancels its running statements.
  */
 final class Datasources {
 
@@ -35,6 +38,18 @@ final class Datasources {
   static void protectPassword(DatasourceConfig datasource, StepContext context) {
     if (datasource.password() != null && !datasource.password().isEmpty()) {
       context.addSecret(datasource.password());
+    }
+  }
+
+  /** Cancels a running statement, if any; a statement that finished or cannot cancel is left. */
+  static void cancel(Statement statement) {
+    if (statement == null) {
+      return;
+    }
+    try {
+      statement.cancel();
+    } catch (SQLException ignored) {
+      // finished, or the driver cannot cancel; the caller's grace period covers both
     }
   }
 }

@@ -2,10 +2,9 @@ package io.intentbot.engine.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,48 +33,53 @@ import java.util.Set;
  * <p>Every problem is collected and the step fails listing all of them. Outputs: {@code ok}, {@code
  * problems}, {@code objects} ({@code Kind/name} of every manifest document).
  */
-public final class FilesCheckStepType implements StepType {
+public final class FilesCheckStepType extends TypedStepType<FilesCheckStepType.Input> {
 
   public static final String NAME = "files.check";
 
-  private final JsonNode schema = WithSchemas.load(NAME);
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Check a folder: files exist, contain text, Kubernetes manifests parse with the"
-        + " expected kinds";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
-  }
-
-  @Override
-  public StepPlan plan(StepInput input, StepContext context) {
-    List<String> details = new ArrayList<>();
-    input.strings("exist").forEach(p -> details.add("exists: " + p));
-    input.stringMap("contains").forEach((p, t) -> details.add(p + " contains " + t));
-    input.strings("manifests").forEach(p -> details.add("valid manifests: " + p));
-    if (!input.strings("kinds").isEmpty()) {
-      details.add("kinds present: " + String.join(", ", input.strings("kinds")));
+  /** The {@code with:} block. */
+  record Input(
+      String dir,
+      List<String> exist,
+      Map<String, String> contains,
+      List<String> manifests,
+      List<String> kinds) {
+    Input {
+      exist = exist == null ? List.of() : exist;
+      contains = contains == null ? Map.of() : contains;
+      manifests = manifests == null ? List.of() : manifests;
+      kinds = kinds == null ? List.of() : kinds;
     }
-    return StepPlan.of("would check the files in " + input.string("dir"), details);
+  }
+
+  public FilesCheckStepType() {
+    super(
+        NAME,
+        "Check a folder: files exist, contain text, Kubernetes manifests parse with the"
+            + " expected kinds",
+        Input.class);
   }
 
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    Path dir = Path.of(input.string("dir")).toAbsolutePath().normalize();
+  protected StepPlan plan(Input input, StepContext context) {
+    List<String> details = new ArrayList<>();
+    input.exist().forEach(p -> details.add("exists: " + p));
+    input.contains().forEach((p, t) -> details.add(p + " contains " + t));
+    input.manifests().forEach(p -> details.add("valid manifests: " + p));
+    if (!input.kinds().isEmpty()) {
+      details.add("kinds present: " + String.join(", ", input.kinds()));
+    }
+    return StepPlan.of("would check the files in " + input.dir(), details);
+  }
+
+  @Override
+  protected StepResult execute(Input input, StepContext context) {
+    Path dir = Path.of(input.dir()).toAbsolutePath().normalize();
     List<String> problems = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return StepResult.failed("folder '" + dir + "' does not exist");
     }
-    for (String name : input.strings("exist")) {
+    for (String name : input.exist()) {
       Path file = dir.resolve(name);
       try {
         if (!Files.isRegularFile(file) || Files.size(file) == 0) {
@@ -88,7 +92,7 @@ public final class FilesCheckStepType implements StepType {
       }
     }
     input
-        .stringMap("contains")
+        .contains()
         .forEach(
             (name, text) -> {
               String content = read(dir.resolve(name), name, problems);
@@ -99,7 +103,7 @@ public final class FilesCheckStepType implements StepType {
               }
             });
     List<String> objects = new ArrayList<>();
-    for (String name : input.strings("manifests")) {
+    for (String name : input.manifests()) {
       String content = read(dir.resolve(name), name, problems);
       if (content == null) {
         continue;
@@ -115,7 +119,7 @@ public final class FilesCheckStepType implements StepType {
     objects.forEach(o -> context.output().line("manifest: " + o));
     Set<String> kinds = new LinkedHashSet<>();
     objects.forEach(o -> kinds.add(o.substring(0, o.indexOf('/'))));
-    for (String kind : input.strings("kinds")) {
+    for (String kind : input.kinds()) {
       if (!kinds.contains(kind)) {
         problems.add("no " + kind + " among the manifests");
       }

@@ -1,11 +1,9 @@
 package io.intentbot.engine.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,32 +37,29 @@ import java.util.stream.Stream;
  * with nothing written. Outputs: {@code target} (absolute path), {@code files} (relative paths,
  * sorted), {@code count}.
  */
-public final class FilesRenderStepType implements StepType {
+public final class FilesRenderStepType extends TypedStepType<FilesRenderStepType.Input> {
 
   public static final String NAME = "files.render";
   private static final Pattern PLACEHOLDER =
       Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
 
-  private final JsonNode schema = WithSchemas.load(NAME);
+  /** The {@code with:} block. */
+  record Input(String template, String target, Map<String, String> values, boolean overwrite) {
+    Input {
+      values = values == null ? Map.of() : values;
+    }
+  }
 
-  @Override
-  public String name() {
-    return NAME;
+  public FilesRenderStepType() {
+    super(
+        NAME,
+        "Copy a template folder into a new folder, filling {{name}} placeholders; YAML and"
+            + " JSON must still parse",
+        Input.class);
   }
 
   @Override
-  public String description() {
-    return "Copy a template folder into a new folder, filling {{name}} placeholders; YAML and"
-        + " JSON must still parse";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
-  }
-
-  @Override
-  public StepPlan plan(StepInput input, StepContext context) {
+  protected StepPlan plan(Input input, StepContext context) {
     Job job = Job.from(input, context.intentsDir());
     Map<String, String> rendered = job.render();
     List<String> details = new ArrayList<>();
@@ -80,15 +75,9 @@ public final class FilesRenderStepType implements StepType {
   }
 
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    Job job;
-    Map<String, String> rendered;
-    try {
-      job = Job.from(input, context.intentsDir());
-      rendered = job.render();
-    } catch (IllegalArgumentException e) {
-      return StepResult.failed(e.getMessage());
-    }
+  protected StepResult execute(Input input, StepContext context) {
+    Job job = Job.from(input, context.intentsDir());
+    Map<String, String> rendered = job.render();
     try {
       for (Map.Entry<String, String> file : rendered.entrySet()) {
         Path path = job.target().resolve(file.getKey());
@@ -109,16 +98,16 @@ public final class FilesRenderStepType implements StepType {
   /** The validated {@code with:} block. */
   private record Job(Path template, Path target, Map<String, String> values, boolean overwrite) {
 
-    static Job from(StepInput input, Path intentsDir) {
-      Path template = intentsDir.resolve(input.string("template")).toAbsolutePath().normalize();
+    static Job from(Input input, Path intentsDir) {
+      Path template = intentsDir.resolve(input.template()).toAbsolutePath().normalize();
       if (!template.startsWith(intentsDir.toAbsolutePath().normalize())) {
         throw new IllegalArgumentException("'template' must be a folder inside the intents folder");
       }
       if (!Files.isDirectory(template)) {
         throw new IllegalArgumentException("template folder '" + template + "' does not exist");
       }
-      Path target = Path.of(input.string("target")).toAbsolutePath().normalize();
-      boolean overwrite = input.bool("overwrite", false);
+      Path target = Path.of(input.target()).toAbsolutePath().normalize();
+      boolean overwrite = input.overwrite();
       if (!overwrite && Files.isDirectory(target) && hasFiles(target)) {
         throw new IllegalArgumentException(
             "target folder '" + target + "' already has files; choose another or set overwrite");
@@ -126,9 +115,7 @@ public final class FilesRenderStepType implements StepType {
       if (Files.exists(target) && !Files.isDirectory(target)) {
         throw new IllegalArgumentException("target '" + target + "' is a file, not a folder");
       }
-      Map<String, String> values = new LinkedHashMap<>();
-      input.stringMap("values").forEach(values::put);
-      return new Job(template, target, values, overwrite);
+      return new Job(template, target, new LinkedHashMap<>(input.values()), overwrite);
     }
 
     /** Relative target path to rendered content, sorted; checks everything first. */

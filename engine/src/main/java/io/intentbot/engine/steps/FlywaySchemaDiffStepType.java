@@ -1,14 +1,12 @@
 package io.intentbot.engine.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepOutput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -58,36 +55,32 @@ import org.flywaydb.core.api.MigrationInfoService;
  * summary} (one line naming the differences), {@code version} (the live version, "" for none),
  * {@code tables} and {@code columns} (the live tables and {@code table.column}s).
  */
-public final class FlywaySchemaDiffStepType implements StepType {
+public final class FlywaySchemaDiffStepType extends TypedStepType<FlywaySchemaDiffStepType.Input> {
 
   public static final String NAME = "flyway.schema-diff";
   private static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
 
-  private final JsonNode schema = WithSchemas.load(NAME);
   private final IntentbotConfig config;
 
   public FlywaySchemaDiffStepType(IntentbotConfig config) {
+    super(
+        NAME,
+        "Compare a datasource's live schema with the one its migrations build (in a shadow"
+            + " that leaves nothing behind): missing, extra and changed tables and columns",
+        Input.class);
     this.config = config;
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  /** The {@code with:} block. */
+  record Input(String datasource, List<String> locations, List<String> ignoreTables) {
+    Input {
+      locations = locations == null ? List.of() : locations;
+      ignoreTables = ignoreTables == null ? List.of() : ignoreTables;
+    }
   }
 
   @Override
-  public String description() {
-    return "Compare a datasource's live schema with the one its migrations build (in a shadow"
-        + " that leaves nothing behind): missing, extra and changed tables and columns";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
-  }
-
-  @Override
-  public StepPlan plan(StepInput input, StepContext context) {
+  protected StepPlan plan(Input input, StepContext context) {
     Diff diff = Diff.from(input, config, context.intentsDir());
     List<String> details = new ArrayList<>();
     details.add("locations: " + String.join(", ", diff.locations()));
@@ -103,36 +96,24 @@ public final class FlywaySchemaDiffStepType implements StepType {
   }
 
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    Diff diff;
-    try {
-      diff = Diff.from(input, config, context.intentsDir());
-    } catch (IllegalArgumentException e) {
-      return StepResult.failed(e.getMessage());
-    }
+  protected StepResult execute(Input input, StepContext context) {
+    Diff diff = Diff.from(input, config, context.intentsDir());
     DatasourceConfig datasource = diff.datasource();
     Datasources.protectPassword(datasource, context);
-    try {
-      return InterruptibleCall.call(
-          "schema-diff-" + context.stepId(),
-          () -> run(diff, context.output()),
-          () -> {},
-          CANCEL_GRACE);
-    } catch (InterruptedException e) {
-      return Cancellation.cancelled(
-          "the schema comparison of datasource '" + datasource.name() + "' was cancelled");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return StepResult.failed(
-          "cannot compare the schema of datasource '"
-              + datasource.name()
-              + "': "
-              + (cause instanceof SQLException
-                      || cause instanceof FlywayException
-                      || cause instanceof IllegalStateException
-                  ? cause.getMessage()
-                  : String.valueOf(cause)));
-    }
+    return InterruptibleCall.step(
+        "schema-diff-" + context.stepId(),
+        () -> run(diff, context.output()),
+        () -> {},
+        CANCEL_GRACE,
+        () ->
+            Cancellation.cancelled(
+                "the schema comparison of datasource '" + datasource.name() + "' was cancelled"),
+        cause ->
+            "cannot compare the schema of datasource '"
+                + datasource.name()
+                + "': "
+                + InterruptibleCall.describe(
+                    cause, SQLException.class, FlywayException.class, IllegalStateException.class));
   }
 
   private static StepResult run(Diff diff, StepOutput out) throws SQLException {
@@ -197,11 +178,11 @@ public final class FlywaySchemaDiffStepType implements StepType {
         : current.getVersion().getVersion();
   }
 
-  /** The validated {@code with:} block. */
+  /** The {@code with:} block with its datasource and locations found. */
   private record Diff(DatasourceConfig datasource, List<String> locations, Set<String> ignored) {
 
-    static Diff from(StepInput input, IntentbotConfig config, Path intentsDir) {
-      DatasourceConfig datasource = Datasources.find(config, input.string("datasource"));
+    static Diff from(Input input, IntentbotConfig config, Path intentsDir) {
+      DatasourceConfig datasource = Datasources.find(config, input.datasource());
       if (!ShadowSchemas.supports(datasource.url())) {
         throw new IllegalArgumentException(
             "datasource '"
@@ -209,9 +190,9 @@ public final class FlywaySchemaDiffStepType implements StepType {
                 + "' is neither H2 nor PostgreSQL; schema comparison supports those two");
       }
       List<String> locations =
-          MigrationLocations.resolve(input.strings("locations"), datasource, intentsDir);
+          MigrationLocations.resolve(input.locations(), datasource, intentsDir);
       Set<String> ignored = new LinkedHashSet<>();
-      input.strings("ignore_tables").forEach(t -> ignored.add(t.trim().toLowerCase(Locale.ROOT)));
+      input.ignoreTables().forEach(t -> ignored.add(t.trim().toLowerCase(Locale.ROOT)));
       return new Diff(datasource, locations, ignored);
     }
   }

@@ -1,14 +1,12 @@
 package io.intentbot.engine.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepOutput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -62,36 +59,37 @@ import org.flywaydb.core.api.output.ValidateResult;
  * <p>The dry run connects (read only) and lists the pending migrations. On interruption, migrate
  * finishes the migration in progress and stops before the next one.
  */
-public final class FlywayStepType implements StepType {
+public final class FlywayStepType extends TypedStepType<FlywayStepType.Input> {
 
   public static final String NAME = "flyway";
   private static final Duration CANCEL_GRACE = Duration.ofSeconds(30);
 
-  private final JsonNode schema = WithSchemas.load(NAME);
   private final IntentbotConfig config;
 
   public FlywayStepType(IntentbotConfig config) {
+    super(
+        NAME,
+        "Flyway info, validate or migrate (up to a target) on a configured datasource; the dry"
+            + " run lists pending migrations",
+        Input.class);
     this.config = config;
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  /** The {@code with:} block. */
+  record Input(String datasource, String action, List<String> locations, String target) {
+    Input {
+      action = action == null ? null : action.trim().toLowerCase(Locale.ROOT);
+      if (action != null && !List.of("info", "validate", "migrate").contains(action)) {
+        throw new IllegalArgumentException(
+            "'action' must be one of info, validate, migrate, got '" + action + "'");
+      }
+      locations = locations == null ? List.of() : locations;
+      target = target == null ? null : target.trim();
+    }
   }
 
   @Override
-  public String description() {
-    return "Flyway info, validate or migrate (up to a target) on a configured datasource; the dry"
-        + " run lists pending migrations";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
-  }
-
-  @Override
-  public StepPlan plan(StepInput input, StepContext context) {
+  protected StepPlan plan(Input input, StepContext context) {
     Job job = Job.from(input, config, context.intentsDir());
     String on = "datasource '" + job.datasource().name() + "'";
     String summary =
@@ -123,43 +121,23 @@ public final class FlywayStepType implements StepType {
   }
 
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    Job job;
-    try {
-      job = Job.from(input, config, context.intentsDir());
-    } catch (IllegalArgumentException e) {
-      return StepResult.failed(e.getMessage());
-    }
+  protected StepResult execute(Input input, StepContext context) {
+    Job job = Job.from(input, config, context.intentsDir());
     DatasourceConfig datasource = job.datasource();
     Datasources.protectPassword(datasource, context);
     AtomicBoolean stop = new AtomicBoolean();
     List<Map<String, Object>> applied = new CopyOnWriteArrayList<>();
-    try {
-      return InterruptibleCall.call(
-          "flyway-" + context.stepId(),
-          () -> run(job, stop, applied, context.output()),
-          () -> stop.set(true),
-          CANCEL_GRACE);
-    } catch (InterruptedException e) {
-      return Cancellation.cancelled(
-          "flyway "
-              + job.action()
-              + " on datasource '"
-              + datasource.name()
-              + "' stopped after "
-              + applied.size()
-              + " applied migration(s)",
-          Map.of("applied", applied.size(), "migrations", List.copyOf(applied)));
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return StepResult.failed(
-          "flyway "
-              + job.action()
-              + " on datasource '"
-              + datasource.name()
-              + "' failed: "
-              + (cause instanceof FlywayException ? cause.getMessage() : String.valueOf(cause)));
-    }
+    String what = "flyway " + job.action() + " on datasource '" + datasource.name() + "'";
+    return InterruptibleCall.step(
+        "flyway-" + context.stepId(),
+        () -> run(job, stop, applied, context.output()),
+        () -> stop.set(true),
+        CANCEL_GRACE,
+        () ->
+            Cancellation.cancelled(
+                what + " stopped after " + applied.size() + " applied migration(s)",
+                Map.of("applied", applied.size(), "migrations", List.copyOf(applied))),
+        cause -> what + " failed: " + InterruptibleCall.describe(cause, FlywayException.class));
   }
 
   private static StepResult run(
@@ -316,17 +294,11 @@ public final class FlywayStepType implements StepType {
   private record Job(
       DatasourceConfig datasource, String action, List<String> locations, String target) {
 
-    static Job from(StepInput input, IntentbotConfig config, Path intentsDir) {
-      DatasourceConfig datasource = Datasources.find(config, input.string("datasource"));
-      String action = input.string("action").trim().toLowerCase(Locale.ROOT);
-      if (!List.of("info", "validate", "migrate").contains(action)) {
-        throw new IllegalArgumentException(
-            "'action' must be one of info, validate, migrate, got '" + action + "'");
-      }
+    static Job from(Input input, IntentbotConfig config, Path intentsDir) {
+      DatasourceConfig datasource = Datasources.find(config, input.datasource());
       List<String> locations =
-          MigrationLocations.resolve(input.strings("locations"), datasource, intentsDir);
-      String target = input.optionalString("target").map(String::trim).orElse(null);
-      return new Job(datasource, action, locations, target);
+          MigrationLocations.resolve(input.locations(), datasource, intentsDir);
+      return new Job(datasource, input.action(), locations, input.target());
     }
 
     Job withoutTarget() {

@@ -1,13 +1,11 @@
 package io.intentbot.engine.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -56,37 +54,37 @@ import org.flywaydb.core.api.MigrationVersion;
  * <p>Outputs: {@code from_version}, {@code current_version}, {@code undone} (maps with {@code
  * version}, {@code script}), {@code count}, {@code transactional_ddl}.
  */
-public final class FlywayUndoStepType implements StepType {
+public final class FlywayUndoStepType extends TypedStepType<FlywayUndoStepType.Input> {
 
   public static final String NAME = "flyway.undo";
   private static final Pattern UNDO = Pattern.compile("^U(.+?)__.*\\.sql$");
   private static final String HISTORY = "flyway_schema_history";
 
-  private final JsonNode schema = WithSchemas.load(NAME);
   private final IntentbotConfig config;
 
   public FlywayUndoStepType(IntentbotConfig config) {
+    super(
+        NAME,
+        "Roll a datasource back to a migration version with paired U<version>__*.sql undo"
+            + " scripts, in one transaction",
+        Input.class);
     this.config = config;
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  /** The {@code with:} block. */
+  record Input(String datasource, String to, List<String> locations) {
+    Input {
+      to = to == null ? null : to.trim();
+      if (to != null && !to.matches("\\d+([._]\\d+)*")) {
+        throw new IllegalArgumentException(
+            "'to' must be a version such as 3 or 1.2, got '" + to + "'");
+      }
+      locations = locations == null ? List.of() : locations;
+    }
   }
 
   @Override
-  public String description() {
-    return "Roll a datasource back to a migration version with paired U<version>__*.sql undo"
-        + " scripts, in one transaction";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
-  }
-
-  @Override
-  public StepPlan plan(StepInput input, StepContext context) {
+  protected StepPlan plan(Input input, StepContext context) {
     Undo undo = Undo.from(input, config, context.intentsDir());
     List<Script> scripts;
     try {
@@ -110,16 +108,16 @@ public final class FlywayUndoStepType implements StepType {
         details);
   }
 
+  /** A Flyway failure (the history cannot be read) fails the step with its message. */
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    Undo undo;
-    List<Script> scripts;
-    try {
-      undo = Undo.from(input, config, context.intentsDir());
-      scripts = undo.scripts();
-    } catch (IllegalArgumentException | FlywayException e) {
-      return StepResult.failed(e.getMessage());
-    }
+  protected boolean failsTheStep(RuntimeException e) {
+    return super.failsTheStep(e) || e instanceof FlywayException;
+  }
+
+  @Override
+  protected StepResult execute(Input input, StepContext context) {
+    Undo undo = Undo.from(input, config, context.intentsDir());
+    List<Script> scripts = undo.scripts();
     DatasourceConfig datasource = undo.datasource();
     Datasources.protectPassword(datasource, context);
     String from = undo.currentVersion();
@@ -220,18 +218,14 @@ public final class FlywayUndoStepType implements StepType {
   /** One undo script and the version it reverses. */
   record Script(String version, Path file) {}
 
-  /** The validated {@code with:} block. */
+  /** The {@code with:} block with its datasource and folders found. */
   private record Undo(DatasourceConfig datasource, String to, List<Path> folders) {
 
-    static Undo from(StepInput input, IntentbotConfig config, Path intentsDir) {
-      DatasourceConfig datasource = Datasources.find(config, input.string("datasource"));
-      String to = input.string("to").trim();
-      if (!to.matches("\\d+([._]\\d+)*")) {
-        throw new IllegalArgumentException(
-            "'to' must be a version such as 3 or 1.2, got '" + to + "'");
-      }
+    static Undo from(Input input, IntentbotConfig config, Path intentsDir) {
+      DatasourceConfig datasource = Datasources.find(config, input.datasource());
+      String to = input.to();
       List<Path> folders =
-          MigrationLocations.resolve(input.strings("locations"), datasource, intentsDir).stream()
+          MigrationLocations.resolve(input.locations(), datasource, intentsDir).stream()
               .map(MigrationLocations::folder)
               .toList();
       return new Undo(datasource, to.replace('_', '.'), folders);

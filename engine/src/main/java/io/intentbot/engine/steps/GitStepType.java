@@ -1,11 +1,9 @@
 package io.intentbot.engine.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,33 +54,22 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
  *       HEAD is not pushed.
  * </ul>
  */
-public final class GitStepType implements StepType {
+public final class GitStepType extends TypedStepType<GitStepType.Check> {
 
   public static final String NAME = "git";
   private static final int LISTED_CHANGES = 20;
 
-  private final JsonNode schema = WithSchemas.load(NAME);
-
-  @Override
-  public String name() {
-    return NAME;
+  public GitStepType() {
+    super(
+        NAME,
+        "Check a git repository: clean working tree, current commit, tags, tag exists, HEAD"
+            + " pushed",
+        Check.class);
   }
 
   @Override
-  public String description() {
-    return "Check a git repository: clean working tree, current commit, tags, tag exists, HEAD"
-        + " pushed";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
-  }
-
-  @Override
-  public StepPlan plan(StepInput input, StepContext context) {
-    Check check = Check.from(input);
-    String repo = check.repo().toString();
+  protected StepPlan plan(Check check, StepContext context) {
+    String repo = check.folder().toString();
     return StepPlan.of(
         switch (check.action()) {
           case "clean" -> "would check that the working tree of " + repo + " is clean";
@@ -102,17 +89,11 @@ public final class GitStepType implements StepType {
   }
 
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    Check check;
-    try {
-      check = Check.from(input);
-    } catch (IllegalArgumentException e) {
-      return StepResult.failed(e.getMessage());
-    }
+  protected StepResult execute(Check check, StepContext context) {
     if (Thread.currentThread().isInterrupted()) {
       return Cancellation.cancelled(null);
     }
-    try (Repository repository = open(check.repo())) {
+    try (Repository repository = open(check.folder())) {
       Report report =
           switch (check.action()) {
             case "clean" -> clean(repository);
@@ -127,7 +108,7 @@ public final class GitStepType implements StepType {
       return StepResult.failed(e.getMessage());
     } catch (IOException | GitAPIException e) {
       return StepResult.failed(
-          "git " + check.action() + " in " + check.repo() + ": " + e.getMessage());
+          "git " + check.action() + " in " + check.folder() + ": " + e.getMessage());
     }
   }
 
@@ -323,30 +304,30 @@ public final class GitStepType implements StepType {
   /** Lines to write and the result. */
   private record Report(List<String> lines, StepResult result) {}
 
-  /** The validated {@code with:} block. */
-  private record Check(
-      Path repo, String action, String tag, boolean require, String prefix, String remote) {
+  /** The {@code with:} block. */
+  record Check(
+      String repo, String action, String tag, boolean require, String prefix, String remote) {
 
     private static final List<String> ACTIONS =
         List.of("clean", "commit", "tags", "tag-exists", "pushed");
 
-    static Check from(StepInput input) {
-      String action = input.string("action").trim().toLowerCase(Locale.ROOT);
-      if (!ACTIONS.contains(action)) {
+    Check {
+      action = action == null ? null : action.trim().toLowerCase(Locale.ROOT);
+      if (action != null && !ACTIONS.contains(action)) {
         throw new IllegalArgumentException(
             "'action' must be one of " + String.join(", ", ACTIONS) + ", got '" + action + "'");
       }
-      String tag = input.string("tag", "").trim();
-      if (action.equals("tag-exists") && tag.isEmpty()) {
+      tag = tag == null ? "" : tag.trim();
+      if ("tag-exists".equals(action) && tag.isEmpty()) {
         throw new IllegalArgumentException("'tag' is required for action tag-exists");
       }
-      return new Check(
-          Path.of(input.string("repo", ".")).toAbsolutePath().normalize(),
-          action,
-          tag,
-          input.bool("require", false),
-          input.string("prefix", ""),
-          input.string("remote", "origin").trim());
+      repo = repo == null ? "." : repo;
+      prefix = prefix == null ? "" : prefix;
+      remote = remote == null ? "origin" : remote.trim();
+    }
+
+    Path folder() {
+      return Path.of(repo).toAbsolutePath().normalize();
     }
   }
 }

@@ -1,13 +1,11 @@
 package io.intentbot.engine.steps;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import io.intentbot.engine.text.Durations;
 import java.net.ConnectException;
 import java.net.URI;
@@ -50,7 +48,7 @@ import java.util.concurrent.TimeoutException;
  * attempt) and {@code attempts}. Each attempt writes one output line. Redirects are not followed,
  * so a 3xx status is seen as is.
  */
-public final class HttpStepType implements StepType {
+public final class HttpStepType extends TypedStepType<HttpStepType.Input> {
 
   public static final String NAME = "http";
   static final int BODY_LIMIT = 64 * 1024;
@@ -61,7 +59,6 @@ public final class HttpStepType implements StepType {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int PLAN_BODY_CHARS = 500;
 
-  private final JsonNode schema = WithSchemas.load(NAME);
   private final HttpClient client;
 
   public HttpStepType() {
@@ -73,26 +70,51 @@ public final class HttpStepType implements StepType {
   }
 
   public HttpStepType(HttpClient client) {
+    super(
+        NAME,
+        "Send an HTTP request and check its status and body; poll until healthy or a timeout",
+        Input.class);
     this.client = client;
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  /** The {@code with:} block. */
+  record Input(
+      String url,
+      String method,
+      Map<String, String> headers,
+      Object body,
+      List<Object> expectStatus,
+      String expectBodyContains,
+      Poll poll,
+      Duration requestTimeout) {
+    Input {
+      if (url != null) {
+        uri(url);
+      }
+      method = method == null ? "GET" : method.trim().toUpperCase(Locale.ROOT);
+    }
+
+    static URI uri(String url) {
+      URI uri;
+      try {
+        uri = URI.create(url.trim());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("'url' is not a valid URL: '" + url + "'");
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+        throw new IllegalArgumentException(
+            "'url' must be an absolute http:// or https:// URL, got '" + url + "'");
+      }
+      return uri;
+    }
   }
 
-  @Override
-  public String description() {
-    return "Send an HTTP request and check its status and body; poll until healthy or a timeout";
-  }
+  /** {@code poll:} of the {@code with:} block. */
+  record Poll(Duration interval, Duration timeout) {}
 
   @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
-  }
-
-  @Override
-  public StepPlan plan(StepInput input, StepContext context) {
+  protected StepPlan plan(Input input, StepContext context) {
     Call call = Call.from(input);
     List<String> details = new ArrayList<>();
     details.add("expect status " + call.expected());
@@ -119,22 +141,16 @@ public final class HttpStepType implements StepType {
   }
 
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    Call call;
-    HttpRequest request;
-    try {
-      call = Call.from(input);
-      call.headers()
-          .forEach(
-              (name, value) -> {
-                if (isSecretHeader(name)) {
-                  context.addSecret(value);
-                }
-              });
-      request = call.request();
-    } catch (IllegalArgumentException e) {
-      return StepResult.failed(e.getMessage());
-    }
+  protected StepResult execute(Input input, StepContext context) {
+    Call call = Call.from(input);
+    call.headers()
+        .forEach(
+            (name, value) -> {
+              if (isSecretHeader(name)) {
+                context.addSecret(value);
+              }
+            });
+    HttpRequest request = call.request();
     long deadline = System.nanoTime() + call.pollTimeout().toNanos();
     for (int attempt = 1; ; attempt++) {
       Attempt result;
@@ -284,20 +300,9 @@ public final class HttpStepType implements StepType {
       Duration pollTimeout,
       Duration requestTimeout) {
 
-    static Call from(StepInput input) {
-      String url = input.string("url");
-      URI uri;
-      try {
-        uri = URI.create(url.trim());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("'url' is not a valid URL: '" + url + "'");
-      }
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-        throw new IllegalArgumentException(
-            "'url' must be an absolute http:// or https:// URL, got '" + url + "'");
-      }
-      Object rawBody = input.raw("body");
+    static Call from(Input input) {
+      URI uri = Input.uri(input.url());
+      Object rawBody = input.body();
       String body;
       boolean json = rawBody instanceof Map<?, ?> || rawBody instanceof List<?>;
       if (rawBody == null) {
@@ -311,22 +316,25 @@ public final class HttpStepType implements StepType {
       } else {
         body = String.valueOf(rawBody);
       }
-      StepInput poll = StepInput.of(input.map("poll"));
-      Duration interval =
-          positive("poll.interval", poll.duration("interval", DEFAULT_POLL_INTERVAL));
-      Duration pollTimeout = poll.duration("timeout", DEFAULT_POLL_TIMEOUT);
+      Poll poll = input.poll() == null ? new Poll(null, null) : input.poll();
+      Duration interval = positive("poll.interval", or(poll.interval(), DEFAULT_POLL_INTERVAL));
+      Duration pollTimeout = or(poll.timeout(), DEFAULT_POLL_TIMEOUT);
       return new Call(
           uri,
-          input.string("method", "GET").trim().toUpperCase(Locale.ROOT),
-          input.stringMap("headers"),
+          input.method(),
+          input.headers() == null ? Map.of() : input.headers(),
           body,
           json,
-          ExpectedStatus.parse(input.list("expect_status")),
-          input.optionalString("expect_body_contains"),
-          input.has("poll"),
+          ExpectedStatus.parse(input.expectStatus() == null ? List.of() : input.expectStatus()),
+          java.util.Optional.ofNullable(input.expectBodyContains()),
+          input.poll() != null,
           interval,
-          input.has("poll") ? pollTimeout : Duration.ZERO,
-          positive("request_timeout", input.duration("request_timeout", DEFAULT_REQUEST_TIMEOUT)));
+          input.poll() != null ? pollTimeout : Duration.ZERO,
+          positive("request_timeout", or(input.requestTimeout(), DEFAULT_REQUEST_TIMEOUT)));
+    }
+
+    private static Duration or(Duration value, Duration fallback) {
+      return value == null ? fallback : value;
     }
 
     private static Duration positive(String field, Duration value) {

@@ -1,5 +1,6 @@
 package io.intentbot.engine.steps;
 
+import io.intentbot.engine.step.StepResult;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -7,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.MDC;
 
 /**
@@ -49,5 +52,37 @@ final class InterruptibleCall {
       }
       throw e;
     }
+  }
+
+  /**
+   * Runs a step's blocking work with {@link #call} and makes every outcome a result: the work's
+   * own, {@code cancelled} when the step's thread is interrupted, or a failure whose reason {@code
+   * failure} makes of what the work threw.
+   */
+  static StepResult step(
+      String name,
+      Callable<StepResult> work,
+      Runnable cancel,
+      Duration grace,
+      Supplier<StepResult> cancelled,
+      Function<Throwable, String> failure) {
+    try {
+      return call(name, work, cancel, grace);
+    } catch (InterruptedException e) {
+      return cancelled.get();
+    } catch (ExecutionException e) {
+      return StepResult.failed(failure.apply(e.getCause()));
+    }
+  }
+
+  /** The message of an expected failure, or the whole exception for any other. */
+  @SafeVarargs
+  static String describe(Throwable cause, Class<? extends Throwable>... expected) {
+    for (Class<? extends Throwable> type : expected) {
+      if (type.isInstance(cause)) {
+        return cause.getMessage();
+      }
+    }
+    return String.valueOf(cause);
   }
 }

@@ -15,7 +15,8 @@ import org.postgresql.Driver;
  * only into the environment ({@code PGPASSWORD}), never into the arguments.
  *
  * @param argv program and arguments, safe to show
- * @param env variables to add to the bot's environment for the process; holds the password
+ * @param env the variables pg_dump gets (besides {@code ProcessRunner.INHERITED}); holds the
+ *     password
  * @param password the password, or null, for masking
  */
 record PgDumpCommand(List<String> argv, Map<String, String> env, String password) {

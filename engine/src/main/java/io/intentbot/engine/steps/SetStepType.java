@@ -30,12 +30,8 @@ public final class SetStepType extends TypedStepType<SetStepType.Assignments> {
     super(
         NAME,
         "Set outputs from expressions: each with: entry becomes an output of the same name",
-        Assignments.class);
-  }
-
-  @Override
-  public boolean pure() {
-    return true;
+        Assignments.class,
+        Purity.PURE);
   }
 
   @Override

@@ -1,14 +1,16 @@
 package io.intentbot.engine.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.process.OutputCapture;
+import io.intentbot.engine.process.ProcessRequest;
+import io.intentbot.engine.process.ProcessResult;
+import io.intentbot.engine.process.ProcessRunner;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepOutput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -43,10 +45,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>H2 datasources are dumped with {@code SCRIPT TO}; PostgreSQL ones with the {@code pg_dump}
  * program (plain format, {@code --no-owner}), run as a process with host, port, database and user
- * from the JDBC URL and the password only in {@code PGPASSWORD}. Its stderr is streamed with the
- * prefix {@value ShellStepType#STDERR_PREFIX}. Other databases fail with "dump not supported". The
- * program is {@code pg_dump} on PATH unless config ({@code pg_dump: { binary: PATH }}) or the
- * variable {@value #BINARY_ENV} names another.
+ * from the JDBC URL and the password only in {@code PGPASSWORD}, through {@link ProcessRunner} (no
+ * other variable of the bot's but PATH, HOME, LANG and TZ). Its stderr is streamed with the prefix
+ * {@value ShellStepType#STDERR_PREFIX}. Other databases fail with "dump not supported". The program
+ * is {@code pg_dump} on PATH unless config ({@code pg_dump: { binary: PATH }}) or the variable
+ * {@value #BINARY_ENV} names another.
  *
  * <p>Missing parent folders are created; an existing file is never overwritten. The dump is written
  * to a hidden file next to the target and moved into place only when complete, so a failed or
@@ -54,7 +57,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code engine} ({@code h2} or {@code postgresql}) and {@code tables} (how many tables the
  * database had). A dry run writes nothing and does not connect.
  */
-public final class SqlDumpStepType implements StepType {
+public final class SqlDumpStepType extends TypedStepType<SqlDumpStepType.Input> {
 
   public static final String NAME = "sql.dump";
   public static final String BINARY_ENV = "INTENTBOT_PG_DUMP";
@@ -73,9 +76,9 @@ public final class SqlDumpStepType implements StepType {
       "select count(*) from information_schema.tables where table_type = 'BASE TABLE'"
           + " and table_schema not in ('pg_catalog', 'information_schema')";
 
-  private final JsonNode schema = WithSchemas.load(NAME);
   private final IntentbotConfig config;
   private final Map<String, String> environment;
+  private final ProcessRunner runner;
 
   public SqlDumpStepType(IntentbotConfig config) {
     this(config, System.getenv());
@@ -83,24 +86,24 @@ public final class SqlDumpStepType implements StepType {
 
   /** With the process environment given, for the binary's variable and PATH. */
   SqlDumpStepType(IntentbotConfig config, Map<String, String> environment) {
+    super(
+        NAME,
+        "Dump a configured datasource to a new SQL file (H2 SCRIPT, PostgreSQL pg_dump); never"
+            + " overwrites",
+        Input.class);
     this.config = config;
     this.environment = Map.copyOf(environment);
+    this.runner = new ProcessRunner(this.environment, ProcessRunner.DEFAULT_GRACE);
   }
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Dump a configured datasource to a new SQL file (H2 SCRIPT, PostgreSQL pg_dump); never"
-        + " overwrites";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
+  /** The {@code with:} block. */
+  record Input(String datasource, String file) {
+    Input {
+      file = file == null ? null : file.strip();
+      if (file != null && file.isEmpty()) {
+        throw new IllegalArgumentException("'file' must not be empty");
+      }
+    }
   }
 
   /** The pg_dump program: config {@code pg_dump.binary}, else {@value #BINARY_ENV}, else PATH. */
@@ -114,7 +117,7 @@ public final class SqlDumpStepType implements StepType {
   }
 
   @Override
-  public StepPlan plan(StepInput input, StepContext context) {
+  protected StepPlan plan(Input input, StepContext context) {
     Dump dump = Dump.from(input, config);
     List<String> details = new ArrayList<>();
     String summary =
@@ -144,13 +147,8 @@ public final class SqlDumpStepType implements StepType {
   }
 
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    Dump dump;
-    try {
-      dump = Dump.from(input, config);
-    } catch (IllegalArgumentException e) {
-      return StepResult.failed(e.getMessage());
-    }
+  protected StepResult execute(Input input, StepContext context) {
+    Dump dump = Dump.from(input, config);
     DatasourceConfig datasource = dump.datasource();
     Datasources.protectPassword(datasource, context);
     PgDumpCommand command = null;
@@ -201,7 +199,7 @@ public final class SqlDumpStepType implements StepType {
           InterruptibleCall.call(
               "sql-dump-" + context.stepId(),
               () -> command == null ? h2Script(dump, partial, running) : countTables(dump, running),
-              () -> cancel(running.get()),
+              () -> Datasources.cancel(running.get()),
               CANCEL_GRACE);
     } catch (InterruptedException e) {
       return Cancellation.cancelled("the dump of " + what + " was cancelled");
@@ -281,59 +279,41 @@ public final class SqlDumpStepType implements StepType {
   }
 
   /** Runs pg_dump into {@code partial}; null when it succeeded, else the failure. */
-  private StepResult pgDump(PgDumpCommand command, Path partial, StepOutput output) {
+  private StepResult pgDump(PgDumpCommand command, Path partial, StepOutput out) {
     List<String> argv = command.writingTo(partial).argv();
-    StepOutput out = ShellStepType.synchronizedOutput(output);
     out.line("$ " + ShellStepType.display(argv));
-    ProcessBuilder builder = new ProcessBuilder(argv);
-    builder.environment().putAll(command.env());
-    Process process;
+    ProcessResult result;
     try {
-      process = builder.start();
+      result =
+          runner.run(
+              new ProcessRequest(argv, null, command.env(), STDERR_LIMIT, null),
+              out::line,
+              line -> out.line(ShellStepType.STDERR_PREFIX + line));
     } catch (IOException e) {
       String message = String.valueOf(e.getMessage());
       if (message.contains("error=2,") || message.contains("error=13,")) {
         return StepResult.failed(missingBinary());
       }
       return StepResult.failed("could not start " + binary() + ": " + message);
+    } catch (ProcessRunner.Stopped e) {
+      return Cancellation.cancelled("stopped pg_dump (pid " + e.pid() + "); no dump was written");
     }
-    ShellStepType.Capture stderr = new ShellStepType.Capture(STDERR_LIMIT);
-    try {
-      process.getOutputStream().close();
-    } catch (IOException ignored) {
-      // pg_dump does not read stdin
+    int exitCode = result.exitCode();
+    if (exitCode == 0) {
+      return null;
     }
-    Thread stdoutPump = ShellStepType.pump(process.getInputStream(), "stdout", out::line);
-    Thread stderrPump =
-        ShellStepType.pump(
-            process.getErrorStream(),
-            "stderr",
-            line -> out.line(ShellStepType.STDERR_PREFIX + stderr.add(line)));
-    try {
-      int exitCode = process.waitFor();
-      stdoutPump.join(2_000);
-      stderrPump.join(2_000);
-      if (exitCode == 0) {
-        return null;
-      }
-      String last = stderr.lastLine();
-      String hint =
-          stderr.text().contains("server version mismatch")
-              ? "; use a pg_dump at least as new as the server (pg_dump.binary or "
-                  + BINARY_ENV
-                  + ")"
-              : "";
-      return StepResult.failed(
-          "pg_dump exited with code "
-              + exitCode
-              + (last.isEmpty() ? " (no stderr output)" : ": " + last)
-              + hint,
-          Map.of("exit_code", exitCode, "stderr", stderr.text()));
-    } catch (InterruptedException e) {
-      long pid = process.pid();
-      ShellStepType.stop(process);
-      return Cancellation.cancelled("stopped pg_dump (pid " + pid + "); no dump was written");
-    }
+    OutputCapture stderr = result.stderr();
+    String last = stderr.lastLine();
+    String hint =
+        stderr.text().contains("server version mismatch")
+            ? "; use a pg_dump at least as new as the server (pg_dump.binary or " + BINARY_ENV + ")"
+            : "";
+    return StepResult.failed(
+        "pg_dump exited with code "
+            + exitCode
+            + (last.isEmpty() ? " (no stderr output)" : ": " + last)
+            + hint,
+        Map.of("exit_code", exitCode, "stderr", stderr.text()));
   }
 
   private String missingBinary() {
@@ -367,28 +347,13 @@ public final class SqlDumpStepType implements StepType {
     return Optional.empty();
   }
 
-  private static void cancel(Statement statement) {
-    if (statement == null) {
-      return;
-    }
-    try {
-      statement.cancel();
-    } catch (SQLException ignored) {
-      // finished, or the driver cannot cancel; the grace period covers both
-    }
-  }
-
-  /** The validated {@code with:} block. */
+  /** The {@code with:} block with its datasource found. */
   private record Dump(DatasourceConfig datasource, String engine, Path file) {
 
-    static Dump from(StepInput input, IntentbotConfig config) {
-      DatasourceConfig datasource = Datasources.find(config, input.string("datasource"));
-      String file = input.string("file").strip();
-      if (file.isEmpty()) {
-        throw new IllegalArgumentException("'file' must not be empty");
-      }
+    static Dump from(Input input, IntentbotConfig config) {
+      DatasourceConfig datasource = Datasources.find(config, input.datasource());
       return new Dump(
-          datasource, engine(datasource.url()), Path.of(file).toAbsolutePath().normalize());
+          datasource, engine(datasource.url()), Path.of(input.file()).toAbsolutePath().normalize());
     }
 
     /** {@code h2}, {@code postgresql}, or the JDBC subprotocol of another database. */

@@ -1,13 +1,11 @@
 package io.intentbot.engine.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepContext;
-import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
-import io.intentbot.engine.step.StepType;
+import io.intentbot.engine.step.TypedStepType;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -48,36 +45,40 @@ import java.util.concurrent.atomic.AtomicReference;
  * statement: {@code updated} (the update count). The statement runs in auto-commit mode. The
  * datasource password is registered as a secret. A dry run never connects.
  */
-public final class SqlStepType implements StepType {
+public final class SqlStepType extends TypedStepType<SqlStepType.Input> {
 
   public static final String NAME = "sql";
   static final int DEFAULT_MAX_ROWS = 100;
   private static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
 
-  private final JsonNode schema = WithSchemas.load(NAME);
   private final IntentbotConfig config;
 
   public SqlStepType(IntentbotConfig config) {
+    super(
+        NAME,
+        "Run a query (rows as outputs) or a statement (update count) on a configured datasource",
+        Input.class);
     this.config = config;
   }
 
-  @Override
-  public String name() {
-    return NAME;
+  /** The {@code with:} block. */
+  record Input(
+      String datasource, String query, String statement, List<Object> params, Long maxRows) {
+    Input {
+      if ((query == null) == (statement == null)) {
+        throw new IllegalArgumentException("give exactly one of 'query' and 'statement'");
+      }
+      long rows = maxRows == null ? DEFAULT_MAX_ROWS : maxRows;
+      if (rows < 1 || rows > 1_000_000) {
+        throw new IllegalArgumentException("'max_rows' must be between 1 and 1000000, got " + rows);
+      }
+      maxRows = rows;
+      params = params == null ? List.of() : params;
+    }
   }
 
   @Override
-  public String description() {
-    return "Run a query (rows as outputs) or a statement (update count) on a configured datasource";
-  }
-
-  @Override
-  public JsonNode withSchema() {
-    return schema.deepCopy();
-  }
-
-  @Override
-  public StepPlan plan(StepInput input, StepContext context) {
+  protected StepPlan plan(Input input, StepContext context) {
     Sql sql = Sql.from(input, config);
     List<String> details = new ArrayList<>();
     details.add(sql.text());
@@ -93,35 +94,24 @@ public final class SqlStepType implements StepType {
   }
 
   @Override
-  public StepResult execute(StepInput input, StepContext context) {
-    Sql sql;
-    try {
-      sql = Sql.from(input, config);
-    } catch (IllegalArgumentException e) {
-      return StepResult.failed(e.getMessage());
-    }
+  protected StepResult execute(Input input, StepContext context) {
+    Sql sql = Sql.from(input, config);
     DatasourceConfig datasource = sql.datasource();
     Datasources.protectPassword(datasource, context);
     AtomicReference<Statement> running = new AtomicReference<>();
-    try {
-      StepResult result =
-          InterruptibleCall.call(
-              "sql-" + context.stepId(),
-              () -> run(sql, running, context),
-              () -> cancel(running.get()),
-              CANCEL_GRACE);
-      return result;
-    } catch (InterruptedException e) {
-      return Cancellation.cancelled(
-          "the statement on datasource '" + datasource.name() + "' was cancelled");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return StepResult.failed(
-          "datasource '"
-              + datasource.name()
-              + "': "
-              + (cause instanceof SQLException ? cause.getMessage() : cause));
-    }
+    return InterruptibleCall.step(
+        "sql-" + context.stepId(),
+        () -> run(sql, running, context),
+        () -> Datasources.cancel(running.get()),
+        CANCEL_GRACE,
+        () ->
+            Cancellation.cancelled(
+                "the statement on datasource '" + datasource.name() + "' was cancelled"),
+        cause ->
+            "datasource '"
+                + datasource.name()
+                + "': "
+                + InterruptibleCall.describe(cause, SQLException.class));
   }
 
   private static StepResult run(Sql sql, AtomicReference<Statement> running, StepContext context)
@@ -184,41 +174,16 @@ public final class SqlStepType implements StepType {
     return StepResult.succeeded(outputs);
   }
 
-  private static void cancel(Statement statement) {
-    if (statement == null) {
-      return;
-    }
-    try {
-      statement.cancel();
-    } catch (SQLException ignored) {
-      // the statement has finished or the driver cannot cancel; the grace period covers both
-    }
-  }
-
-  /** The validated {@code with:} block. */
+  /** The {@code with:} block with its datasource found. */
   private record Sql(
       DatasourceConfig datasource, String text, boolean query, List<Object> params, int maxRows) {
 
-    static Sql from(StepInput input, IntentbotConfig config) {
-      DatasourceConfig datasource = Datasources.find(config, input.string("datasource"));
-      boolean query = input.has("query");
-      if (query == input.has("statement")) {
-        throw new IllegalArgumentException("give exactly one of 'query' and 'statement'");
-      }
-      String text = input.string(query ? "query" : "statement").strip();
-      long maxRows = input.integer("max_rows", DEFAULT_MAX_ROWS);
-      if (maxRows < 1 || maxRows > 1_000_000) {
-        throw new IllegalArgumentException(
-            "'max_rows' must be between 1 and 1000000, got " + maxRows);
-      }
-      return new Sql(datasource, text, query, params(input.raw("params")), (int) maxRows);
-    }
-
-    private static List<Object> params(Object raw) {
-      if (raw == null) {
-        return List.of();
-      }
-      return raw instanceof List<?> list ? new ArrayList<>(list) : List.of(raw);
+    static Sql from(Input input, IntentbotConfig config) {
+      DatasourceConfig datasource = Datasources.find(config, input.datasource());
+      boolean query = input.query() != null;
+      String text = (query ? input.query() : input.statement()).strip();
+      return new Sql(
+          datasource, text, query, new ArrayList<>(input.params()), input.maxRows().intValue());
     }
   }
 }

@@ -26,12 +26,7 @@ final class GreetStepType extends TypedStepType<GreetStepType.Input> {
   }
 
   GreetStepType() {
-    super(NAME, "Say hello to someone", Input.class);
-  }
-
-  @Override
-  public boolean pure() {
-    return true;
+    super(NAME, "Say hello to someone", Input.class, Purity.PURE);
   }
 
   @Override

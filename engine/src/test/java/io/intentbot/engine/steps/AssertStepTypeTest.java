@@ -15,7 +15,7 @@ class AssertStepTypeTest {
   private final RecordingStepContext context = RecordingStepContext.plain();
 
   @Test
-  void aHoldingConditionSucceeds() {
+  void aHoldingConditionSucceeds() throws Exception {
     StepResult result =
         step.execute(StepInput.of(Map.of("that", true, "message", "never shown")), context);
 
@@ -24,7 +24,7 @@ class AssertStepTypeTest {
   }
 
   @Test
-  void aFalseConditionFailsWithTheMessage() {
+  void aFalseConditionFailsWithTheMessage() throws Exception {
     StepResult result =
         step.execute(
             StepInput.of(Map.of("that", "false", "message", "version 9.9.9 never ran")), context);
@@ -58,7 +58,7 @@ class AssertStepTypeTest {
   }
 
   @Test
-  void aConditionThatIsNotABooleanFails() {
+  void aConditionThatIsNotABooleanFails() throws Exception {
     StepResult result =
         step.execute(StepInput.of(Map.of("that", "maybe", "message", "m")), context);
 

@@ -84,7 +84,7 @@ class FilesStepTypesTest {
   }
 
   @Test
-  void refusesYamlThatNoLongerParsesAfterFilling() {
+  void refusesYamlThatNoLongerParsesAfterFilling() throws Exception {
     StepResult result =
         render.execute(renderInput(Map.of("name", "shop", "port", "[oops")), context);
 

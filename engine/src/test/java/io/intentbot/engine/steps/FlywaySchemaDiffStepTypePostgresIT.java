@@ -73,7 +73,7 @@ class FlywaySchemaDiffStepTypePostgresIT {
     context = new RecordingStepContext(config, null, null, intents);
   }
 
-  private void migrate(String target) {
+  private void migrate(String target) throws Exception {
     Map<String, Object> with =
         new LinkedHashMap<>(Map.of("datasource", "app", "action", "migrate"));
     if (target != null) {
@@ -83,7 +83,7 @@ class FlywaySchemaDiffStepTypePostgresIT {
     assertThat(result.success()).as("%s", result.reason()).isTrue();
   }
 
-  private StepResult compare() {
+  private StepResult compare() throws Exception {
     return new FlywaySchemaDiffStepType(config)
         .execute(StepInput.of(Map.of("datasource", "app")), context);
   }
@@ -124,7 +124,7 @@ class FlywaySchemaDiffStepTypePostgresIT {
   }
 
   @Test
-  void aCleanlyMigratedDatabaseHasNoDriftAndIsLeftExactlyAsItWas() throws SQLException {
+  void aCleanlyMigratedDatabaseHasNoDriftAndIsLeftExactlyAsItWas() throws Exception {
     migrate(null);
     List<String> before = state();
 
@@ -144,7 +144,7 @@ class FlywaySchemaDiffStepTypePostgresIT {
   }
 
   @Test
-  void aDroppedColumnAnAddedTableAndAChangedTypeAreEachReported() throws SQLException {
+  void aDroppedColumnAnAddedTableAndAChangedTypeAreEachReported() throws Exception {
     migrate(null);
     sql(
         "alter table users drop column display_name",
@@ -181,7 +181,7 @@ class FlywaySchemaDiffStepTypePostgresIT {
   }
 
   @Test
-  void pendingMigrationsAreNotDrift() throws SQLException {
+  void pendingMigrationsAreNotDrift() throws Exception {
     migrate("1");
     List<String> before = state();
 

@@ -73,7 +73,7 @@ class FlywaySchemaDiffStepTypeTest {
     diff = new FlywaySchemaDiffStepType(config);
   }
 
-  private void migrate(String datasource, String target) {
+  private void migrate(String datasource, String target) throws Exception {
     Map<String, Object> with = new LinkedHashMap<>();
     with.put("datasource", datasource);
     with.put("action", "migrate");
@@ -84,11 +84,11 @@ class FlywaySchemaDiffStepTypeTest {
     assertThat(result.success()).as("%s", result.reason()).isTrue();
   }
 
-  private StepResult compare(Map<String, ?> with) {
+  private StepResult compare(Map<String, ?> with) throws Exception {
     return diff.execute(StepInput.of(with), context);
   }
 
-  private StepResult compare() {
+  private StepResult compare() throws Exception {
     StepResult result = compare(Map.of("datasource", "app"));
     assertThat(result.success()).as("%s", result.reason()).isTrue();
     return result;
@@ -137,7 +137,7 @@ class FlywaySchemaDiffStepTypeTest {
   }
 
   @Test
-  void aCleanlyMigratedDatabaseHasNoDriftAndIsLeftAsItWas() throws SQLException {
+  void aCleanlyMigratedDatabaseHasNoDriftAndIsLeftAsItWas() throws Exception {
     migrate("app", null);
     sql("insert into users (id, email) values (1, 'a@example.com')");
     List<String> before = state();
@@ -164,7 +164,7 @@ class FlywaySchemaDiffStepTypeTest {
   }
 
   @Test
-  void aColumnDroppedByHandIsMissing() throws SQLException {
+  void aColumnDroppedByHandIsMissing() throws Exception {
     migrate("app", null);
     sql("alter table users drop column display_name");
 
@@ -182,7 +182,7 @@ class FlywaySchemaDiffStepTypeTest {
   }
 
   @Test
-  void aTableAndAColumnAddedByHandAreExtra() throws SQLException {
+  void aTableAndAColumnAddedByHandAreExtra() throws Exception {
     migrate("app", null);
     sql(
         "create table audit_notes (id int primary key, note varchar(100))",
@@ -199,7 +199,7 @@ class FlywaySchemaDiffStepTypeTest {
   }
 
   @Test
-  void aTypeANullabilityAndAPrimaryKeyChangedByHandAreReportedWithBothSides() throws SQLException {
+  void aTypeANullabilityAndAPrimaryKeyChangedByHandAreReportedWithBothSides() throws Exception {
     migrate("app", null);
     sql(
         "alter table users alter column display_name set data type varchar(50)",
@@ -244,7 +244,7 @@ class FlywaySchemaDiffStepTypeTest {
   }
 
   @Test
-  void aMissingTableIsReported() throws SQLException {
+  void aMissingTableIsReported() throws Exception {
     migrate("app", null);
     sql("drop table orders");
 
@@ -252,7 +252,7 @@ class FlywaySchemaDiffStepTypeTest {
   }
 
   @Test
-  void pendingMigrationsAreNotDrift() {
+  void pendingMigrationsAreNotDrift() throws Exception {
     migrate("app", "1");
 
     StepResult result = compare();
@@ -264,7 +264,7 @@ class FlywaySchemaDiffStepTypeTest {
   }
 
   @Test
-  void tablesInADatabaseNeverMigratedAreExtra() throws SQLException {
+  void tablesInADatabaseNeverMigratedAreExtra() throws Exception {
     sql("create table legacy (id int)");
 
     StepResult result = compare();
@@ -276,7 +276,7 @@ class FlywaySchemaDiffStepTypeTest {
   }
 
   @Test
-  void aDatabaseBaselinedAboveZeroCannotBeComparedAndSaysWhy() {
+  void aDatabaseBaselinedAboveZeroCannotBeComparedAndSaysWhy() throws Exception {
     Flyway.configure().dataSource(url, "sa", "").baselineVersion("2").load().baseline();
 
     StepResult result = compare(Map.of("datasource", "app"));
@@ -289,7 +289,7 @@ class FlywaySchemaDiffStepTypeTest {
   }
 
   @Test
-  void ignoredTablesAreLeftOut() throws SQLException {
+  void ignoredTablesAreLeftOut() throws Exception {
     migrate("app", null);
     sql("create table sessions (id int)");
 
@@ -299,7 +299,7 @@ class FlywaySchemaDiffStepTypeTest {
   }
 
   @Test
-  void theShadowUsesTheCompatibilityModeOfTheLiveUrl() {
+  void theShadowUsesTheCompatibilityModeOfTheLiveUrl() throws Exception {
     migrate("pg-mode", null);
 
     StepResult result = compare(Map.of("datasource", "pg-mode"));
@@ -312,7 +312,7 @@ class FlywaySchemaDiffStepTypeTest {
   }
 
   @Test
-  void refusesUnknownAndUnsupportedDatasourcesClearly() {
+  void refusesUnknownAndUnsupportedDatasourcesClearly() throws Exception {
     assertThat(compare(Map.of("datasource", "nope")).reason())
         .contains("unknown datasource 'nope'");
     assertThat(compare(Map.of("datasource", "other")).reason())
@@ -322,7 +322,7 @@ class FlywaySchemaDiffStepTypeTest {
   }
 
   @Test
-  void thePlanSaysWhatItComparesAndWhere() {
+  void thePlanSaysWhatItComparesAndWhere() throws Exception {
     StepPlan plan = diff.plan(StepInput.of(Map.of("datasource", "app")), context);
 
     assertThat(plan.summary())

@@ -53,7 +53,7 @@ class FlywayStepTypeTest {
     context = new RecordingStepContext(config, null, null, intents);
   }
 
-  private StepResult run(Map<String, ?> with) {
+  private StepResult run(Map<String, ?> with) throws Exception {
     return flyway.execute(StepInput.of(with), context);
   }
 
@@ -68,7 +68,7 @@ class FlywayStepTypeTest {
       migration("3", "index email", "V3__index_email.sql");
 
   @Test
-  void infoListsEveryMigrationWithItsState() {
+  void infoListsEveryMigrationWithItsState() throws Exception {
     run(Map.of("datasource", "app", "action", "migrate", "target", "1"));
 
     StepResult result = run(Map.of("datasource", "app", "action", "info"));
@@ -87,7 +87,7 @@ class FlywayStepTypeTest {
   }
 
   @Test
-  void dryRunListsPendingMigrationsAndAppliesNothing() {
+  void dryRunListsPendingMigrationsAndAppliesNothing() throws Exception {
     StepPlan plan =
         flyway.plan(StepInput.of(Map.of("datasource", "app", "action", "migrate")), context);
 
@@ -117,7 +117,7 @@ class FlywayStepTypeTest {
   }
 
   @Test
-  void migrateAppliesUpToTheTargetThenTheRest() {
+  void migrateAppliesUpToTheTargetThenTheRest() throws Exception {
     StepResult first = run(Map.of("datasource", "app", "action", "migrate", "target", "2"));
 
     assertThat(first.success()).as(first.reason()).isTrue();
@@ -143,7 +143,7 @@ class FlywayStepTypeTest {
   }
 
   @Test
-  void validatePassesWithPendingMigrations() {
+  void validatePassesWithPendingMigrations() throws Exception {
     run(Map.of("datasource", "app", "action", "migrate", "target", "1"));
 
     StepResult result = run(Map.of("datasource", "app", "action", "validate"));
@@ -153,7 +153,7 @@ class FlywayStepTypeTest {
   }
 
   @Test
-  void validateFailsWhenAnAppliedMigrationChanged() throws IOException {
+  void validateFailsWhenAnAppliedMigrationChanged() throws Exception {
     run(Map.of("datasource", "app", "action", "migrate"));
     Files.writeString(
         migrations.resolve("V1__create_users.sql"),
@@ -173,7 +173,7 @@ class FlywayStepTypeTest {
   }
 
   @Test
-  void locationsResolveAgainstTheIntentsFolder() throws IOException {
+  void locationsResolveAgainstTheIntentsFolder() throws Exception {
     Files.createDirectories(intents.resolve("db/extra"));
     Files.writeString(
         intents.resolve("db/extra/V1__only.sql"), "create table only_one (id int);\n");
@@ -190,7 +190,7 @@ class FlywayStepTypeTest {
   }
 
   @Test
-  void aMissingMigrationsFolderIsAnError() {
+  void aMissingMigrationsFolderIsAnError() throws Exception {
     StepResult result =
         run(Map.of("datasource", "app", "action", "migrate", "locations", List.of("db/typo")));
 
@@ -199,7 +199,7 @@ class FlywayStepTypeTest {
   }
 
   @Test
-  void aDatasourceWithoutMigrationsNeedsLocations() {
+  void aDatasourceWithoutMigrationsNeedsLocations() throws Exception {
     StepResult result = run(Map.of("datasource", "bare", "action", "info"));
 
     assertThat(result.reason())
@@ -207,7 +207,7 @@ class FlywayStepTypeTest {
   }
 
   @Test
-  void anUnknownDatasourceListsTheKnownOnes() {
+  void anUnknownDatasourceListsTheKnownOnes() throws Exception {
     assertThat(run(Map.of("datasource", "prod", "action", "info")).reason())
         .isEqualTo("unknown datasource 'prod'; known datasources: app, bare");
   }
@@ -255,7 +255,7 @@ class FlywayStepTypeTest {
   }
 
   @Test
-  void registersTheDatasourcePasswordAsSecret() {
+  void registersTheDatasourcePasswordAsSecret() throws Exception {
     run(Map.of("datasource", "app", "action", "info"));
 
     assertThat(context.secrets()).containsExactly(PASSWORD);

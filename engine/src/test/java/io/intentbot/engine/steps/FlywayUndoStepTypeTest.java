@@ -93,7 +93,7 @@ class FlywayUndoStepTypeTest {
   }
 
   @Test
-  void refusesAVersionThatIsNotApplied() {
+  void refusesAVersionThatIsNotApplied() throws Exception {
     StepResult result = undo.execute(StepInput.of(Map.of("datasource", "app", "to", "7")), context);
 
     assertThat(result.reason())

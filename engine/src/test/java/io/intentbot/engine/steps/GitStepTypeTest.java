@@ -6,7 +6,6 @@ import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.testing.RecordingStepContext;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -48,14 +47,14 @@ class GitStepTypeTest {
     return repo.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).call();
   }
 
-  private StepResult run(String action, Map<String, Object> more) {
+  private StepResult run(String action, Map<String, Object> more) throws Exception {
     Map<String, Object> with = new HashMap<>(more);
     with.put("repo", work.toString());
     with.put("action", action);
     return git.execute(StepInput.of(with), context);
   }
 
-  private StepResult run(String action) {
+  private StepResult run(String action) throws Exception {
     return run(action, Map.of());
   }
 
@@ -126,7 +125,7 @@ class GitStepTypeTest {
   }
 
   @Test
-  void anEmptyRepositoryHasNoCommit() {
+  void anEmptyRepositoryHasNoCommit() throws Exception {
     assertThat(run("commit").reason()).isEqualTo("repository " + work + " has no commits yet");
   }
 
@@ -142,7 +141,7 @@ class GitStepTypeTest {
   }
 
   @Test
-  void aFolderOutsideAnyRepositoryIsAClearFailure() throws IOException {
+  void aFolderOutsideAnyRepositoryIsAClearFailure() throws Exception {
     Path plain = Files.createDirectories(dir.resolve("plain"));
 
     StepResult result =

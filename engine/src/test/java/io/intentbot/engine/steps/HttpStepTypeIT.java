@@ -55,12 +55,12 @@ class HttpStepTypeIT {
     return server.baseUrl() + path;
   }
 
-  private StepResult run(Map<String, ?> with) {
+  private StepResult run(Map<String, ?> with) throws Exception {
     return http.execute(StepInput.of(with), context);
   }
 
   @Test
-  void aSuccessfulGetGivesStatusBodyAndLatency() {
+  void aSuccessfulGetGivesStatusBodyAndLatency() throws Exception {
     server.stubFor(
         get("/health").willReturn(aResponse().withStatus(200).withBody("{\"status\":\"UP\"}")));
 
@@ -78,7 +78,7 @@ class HttpStepTypeIT {
   }
 
   @Test
-  void anUnexpectedStatusFailsAndNamesWhatWasExpected() {
+  void anUnexpectedStatusFailsAndNamesWhatWasExpected() throws Exception {
     server.stubFor(get("/health").willReturn(aResponse().withStatus(503)));
 
     StepResult result = run(Map.of("url", url("/health")));
@@ -90,7 +90,7 @@ class HttpStepTypeIT {
   }
 
   @Test
-  void expectStatusAcceptsCodesClassesAndRanges() {
+  void expectStatusAcceptsCodesClassesAndRanges() throws Exception {
     server.stubFor(get("/missing").willReturn(aResponse().withStatus(404)));
     server.stubFor(get("/created").willReturn(aResponse().withStatus(201)));
 
@@ -102,7 +102,7 @@ class HttpStepTypeIT {
   }
 
   @Test
-  void redirectsAreSeenAsTheyAre() {
+  void redirectsAreSeenAsTheyAre() throws Exception {
     server.stubFor(
         get("/old").willReturn(aResponse().withStatus(302).withHeader("Location", "/new")));
 
@@ -113,7 +113,7 @@ class HttpStepTypeIT {
   }
 
   @Test
-  void expectBodyContainsChecksTheBody() {
+  void expectBodyContainsChecksTheBody() throws Exception {
     server.stubFor(get("/health").willReturn(aResponse().withStatus(200).withBody("DOWN")));
 
     StepResult result = run(Map.of("url", url("/health"), "expect_body_contains", "UP"));
@@ -123,7 +123,7 @@ class HttpStepTypeIT {
   }
 
   @Test
-  void aMappingBodyIsSentAsJsonWithHeaders() {
+  void aMappingBodyIsSentAsJsonWithHeaders() throws Exception {
     server.stubFor(post("/hooks/deploy").willReturn(aResponse().withStatus(202)));
 
     StepResult result =
@@ -144,7 +144,7 @@ class HttpStepTypeIT {
   }
 
   @Test
-  void pollsUntilHealthy() {
+  void pollsUntilHealthy() throws Exception {
     server.stubFor(
         get("/health")
             .inScenario("boot")
@@ -178,7 +178,7 @@ class HttpStepTypeIT {
   }
 
   @Test
-  void pollingGivesUpAtTheTimeout() {
+  void pollingGivesUpAtTheTimeout() throws Exception {
     server.stubFor(get("/health").willReturn(aResponse().withStatus(503)));
 
     long start = System.nanoTime();
@@ -214,7 +214,7 @@ class HttpStepTypeIT {
   }
 
   @Test
-  void aSlowAnswerHitsTheRequestTimeout() {
+  void aSlowAnswerHitsTheRequestTimeout() throws Exception {
     server.stubFor(get("/slow").willReturn(aResponse().withStatus(200).withFixedDelay(3000)));
 
     StepResult result = run(Map.of("url", url("/slow"), "request_timeout", "200ms"));
@@ -240,7 +240,7 @@ class HttpStepTypeIT {
   }
 
   @Test
-  void aBadUrlIsAClearFailure() {
+  void aBadUrlIsAClearFailure() throws Exception {
     assertThat(run(Map.of("url", "ftp://example.org/x")).reason())
         .isEqualTo("'url' must be an absolute http:// or https:// URL, got 'ftp://example.org/x'");
   }

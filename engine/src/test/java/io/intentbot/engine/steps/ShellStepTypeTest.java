@@ -20,12 +20,12 @@ class ShellStepTypeTest {
   private final ShellStepType shell = new ShellStepType();
   private final RecordingStepContext context = RecordingStepContext.plain();
 
-  private StepResult run(Map<String, ?> with) {
+  private StepResult run(Map<String, ?> with) throws Exception {
     return shell.execute(StepInput.of(with), context);
   }
 
   @Test
-  void runsTheProgramAndStreamsItsOutput() {
+  void runsTheProgramAndStreamsItsOutput() throws Exception {
     StepResult result = run(Map.of("command", List.of("printf", "one\\ntwo\\n")));
 
     assertThat(result.success()).isTrue();
@@ -37,7 +37,7 @@ class ShellStepTypeTest {
   }
 
   @Test
-  void passesArgumentsLiterallyWithoutAShell() {
+  void passesArgumentsLiterallyWithoutAShell() throws Exception {
     StepResult result =
         run(Map.of("command", List.of("printf", "%s|", "$(id)", "a; rm -rf x", "*", "`id`")));
 
@@ -45,14 +45,14 @@ class ShellStepTypeTest {
   }
 
   @Test
-  void numbersInTheCommandBecomeArguments() {
+  void numbersInTheCommandBecomeArguments() throws Exception {
     StepResult result = run(Map.of("command", List.of("printf", "%s-%s", 7, true)));
 
     assertThat(result.outputs()).containsEntry("stdout", "7-true");
   }
 
   @Test
-  void aNonZeroExitFailsWithTheCodeAndTheLastStderrLine() {
+  void aNonZeroExitFailsWithTheCodeAndTheLastStderrLine() throws Exception {
     StepResult result =
         run(Map.of("command", List.of("sh", "-c", "echo first >&2; echo 'disk full' >&2; exit 3")));
 
@@ -66,14 +66,14 @@ class ShellStepTypeTest {
   }
 
   @Test
-  void aNonZeroExitWithoutStderrSaysSo() {
+  void aNonZeroExitWithoutStderrSaysSo() throws Exception {
     StepResult result = run(Map.of("command", List.of("sh", "-c", "exit 1")));
 
     assertThat(result.reason()).isEqualTo("'sh' exited with code 1 (no stderr output)");
   }
 
   @Test
-  void allowFailureKeepsTheStepSucceededWithTheExitCode() {
+  void allowFailureKeepsTheStepSucceededWithTheExitCode() throws Exception {
     StepResult result =
         run(Map.of("command", List.of("sh", "-c", "exit 4"), "allow_failure", true));
 
@@ -82,7 +82,7 @@ class ShellStepTypeTest {
   }
 
   @Test
-  void aMissingProgramIsAClearFailure() {
+  void aMissingProgramIsAClearFailure() throws Exception {
     StepResult result = run(Map.of("command", List.of("no-such-program-xyz", "--help")));
 
     assertThat(result.failed()).isTrue();
@@ -90,7 +90,7 @@ class ShellStepTypeTest {
   }
 
   @Test
-  void aCommandStringIsRefused() {
+  void aCommandStringIsRefused() throws Exception {
     StepResult result = run(Map.of("command", "echo hi; rm -rf /"));
 
     assertThat(result.reason())
@@ -109,7 +109,7 @@ class ShellStepTypeTest {
   }
 
   @Test
-  void aMissingWorkdirIsAClearFailure(@TempDir Path dir) {
+  void aMissingWorkdirIsAClearFailure(@TempDir Path dir) throws Exception {
     Path missing = dir.resolve("nope");
 
     StepResult result = run(Map.of("command", List.of("pwd"), "workdir", missing.toString()));
@@ -118,7 +118,7 @@ class ShellStepTypeTest {
   }
 
   @Test
-  void registersSecretEnvValuesBeforeWritingAnything() {
+  void registersSecretEnvValuesBeforeWritingAnything() throws Exception {
     StepResult result =
         run(
             Map.of(
@@ -131,7 +131,7 @@ class ShellStepTypeTest {
   }
 
   @Test
-  void secretEnvMayNameAnInheritedVariable() {
+  void secretEnvMayNameAnInheritedVariable() throws Exception {
     String home = System.getenv("HOME");
 
     run(Map.of("command", List.of("true"), "secret_env", List.of("HOME")));
@@ -152,7 +152,7 @@ class ShellStepTypeTest {
   }
 
   @Test
-  void capsTheCapturedOutputAtTheLimit() {
+  void capsTheCapturedOutputAtTheLimit() throws Exception {
     StepResult result =
         run(Map.of("command", List.of("printf", "abcdefghij\\nklm\\n"), "output_limit", 4));
 

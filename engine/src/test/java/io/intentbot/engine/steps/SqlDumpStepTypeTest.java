@@ -77,7 +77,7 @@ class SqlDumpStepTypeTest {
     }
   }
 
-  private StepResult run(String datasource, Path file) {
+  private StepResult run(String datasource, Path file) throws Exception {
     return dump.execute(
         StepInput.of(Map.of("datasource", datasource, "file", file.toString())), context);
   }
@@ -165,7 +165,7 @@ class SqlDumpStepTypeTest {
   }
 
   @Test
-  void otherDatabasesAreNotSupported() {
+  void otherDatabasesAreNotSupported() throws Exception {
     StepResult result = run("mysql", dir.resolve("shop.sql"));
 
     assertThat(result.success()).isFalse();
@@ -180,7 +180,7 @@ class SqlDumpStepTypeTest {
   }
 
   @Test
-  void aMissingPgDumpFailsNamingTheFix() {
+  void aMissingPgDumpFailsNamingTheFix() throws Exception {
     Path file = dir.resolve("pg/shop.sql");
 
     StepResult result = run("pg", file);
@@ -257,7 +257,7 @@ class SqlDumpStepTypeTest {
   }
 
   @Test
-  void anUnknownDatasourceFailsNamingTheKnownOnes() {
+  void anUnknownDatasourceFailsNamingTheKnownOnes() throws Exception {
     StepResult result = run("nope", dir.resolve("x.sql"));
 
     assertThat(result.reason()).contains("unknown datasource 'nope'").contains("app, mysql, pg");

@@ -44,18 +44,18 @@ class SqlStepTypeTest {
     context = new RecordingStepContext(config, null, null, dir);
   }
 
-  private StepResult run(Map<String, ?> with) {
+  private StepResult run(Map<String, ?> with) throws Exception {
     return sql.execute(StepInput.of(with), context);
   }
 
-  private StepResult statement(String text, Object... params) {
+  private StepResult statement(String text, Object... params) throws Exception {
     StepResult result =
         run(Map.of("datasource", "app", "statement", text, "params", Arrays.asList(params)));
     assertThat(result.success()).as(result.reason()).isTrue();
     return result;
   }
 
-  private void createUsers() {
+  private void createUsers() throws Exception {
     statement(
         "create table users (id int primary key, name varchar(40), admin boolean,"
             + " balance decimal(10,2), joined timestamp)");
@@ -65,7 +65,7 @@ class SqlStepTypeTest {
   }
 
   @Test
-  void aStatementReportsTheUpdateCount() {
+  void aStatementReportsTheUpdateCount() throws Exception {
     statement("create table t (id int)");
 
     StepResult result = statement("insert into t values (?), (?), (?)", 1, 2, 3);
@@ -75,7 +75,7 @@ class SqlStepTypeTest {
   }
 
   @Test
-  void aQueryGivesRowsAsJsonFriendlyValues() {
+  void aQueryGivesRowsAsJsonFriendlyValues() throws Exception {
     createUsers();
 
     StepResult result =
@@ -111,7 +111,7 @@ class SqlStepTypeTest {
   }
 
   @Test
-  void writesTheRowsAsATextTable() {
+  void writesTheRowsAsATextTable() throws Exception {
     createUsers();
 
     run(Map.of("datasource", "app", "query", "select id, name from users order by id"));
@@ -121,7 +121,7 @@ class SqlStepTypeTest {
   }
 
   @Test
-  void paramsAreBoundNeverSpliced() {
+  void paramsAreBoundNeverSpliced() throws Exception {
     createUsers();
 
     StepResult injected =
@@ -142,7 +142,7 @@ class SqlStepTypeTest {
   }
 
   @Test
-  void maxRowsCutsTheResult() {
+  void maxRowsCutsTheResult() throws Exception {
     StepResult result =
         run(
             Map.of(
@@ -155,14 +155,14 @@ class SqlStepTypeTest {
   }
 
   @Test
-  void registersTheDatasourcePasswordAsSecret() {
+  void registersTheDatasourcePasswordAsSecret() throws Exception {
     run(Map.of("datasource", "app", "query", "select 1"));
 
     assertThat(context.secrets()).containsExactly(PASSWORD);
   }
 
   @Test
-  void anUnknownDatasourceListsTheKnownOnes() {
+  void anUnknownDatasourceListsTheKnownOnes() throws Exception {
     StepResult result = run(Map.of("datasource", "nope", "query", "select 1"));
 
     assertThat(result.reason())
@@ -170,7 +170,7 @@ class SqlStepTypeTest {
   }
 
   @Test
-  void anSqlErrorFailsTheStepWithTheDatabaseMessage() {
+  void anSqlErrorFailsTheStepWithTheDatabaseMessage() throws Exception {
     StepResult result = run(Map.of("datasource", "app", "query", "select * from missing_table"));
 
     assertThat(result.failed()).isTrue();
@@ -178,7 +178,7 @@ class SqlStepTypeTest {
   }
 
   @Test
-  void queryAndStatementTogetherAreRefused() {
+  void queryAndStatementTogetherAreRefused() throws Exception {
     StepResult result =
         run(Map.of("datasource", "app", "query", "select 1", "statement", "delete from t"));
 
@@ -202,7 +202,7 @@ class SqlStepTypeTest {
   }
 
   @Test
-  void interruptionCancelsARunningQuery() {
+  void interruptionCancelsARunningQuery() throws Exception {
     BackgroundStep step =
         BackgroundStep.start(
             sql,

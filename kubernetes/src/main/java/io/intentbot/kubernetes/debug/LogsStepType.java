@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.dsl.TimeTailPrettyLoggable;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.step.TypedStepType.Purity;
 import io.intentbot.engine.text.Durations;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
@@ -42,12 +43,7 @@ public final class LogsStepType extends KubernetesStepType<LogsStepType.Input> {
   }
 
   public LogsStepType(ClusterAccess access) {
-    super(NAME, "Show the last lines of a container's log", Input.class, access);
-  }
-
-  @Override
-  public boolean pure() {
-    return true;
+    super(NAME, "Show the last lines of a container's log", Input.class, Purity.PURE, access);
   }
 
   @Override

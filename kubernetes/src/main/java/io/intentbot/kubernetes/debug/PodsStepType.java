@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.step.TypedStepType.Purity;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
@@ -35,12 +36,12 @@ public final class PodsStepType extends KubernetesStepType<PodsStepType.Input> {
   public record Input(String namespace, Object selector) implements Namespaced {}
 
   public PodsStepType(ClusterAccess access) {
-    super(NAME, "Show pods with their status, restarts and reasons", Input.class, access);
-  }
-
-  @Override
-  public boolean pure() {
-    return true;
+    super(
+        NAME,
+        "Show pods with their status, restarts and reasons",
+        Input.class,
+        Purity.PURE,
+        access);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.step.TypedStepType.Purity;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
@@ -32,12 +33,7 @@ public final class RolloutHistoryStepType extends KubernetesStepType<RolloutHist
   public record Input(String namespace, String deployment) implements Namespaced {}
 
   public RolloutHistoryStepType(ClusterAccess access) {
-    super(NAME, "List the revisions of a Deployment", Input.class, access);
-  }
-
-  @Override
-  public boolean pure() {
-    return true;
+    super(NAME, "List the revisions of a Deployment", Input.class, Purity.PURE, access);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.intentbot.kubernetes.helm;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.step.TypedStepType.Purity;
 import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.Namespaced;
 import java.util.LinkedHashMap;
@@ -31,12 +32,7 @@ public final class HelmHistoryStepType extends HelmStepType<HelmHistoryStepType.
   }
 
   public HelmHistoryStepType(HelmCli helm) {
-    super(NAME, "List the revisions of a Helm release", Input.class, helm);
-  }
-
-  @Override
-  public boolean pure() {
-    return true;
+    super(NAME, "List the revisions of a Helm release", Input.class, Purity.PURE, helm);
   }
 
   @Override

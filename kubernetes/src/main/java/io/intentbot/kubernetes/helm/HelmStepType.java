@@ -4,6 +4,7 @@ import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.step.TypedStepType;
+import io.intentbot.engine.step.TypedStepType.Purity;
 import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesClients;
 import io.intentbot.kubernetes.Namespaced;
@@ -21,7 +22,12 @@ abstract class HelmStepType<I extends Record & Namespaced> extends TypedStepType
   protected final HelmCli helm;
 
   HelmStepType(String name, String description, Class<I> inputType, HelmCli helm) {
-    super(name, description, inputType);
+    this(name, description, inputType, Purity.IMPURE, helm);
+  }
+
+  /** A step type that only reads ({@link Purity#PURE}) or changes things. */
+  HelmStepType(String name, String description, Class<I> inputType, Purity purity, HelmCli helm) {
+    super(name, description, inputType, purity);
     this.helm = helm;
   }
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.step.TypedStepType.Purity;
 import io.intentbot.engine.text.Durations;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
@@ -42,12 +43,7 @@ public final class VeleroBackupsStepType extends KubernetesStepType<VeleroBackup
   }
 
   public VeleroBackupsStepType(ClusterAccess access) {
-    super(NAME, "List Velero backups, newest first", Input.class, access);
-  }
-
-  @Override
-  public boolean pure() {
-    return true;
+    super(NAME, "List Velero backups, newest first", Input.class, Purity.PURE, access);
   }
 
   @Override

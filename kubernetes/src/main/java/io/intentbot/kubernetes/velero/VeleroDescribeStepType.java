@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.step.TypedStepType.Purity;
 import io.intentbot.engine.text.Durations;
 import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
@@ -67,12 +68,12 @@ public final class VeleroDescribeStepType extends PollingStepType<VeleroDescribe
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   public VeleroDescribeStepType(ClusterAccess access) {
-    super(NAME, "Describe a Velero backup and list the resources in it", Input.class, access);
-  }
-
-  @Override
-  public boolean pure() {
-    return true;
+    super(
+        NAME,
+        "Describe a Velero backup and list the resources in it",
+        Input.class,
+        Purity.PURE,
+        access);
   }
 
   @Override
