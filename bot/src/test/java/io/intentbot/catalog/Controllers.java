@@ -1,6 +1,12 @@
 package io.intentbot.catalog;
 
-import com.sun.net.httpserver.HttpServer;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.common.Json;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -11,10 +17,6 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +60,7 @@ final class Controllers implements AutoCloseable {
           .withNamespaced(true)
           .build();
   volatile String backupPhase = "Completed";
-  private HttpServer files;
+  private WireMockServer files;
 
   Controllers(KubernetesClient admin) {
     this.admin = admin;
@@ -253,32 +255,11 @@ final class Controllers implements AutoCloseable {
 
   /** Serves the resource list of every backup at http://127.0.0.1:PORT/resources. */
   void serveResourceLists(Map<String, List<String>> resources) {
-    try {
-      files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    StringBuilder json = new StringBuilder("{");
-    resources.forEach(
-        (kind, items) -> {
-          if (json.length() > 1) {
-            json.append(',');
-          }
-          json.append('"').append(kind).append("\":[");
-          for (int i = 0; i < items.size(); i++) {
-            json.append(i == 0 ? "" : ",").append('"').append(items.get(i)).append('"');
-          }
-          json.append(']');
-        });
-    byte[] body = json.append('}').toString().getBytes(StandardCharsets.UTF_8);
-    files.createContext(
-        "/resources",
-        exchange -> {
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
+    files = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
     files.start();
+    files.stubFor(
+        get(urlEqualTo("/resources"))
+            .willReturn(aResponse().withStatus(200).withBody(Json.write(resources))));
   }
 
   private void tick() {
@@ -466,7 +447,7 @@ final class Controllers implements AutoCloseable {
       if (r.get("status", "phase") != null) {
         continue;
       }
-      String url = "http://127.0.0.1:" + files.getAddress().getPort() + "/resources";
+      String url = "http://127.0.0.1:" + files.port() + "/resources";
       admin
           .genericKubernetesResources(DOWNLOADS)
           .inNamespace(VELERO)
@@ -491,7 +472,7 @@ final class Controllers implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (files != null) {
-      files.stop(0);
+      files.stop();
     }
   }
 }

@@ -1,9 +1,13 @@
 package io.intentbot.kubernetes.velero;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.intentbot.kubernetes.testing.MockCluster.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
+import com.github.tomakehurst.wiremock.WireMockServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -13,7 +17,6 @@ import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.testing.RecordingStepContext;
 import io.intentbot.kubernetes.testing.MockCluster;
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -289,23 +292,19 @@ class VeleroStepTypesIT {
   void describeReadsTheResourceListThroughADownloadRequestAndDeletesIt() throws Exception {
     location("default", "Available", null);
     backup("shop-1", "2026-11-20T10:00:00Z", "Completed", Map.of());
-    HttpServer storage = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    storage.createContext(
-        "/list",
-        exchange -> {
-          ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-          try (var gzip = new GZIPOutputStream(bytes)) {
-            gzip.write(
-                "{\"v1/ConfigMap\":[\"shop-production/a\",\"shop-production/b\"],\"apps/v1/Deployment\":[\"shop-production/web\"]}"
-                    .getBytes(StandardCharsets.UTF_8));
-          }
-          exchange.sendResponseHeaders(200, bytes.size());
-          exchange.getResponseBody().write(bytes.toByteArray());
-          exchange.close();
-        });
+    ByteArrayOutputStream list = new ByteArrayOutputStream();
+    try (var gzip = new GZIPOutputStream(list)) {
+      gzip.write(
+          "{\"v1/ConfigMap\":[\"shop-production/a\",\"shop-production/b\"],\"apps/v1/Deployment\":[\"shop-production/web\"]}"
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    WireMockServer storage = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
     storage.start();
+    storage.stubFor(
+        get(urlEqualTo("/list"))
+            .willReturn(aResponse().withStatus(200).withBody(list.toByteArray())));
     try {
-      String url = "http://127.0.0.1:" + storage.getAddress().getPort() + "/list";
+      String url = "http://127.0.0.1:" + storage.port() + "/list";
       play(Velero.DOWNLOAD_REQUESTS, Map.of("phase", "Processed", "downloadURL", url));
       var step = new VeleroDescribeStepType(cluster.access);
 
@@ -325,7 +324,7 @@ class VeleroStepTypesIT {
                   List.of("shop-production/a", "shop-production/b")));
       assertThat(velero(Velero.DOWNLOAD_REQUESTS).inNamespace(VELERO).list().getItems()).isEmpty();
     } finally {
-      storage.stop(0);
+      storage.stop();
     }
   }
 
