@@ -3,12 +3,7 @@ package io.intentbot.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.audit.AuditStores;
 import io.intentbot.engine.audit.JdbcAuditStore;
@@ -25,14 +20,13 @@ import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.step.StepTypeRegistry;
 import io.intentbot.engine.steps.BuiltinStepTypes;
 import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.testing.MockCluster;
 import io.intentbot.kubernetes.wiring.KubernetesStepTypes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -73,15 +67,7 @@ final class CatalogFixture implements AutoCloseable {
    */
   CatalogFixture(Path root, String sandboxExtras, String extraConfig, String extraDatasources) {
     this.root = root;
-    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            expectations,
-            new KubernetesMixedDispatcher(expectations),
-            false);
-    server.init();
+    server = MockCluster.startServer();
     admin = server.createClient();
     clients = KubernetesClients.fromConfig(admin.getConfiguration());
     config =

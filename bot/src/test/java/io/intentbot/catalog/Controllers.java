@@ -1,20 +1,22 @@
 package io.intentbot.catalog;
 
-import com.sun.net.httpserver.HttpServer;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.intentbot.kubernetes.testing.ClusterObjects.container;
+import static io.intentbot.kubernetes.testing.ClusterObjects.withStatus;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.common.Json;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import io.intentbot.kubernetes.testing.ClusterObjects;
+import io.intentbot.kubernetes.testing.VeleroObjects;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +34,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Controllers implements AutoCloseable {
 
-  static final String REVISION = "deployment.kubernetes.io/revision";
+  static final String REVISION = ClusterObjects.REVISION;
   static final String VELERO = "velero";
-  static final ResourceDefinitionContext BACKUPS = kind("Backup", "backups");
-  static final ResourceDefinitionContext RESTORES = kind("Restore", "restores");
-  static final ResourceDefinitionContext LOCATIONS =
-      kind("BackupStorageLocation", "backupstoragelocations");
-  static final ResourceDefinitionContext DOWNLOADS = kind("DownloadRequest", "downloadrequests");
+  static final ResourceDefinitionContext BACKUPS = VeleroObjects.BACKUPS;
+  static final ResourceDefinitionContext RESTORES = VeleroObjects.RESTORES;
+  static final ResourceDefinitionContext LOCATIONS = VeleroObjects.STORAGE_LOCATIONS;
+  static final ResourceDefinitionContext DOWNLOADS = VeleroObjects.DOWNLOAD_REQUESTS;
 
   private final KubernetesClient admin;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
@@ -58,24 +59,13 @@ final class Controllers implements AutoCloseable {
           .withNamespaced(true)
           .build();
   volatile String backupPhase = "Completed";
-  private HttpServer files;
+  private WireMockServer files;
 
   Controllers(KubernetesClient admin) {
     this.admin = admin;
     loop.scheduleWithFixedDelay(this::tick, 10, 15, TimeUnit.MILLISECONDS);
   }
 
-  static ResourceDefinitionContext kind(String kind, String plural) {
-    return new ResourceDefinitionContext.Builder()
-        .withGroup("velero.io")
-        .withVersion("v1")
-        .withKind(kind)
-        .withPlural(plural)
-        .withNamespaced(true)
-        .build();
-  }
-
-  /** A Deployment of one container, watched by the controller from now on. */
   /** A Deployment as {@link #deployment} makes it, once this class's controller marked it ready. */
   void readyDeployment(String namespace, String name, String image) {
     deployment(namespace, name, image);
@@ -88,24 +78,6 @@ final class Controllers implements AutoCloseable {
   }
 
   /** A git repository at {@code dir} with one commit and a clean tree, as deploy-app wants it. */
-  /** A running pod of {@code app} named {@code name}, one container named after the app. */
-  static PodBuilder appPod(String name, String app) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .addToLabels("app", app)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName(app)
-        .withImage(app + ":1")
-        .endContainer()
-        .endSpec()
-        .withNewStatus()
-        .withPhase("Running")
-        .endStatus();
-  }
-
   static void cleanRepository(java.nio.file.Path dir) throws Exception {
     java.nio.file.Files.createDirectories(dir);
     try (org.eclipse.jgit.api.Git git =
@@ -120,36 +92,14 @@ final class Controllers implements AutoCloseable {
     }
   }
 
+  /** A Deployment of two replicas of one container, watched by the controller from now on. */
   Deployment deployment(String namespace, String name, String image) {
     namespaces.add(namespace);
     return admin
         .apps()
         .deployments()
         .inNamespace(namespace)
-        .resource(
-            new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(namespace)
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(2)
-                .withNewSelector()
-                .addToMatchLabels("app", name)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .addToLabels("app", name)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName(name)
-                .withImage(image)
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
+        .resource(ClusterObjects.deployment(namespace, name, 2, List.of(container(name, image))))
         .create();
   }
 
@@ -179,55 +129,33 @@ final class Controllers implements AutoCloseable {
 
   /** The Velero namespace's default storage location, Available. */
   void veleroLocation() {
-    GenericKubernetesResource bsl =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("velero.io/v1")
-            .withKind("BackupStorageLocation")
-            .withNewMetadata()
-            .withName("default")
-            .withNamespace(VELERO)
-            .endMetadata()
-            .build();
-    bsl.setAdditionalProperty("spec", Map.of("provider", "aws"));
-    admin.genericKubernetesResources(LOCATIONS).inNamespace(VELERO).resource(bsl).create();
+    admin
+        .genericKubernetesResources(LOCATIONS)
+        .inNamespace(VELERO)
+        .resource(VeleroObjects.storageLocation(VELERO, "default"))
+        .create();
     admin
         .genericKubernetesResources(LOCATIONS)
         .inNamespace(VELERO)
         .withName("default")
-        .editStatus(
-            x -> {
-              x.setAdditionalProperty("status", Map.of("phase", "Available"));
-              return x;
-            });
+        .editStatus(withStatus(Map.of("phase", "Available")));
   }
 
   /** A backup that already exists, as an earlier run (or someone) made it. */
   void backup(String name, String phase, String namespace, Map<String, String> labels) {
     presetBackups.add(name);
-    GenericKubernetesResource backup =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("velero.io/v1")
-            .withKind("Backup")
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(VELERO)
-            .withLabels(labels)
-            .endMetadata()
-            .build();
-    backup.setAdditionalProperty(
-        "spec", Map.of("includedNamespaces", List.of(namespace), "storageLocation", "default"));
-    admin.genericKubernetesResources(BACKUPS).inNamespace(VELERO).resource(backup).create();
+    admin
+        .genericKubernetesResources(BACKUPS)
+        .inNamespace(VELERO)
+        .resource(VeleroObjects.backup(VELERO, name, namespace, labels, null))
+        .create();
     retryOnConflict(
         () ->
             admin
                 .genericKubernetesResources(BACKUPS)
                 .inNamespace(VELERO)
                 .withName(name)
-                .editStatus(
-                    x -> {
-                      x.setAdditionalProperty("status", Map.of("phase", phase));
-                      return x;
-                    }));
+                .editStatus(withStatus(Map.of("phase", phase))));
   }
 
   /**
@@ -253,32 +181,11 @@ final class Controllers implements AutoCloseable {
 
   /** Serves the resource list of every backup at http://127.0.0.1:PORT/resources. */
   void serveResourceLists(Map<String, List<String>> resources) {
-    try {
-      files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    StringBuilder json = new StringBuilder("{");
-    resources.forEach(
-        (kind, items) -> {
-          if (json.length() > 1) {
-            json.append(',');
-          }
-          json.append('"').append(kind).append("\":[");
-          for (int i = 0; i < items.size(); i++) {
-            json.append(i == 0 ? "" : ",").append('"').append(items.get(i)).append('"');
-          }
-          json.append(']');
-        });
-    byte[] body = json.append('}').toString().getBytes(StandardCharsets.UTF_8);
-    files.createContext(
-        "/resources",
-        exchange -> {
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
+    files = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
     files.start();
+    files.stubFor(
+        get(urlEqualTo("/resources"))
+            .willReturn(aResponse().withStatus(200).withBody(Json.write(resources))));
   }
 
   private void tick() {
@@ -361,13 +268,7 @@ final class Controllers implements AutoCloseable {
           .editStatus(
               x -> {
                 x.setStatus(
-                    new DeploymentStatusBuilder()
-                        .withObservedGeneration(generation)
-                        .withReplicas(desired)
-                        .withUpdatedReplicas(desired)
-                        .withReadyReplicas(ready)
-                        .withAvailableReplicas(ready)
-                        .build());
+                    ClusterObjects.deploymentStatus(generation, desired, desired, ready, ready));
                 return x;
               });
     }
@@ -381,11 +282,7 @@ final class Controllers implements AutoCloseable {
             .genericKubernetesResources(SNAPSHOTS)
             .inNamespace(namespace)
             .withName(s.getMetadata().getName())
-            .editStatus(
-                x -> {
-                  x.setAdditionalProperty("status", Map.of("readyToUse", true));
-                  return x;
-                });
+            .editStatus(withStatus(Map.of("readyToUse", true)));
       }
     }
   }
@@ -397,38 +294,8 @@ final class Controllers implements AutoCloseable {
         .replicaSets()
         .inNamespace(owner.getMetadata().getNamespace())
         .resource(
-            new ReplicaSetBuilder()
-                .withNewMetadata()
-                .withName(name + "-r" + revision)
-                .withNamespace(owner.getMetadata().getNamespace())
-                .addToAnnotations(REVISION, String.valueOf(revision))
-                .addNewOwnerReference()
-                .withApiVersion("apps/v1")
-                .withKind("Deployment")
-                .withName(name)
-                .withUid(owner.getMetadata().getUid())
-                .withController(true)
-                .endOwnerReference()
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(0)
-                .withNewSelector()
-                .addToMatchLabels("app", name)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .addToLabels("app", name)
-                .addToLabels("pod-template-hash", "h" + revision)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName(name)
-                .withImage(image)
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
+            ClusterObjects.replicaSet(
+                owner, name + "-r" + revision, revision, List.of(container(name, image))))
         .create();
   }
 
@@ -466,7 +333,7 @@ final class Controllers implements AutoCloseable {
       if (r.get("status", "phase") != null) {
         continue;
       }
-      String url = "http://127.0.0.1:" + files.getAddress().getPort() + "/resources";
+      String url = "http://127.0.0.1:" + files.port() + "/resources";
       admin
           .genericKubernetesResources(DOWNLOADS)
           .inNamespace(VELERO)
@@ -491,7 +358,7 @@ final class Controllers implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (files != null) {
-      files.stop(0);
+      files.stop();
     }
   }
 }

@@ -1,13 +1,14 @@
 package io.intentbot.catalog;
 
 import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
+import static io.intentbot.kubernetes.testing.ClusterObjects.containerStatus;
+import static io.intentbot.kubernetes.testing.ClusterObjects.runningPod;
+import static io.intentbot.kubernetes.testing.ClusterObjects.terminated;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.server.mock.ErrorStreamMessage;
-import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
-import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
+import io.intentbot.kubernetes.testing.Kubelet;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DebugAndNetworkIT {
 
-  private static final String EXEC = "/api/v1/namespaces/web-sandbox/pods/web-1/exec?";
-
   @TempDir Path root;
   private CatalogFixture catalog;
 
@@ -33,19 +32,12 @@ class DebugAndNetworkIT {
         .pods()
         .inNamespace("web-sandbox")
         .resource(
-            Controllers.appPod("web-1", "web")
+            runningPod("web-1", "web")
                 .editStatus()
-                .addNewContainerStatus()
-                .withName("web")
-                .withReady(true)
-                .withRestartCount(3)
-                .withNewLastState()
-                .withNewTerminated()
-                .withReason("OOMKilled")
-                .withExitCode(137)
-                .endTerminated()
-                .endLastState()
-                .endContainerStatus()
+                .addToContainerStatuses(
+                    containerStatus("web", true, 3)
+                        .withLastState(terminated("OOMKilled", 137))
+                        .build())
                 .endStatus()
                 .build())
         .create();
@@ -61,14 +53,12 @@ class DebugAndNetworkIT {
     exec(
         "command=ls&command=-l&command=%2Fdata%2Fmy%20dir&container=web&stdout=true&stderr=true",
         2, "total 0\n", "ls: /data/x: denied\n");
-    catalog
-        .server
-        .expect()
-        .get()
-        .withPath(
-            "/api/v1/namespaces/web-sandbox/pods/web-1/log?pretty=false&container=web&tailLines=20")
-        .andReturn(200, "started\nlistening on 3000\n")
-        .always();
+    Kubelet.expectLogs(
+        catalog.server,
+        "web-sandbox",
+        "web-1",
+        "pretty=false&container=web&tailLines=20",
+        "started\nlistening on 3000\n");
 
     RunRecord run =
         catalog.run(
@@ -131,25 +121,6 @@ class DebugAndNetworkIT {
   }
 
   private void exec(String query, int exitCode, String stdout, String stderr) {
-    var emit =
-        catalog
-            .server
-            .expect()
-            .get()
-            .withPath(EXEC + query)
-            .andUpgradeToWebSocket()
-            .open()
-            .waitFor(10)
-            .andEmit(new OutputStreamMessage(stdout));
-    if (!stderr.isEmpty()) {
-      emit = emit.waitFor(20).andEmit(new ErrorStreamMessage(stderr));
-    }
-    emit.waitFor(40)
-        .andEmit(new StatusStreamMessage(exitCode))
-        .expect("stdin that never comes")
-        .andEmit(new OutputStreamMessage(""))
-        .once()
-        .done()
-        .always();
+    Kubelet.expectExec(catalog.server, "web-sandbox", "web-1", query, exitCode, stdout, stderr);
   }
 }

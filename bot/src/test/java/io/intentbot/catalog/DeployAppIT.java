@@ -1,17 +1,20 @@
 package io.intentbot.catalog;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
+import com.github.tomakehurst.wiremock.WireMockServer;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
 import io.intentbot.engine.model.StepStatus;
 import io.intentbot.engine.model.Submission;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,27 +27,19 @@ class DeployAppIT {
   @TempDir Path root;
   private CatalogFixture catalog;
   private Controllers controllers;
-  private HttpServer health;
-  private final AtomicInteger healthChecks = new AtomicInteger();
+  private static final String HEALTH_PATH = "/web-sandbox/healthz";
+  private final WireMockServer health =
+      new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
   private Git repo;
 
   @BeforeEach
   void start() throws Exception {
-    health = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    health.createContext(
-        "/web-sandbox/healthz",
-        exchange -> {
-          healthChecks.incrementAndGet();
-          exchange.sendResponseHeaders(200, -1);
-          exchange.close();
-        });
     health.start();
+    health.stubFor(any(urlPathEqualTo(HEALTH_PATH)).willReturn(ok()));
     catalog =
         new CatalogFixture(
             root,
-            "    health_url: \"http://127.0.0.1:"
-                + health.getAddress().getPort()
-                + "/{namespace}/healthz\"\n",
+            "    health_url: \"http://127.0.0.1:" + health.port() + "/{namespace}/healthz\"\n",
             "");
     controllers = new Controllers(catalog.admin);
     Path web = Files.createDirectories(root.resolve("repos/web"));
@@ -64,7 +59,7 @@ class DeployAppIT {
     repo.close();
     controllers.close();
     catalog.close();
-    health.stop(0);
+    health.stop();
   }
 
   @Test
@@ -82,7 +77,7 @@ class DeployAppIT {
         .containsEntry("version", "1.4.3")
         .containsEntry("previous_version", "1.4.2");
     assertThat(controllers.image("web-sandbox", "web")).isEqualTo("registry.test/web:1.4.3");
-    assertThat(healthChecks.get()).isPositive();
+    assertThat(health.findAll(anyRequestedFor(urlPathEqualTo(HEALTH_PATH)))).isNotEmpty();
     assertThat(catalog.step(run.id(), "git_clean").status()).isEqualTo(StepStatus.SUCCEEDED);
   }
 

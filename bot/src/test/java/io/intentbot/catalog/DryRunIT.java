@@ -3,6 +3,7 @@ package io.intentbot.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.intentbot.engine.model.Submission;
+import io.intentbot.kubernetes.testing.ClusterObjects;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +92,7 @@ class DryRunIT {
         .admin
         .pods()
         .inNamespace("web-sandbox")
-        .resource(Controllers.appPod("web-1", "web").build())
+        .resource(ClusterObjects.runningPod("web-1", "web").build())
         .create();
     assertThat(java.util.Arrays.stream(runs).map(r -> r[0]).toList())
         .containsExactlyInAnyOrderElementsOf(CatalogLintTest.CATALOGUE);

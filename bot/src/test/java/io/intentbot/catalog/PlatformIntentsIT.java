@@ -4,10 +4,10 @@ import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
 import io.intentbot.engine.model.Submission;
+import io.intentbot.kubernetes.testing.ClusterObjects;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -93,14 +93,7 @@ class PlatformIntentsIT {
         .storage()
         .v1()
         .storageClasses()
-        .resource(
-            new StorageClassBuilder()
-                .withNewMetadata()
-                .withName("fast")
-                .endMetadata()
-                .withProvisioner("test")
-                .withAllowVolumeExpansion(true)
-                .build())
+        .resource(ClusterObjects.storageClass("fast", "test", true))
         .create();
 
     assertSucceeded(
@@ -252,7 +245,7 @@ class PlatformIntentsIT {
         .admin
         .pods()
         .inNamespace("web-sandbox")
-        .resource(Controllers.appPod("web-1", "web").build())
+        .resource(ClusterObjects.runningPod("web-1", "web").build())
         .create();
     assertThat(catalog.plan("debug-pod", "app=web", "env=sandbox", "command=ls -l /data"))
         .contains("exec: Run [ls, -l, /data] in the first running pod in web-sandbox");

@@ -12,8 +12,8 @@ import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.testing.RecordingStepContext;
 import io.intentbot.kubernetes.deployment.ScaleStepType;
+import io.intentbot.kubernetes.testing.ClusterObjects;
 import io.intentbot.kubernetes.testing.MockCluster;
-import io.intentbot.kubernetes.testing.Objects;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,7 +58,7 @@ class ClusterAccessIT {
         .expect()
         .get()
         .withPath(PATH)
-        .andReturn(200, Objects.deployment("web", "web:1", 2))
+        .andReturn(200, ClusterObjects.deployment("web", "web:1", 2))
         .always();
     var step = new ScaleStepType(cluster.access);
     int before = cluster.server.getRequestCount();
@@ -77,14 +77,14 @@ class ClusterAccessIT {
         .get()
         .delay(2, java.util.concurrent.TimeUnit.SECONDS)
         .withPath(PATH)
-        .andReturn(200, Objects.deployment("web", "web:1", 2))
+        .andReturn(200, ClusterObjects.deployment("web", "web:1", 2))
         .times(2);
     cluster
         .server
         .expect()
         .get()
         .withPath(PATH)
-        .andReturn(200, Objects.deployment("web", "web:1", 2))
+        .andReturn(200, ClusterObjects.deployment("web", "web:1", 2))
         .always();
     try (KubernetesClients impatient =
         KubernetesClients.fromConfig(
@@ -113,7 +113,7 @@ class ClusterAccessIT {
         .get()
         .delay(2, java.util.concurrent.TimeUnit.SECONDS)
         .withPath(PATH)
-        .andReturn(200, Objects.deployment("web", "web:1", 2))
+        .andReturn(200, ClusterObjects.deployment("web", "web:1", 2))
         .always();
     try (KubernetesClients impatient =
         KubernetesClients.fromConfig(
@@ -207,7 +207,7 @@ class ClusterAccessIT {
         .apps()
         .deployments()
         .inNamespace(NAMESPACE)
-        .resource(Objects.deployment("web", "web:1", 2))
+        .resource(ClusterObjects.deployment("web", "web:1", 2))
         .create();
     var step = new ScaleStepType(cluster.access);
 
@@ -228,7 +228,7 @@ class ClusterAccessIT {
         .apps()
         .deployments()
         .inNamespace(NAMESPACE)
-        .resource(Objects.deployment("web", "web:1", 2))
+        .resource(ClusterObjects.deployment("web", "web:1", 2))
         .create();
     var step = new ScaleStepType(cluster.access);
 

@@ -8,12 +8,12 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.namespace.NamespaceStepType;
 import io.intentbot.kubernetes.network.IngressStepType;
 import io.intentbot.kubernetes.storage.PvcStepType;
+import io.intentbot.kubernetes.testing.ClusterObjects;
 import io.intentbot.kubernetes.testing.MockCluster;
 import java.util.List;
 import java.util.Map;
@@ -288,14 +288,7 @@ class ObjectStepTypesIT {
         .storage()
         .v1()
         .storageClasses()
-        .resource(
-            new StorageClassBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withProvisioner("csi.example")
-                .withAllowVolumeExpansion(expandable)
-                .build())
+        .resource(ClusterObjects.storageClass(name, "csi.example", expandable))
         .create();
   }
 
@@ -384,11 +377,7 @@ class ObjectStepTypesIT {
         () -> {
           snapshots
               .withName("data-snap")
-              .editStatus(
-                  s -> {
-                    s.setAdditionalProperty("status", Map.of("readyToUse", true));
-                    return s;
-                  });
+              .editStatus(ClusterObjects.withStatus(Map.of("readyToUse", true)));
         },
         50,
         TimeUnit.MILLISECONDS);

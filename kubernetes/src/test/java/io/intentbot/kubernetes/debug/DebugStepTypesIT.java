@@ -1,16 +1,19 @@
 package io.intentbot.kubernetes.debug;
 
+import static io.intentbot.kubernetes.testing.ClusterObjects.containerStatus;
+import static io.intentbot.kubernetes.testing.ClusterObjects.runningPod;
+import static io.intentbot.kubernetes.testing.ClusterObjects.terminated;
+import static io.intentbot.kubernetes.testing.ClusterObjects.waiting;
 import static io.intentbot.kubernetes.testing.MockCluster.NAMESPACE;
 import static io.intentbot.kubernetes.testing.MockCluster.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.server.mock.ErrorStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
 import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.testing.Kubelet;
 import io.intentbot.kubernetes.testing.MockCluster;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +29,12 @@ class DebugStepTypesIT {
   @BeforeEach
   void start() {
     cluster = new MockCluster();
-    cluster.admin.pods().inNamespace(NAMESPACE).resource(pod("web-1", "Running")).create();
+    cluster
+        .admin
+        .pods()
+        .inNamespace(NAMESPACE)
+        .resource(runningPod("web-1", "web").build())
+        .create();
   }
 
   @AfterEach
@@ -34,45 +42,8 @@ class DebugStepTypesIT {
     cluster.close();
   }
 
-  static Pod pod(String name, String phase) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .addToLabels("app", "web")
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("web")
-        .withImage("web:1")
-        .endContainer()
-        .endSpec()
-        .withNewStatus()
-        .withPhase(phase)
-        .endStatus()
-        .build();
-  }
-
-  /**
-   * The mock closes the socket together with its last scheduled message, racing the status frame; a
-   * real API server sends the status first. A late trailing frame keeps the order real.
-   */
   private void expectExec(String pod, String query, int exitCode, String stdout) {
-    cluster
-        .server
-        .expect()
-        .get()
-        .withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + pod + "/exec?" + query)
-        .andUpgradeToWebSocket()
-        .open()
-        .waitFor(10)
-        .andEmit(new OutputStreamMessage(stdout))
-        .waitFor(40)
-        .andEmit(new StatusStreamMessage(exitCode))
-        .expect("stdin that never comes")
-        .andEmit(new OutputStreamMessage(""))
-        .once()
-        .done()
-        .always();
+    Kubelet.expectExec(cluster.server, NAMESPACE, pod, query, exitCode, stdout, "");
   }
 
   @Test
@@ -135,27 +106,14 @@ class DebugStepTypesIT {
 
   @Test
   void execFailsOnANonZeroExitCodeAndCapsOutput() throws Exception {
-    cluster
-        .server
-        .expect()
-        .get()
-        .withPath(
-            "/api/v1/namespaces/"
-                + NAMESPACE
-                + "/pods/web-1/exec?command=cat&command=%2Fdata&container=web&stdout=true&stderr=true")
-        .andUpgradeToWebSocket()
-        .open()
-        .waitFor(10)
-        .andEmit(new OutputStreamMessage("0123456789abcdef"))
-        .waitFor(20)
-        .andEmit(new ErrorStreamMessage("oops"))
-        .waitFor(40)
-        .andEmit(new StatusStreamMessage(2))
-        .expect("stdin that never comes")
-        .andEmit(new OutputStreamMessage(""))
-        .once()
-        .done()
-        .always();
+    Kubelet.expectExec(
+        cluster.server,
+        NAMESPACE,
+        "web-1",
+        "command=cat&command=%2Fdata&container=web&stdout=true&stderr=true",
+        2,
+        "0123456789abcdef",
+        "oops");
     var step = new ExecStepType(cluster.access);
 
     StepResult result =
@@ -174,16 +132,12 @@ class DebugStepTypesIT {
 
   @Test
   void logsTailsTheContainerLog() throws Exception {
-    cluster
-        .server
-        .expect()
-        .get()
-        .withPath(
-            "/api/v1/namespaces/"
-                + NAMESPACE
-                + "/pods/web-1/log?pretty=false&container=web&sinceSeconds=900&tailLines=2")
-        .andReturn(200, "line one\nline two\n")
-        .always();
+    Kubelet.expectLogs(
+        cluster.server,
+        NAMESPACE,
+        "web-1",
+        "pretty=false&container=web&sinceSeconds=900&tailLines=2",
+        "line one\nline two\n");
     var step = new LogsStepType(cluster.access);
     var input = with("pod", "web-1", "container", "web", "tail", 2, "since", "15m");
 
@@ -201,26 +155,14 @@ class DebugStepTypesIT {
 
   @Test
   void podsReportsPhaseReadinessRestartsAndReasons() throws Exception {
-    Pod crashing = pod("web-2", "Running");
+    Pod crashing = runningPod("web-2", "web").build();
     crashing
         .getStatus()
         .setContainerStatuses(
             List.of(
-                new ContainerStatusBuilder()
-                    .withName("web")
-                    .withReady(false)
-                    .withRestartCount(7)
-                    .withNewState()
-                    .withNewWaiting()
-                    .withReason("CrashLoopBackOff")
-                    .endWaiting()
-                    .endState()
-                    .withNewLastState()
-                    .withNewTerminated()
-                    .withReason("OOMKilled")
-                    .withExitCode(137)
-                    .endTerminated()
-                    .endLastState()
+                containerStatus("web", false, 7)
+                    .withState(waiting("CrashLoopBackOff"))
+                    .withLastState(terminated("OOMKilled", 137))
                     .build()));
     cluster.admin.pods().inNamespace(NAMESPACE).resource(crashing).create();
     cluster
@@ -230,14 +172,7 @@ class DebugStepTypesIT {
         .withName("web-1")
         .editStatus(
             p -> {
-              p.getStatus()
-                  .setContainerStatuses(
-                      List.of(
-                          new ContainerStatusBuilder()
-                              .withName("web")
-                              .withReady(true)
-                              .withRestartCount(0)
-                              .build()));
+              p.getStatus().setContainerStatuses(List.of(containerStatus("web", true, 0).build()));
               return p;
             });
     var step = new PodsStepType(cluster.access);

@@ -5,12 +5,11 @@ import static io.intentbot.kubernetes.testing.MockCluster.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.testing.RecordingStepContext;
+import io.intentbot.kubernetes.testing.ClusterObjects;
 import io.intentbot.kubernetes.testing.MockCluster;
-import io.intentbot.kubernetes.testing.Objects;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,7 @@ class DeploymentStepTypesIT {
             .apps()
             .deployments()
             .inNamespace(NAMESPACE)
-            .resource(Objects.deployment("web", "registry/web:1.0.0", 3))
+            .resource(ClusterObjects.deployment("web", "registry/web:1.0.0", 3))
             .create();
   }
 
@@ -250,9 +249,9 @@ class DeploymentStepTypesIT {
 
   private void writeRevisions() {
     var rs = cluster.admin.apps().replicaSets().inNamespace(NAMESPACE);
-    rs.resource(Objects.replicaSet(web, 1, "registry/web:0.8.0")).create();
-    rs.resource(Objects.replicaSet(web, 2, "registry/web:0.9.0")).create();
-    rs.resource(Objects.replicaSet(web, 3, "registry/web:1.0.0")).create();
+    rs.resource(ClusterObjects.replicaSet(web, 1, "registry/web:0.8.0")).create();
+    rs.resource(ClusterObjects.replicaSet(web, 2, "registry/web:0.9.0")).create();
+    rs.resource(ClusterObjects.replicaSet(web, 3, "registry/web:1.0.0")).create();
     cluster
         .admin
         .apps()
@@ -261,7 +260,7 @@ class DeploymentStepTypesIT {
         .withName("web")
         .edit(
             d -> {
-              d.getMetadata().setAnnotations(Map.of("deployment.kubernetes.io/revision", "3"));
+              d.getMetadata().setAnnotations(Map.of(ClusterObjects.REVISION, "3"));
               return d;
             });
   }
@@ -276,13 +275,7 @@ class DeploymentStepTypesIT {
         .editStatus(
             d -> {
               d.setStatus(
-                  new DeploymentStatusBuilder()
-                      .withObservedGeneration(generation)
-                      .withReplicas(replicas)
-                      .withUpdatedReplicas(updated)
-                      .withReadyReplicas(ready)
-                      .withAvailableReplicas(available)
-                      .build());
+                  ClusterObjects.deploymentStatus(generation, replicas, updated, ready, available));
               return d;
             });
   }

@@ -50,8 +50,19 @@ public final class MockCluster implements AutoCloseable {
   public final ClusterAccess access;
 
   public MockCluster() {
+    server = startServer();
+    admin = server.createClient();
+    clients = KubernetesClients.fromConfig(admin.getConfiguration());
+    access = new ClusterAccess(clients, calls, time.clock(), Runnable::run, time);
+  }
+
+  /**
+   * A started fabric8 mock API server in CRUD mode, with expectations (exec, logs, errors) answered
+   * first.
+   */
+  public static KubernetesMockServer startServer() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    server =
+    KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
@@ -59,9 +70,7 @@ public final class MockCluster implements AutoCloseable {
             new KubernetesMixedDispatcher(responses),
             false);
     server.init();
-    admin = server.createClient();
-    clients = KubernetesClients.fromConfig(admin.getConfiguration());
-    access = new ClusterAccess(clients, calls, time.clock(), Runnable::run, time);
+    return server;
   }
 
   public static EnvironmentConfig staging() {

@@ -1,25 +1,28 @@
 package io.intentbot.kubernetes.velero;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.intentbot.kubernetes.testing.ClusterObjects.withStatus;
 import static io.intentbot.kubernetes.testing.MockCluster.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
+import com.github.tomakehurst.wiremock.WireMockServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.intentbot.engine.step.AsyncStepType;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.testing.RecordingStepContext;
 import io.intentbot.kubernetes.testing.MockCluster;
+import io.intentbot.kubernetes.testing.VeleroObjects;
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,29 +60,18 @@ class VeleroStepTypesIT {
   }
 
   private void location(String name, String phase, String message) {
-    GenericKubernetesResource bsl =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("velero.io/v1")
-            .withKind("BackupStorageLocation")
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(VELERO)
-            .endMetadata()
-            .build();
-    bsl.setAdditionalProperty("spec", Map.of("provider", "aws"));
-    velero(Velero.STORAGE_LOCATIONS).inNamespace(VELERO).resource(bsl).create();
+    velero(Velero.STORAGE_LOCATIONS)
+        .inNamespace(VELERO)
+        .resource(VeleroObjects.storageLocation(VELERO, name))
+        .create();
     velero(Velero.STORAGE_LOCATIONS)
         .inNamespace(VELERO)
         .withName(name)
         .editStatus(
-            b -> {
-              b.setAdditionalProperty(
-                  "status",
-                  message == null
-                      ? Map.of("phase", phase)
-                      : Map.of("phase", phase, "message", message));
-              return b;
-            });
+            withStatus(
+                message == null
+                    ? Map.of("phase", phase)
+                    : Map.of("phase", phase, "message", message)));
   }
 
   /** Plays the Velero server: moves every new object of a kind through the given statuses. */
@@ -94,7 +86,7 @@ class VeleroStepTypesIT {
             int next = step.getOrDefault(name, 0);
             if (next < statuses.length) {
               Map<String, Object> status = statuses[next];
-              velero(kind).inNamespace(VELERO).withName(name).editStatus(edit(status));
+              velero(kind).inNamespace(VELERO).withName(name).editStatus(withStatus(status));
               step.put(name, next + 1);
             }
           }
@@ -107,13 +99,6 @@ class VeleroStepTypesIT {
   /** Runs a waiting step on the cluster's virtual time, with the Velero server played on it. */
   private StepResult run(AsyncStepType step, StepInput input) {
     return cluster.time.run(step.executeAsync(input, context, cluster.time));
-  }
-
-  private static UnaryOperator<GenericKubernetesResource> edit(Map<String, Object> status) {
-    return r -> {
-      r.setAdditionalProperty("status", status);
-      return r;
-    };
   }
 
   @Test
@@ -242,25 +227,14 @@ class VeleroStepTypesIT {
   }
 
   private void backup(String name, String created, String phase, Map<String, String> labels) {
-    GenericKubernetesResource backup =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("velero.io/v1")
-            .withKind("Backup")
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(VELERO)
-            .withLabels(labels)
-            .withCreationTimestamp(created)
-            .endMetadata()
-            .build();
-    backup.setAdditionalProperty(
-        "spec",
-        Map.of("includedNamespaces", List.of("shop-production"), "storageLocation", "default"));
-    velero(Velero.BACKUPS).inNamespace(VELERO).resource(backup).create();
+    velero(Velero.BACKUPS)
+        .inNamespace(VELERO)
+        .resource(VeleroObjects.backup(VELERO, name, "shop-production", labels, created))
+        .create();
     velero(Velero.BACKUPS)
         .inNamespace(VELERO)
         .withName(name)
-        .editStatus(edit(Map.of("phase", phase)));
+        .editStatus(withStatus(Map.of("phase", phase)));
   }
 
   @Test
@@ -289,23 +263,19 @@ class VeleroStepTypesIT {
   void describeReadsTheResourceListThroughADownloadRequestAndDeletesIt() throws Exception {
     location("default", "Available", null);
     backup("shop-1", "2026-11-20T10:00:00Z", "Completed", Map.of());
-    HttpServer storage = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    storage.createContext(
-        "/list",
-        exchange -> {
-          ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-          try (var gzip = new GZIPOutputStream(bytes)) {
-            gzip.write(
-                "{\"v1/ConfigMap\":[\"shop-production/a\",\"shop-production/b\"],\"apps/v1/Deployment\":[\"shop-production/web\"]}"
-                    .getBytes(StandardCharsets.UTF_8));
-          }
-          exchange.sendResponseHeaders(200, bytes.size());
-          exchange.getResponseBody().write(bytes.toByteArray());
-          exchange.close();
-        });
+    ByteArrayOutputStream list = new ByteArrayOutputStream();
+    try (var gzip = new GZIPOutputStream(list)) {
+      gzip.write(
+          "{\"v1/ConfigMap\":[\"shop-production/a\",\"shop-production/b\"],\"apps/v1/Deployment\":[\"shop-production/web\"]}"
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    WireMockServer storage = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
     storage.start();
+    storage.stubFor(
+        get(urlEqualTo("/list"))
+            .willReturn(aResponse().withStatus(200).withBody(list.toByteArray())));
     try {
-      String url = "http://127.0.0.1:" + storage.getAddress().getPort() + "/list";
+      String url = "http://127.0.0.1:" + storage.port() + "/list";
       play(Velero.DOWNLOAD_REQUESTS, Map.of("phase", "Processed", "downloadURL", url));
       var step = new VeleroDescribeStepType(cluster.access);
 
@@ -325,7 +295,7 @@ class VeleroStepTypesIT {
                   List.of("shop-production/a", "shop-production/b")));
       assertThat(velero(Velero.DOWNLOAD_REQUESTS).inNamespace(VELERO).list().getItems()).isEmpty();
     } finally {
-      storage.stop(0);
+      storage.stop();
     }
   }
 
