@@ -188,6 +188,7 @@ public final class AsyncPoll {
     }
     T value = null;
     Throwable error = null;
+    boolean wasCancelled;
     Map<String, String> before = enterLogContext();
     try {
       value = work.call();
@@ -195,7 +196,6 @@ public final class AsyncPoll {
       error = e;
     } finally {
       leaveLogContext(before);
-      boolean wasCancelled;
       synchronized (lock) {
         calling.remove(me);
         wasCancelled = cancelled;
@@ -204,6 +204,12 @@ public final class AsyncPoll {
         // The interrupt was meant for this call, not for the thread's next task.
         Thread.interrupted();
       }
+    }
+    if (wasCancelled) {
+      // cancel() may not have reached this call's future yet: an interrupted call must not
+      // complete it with its InterruptedException first.
+      result.cancel(false);
+      return;
     }
     if (error == null) {
       result.complete(value);
