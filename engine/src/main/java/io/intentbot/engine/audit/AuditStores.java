@@ -3,7 +3,11 @@ package io.intentbot.engine.audit;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.exception.FlywayValidateException;
@@ -42,6 +46,17 @@ public final class AuditStores {
    * reach the audit database" answer promptly instead of hanging.
    */
   static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+
+  /**
+   * Serialises this process's migrations. Two openers of a new database at once (a {@code run} and
+   * a {@code history} in one JVM, two replicas) raced: the second found the first one's new, empty
+   * history table and Flyway refused to baseline it ("already exists, and is empty"), since
+   * Flyway's own lock is taken only after that decision.
+   */
+  private static final Object MIGRATIONS_IN_THIS_PROCESS = new Object();
+
+  /** PostgreSQL advisory lock key serialising migrations among processes (replicas). */
+  private static final long MIGRATION_LOCK_KEY = 0x1b7e_b07_a0d17L;
 
   private AuditStores() {}
 
@@ -121,14 +136,17 @@ public final class AuditStores {
   public static void migrate(
       String jdbcUrl, String user, String password, String locations, String historyTable) {
     try (HikariDataSource pool = pool(jdbcUrl, user, password)) {
-      Flyway.configure()
-          .dataSource(pool)
-          .locations(locations)
-          .table(historyTable)
-          .baselineOnMigrate(true)
-          .baselineVersion("0")
-          .load()
-          .migrate();
+      serialised(
+          pool,
+          () ->
+              Flyway.configure()
+                  .dataSource(pool)
+                  .locations(locations)
+                  .table(historyTable)
+                  .baselineOnMigrate(true)
+                  .baselineVersion("0")
+                  .load()
+                  .migrate());
     } catch (AuditStoreException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -138,6 +156,48 @@ public final class AuditStores {
   }
 
   private static void migrate(DataSource dataSource) {
+    serialised(dataSource, () -> migrateAlone(dataSource));
+  }
+
+  /**
+   * Runs {@code migration} alone: alone in this process, and on PostgreSQL alone among processes (a
+   * session advisory lock on a connection of its own, given back however the migration ends).
+   */
+  private static void serialised(DataSource dataSource, Runnable migration) {
+    synchronized (MIGRATIONS_IN_THIS_PROCESS) {
+      if (!isPostgres(dataSource)) {
+        migration.run();
+        return;
+      }
+      try (Connection lock = dataSource.getConnection();
+          Statement statement = lock.createStatement()) {
+        statement.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK_KEY + ")");
+        try {
+          migration.run();
+        } finally {
+          statement.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK_KEY + ")");
+        }
+      } catch (SQLException e) {
+        throw new AuditStoreException(
+            "audit store: cannot take the migration lock: " + rootMessage(e), e);
+      }
+    }
+  }
+
+  private static boolean isPostgres(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection()) {
+      return connection
+          .getMetaData()
+          .getDatabaseProductName()
+          .toLowerCase(Locale.ROOT)
+          .contains("postgres");
+    } catch (SQLException e) {
+      throw new AuditStoreException(
+          "audit store: cannot connect to migrate the schema: " + rootMessage(e), e);
+    }
+  }
+
+  private static void migrateAlone(DataSource dataSource) {
     try {
       Flyway flyway =
           Flyway.configure()
