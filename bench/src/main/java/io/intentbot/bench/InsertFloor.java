@@ -9,7 +9,10 @@ import java.sql.Statement;
 /**
  * The floor of the engine benchmark: one durable write, a row about the size of a step record
  * inserted and committed on its own, on the same database as the audit store (a table of its own
- * there), over one plain JDBC connection with a prepared statement.
+ * there), over one plain JDBC connection with a prepared statement. Durable means the commit has
+ * reached the database's file when it returns: on H2 that takes the store's URL ({@code
+ * WRITE_DELAY=0}; with H2's default a commit only lands in memory, about 0.01 ms, and a killed
+ * process loses it), on PostgreSQL {@code synchronous_commit = on} (see {@link EngineBench}).
  */
 final class InsertFloor implements AutoCloseable {
 

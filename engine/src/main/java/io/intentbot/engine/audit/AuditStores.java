@@ -65,11 +65,16 @@ public final class AuditStores {
    * <dataDir>/intentbot.mv.db}). {@code AUTO_SERVER=TRUE} lets a second process (the CLI next to a
    * running bot) open the same file: the first process to open it serves it to the others over a
    * loopback TCP port, and another takes over when it exits. {@code LOCK_TIMEOUT} lets concurrent
-   * seals wait for the chain head row instead of failing after H2's default of one second.
+   * seals wait for the chain head row instead of failing after H2's default of one second. {@code
+   * WRITE_DELAY=0} makes every commit reach the file before it returns: with H2's default (500 ms)
+   * a commit only lands in memory and a background thread writes it later, so a process killed
+   * within that delay loses records it had committed (a step's start, a run's end), which the audit
+   * trail promises never to lose. Like H2 in general it does not fsync, so an operating-system
+   * crash or power loss can still lose the last writes; PostgreSQL is the store for that.
    */
   public static String defaultUrl(Path dataDir) {
     Path file = dataDir.toAbsolutePath().normalize().resolve("intentbot");
-    return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
+    return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
   }
 
   /**

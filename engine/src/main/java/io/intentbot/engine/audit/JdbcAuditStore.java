@@ -5,6 +5,7 @@ import io.intentbot.engine.model.ReviewRecord;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
 import io.intentbot.engine.model.StepRecord;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,6 +38,7 @@ public final class JdbcAuditStore implements AuditStore {
   private final ChainSealer sealer;
   private final ChainVerifier verifier;
   private final AutoCloseable onClose;
+  private volatile Optional<String> stepUpsert;
 
   /**
    * A store on {@code dataSource}, which must already hold the schema from {@code db/audit}. {@code
@@ -152,11 +154,27 @@ public final class JdbcAuditStore implements AuditStore {
           if (!SealGuard.lockOpenRun(connection, step.runId())) {
             throw SealGuard.sealed(step.runId(), "steps");
           }
-          if (Jdbc.update(connection, StepRows.UPDATE, StepRows.updateParams(step)) == 0) {
+          String upsert = stepUpsert(connection);
+          if (upsert != null) {
+            Jdbc.update(connection, upsert, StepRows.insertParams(step));
+          } else if (Jdbc.update(connection, StepRows.UPDATE, StepRows.updateParams(step)) == 0) {
             Jdbc.update(connection, StepRows.INSERT, StepRows.insertParams(step));
           }
           return null;
         });
+  }
+
+  /**
+   * The database's insert-or-update of a step (one statement and one round trip instead of an
+   * update followed by an insert for every step that starts), learnt from the first connection.
+   */
+  private String stepUpsert(Connection connection) throws SQLException {
+    Optional<String> known = stepUpsert;
+    if (known == null) {
+      known = Optional.ofNullable(StepRows.upsert(connection));
+      stepUpsert = known;
+    }
+    return known.orElse(null);
   }
 
   @Override

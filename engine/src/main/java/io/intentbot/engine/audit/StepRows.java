@@ -2,6 +2,7 @@ package io.intentbot.engine.audit;
 
 import io.intentbot.engine.model.StepRecord;
 import io.intentbot.engine.model.StepStatus;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -21,10 +22,42 @@ final class StepRows {
           + " finished_at = ?, duration_ms = ?, attempts = ?, outputs = ?, output_text = ?,"
           + " reason = ? WHERE run_id = ? AND idx = ?";
 
+  /** H2's one-statement insert-or-update, with {@link #insertParams}. */
+  static final String UPSERT_H2 =
+      "MERGE INTO steps ("
+          + COLUMNS
+          + ") KEY (run_id, idx) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+          + " ?, ?, ?)";
+
+  /** PostgreSQL's one-statement insert-or-update, with {@link #insertParams}. */
+  static final String UPSERT_POSTGRES =
+      INSERT
+          + " ON CONFLICT (run_id, idx) DO UPDATE SET step_id = EXCLUDED.step_id,"
+          + " phase = EXCLUDED.phase, type = EXCLUDED.type, status = EXCLUDED.status,"
+          + " started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,"
+          + " duration_ms = EXCLUDED.duration_ms, attempts = EXCLUDED.attempts,"
+          + " outputs = EXCLUDED.outputs, output_text = EXCLUDED.output_text,"
+          + " reason = EXCLUDED.reason";
+
   static final String SELECT_FOR_RUN =
       "SELECT " + COLUMNS + " FROM steps WHERE run_id = ? ORDER BY idx";
 
   private StepRows() {}
+
+  /**
+   * The one statement that inserts or updates a step on this connection's database, or null when
+   * the database has none known here (then: update, and insert when no row changed).
+   */
+  static String upsert(Connection connection) throws SQLException {
+    String product = connection.getMetaData().getDatabaseProductName();
+    if ("H2".equals(product)) {
+      return UPSERT_H2;
+    }
+    if ("PostgreSQL".equals(product)) {
+      return UPSERT_POSTGRES;
+    }
+    return null;
+  }
 
   static Object[] insertParams(StepRecord step) {
     Object[] values = values(step);

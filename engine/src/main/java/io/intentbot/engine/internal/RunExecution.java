@@ -264,17 +264,35 @@ final class RunExecution {
     finish();
   }
 
-  /** Continues with {@code next} on the orchestration executor when the step is recorded. */
+  /**
+   * Continues with {@code next} on the orchestration executor when the step is recorded. A step
+   * still running ends there ({@link StepRunner} and {@link LibraryStepRunner} record its end on
+   * that executor), so the run continues on the thread that recorded it rather than queueing one
+   * more task and waking another thread for every step. A step that has ended already (skipped,
+   * refused before it started) continues in a task of its own, so a row of them does not deepen the
+   * stack. A step ending in error is handed to the executor in any case.
+   */
   private void then(CompletableFuture<StepOutcome> step, Consumer<StepOutcome> next) {
-    step.whenCompleteAsync(
+    if (step.isDone()) {
+      step.whenCompleteAsync((outcome, error) -> proceed(outcome, error, next), orchestration);
+      return;
+    }
+    step.whenComplete(
         (outcome, error) -> {
           if (error != null) {
-            crash(error);
+            orchestration.execute(() -> crash(error));
           } else {
-            guarded(() -> next.accept(outcome));
+            proceed(outcome, null, next);
           }
-        },
-        orchestration);
+        });
+  }
+
+  private void proceed(StepOutcome outcome, Throwable error, Consumer<StepOutcome> next) {
+    if (error != null) {
+      crash(error);
+    } else {
+      guarded(() -> next.accept(outcome));
+    }
   }
 
   private void guarded(Runnable work) {
