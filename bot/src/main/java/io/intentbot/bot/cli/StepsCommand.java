@@ -1,7 +1,7 @@
 package io.intentbot.bot.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.intentbot.engine.json.Json;
 import io.intentbot.engine.step.StepType;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,9 +51,7 @@ final class StepsCommand extends BaseCommand {
       if (json) {
         out()
             .println(
-                new ObjectMapper()
-                    .writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(step.withSchema()));
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(step.withSchema()));
       } else {
         out().println("with:");
         fields(step.withSchema()).forEach(f -> out().println("  " + f));

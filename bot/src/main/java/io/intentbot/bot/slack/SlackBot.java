@@ -18,6 +18,7 @@ import io.intentbot.bot.chat.RunThread;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.definition.ParameterDefinition;
+import io.intentbot.engine.json.Json;
 import io.intentbot.engine.leader.Leadership;
 import io.intentbot.engine.model.Decision;
 import java.time.Duration;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class SlackBot implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final Engine engine;
 
