@@ -65,7 +65,8 @@ final class StepsCommand extends BaseCommand {
     List<String> lines = new ArrayList<>();
     Set<String> required = new HashSet<>();
     schema.path("required").forEach(r -> required.add(r.asText()));
-    Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
+    Iterator<Map.Entry<String, JsonNode>> properties =
+        schema.path("properties").properties().iterator();
     while (properties.hasNext()) {
       Map.Entry<String, JsonNode> property = properties.next();
       JsonNode node = property.getValue();
