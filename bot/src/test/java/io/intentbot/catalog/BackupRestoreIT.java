@@ -91,7 +91,7 @@ class BackupRestoreIT {
     List<GenericKubernetesResource> restores = controllers.all(Controllers.RESTORES);
     assertThat(restores)
         .singleElement()
-        .satisfies(r -> assertThat((Object) r.get("spec", "backupName")).isEqualTo("web-nightly"));
+        .satisfies(r -> assertThat(r.<Object>get("spec", "backupName")).isEqualTo("web-nightly"));
     assertThat(run.outputs()).containsEntry("backup", "web-nightly");
   }
 
@@ -131,8 +131,7 @@ class BackupRestoreIT {
             "restore-app", "app=web", "env=sandbox", "backup=web-prod", "from_env=production");
 
     assertSucceeded(run);
-    assertThat(
-            (Object) controllers.all(Controllers.RESTORES).get(0).get("spec", "namespaceMapping"))
+    assertThat(controllers.all(Controllers.RESTORES).get(0).<Object>get("spec", "namespaceMapping"))
         .isEqualTo(Map.of("web", "web-sandbox"));
   }
 

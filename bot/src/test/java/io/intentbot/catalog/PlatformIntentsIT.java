@@ -142,7 +142,7 @@ class PlatformIntentsIT {
                 .getItems())
         .singleElement()
         .satisfies(
-            s -> assertThat((Object) s.get("spec", "volumeSnapshotClassName")).isEqualTo("csi"));
+            s -> assertThat(s.<Object>get("spec", "volumeSnapshotClassName")).isEqualTo("csi"));
 
     assertThat(
             String.join(

@@ -1,7 +1,7 @@
 package io.intentbot.bot.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.intentbot.engine.json.Json;
 import io.intentbot.engine.step.StepType;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,9 +51,7 @@ final class StepsCommand extends BaseCommand {
       if (json) {
         out()
             .println(
-                new ObjectMapper()
-                    .writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(step.withSchema()));
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(step.withSchema()));
       } else {
         out().println("with:");
         fields(step.withSchema()).forEach(f -> out().println("  " + f));
@@ -67,7 +65,8 @@ final class StepsCommand extends BaseCommand {
     List<String> lines = new ArrayList<>();
     Set<String> required = new HashSet<>();
     schema.path("required").forEach(r -> required.add(r.asText()));
-    Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
+    Iterator<Map.Entry<String, JsonNode>> properties =
+        schema.path("properties").properties().iterator();
     while (properties.hasNext()) {
       Map.Entry<String, JsonNode> property = properties.next();
       JsonNode node = property.getValue();

@@ -9,6 +9,7 @@ import io.intentbot.bot.chat.IntentHelp;
 import io.intentbot.bot.chat.RunText;
 import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.definition.ParameterDefinition;
+import io.intentbot.engine.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class ParameterModal {
   public static final String CALLBACK_ID = "intent_run";
   static final String BLOCK_PREFIX = "p_";
   static final String ACTION_ID = "value";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   /** What the modal remembers between opening and submit. */
   public record Metadata(String intent, String channel, boolean dryRun) {}

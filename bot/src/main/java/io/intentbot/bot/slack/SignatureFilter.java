@@ -1,5 +1,6 @@
 package io.intentbot.bot.slack;
 
+import io.intentbot.engine.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +30,7 @@ import javax.servlet.http.HttpServletResponse;
  */
 final class SignatureFilter implements Filter {
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Json.MAPPER;
 
   private final byte[] secret;
   private final Duration maxSkew;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.intentbot.bot.chat.Mentions;
 import io.intentbot.bot.chat.RunHead;
 import io.intentbot.bot.chat.RunText;
+import io.intentbot.engine.json.Json;
 
 /**
  * Block Kit for a run's top message, within Slack's limits (50 blocks, 3,000 characters per section
@@ -19,7 +20,7 @@ public final class SlackBlocks {
   static final int SECTION_LIMIT = 3000;
   static final int MAX_BLOCKS = 50;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private SlackBlocks() {}
 

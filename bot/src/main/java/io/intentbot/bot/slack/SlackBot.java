@@ -18,8 +18,10 @@ import io.intentbot.bot.chat.RunThread;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.definition.ParameterDefinition;
+import io.intentbot.engine.json.Json;
 import io.intentbot.engine.leader.Leadership;
 import io.intentbot.engine.model.Decision;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class SlackBot implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final Engine engine;
 
@@ -72,6 +74,16 @@ public final class SlackBot implements AutoCloseable {
    * @param socketMode true when requests come over Socket Mode (no signing secret needed)
    */
   public SlackBot(Engine engine, SlackSettings settings, OutboxStore outbox, boolean socketMode) {
+    this(engine, settings, outbox, socketMode, Clock.systemUTC());
+  }
+
+  /**
+   * As above, on {@code clock}: the outbox poster's intervals, {@code Retry-After} and back-off run
+   * on it. Give the same clock to {@link #groupDirectory(SlackSettings, Clock)} and {@link
+   * OutboxStore#open(String, String, String, Clock)}.
+   */
+  public SlackBot(
+      Engine engine, SlackSettings settings, OutboxStore outbox, boolean socketMode, Clock clock) {
     this.engine = engine;
     this.settings = settings;
     this.leadership = engine.leadership();
@@ -97,7 +109,8 @@ public final class SlackBot implements AutoCloseable {
             settings.minPostInterval(),
             settings.maxBackoff(),
             metrics,
-            () -> leadership.mayRun(OUTBOX_DUTY));
+            () -> leadership.mayRun(OUTBOX_DUTY),
+            clock);
     engine.addListener(metrics);
     engine.addListener(
         new RunThread(
@@ -122,8 +135,13 @@ public final class SlackBot implements AutoCloseable {
 
   /** Approver groups as Slack user groups; pass it to {@code Engine.builder().groupDirectory}. */
   public static SlackGroupDirectory groupDirectory(SlackSettings settings) {
+    return groupDirectory(settings, Clock.systemUTC());
+  }
+
+  /** As {@link #groupDirectory(SlackSettings)}, its cached members aged on {@code clock}. */
+  public static SlackGroupDirectory groupDirectory(SlackSettings settings, Clock clock) {
     return new SlackGroupDirectory(
-        slack(settings).methods(settings.botToken()), Duration.ofMinutes(1));
+        slack(settings).methods(settings.botToken()), Duration.ofMinutes(1), clock);
   }
 
   public App app() {

@@ -37,17 +37,29 @@ public final class SlackServer implements AutoCloseable {
   public static final String EVENTS_PATH = "/slack/events";
 
   private final SlackBot bot;
+  private final Clock clock;
   private Server server;
 
   /**
    * @throws IllegalStateException naming the variables to set when credentials are missing
    */
   public SlackServer(Engine engine, SlackSettings settings, OutboxStore outbox) {
+    this(engine, settings, outbox, Clock.systemUTC());
+  }
+
+  /**
+   * As above, on {@code clock}: the bot's outbox poster and the signature filter's timestamp check
+   * run on it.
+   *
+   * @throws IllegalStateException naming the variables to set when credentials are missing
+   */
+  public SlackServer(Engine engine, SlackSettings settings, OutboxStore outbox, Clock clock) {
     var missing = settings.missingForHttp();
     if (!missing.isEmpty()) {
       throw new IllegalStateException(SlackSettings.refusal(missing, "the Slack server"));
     }
-    this.bot = new SlackBot(engine, settings, outbox, false);
+    this.clock = clock;
+    this.bot = new SlackBot(engine, settings, outbox, false, clock);
   }
 
   public SlackBot bot() {
@@ -65,8 +77,7 @@ public final class SlackServer implements AutoCloseable {
     context.addServlet(new ServletHolder(new SlackAppServlet(bot.app())), EVENTS_PATH);
     context.addFilter(
         new FilterHolder(
-            new SignatureFilter(
-                bot.settings().signingSecret(), Duration.ofMinutes(5), Clock.systemUTC())),
+            new SignatureFilter(bot.settings().signingSecret(), Duration.ofMinutes(5), clock)),
         EVENTS_PATH,
         EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(new TextServlet(() -> "ok\n", "text/plain")), "/healthz");

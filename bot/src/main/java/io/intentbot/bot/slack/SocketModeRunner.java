@@ -3,6 +3,7 @@ package io.intentbot.bot.slack;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.socket_mode.SocketModeClient;
 import io.intentbot.engine.Engine;
+import java.time.Clock;
 
 /**
  * {@code intentbot socket}: the same Slack app over Socket Mode (a websocket the bot opens to
@@ -26,12 +27,21 @@ public final class SocketModeRunner implements AutoCloseable {
    * @throws IllegalStateException naming the variables to set when credentials are missing
    */
   public SocketModeRunner(Engine engine, SlackSettings settings, OutboxStore outbox) {
+    this(engine, settings, outbox, Clock.systemUTC());
+  }
+
+  /**
+   * As above, the bot's outbox poster on {@code clock}.
+   *
+   * @throws IllegalStateException naming the variables to set when credentials are missing
+   */
+  public SocketModeRunner(Engine engine, SlackSettings settings, OutboxStore outbox, Clock clock) {
     var missing = settings.missingForSocketMode();
     if (!missing.isEmpty()) {
       throw new IllegalStateException(SlackSettings.refusal(missing, "Socket Mode"));
     }
     this.settings = settings;
-    this.bot = new SlackBot(engine, settings, outbox, true);
+    this.bot = new SlackBot(engine, settings, outbox, true, clock);
   }
 
   public SlackBot bot() {

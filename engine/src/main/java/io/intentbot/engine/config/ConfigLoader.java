@@ -183,17 +183,16 @@ public final class ConfigLoader {
   private IntentbotConfig bind(JsonNode root, SchemaWalk walk) {
     Map<String, EnvironmentConfig> environments = new LinkedHashMap<>();
     root.path("environments")
-        .fields()
-        .forEachRemaining(
-            e -> environments.put(e.getKey(), environment(e.getKey(), e.getValue(), walk)));
+        .properties()
+        .forEach(e -> environments.put(e.getKey(), environment(e.getKey(), e.getValue(), walk)));
     Map<String, DatasourceConfig> datasources = new LinkedHashMap<>();
     root.path("datasources")
-        .fields()
-        .forEachRemaining(e -> datasources.put(e.getKey(), datasource(e.getKey(), e.getValue())));
+        .properties()
+        .forEach(e -> datasources.put(e.getKey(), datasource(e.getKey(), e.getValue())));
     Map<String, IntentbotConfig.UserMapping> users = new LinkedHashMap<>();
     root.path("users")
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             e ->
                 users.put(
                     e.getKey(),
@@ -208,8 +207,8 @@ public final class ConfigLoader {
   private EnvironmentConfig environment(String name, JsonNode env, SchemaWalk walk) {
     String pointer = "/environments/" + SchemaWalk.escape(name);
     Map<String, Object> extra = new LinkedHashMap<>();
-    env.fields()
-        .forEachRemaining(
+    env.properties()
+        .forEach(
             e -> {
               if (!CoreSchema.ENVIRONMENT.keys().containsKey(e.getKey())) {
                 extra.put(e.getKey(), toJava(e.getValue()));
@@ -257,7 +256,7 @@ public final class ConfigLoader {
     }
     if (node.isObject()) {
       ObjectNode out = NODES.objectNode();
-      node.fields().forEachRemaining(e -> out.set(e.getKey(), expand(e.getValue())));
+      node.properties().forEach(e -> out.set(e.getKey(), expand(e.getValue())));
       return out;
     }
     if (node.isArray()) {
@@ -295,7 +294,7 @@ public final class ConfigLoader {
     }
     if (node.isObject()) {
       Map<String, Object> out = new LinkedHashMap<>();
-      node.fields().forEachRemaining(e -> out.put(e.getKey(), toJava(e.getValue())));
+      node.properties().forEach(e -> out.put(e.getKey(), toJava(e.getValue())));
       return Collections.unmodifiableMap(out);
     }
     if (node.isArray()) {

@@ -66,8 +66,8 @@ final class SchemaWalk {
       }
     } else if (schema instanceof MapOf map) {
       if (mapping(node, pointer, where)) {
-        node.fields()
-            .forEachRemaining(
+        node.properties()
+            .forEach(
                 e ->
                     check(
                         e.getValue(),
@@ -143,7 +143,7 @@ final class SchemaWalk {
     if (!mapping(node, pointer, where)) {
       return;
     }
-    Iterator<Map.Entry<String, JsonNode>> entries = node.fields();
+    Iterator<Map.Entry<String, JsonNode>> entries = node.properties().iterator();
     while (entries.hasNext()) {
       Map.Entry<String, JsonNode> entry = entries.next();
       String key = entry.getKey();

@@ -31,7 +31,7 @@ final class IntentReader {
   List<ParameterDefinition> parameters() {
     List<ParameterDefinition> parameters = new ArrayList<>();
     JsonNode node = yaml.root().path("parameters");
-    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       parameter(field.getKey(), field.getValue(), "/parameters/" + field.getKey())
@@ -225,8 +225,8 @@ final class IntentReader {
     Map<String, String> outputs = new LinkedHashMap<>();
     yaml.root()
         .path("outputs")
-        .fields()
-        .forEachRemaining(e -> outputs.put(e.getKey(), e.getValue().asText()));
+        .properties()
+        .forEach(e -> outputs.put(e.getKey(), e.getValue().asText()));
     return outputs;
   }
 

@@ -6,6 +6,7 @@ import io.intentbot.engine.expr.ExpressionException;
 import io.intentbot.engine.expr.Expressions;
 import io.intentbot.engine.expr.Reference;
 import io.intentbot.engine.expr.Template;
+import io.intentbot.engine.json.Json;
 import io.intentbot.engine.step.StepType;
 import io.intentbot.engine.step.StepTypeRegistry;
 import io.intentbot.engine.text.Suggestions;
@@ -24,7 +25,7 @@ import java.util.TreeSet;
  */
 final class StepChecker {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
   private static final Set<String> RUN_FIELDS = Set.of("id", "requester", "intent", "dry_run");
 
   private final StepTypeRegistry registry;

@@ -80,9 +80,7 @@ final class InputBinder<I extends Record> {
   private static final JsonSchemaFactory FACTORY =
       JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
 
-  /**
-   * Rendered values are lenient as {@link StepInput} is: "5" is an integer, a single value a list.
-   */
+  /** Rendered values are read leniently: "5" is an integer, a single value a list. */
   private static final SchemaValidatorsConfig RENDERED =
       SchemaValidatorsConfig.builder().typeLoose(true).build();
 
@@ -372,7 +370,7 @@ final class InputBinder<I extends Record> {
     return out.toString();
   }
 
-  /** Null entries are absent, as {@link StepInput#has} says. */
+  /** Null entries are absent, as {@link StepInput} says. */
   private static Object withoutNulls(Object value) {
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();

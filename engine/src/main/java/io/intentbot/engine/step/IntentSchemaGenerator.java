@@ -35,11 +35,12 @@ public final class IntentSchemaGenerator {
   /** A copy of {@code intentSchema} with the {@code with:} schemas of every registered type. */
   public static ObjectNode withStepTypes(JsonNode intentSchema, StepTypeRegistry registry) {
     ObjectNode schema = intentSchema.deepCopy();
-    ObjectNode defs = schema.with("$defs");
+    ObjectNode defs = schema.withObjectProperty("$defs");
     ObjectNode with = defs.putObject("with");
-    ObjectNode step = defs.with("step");
+    ObjectNode step = defs.withObjectProperty("step");
     ArrayNode cases = step.putArray("allOf");
-    ArrayNode names = step.with("properties").with("type").putArray("examples");
+    ArrayNode names =
+        step.withObjectProperty("properties").withObjectProperty("type").putArray("examples");
     for (StepType type : registry.all()) {
       ObjectNode typeSchema = type.withSchema().deepCopy();
       typeSchema.remove("$schema");
@@ -76,7 +77,7 @@ public final class IntentSchemaGenerator {
       if (ref != null && ref.isTextual() && ref.asText().startsWith("#")) {
         object.put("$ref", base + ref.asText().substring(1));
       }
-      Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+      Iterator<Map.Entry<String, JsonNode>> fields = object.properties().iterator();
       while (fields.hasNext()) {
         rewriteRefs(fields.next().getValue(), base);
       }

@@ -2,6 +2,7 @@ package io.intentbot.engine.steps;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.intentbot.engine.json.Json;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
@@ -56,7 +57,7 @@ public final class HttpStepType extends TypedStepType<HttpStepType.Input> {
   static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
   static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofSeconds(60);
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
   private static final int PLAN_BODY_CHARS = 500;
 
   private final HttpClient client;

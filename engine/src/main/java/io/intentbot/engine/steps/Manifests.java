@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.intentbot.engine.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +12,8 @@ import java.util.List;
 /** Parses YAML text into its documents and checks the shape of Kubernetes objects. */
 final class Manifests {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = Json.YAML;
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private Manifests() {}
 

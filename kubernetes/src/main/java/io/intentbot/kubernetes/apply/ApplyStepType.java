@@ -2,10 +2,10 @@ package io.intentbot.kubernetes.apply;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.intentbot.engine.json.Json;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
@@ -49,7 +49,7 @@ public final class ApplyStepType extends KubernetesStepType<ApplyStepType.Input>
   /** The {@code with:} block: {@code manifests} is YAML text or a list of objects. */
   public record Input(String namespace, Object manifests) implements Namespaced {}
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper YAML = Json.YAML;
 
   public ApplyStepType(ClusterAccess access) {
     super(NAME, "Create or update objects from manifests", Input.class, access);
@@ -118,7 +118,7 @@ public final class ApplyStepType extends KubernetesStepType<ApplyStepType.Input>
     Object raw = input.manifests();
     List<Map<String, Object>> manifests = new ArrayList<>();
     if (raw instanceof String text) {
-      try (YAMLParser parser = new YAMLFactory().createParser(text)) {
+      try (YAMLParser parser = Json.YAML_FACTORY.createParser(text)) {
         for (var it = YAML.readValues(parser, Map.class); it.hasNext(); ) {
           Map<String, Object> doc = (Map<String, Object>) it.next();
           if (doc != null && !doc.isEmpty()) {

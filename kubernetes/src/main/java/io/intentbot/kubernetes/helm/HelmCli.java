@@ -2,18 +2,17 @@ package io.intentbot.kubernetes.helm;
 
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.process.ProcessRequest;
+import io.intentbot.engine.process.ProcessResult;
+import io.intentbot.engine.process.ProcessRunner;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.kubernetes.ClusterAccessException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +22,28 @@ import java.util.function.Consumer;
  *
  * <p>The binary is {@code helm} on PATH unless config says otherwise ({@code helm: { binary:
  * /usr/local/bin/helm }}).
+ *
+ * <p>Every command runs through the engine's {@link ProcessRunner}, so helm gets an explicit
+ * environment, never the bot's whole one (no {@code SLACK_*} tokens or secrets, no {@code
+ * INTENTBOT_*} or password variables):
+ *
+ * <ul>
+ *   <li>{@code PATH}, {@code HOME}, {@code LANG}, {@code TZ}: what the runner passes to every child
+ *       ({@link ProcessRunner#INHERITED});
+ *   <li>{@code KUBECONFIG}, when the bot has it: the cluster, as kubectl finds it;
+ *   <li>every {@code HELM_*} variable the bot has ({@code HELM_CACHE_HOME}, {@code
+ *       HELM_CONFIG_HOME}, {@code HELM_DATA_HOME}, {@code HELM_DRIVER}, {@code
+ *       HELM_REPOSITORY_CONFIG}, ...): helm's own settings;
+ *   <li>{@code XDG_CACHE_HOME}, {@code XDG_CONFIG_HOME}, {@code XDG_DATA_HOME}, when the bot has
+ *       them: where helm keeps its cache, repositories and plugins when no {@code HELM_*_HOME} is
+ *       set;
+ *   <li>{@code HELM_NO_PLUGINS_WARNING=1}, always.
+ * </ul>
+ *
+ * <p>Stdout and stderr are each kept up to {@value #OUTPUT_LIMIT} bytes. A command that runs past
+ * its timeout (the callers give the step's timeout plus one minute, so that {@code --atomic} can
+ * roll back; issue 14 revisits this), or whose thread is interrupted, is stopped as the runner
+ * stops every child: SIGTERM to helm and its descendants, then SIGKILL after the runner's grace.
  */
 public final class HelmCli {
 
@@ -30,16 +51,52 @@ public final class HelmCli {
       "install Helm 3 (https://helm.sh/docs/intro/install/, e.g. 'brew install helm' or the"
           + " release tarball) or set helm.binary in the intentbot config";
 
-  private final String binary;
+  /** The bytes of stdout (and of stderr) kept of one helm command. */
+  static final int OUTPUT_LIMIT = 4 * 1024 * 1024;
 
+  /** The bot's variables, besides {@code HELM_*}, that helm gets when they are set. */
+  static final List<String> PASSED =
+      List.of("KUBECONFIG", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME");
+
+  private final String binary;
+  private final Map<String, String> botEnvironment;
+  private final ProcessRunner runner;
+
+  /** The binary with the bot's own environment and the default runner. */
   public HelmCli(String binary) {
+    this(binary, System.getenv(), new ProcessRunner());
+  }
+
+  /**
+   * @param binary the helm executable
+   * @param botEnvironment where helm's variables ({@code KUBECONFIG}, {@code HELM_*}, ...) come
+   *     from
+   * @param runner starts the commands (the {@link ProcessRunner#INHERITED} values come from its
+   *     environment)
+   */
+  public HelmCli(String binary, Map<String, String> botEnvironment, ProcessRunner runner) {
     this.binary = binary;
+    this.botEnvironment = Map.copyOf(botEnvironment);
+    this.runner = runner;
   }
 
   /** From the {@code helm:} config section; {@code helm} on PATH by default. */
   public static HelmCli from(IntentbotConfig config) {
     Object binary = config.section("helm").get("binary");
     return new HelmCli(binary == null ? "helm" : String.valueOf(binary));
+  }
+
+  /** The variables helm gets besides the runner's {@link ProcessRunner#INHERITED} ones. */
+  Map<String, String> environment() {
+    Map<String, String> env = new TreeMap<>();
+    botEnvironment.forEach(
+        (name, value) -> {
+          if (name.startsWith("HELM_") || PASSED.contains(name)) {
+            env.put(name, value);
+          }
+        });
+    env.put("HELM_NO_PLUGINS_WARNING", "1");
+    return env;
   }
 
   /** What one helm command did. */
@@ -93,17 +150,18 @@ public final class HelmCli {
    *
    * @throws ClusterAccessException when helm is not installed, or does not finish in {@code
    *     timeout}
+   * @throws InterruptedException when the thread is interrupted; helm has been stopped
    */
   public Result run(List<String> args, Duration timeout, Consumer<String> lines)
       throws InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(binary);
     command.addAll(args);
-    Process process;
+    ProcessRequest request =
+        new ProcessRequest(command, null, environment(), OUTPUT_LIMIT, timeout);
+    ProcessResult result;
     try {
-      ProcessBuilder builder = new ProcessBuilder(command);
-      builder.environment().putAll(Map.of("HELM_NO_PLUGINS_WARNING", "1"));
-      process = builder.start();
+      result = runner.run(request, lines, line -> {});
     } catch (IOException e) {
       throw new ClusterAccessException(
           "helm is not installed (could not run '"
@@ -114,59 +172,10 @@ public final class HelmCli {
               + INSTALL_HINT,
           e);
     }
-    StringBuilder out = new StringBuilder();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Thread stdout = daemon(() -> readLines(process.getInputStream(), out, lines));
-    Thread stderr = daemon(() -> copy(process.getErrorStream(), err));
-    try {
-      process.getOutputStream().close();
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        throw new ClusterAccessException(
-            "helm " + args.get(0) + " did not finish within " + timeout.toSeconds() + "s");
-      }
-      stdout.join(5000);
-      stderr.join(5000);
-    } catch (InterruptedException e) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      throw e;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (result.timedOut()) {
+      throw new ClusterAccessException(
+          "helm " + args.get(0) + " did not finish within " + timeout.toSeconds() + "s");
     }
-    synchronized (out) {
-      return new Result(process.exitValue(), out.toString(), err.toString(StandardCharsets.UTF_8));
-    }
-  }
-
-  private static Thread daemon(Runnable task) {
-    Thread thread = new Thread(task, "helm-output");
-    thread.setDaemon(true);
-    thread.start();
-    return thread;
-  }
-
-  private static void readLines(InputStream in, StringBuilder out, Consumer<String> lines) {
-    try (var reader =
-        new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        synchronized (out) {
-          out.append(line).append('\n');
-        }
-        lines.accept(line);
-      }
-    } catch (IOException ignored) {
-      // the process ended; what was read is kept
-    }
-  }
-
-  private static void copy(InputStream in, ByteArrayOutputStream out) {
-    try {
-      in.transferTo(out);
-    } catch (IOException ignored) {
-      // the process ended
-    }
+    return new Result(result.exitCode(), result.stdout().text(), result.stderr().text());
   }
 }

@@ -3,6 +3,7 @@ package io.intentbot.kubernetes.helm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.intentbot.engine.json.Json;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.kubernetes.ClusterAccessException;
 import io.intentbot.kubernetes.Namespaced;
@@ -16,7 +17,7 @@ import java.util.Map;
 /** A release's revisions from {@code helm history -o json}, newest first. */
 final class HelmHistory {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private HelmHistory() {}
 

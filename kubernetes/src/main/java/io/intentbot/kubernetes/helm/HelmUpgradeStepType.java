@@ -2,7 +2,7 @@ package io.intentbot.kubernetes.helm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.intentbot.engine.json.Json;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
@@ -68,7 +68,7 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
     }
   }
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper YAML = Json.YAML;
   private static final Pattern REVISION = Pattern.compile("(?m)^REVISION:\\s*(\\d+)");
   private static final Pattern STATUS = Pattern.compile("(?m)^STATUS:\\s*(\\S+)");
   private static final int MAX_PLAN_LINES = 200;

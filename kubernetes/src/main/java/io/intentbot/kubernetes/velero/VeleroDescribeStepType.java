@@ -3,6 +3,7 @@ package io.intentbot.kubernetes.velero;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.intentbot.engine.json.Json;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
@@ -59,7 +60,7 @@ public final class VeleroDescribeStepType extends PollingStepType<VeleroDescribe
   public record Input(String namespace, String backup, Duration timeout, Duration pollInterval)
       implements Namespaced {}
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   /** While a plan is made (someone waits for it in chat), the list is waited for this long. */
   static final Duration PLANNING_WAIT = Duration.ofSeconds(10);

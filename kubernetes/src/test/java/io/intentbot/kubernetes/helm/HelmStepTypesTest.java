@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.intentbot.engine.config.ApprovalPolicy;
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.process.ProcessRunner;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.testing.RecordingStepContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -271,5 +273,38 @@ class HelmStepTypesTest {
             "--namespace", "shop", "--kube-as-user", "alice", "--kube-as-group", "sre");
     assertThat(refused.reason()).contains("user 'U_NOBODY' has no Kubernetes identity");
     assertThat(calls()).hasSize(1);
+  }
+
+  @Test
+  void helmGetsItsOwnVariablesAndNoneOfTheBotsSecrets() throws Exception {
+    Path script = dir.resolve("env-helm");
+    Files.writeString(script, "#!/bin/sh\nenv > \"$(dirname \"$0\")/env.log\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Map<String, String> bot =
+        Map.of(
+            "PATH", System.getenv("PATH"),
+            "HOME", "/home/bot",
+            "KUBECONFIG", "/etc/kube/config",
+            "HELM_CACHE_HOME", "/var/cache/helm",
+            "HELM_CONFIG_HOME", "/etc/helm",
+            "SLACK_SIGNING_SECRET", "do-not-leak",
+            "SLACK_BOT_TOKEN", "xoxb-do-not-leak",
+            "INTENTBOT_DB_PASSWORD", "nor-this");
+    var envHelm =
+        new HelmCli(script.toString(), bot, new ProcessRunner(bot, Duration.ofMillis(500)));
+
+    HelmCli.Result result = envHelm.run(List.of("version"), Duration.ofSeconds(30), line -> {});
+
+    assertThat(result.ok()).isTrue();
+    List<String> env = Files.readAllLines(dir.resolve("env.log"));
+    assertThat(env)
+        .contains(
+            "KUBECONFIG=/etc/kube/config",
+            "HELM_CACHE_HOME=/var/cache/helm",
+            "HELM_CONFIG_HOME=/etc/helm",
+            "HELM_NO_PLUGINS_WARNING=1",
+            "HOME=/home/bot")
+        .noneMatch(line -> line.contains("do-not-leak") || line.contains("nor-this"))
+        .noneMatch(line -> line.startsWith("SLACK_") || line.startsWith("INTENTBOT_"));
   }
 }
