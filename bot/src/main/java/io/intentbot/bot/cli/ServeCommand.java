@@ -5,6 +5,7 @@ import io.intentbot.bot.slack.SlackBot;
 import io.intentbot.bot.slack.SlackServer;
 import io.intentbot.bot.slack.SlackSettings;
 import io.intentbot.engine.Engine;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -33,9 +34,10 @@ final class ServeCommand extends BaseCommand {
       boot.close();
       return ExitCode.INVALID;
     }
-    Engine engine = boot.serverEngine(SlackBot.groupDirectory(settings));
-    OutboxStore outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword());
-    SlackServer server = new SlackServer(engine, settings, outbox);
+    Clock clock = Clock.systemUTC();
+    Engine engine = boot.serverEngine(SlackBot.groupDirectory(settings, clock));
+    OutboxStore outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock);
+    SlackServer server = new SlackServer(engine, settings, outbox, clock);
     // After the Slack listeners are in place, so that each interrupted run's thread says so.
     engine.start();
     engine.recoverInterrupted();
