@@ -12,15 +12,24 @@ import java.util.Map;
  */
 final class ServedBot implements AutoCloseable {
 
-  static final String CONFIG =
+  /**
+   * The engine's part of {@link #CONFIG}: an engine in the bench's own JVM reads only this, since
+   * the {@code slack:} section's schema comes with the bot, which is not on the bench classpath.
+   */
+  static final String ENGINE_CONFIG =
       """
       apps: [web]
       environments:
         sandbox: { namespace: "{app}-sandbox" }
-      slack:
-        command: /intent
-        min_post_interval: 1s
       """;
+
+  static final String CONFIG =
+      ENGINE_CONFIG
+          + """
+          slack:
+            command: /intent
+            min_post_interval: 1s
+          """;
 
   final FakeSlackApi slack;
   final JavaProcess process;
