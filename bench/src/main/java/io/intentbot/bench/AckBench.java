@@ -1,5 +1,7 @@
 package io.intentbot.bench;
 
+import io.intentbot.bot.testing.FakeSlack;
+import io.intentbot.bot.testing.SignedRequests;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +40,7 @@ final class AckBench {
   }
 
   Figures run(Path work) throws Exception {
-    try (FakeSlackApi slack = new FakeSlackApi(Duration.ZERO);
+    try (FakeSlack slack = FakeSlack.rateLimited(Duration.ZERO);
         ServedBot bot = ServedBot.start(work, Map.of("bench-noop", Intents.NOOP), slack)) {
       int barePort = JavaProcess.freePort();
       try (JavaProcess bare =
@@ -53,7 +55,7 @@ final class AckBench {
               work.resolve("bare-bolt.log"))) {
         String bareUrl = "http://127.0.0.1:" + barePort + "/slack/events";
         bare.awaitAnswer(bareUrl, true, Duration.ofSeconds(60));
-        SignedSlack bareCommands = new SignedSlack(bareUrl, slack);
+        SignedRequests bareCommands = ServedBot.signedCommands(bareUrl, slack);
 
         Result.load(bot.commands, RUN, rate, warmup, "warm");
         Result.load(bareCommands, RUN, rate, warmup, "warm");
@@ -104,7 +106,7 @@ final class AckBench {
       return new Result(all, new AtomicInteger(errors.get() + other.errors.get()));
     }
 
-    static Result load(SignedSlack target, String text, int rate, int count, String name)
+    static Result load(SignedRequests target, String text, int rate, int count, String name)
         throws Exception {
       long[] nanos = new long[count];
       AtomicInteger errors = new AtomicInteger();
@@ -120,7 +122,7 @@ final class AckBench {
         int index = i;
         done[i] =
             target
-                .command(
+                .commandAsync(
                     "U" + (1000 + i % 20),
                     "C0CH" + (i % 50),
                     text,

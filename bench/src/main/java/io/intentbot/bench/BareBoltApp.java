@@ -20,8 +20,8 @@ public final class BareBoltApp {
     App app =
         new App(
             AppConfig.builder()
-                .singleTeamBotToken(SignedSlack.BOT_TOKEN)
-                .signingSecret(SignedSlack.SIGNING_SECRET)
+                .singleTeamBotToken(ServedBot.BOT_TOKEN)
+                .signingSecret(ServedBot.SIGNING_SECRET)
                 .slack(Slack.getInstance(slackConfig))
                 .build());
     app.command("/intent", (req, ctx) -> ctx.ack());

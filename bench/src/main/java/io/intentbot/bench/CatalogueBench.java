@@ -4,6 +4,7 @@ import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
 import io.intentbot.engine.definition.IntentLoader;
 import io.intentbot.engine.step.StepTypeRegistry;
+import io.intentbot.engine.testing.EngineFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,9 +28,10 @@ final class CatalogueBench {
     for (int i = 0; i < FILES; i++) {
       Files.writeString(dir.resolve(name(i) + ".yaml"), intent(i));
     }
-    IntentbotConfig config = LocalEngine.config();
+    EngineFixture fixture = BenchEngines.fixture(work);
+    IntentbotConfig config = fixture.loadConfig();
     long start = System.nanoTime();
-    StepTypeRegistry registry = LocalEngine.registry(config);
+    StepTypeRegistry registry = fixture.registry(config);
     long loading = System.nanoTime();
     IntentCatalog first = new IntentLoader(registry).load(dir);
     long loaded = System.nanoTime();

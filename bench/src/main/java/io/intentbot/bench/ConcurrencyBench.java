@@ -1,6 +1,8 @@
 package io.intentbot.bench;
 
+import io.intentbot.engine.Engine;
 import io.intentbot.engine.audit.AuditStores;
+import io.intentbot.engine.testing.EngineFixture;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -8,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Concurrency: 200 runs of an intent that waits 1 s, submitted at once to one engine (H2 audit
@@ -34,15 +35,14 @@ final class ConcurrencyBench {
 
   /** {wall ms, peak live threads, live threads before}. */
   private long[] measure(Path dir, int maxRuns) throws Exception {
-    try (LocalEngine local =
-        LocalEngine.start(
-            dir,
-            Map.of("bench-wait", Intents.waits("1s")),
-            AuditStores.defaultUrl(dir.resolve("data")),
-            null,
-            null,
-            maxRuns)) {
-      local.await(local.submit("bench-wait"), Duration.ofSeconds(10));
+    try (EngineFixture local =
+        BenchEngines.fixture(dir).intent("bench-wait", Intents.waits("1s"))) {
+      Engine engine =
+          local
+              .database(AuditStores.defaultUrl(dir.resolve("data")), null, null)
+              .maxConcurrentRuns(maxRuns)
+              .start();
+      BenchRuns.await(engine, BenchRuns.submit(engine, "bench-wait"), Duration.ofSeconds(10));
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       Thread.sleep(200);
       long before = threads.getThreadCount();
@@ -50,10 +50,10 @@ final class ConcurrencyBench {
       long start = System.nanoTime();
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < RUNS; i++) {
-        ids.add(local.submit("bench-wait"));
+        ids.add(BenchRuns.submit(engine, "bench-wait"));
       }
       for (String id : ids) {
-        local.await(id, Duration.ofSeconds(60));
+        BenchRuns.await(engine, id, Duration.ofSeconds(60));
       }
       long wall = (System.nanoTime() - start) / 1_000_000;
       return new long[] {wall, threads.getPeakThreadCount(), before};

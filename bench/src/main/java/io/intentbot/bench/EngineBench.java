@@ -1,7 +1,9 @@
 package io.intentbot.bench;
 
+import io.intentbot.engine.Engine;
 import io.intentbot.engine.audit.AuditStores;
 import io.intentbot.engine.testing.EmbeddedPostgresServer;
+import io.intentbot.engine.testing.EngineFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * Engine overhead: an intent of 100 {@code set} steps (each reading the previous one's output), run
@@ -78,24 +79,22 @@ final class EngineBench {
    * median batch of 100}.
    */
   private double[] measure(Path dir, String url, String user, String password) throws Exception {
-    try (LocalEngine local =
-            LocalEngine.start(
-                dir,
-                Map.of("bench-steps", Intents.setSteps("bench-steps", STEPS)),
-                url,
-                user,
-                password,
-                4);
+    try (EngineFixture local =
+            BenchEngines.fixture(dir)
+                .intent("bench-steps", Intents.setSteps("bench-steps", STEPS))
+                .database(url, user, password)
+                .maxConcurrentRuns(4);
         InsertFloor floor = new InsertFloor(url, user, password)) {
+      Engine engine = local.start();
       for (int i = 0; i < warmup; i++) {
-        local.await(local.submit("bench-steps"), Duration.ofSeconds(60));
+        BenchRuns.await(engine, BenchRuns.submit(engine, "bench-steps"), Duration.ofSeconds(60));
         floor.insertAndCommit(STEPS);
       }
       double[] ms = new double[runs];
       double[] floorMs = new double[runs];
       for (int i = 0; i < runs; i++) {
         long start = System.nanoTime();
-        local.await(local.submit("bench-steps"), Duration.ofSeconds(60));
+        BenchRuns.await(engine, BenchRuns.submit(engine, "bench-steps"), Duration.ofSeconds(60));
         ms[i] = (System.nanoTime() - start) / 1e6;
         floorMs[i] = floor.insertAndCommit(STEPS);
       }

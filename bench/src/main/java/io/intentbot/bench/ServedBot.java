@@ -1,39 +1,54 @@
 package io.intentbot.bench;
 
+import io.intentbot.bot.testing.FakeSlack;
+import io.intentbot.bot.testing.SignedRequests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 
 /**
  * {@code intentbot serve} from the packaged jar as a real process, on its own config, intents and
- * H2 audit file in a work folder, talking to a {@link FakeSlackApi}.
+ * H2 audit file in a work folder, talking to a {@link FakeSlack}.
  */
 final class ServedBot implements AutoCloseable {
 
-  static final String CONFIG =
+  static final String SIGNING_SECRET = "bench-signing-secret-0123456789";
+  static final String BOT_TOKEN = "xoxb-bench-0000000000-token";
+
+  /**
+   * The engine's part of {@link #CONFIG}: an engine in the bench's own JVM reads only this, since
+   * the {@code slack:} section's schema comes with the bot, which is not on the bench classpath.
+   */
+  static final String ENGINE_CONFIG =
       """
       apps: [web]
       environments:
         sandbox: { namespace: "{app}-sandbox" }
-      slack:
-        command: /intent
-        min_post_interval: 1s
       """;
 
-  final FakeSlackApi slack;
+  static final String CONFIG =
+      ENGINE_CONFIG
+          + """
+          slack:
+            command: /intent
+            min_post_interval: 1s
+          """;
+
+  final FakeSlack slack;
   final JavaProcess process;
   final int port;
   final double startupMs;
-  final SignedSlack commands;
+  final SignedRequests commands;
 
-  private ServedBot(FakeSlackApi slack, JavaProcess process, int port, double startupMs) {
+  private ServedBot(FakeSlack slack, JavaProcess process, int port, double startupMs) {
     this.slack = slack;
     this.process = process;
     this.port = port;
     this.startupMs = startupMs;
-    this.commands = new SignedSlack(eventsUrl(), slack);
+    this.commands = signedCommands(eventsUrl(), slack);
   }
 
   /** The packaged bot: {@code -Dbench.jar}, else {@code bot/target/intentbot.jar}. */
@@ -47,8 +62,13 @@ final class ServedBot implements AutoCloseable {
   }
 
   /** Writes the intents ({@code name -> yaml}) into {@code work}, starts the bot, waits for it. */
-  static ServedBot start(Path work, Map<String, String> intents, FakeSlackApi slack)
-      throws Exception {
+  /** Slash commands to {@code eventsUrl} signed with {@link #SIGNING_SECRET}, sent on 4 threads. */
+  static SignedRequests signedCommands(String eventsUrl, FakeSlack slack) {
+    return new SignedRequests(
+        eventsUrl, SIGNING_SECRET, slack, Executors.newFixedThreadPool(4, Daemon.threads("load")));
+  }
+
+  static ServedBot start(Path work, Map<String, String> intents, FakeSlack slack) throws Exception {
     Path intentsDir = Files.createDirectories(work.resolve("intents"));
     for (var intent : intents.entrySet()) {
       Files.writeString(intentsDir.resolve(intent.getKey() + ".yaml"), intent.getValue());
@@ -69,9 +89,9 @@ final class ServedBot implements AutoCloseable {
                 intentsDir.toString()),
             Map.of(
                 "SLACK_BOT_TOKEN",
-                SignedSlack.BOT_TOKEN,
+                ServedBot.BOT_TOKEN,
                 "SLACK_SIGNING_SECRET",
-                SignedSlack.SIGNING_SECRET,
+                ServedBot.SIGNING_SECRET,
                 "SLACK_API_URL",
                 slack.apiUrl(),
                 "INTENTBOT_DATA",

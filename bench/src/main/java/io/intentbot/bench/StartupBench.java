@@ -1,5 +1,6 @@
 package io.intentbot.bench;
 
+import io.intentbot.bot.testing.FakeSlack;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +35,7 @@ final class StartupBench {
   Figures run(Path work) throws Exception {
     List<Double> startupMs = new ArrayList<>();
     List<Double> bareMs = new ArrayList<>();
-    try (FakeSlackApi slack = new FakeSlackApi(Duration.ZERO)) {
+    try (FakeSlack slack = FakeSlack.rateLimited(Duration.ZERO)) {
       for (int i = 0; i < starts - 1; i++) {
         try (ServedBot bot =
             ServedBot.start(
@@ -64,7 +65,7 @@ final class StartupBench {
             LockSupport.parkNanos(wait);
           }
           answers.add(
-              bot.commands.command(
+              bot.commands.commandAsync(
                   "U" + (1000 + i % 20), "C0CH" + (i % 50), "bench-noop", "rss-" + i));
           if (i % 200 == 199) {
             slack.resetRequests();
@@ -108,7 +109,7 @@ final class StartupBench {
    * Starts {@link BareBoltApp} (the bench classpath, the same JVM options as the bot) and returns
    * the milliseconds to its first HTTP answer on {@code /slack/events}; stops it.
    */
-  static double bareBoltStartupMs(Path log, FakeSlackApi slack) throws Exception {
+  static double bareBoltStartupMs(Path log, FakeSlack slack) throws Exception {
     int port = JavaProcess.freePort();
     try (JavaProcess bare =
         JavaProcess.start(

@@ -1,5 +1,6 @@
 package io.intentbot.bench;
 
+import io.intentbot.bot.testing.FakeSlack;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.AuditStores;
 import io.intentbot.engine.model.StepRecord;
@@ -35,7 +36,7 @@ final class ThreadBench {
   Figures run(Path work) throws Exception {
     Figures figures = new Figures("thread");
     Path botDir = Files.createDirectories(work.resolve("bot"));
-    try (FakeSlackApi slack = new FakeSlackApi(Duration.ofSeconds(1));
+    try (FakeSlack slack = FakeSlack.rateLimited(Duration.ofSeconds(1));
         ServedBot bot =
             ServedBot.start(
                 botDir,
@@ -67,15 +68,17 @@ final class ThreadBench {
 
   /** Measures one run's thread into {@code f}; returns the run id. */
   private static String measure(
-      ServedBot bot, FakeSlackApi slack, String intent, String channel, String prefix, Figures f)
+      ServedBot bot, FakeSlack slack, String intent, String channel, String prefix, Figures f)
       throws Exception {
     Thread.sleep(1100);
     slack.resetRequests();
     long sent = System.nanoTime();
     int status =
-        bot.commands.command("U1000", channel, intent, prefix + sent).get(10, TimeUnit.SECONDS);
+        bot.commands
+            .commandAsync("U1000", channel, intent, prefix + sent)
+            .get(10, TimeUnit.SECONDS);
     long deadline = sent + TimeUnit.SECONDS.toNanos(180);
-    List<FakeSlackApi.Call> calls = List.of();
+    List<FakeSlack.MessageCall> calls = List.of();
     long lastAt = sent;
     while (System.nanoTime() < deadline) {
       calls = slack.messageCalls();
@@ -92,7 +95,7 @@ final class ThreadBench {
     }
     List<Integer> seen = new ArrayList<>();
     long pointed = 0;
-    for (FakeSlackApi.Call call : calls) {
+    for (FakeSlack.MessageCall call : calls) {
       if (!call.accepted() || call.form().get("thread_ts") == null) {
         continue;
       }
@@ -107,7 +110,7 @@ final class ThreadBench {
       }
     }
     String runId = null;
-    for (FakeSlackApi.Call call : calls) {
+    for (FakeSlack.MessageCall call : calls) {
       Matcher id = RUN_ID.matcher(call.form().getOrDefault("text", ""));
       if (runId == null && id.find()) {
         runId = id.group(1);
@@ -132,7 +135,7 @@ final class ThreadBench {
     return runId;
   }
 
-  private static int maxInWindow(List<FakeSlackApi.Call> calls, long window) {
+  private static int maxInWindow(List<FakeSlack.MessageCall> calls, long window) {
     int max = 0;
     for (int i = 0; i < calls.size(); i++) {
       int n = 0;

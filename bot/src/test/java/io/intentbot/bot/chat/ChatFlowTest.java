@@ -2,8 +2,9 @@ package io.intentbot.bot.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.intentbot.bot.testing.TestEngine;
+import io.intentbot.bot.testing.TestIntents;
 import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.testing.EngineFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -16,13 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ChatFlowTest {
 
   @TempDir Path dir;
-  TestEngine bed;
+  EngineFixture bed;
   InMemoryChat chat;
 
   @BeforeEach
   void start() throws Exception {
-    bed = TestEngine.start(dir, group -> group.equals("S0SRE") ? Set.of("U0GROUP") : Set.of());
-    chat = new InMemoryChat(bed.engine);
+    bed = TestIntents.engine(dir, group -> group.equals("S0SRE") ? Set.of("U0GROUP") : Set.of());
+    bed.build();
+    chat = new InMemoryChat(bed.engine());
     bed.started();
   }
 
@@ -63,7 +65,7 @@ class ChatFlowTest {
     Reply reply = chat.push("alice", "deploy-app app=nope env=sandbox");
     assertThat(reply.error()).isTrue();
     assertThat(reply.text()).contains("app").contains("nope").contains("one of: web, api");
-    assertThat(bed.engine.history(null, 10)).isEmpty();
+    assertThat(bed.engine().history(null, 10)).isEmpty();
   }
 
   @Test
@@ -71,7 +73,7 @@ class ChatFlowTest {
     Reply reply = chat.push("alice", "deploy-app app=web env=sandbox version=1.2.3");
     assertThat(reply.error()).as(reply.text()).isFalse();
     String id = reply.runId();
-    assertThat(bed.engine.awaitFinished(id, Duration.ofSeconds(10)).orElseThrow().status())
+    assertThat(bed.engine().awaitFinished(id, Duration.ofSeconds(10)).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(5))
@@ -93,7 +95,7 @@ class ChatFlowTest {
         chat.push("alice", "deploy-app app=web env=production --break-glass \"db down, INC-7\"");
     assertThat(reply.error()).as(reply.text()).isFalse();
     String id = reply.runId();
-    assertThat(bed.engine.awaitFinished(id, Duration.ofSeconds(10)).orElseThrow().status())
+    assertThat(bed.engine().awaitFinished(id, Duration.ofSeconds(10)).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
     assertThat(chat.push("alice", "status " + id).text())
         .contains("Break glass", "db down, INC-7", "needs review", "ack " + id);
@@ -124,11 +126,11 @@ class ChatFlowTest {
     Reply stranger = chat.push("mallory", "approve " + id);
     assertThat(stranger.error()).isTrue();
     assertThat(stranger.text()).contains("U0APPROVER");
-    assertThat(bed.engine.run(id).orElseThrow().status()).isEqualTo(RunStatus.WAITING_APPROVAL);
+    assertThat(bed.engine().run(id).orElseThrow().status()).isEqualTo(RunStatus.WAITING_APPROVAL);
 
     Reply approved = chat.push("U0GROUP", "approve " + id);
     assertThat(approved.error()).as(approved.text()).isFalse();
-    assertThat(bed.engine.awaitFinished(id, Duration.ofSeconds(10)).orElseThrow().status())
+    assertThat(bed.engine().awaitFinished(id, Duration.ofSeconds(10)).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(5))
@@ -147,7 +149,7 @@ class ChatFlowTest {
         chat.push("alice", "deploy-app app=web env=production --break-glass \"site down\"");
     assertThat(reply.error()).as(reply.text()).isFalse();
     String id = reply.runId();
-    bed.engine.awaitFinished(id, Duration.ofSeconds(10));
+    bed.engine().awaitFinished(id, Duration.ofSeconds(10));
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> chat.lines(id).stream().anyMatch(l -> l.startsWith("BREAK GLASS")));
@@ -164,7 +166,7 @@ class ChatFlowTest {
     String id = chat.push("alice", "deploy-app app=web env=production").runId();
     Reply rejected = chat.push("U0OTHER", "reject " + id + " not today");
     assertThat(rejected.error()).as(rejected.text()).isFalse();
-    assertThat(bed.engine.run(id).orElseThrow().status()).isEqualTo(RunStatus.REJECTED);
+    assertThat(bed.engine().run(id).orElseThrow().status()).isEqualTo(RunStatus.REJECTED);
     assertThat(chat.lines(id)).anyMatch(l -> l.contains("rejected by U0OTHER: not today"));
     assertThat(chat.head(id).orElseThrow().awaitingApproval()).isFalse();
   }

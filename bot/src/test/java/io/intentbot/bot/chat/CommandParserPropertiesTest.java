@@ -2,8 +2,9 @@ package io.intentbot.bot.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.intentbot.bot.testing.TestEngine;
+import io.intentbot.bot.testing.TestIntents;
 import io.intentbot.engine.config.GroupDirectory;
+import io.intentbot.engine.testing.EngineFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,14 +68,15 @@ class CommandParserPropertiesTest {
           "x".repeat(5000));
 
   private static Path dir;
-  private static TestEngine bed;
+  private static EngineFixture bed;
   private static CommandHandler handler;
 
   @BeforeContainer
   static void start() throws IOException {
     dir = Files.createTempDirectory("parser-properties");
-    bed = TestEngine.start(dir, GroupDirectory.NONE);
-    handler = new CommandHandler(bed.engine, Mentions.PLAIN);
+    bed = TestIntents.engine(dir, GroupDirectory.NONE);
+    bed.build();
+    handler = new CommandHandler(bed.engine(), Mentions.PLAIN);
     bed.started();
   }
 

@@ -2,8 +2,9 @@ package io.intentbot.bot.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.intentbot.bot.testing.TestEngine;
+import io.intentbot.bot.testing.TestIntents;
 import io.intentbot.engine.config.GroupDirectory;
+import io.intentbot.engine.testing.EngineFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,16 +19,19 @@ class RunThreadTest {
 
   @Test
   void longOutputIsCutWithAPointerToShow() throws Exception {
-    try (TestEngine bed = TestEngine.start(dir, GroupDirectory.NONE)) {
+    try (EngineFixture bed = TestIntents.engine(dir, GroupDirectory.NONE)) {
+      bed.build();
       List<ThreadUpdate> updates = new CopyOnWriteArrayList<>();
-      bed.engine.addListener(
-          new RunThread(updates::add, bed.config, Mentions.PLAIN, RunThread.fromSource("t"), 5, 6));
+      bed.engine()
+          .addListener(
+              new RunThread(
+                  updates::add, bed.config(), Mentions.PLAIN, RunThread.fromSource("t"), 5, 6));
       bed.started();
       Reply reply =
-          new CommandHandler(bed.engine, Mentions.PLAIN)
+          new CommandHandler(bed.engine(), Mentions.PLAIN)
               .handle("chatty env=sandbox", new ChatUser("alice", "room", "t"));
       String id = reply.runId();
-      bed.engine.awaitFinished(id, Duration.ofSeconds(10));
+      bed.engine().awaitFinished(id, Duration.ofSeconds(10));
       Awaitility.await()
           .atMost(Duration.ofSeconds(5))
           .until(

@@ -11,7 +11,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.intentbot.bot.testing.FakeSlack;
 import io.intentbot.bot.testing.SlackBed;
-import io.intentbot.bot.testing.TestEngine;
+import io.intentbot.bot.testing.TestIntents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,8 +66,8 @@ class ServeLeaderElectionIT {
   @Test
   void serveHoldsTheKubernetesLeaseAndReleasesItWhenStopped() throws Exception {
     Path intents = Files.createDirectories(dir.resolve("intents"));
-    Files.writeString(intents.resolve("deploy-app.yaml"), TestEngine.DEPLOY);
-    Files.writeString(dir.resolve("intentbot.yaml"), TestEngine.CONFIG);
+    Files.writeString(intents.resolve("deploy-app.yaml"), TestIntents.DEPLOY);
+    Files.writeString(dir.resolve("intentbot.yaml"), TestIntents.CONFIG);
     Path kubeconfig = dir.resolve("kubeconfig");
     Files.writeString(
         kubeconfig,

@@ -15,7 +15,7 @@ import io.intentbot.bot.slack.SlackServer;
 import io.intentbot.bot.testing.FakeSlack;
 import io.intentbot.bot.testing.SignedRequests;
 import io.intentbot.bot.testing.SlackBed;
-import io.intentbot.bot.testing.TestEngine;
+import io.intentbot.bot.testing.TestIntents;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.AuditStores;
@@ -65,8 +65,8 @@ class ServerLeadershipIT {
             false);
     cluster.init();
     Files.createDirectories(dir.resolve("intents"));
-    Files.writeString(dir.resolve("intents").resolve("deploy-app.yaml"), TestEngine.DEPLOY);
-    Files.writeString(dir.resolve("intentbot.yaml"), TestEngine.CONFIG);
+    Files.writeString(dir.resolve("intents").resolve("deploy-app.yaml"), TestIntents.DEPLOY);
+    Files.writeString(dir.resolve("intentbot.yaml"), TestIntents.CONFIG);
   }
 
   @AfterEach

@@ -3,7 +3,8 @@ package io.intentbot.bot.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.intentbot.bot.testing.TestEngine;
+import io.intentbot.bot.testing.TestIntents;
+import io.intentbot.engine.testing.EngineFixture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PipedInputStream;
@@ -23,11 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsoleSessionTest {
 
   @TempDir Path dir;
-  TestEngine bed;
+  EngineFixture bed;
 
   @BeforeEach
   void start() throws Exception {
-    bed = TestEngine.start(dir, io.intentbot.engine.config.GroupDirectory.NONE);
+    bed = TestIntents.engine(dir, io.intentbot.engine.config.GroupDirectory.NONE);
+    bed.build();
   }
 
   @AfterEach
@@ -41,7 +43,7 @@ class ConsoleSessionTest {
     String input = "chatty env=sandbox\nstatus-chek app=web\nexit\n";
     ConsoleSession console =
         new ConsoleSession(
-            bed.engine,
+            bed.engine(),
             "alice",
             new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
             new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -59,7 +61,7 @@ class ConsoleSessionTest {
     PipedInputStream in = new PipedInputStream(typing);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    ConsoleSession session = new ConsoleSession(bed.engine, "alice", in, out);
+    ConsoleSession session = new ConsoleSession(bed.engine(), "alice", in, out);
     bed.started();
     CompletableFuture<Integer> done =
         CompletableFuture.supplyAsync(

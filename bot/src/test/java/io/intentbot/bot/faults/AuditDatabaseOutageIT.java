@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.intentbot.bot.testing.FakeSlack;
 import io.intentbot.bot.testing.SlackBed;
-import io.intentbot.bot.testing.TestEngine;
+import io.intentbot.bot.testing.TestIntents;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
 import io.intentbot.engine.model.StepStatus;
@@ -55,7 +55,7 @@ class AuditDatabaseOutageIT {
     }
     databaseUp();
     Path intents = Files.createDirectories(dir.resolve("intents"));
-    Files.writeString(intents.resolve("status-check.yaml"), TestEngine.STATUS);
+    Files.writeString(intents.resolve("status-check.yaml"), TestIntents.STATUS);
     Files.writeString(intents.resolve("slow.yaml"), SLOW);
     slack = new FakeSlack();
     bot =
@@ -91,7 +91,7 @@ class AuditDatabaseOutageIT {
   void commandsAnswerClearlyWhileTheDatabaseIsDownAndWorkOnceItIsBack() throws Exception {
     bot.requests.command("U0ALICE", SlackBed.CHANNEL, "status-check app=web");
     RunRecord before = bot.latestRun();
-    assertThat(bot.bed.engine.awaitFinished(before.id(), SlackBed.WAIT).orElseThrow().status())
+    assertThat(bot.bed.engine().awaitFinished(before.id(), SlackBed.WAIT).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
 
     database.stop();
@@ -116,12 +116,12 @@ class AuditDatabaseOutageIT {
     // and replaces the broken ones (H2's "connection broken" codes do not evict them at once).
     Thread.sleep(700);
     bot.requests.command("U0BOB", SlackBed.CHANNEL, "status-check app=api");
-    await().atMost(SlackBed.WAIT).until(() -> bot.bed.engine.history(null, 10).size() == 2);
-    RunRecord after = bot.bed.engine.history(null, 1).get(0);
+    await().atMost(SlackBed.WAIT).until(() -> bot.bed.engine().history(null, 10).size() == 2);
+    RunRecord after = bot.bed.engine().history(null, 1).get(0);
     assertThat(after.requester()).isEqualTo("U0BOB");
-    assertThat(bot.bed.engine.awaitFinished(after.id(), SlackBed.WAIT).orElseThrow().status())
+    assertThat(bot.bed.engine().awaitFinished(after.id(), SlackBed.WAIT).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
-    assertThat(bot.bed.engine.run(before.id()).orElseThrow().status())
+    assertThat(bot.bed.engine().run(before.id()).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
   }
 
@@ -131,15 +131,15 @@ class AuditDatabaseOutageIT {
     RunRecord run = bot.latestRun();
     await()
         .atMost(SlackBed.WAIT)
-        .until(() -> bot.bed.engine.run(run.id()).orElseThrow().status() == RunStatus.RUNNING);
+        .until(() -> bot.bed.engine().run(run.id()).orElseThrow().status() == RunStatus.RUNNING);
     Thread.sleep(300);
     database.stop();
     Thread.sleep(800);
     databaseUp();
 
-    RunRecord done = bot.bed.engine.awaitFinished(run.id(), SlackBed.WAIT).orElseThrow();
+    RunRecord done = bot.bed.engine().awaitFinished(run.id(), SlackBed.WAIT).orElseThrow();
     assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
-    assertThat(bot.bed.engine.steps(run.id()))
+    assertThat(bot.bed.engine().steps(run.id()))
         .extracting(s -> s.stepId() + ":" + s.status())
         .containsExactly("pause:" + StepStatus.SUCCEEDED, "after:" + StepStatus.SUCCEEDED);
   }
@@ -150,18 +150,18 @@ class AuditDatabaseOutageIT {
     RunRecord run = bot.latestRun();
     await()
         .atMost(SlackBed.WAIT)
-        .until(() -> bot.bed.engine.run(run.id()).orElseThrow().status() == RunStatus.RUNNING);
+        .until(() -> bot.bed.engine().run(run.id()).orElseThrow().status() == RunStatus.RUNNING);
     database.stop();
     Thread.sleep(
         8_000); // longer than the pool waits for a connection (5 s): the 1.5 s wait ends meanwhile
     // and its record cannot be written
     databaseUp();
 
-    RunRecord done = bot.bed.engine.awaitFinished(run.id(), Duration.ofSeconds(30)).orElseThrow();
+    RunRecord done = bot.bed.engine().awaitFinished(run.id(), Duration.ofSeconds(30)).orElseThrow();
     assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
-    assertThat(bot.bed.engine.steps(run.id()))
+    assertThat(bot.bed.engine().steps(run.id()))
         .extracting(s -> s.stepId() + ":" + s.status())
         .containsExactly("pause:" + StepStatus.SUCCEEDED, "after:" + StepStatus.SUCCEEDED);
-    assertThat(bot.bed.engine.audit().verify().intact()).isTrue();
+    assertThat(bot.bed.engine().audit().verify().intact()).isTrue();
   }
 }

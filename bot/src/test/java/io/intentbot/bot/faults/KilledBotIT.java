@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.intentbot.bot.slack.SlackBlocks;
 import io.intentbot.bot.testing.FakeSlack;
 import io.intentbot.bot.testing.SignedRequests;
-import io.intentbot.bot.testing.TestEngine;
+import io.intentbot.bot.testing.TestIntents;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.AuditStores;
 import io.intentbot.engine.model.RunRecord;
@@ -63,9 +63,9 @@ class KilledBotIT {
   @BeforeEach
   void setUp() throws Exception {
     Path intents = Files.createDirectories(dir.resolve("intents"));
-    Files.writeString(intents.resolve("deploy-app.yaml"), TestEngine.DEPLOY);
+    Files.writeString(intents.resolve("deploy-app.yaml"), TestIntents.DEPLOY);
     Files.writeString(intents.resolve("long.yaml"), LONG);
-    Files.writeString(dir.resolve("intentbot.yaml"), TestEngine.CONFIG);
+    Files.writeString(dir.resolve("intentbot.yaml"), TestIntents.CONFIG);
     slack = new FakeSlack();
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();

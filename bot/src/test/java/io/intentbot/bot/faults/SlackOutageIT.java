@@ -62,7 +62,7 @@ class SlackOutageIT {
     assertThat(bot.requests.command("U0ALICE", SlackBed.CHANNEL, "chatty env=sandbox").statusCode())
         .isEqualTo(200);
     RunRecord run = bot.latestRun();
-    assertThat(bot.bed.engine.awaitFinished(run.id(), SlackBed.WAIT).orElseThrow().status())
+    assertThat(bot.bed.engine().awaitFinished(run.id(), SlackBed.WAIT).orElseThrow().status())
         .as("a run never waits on Slack")
         .isEqualTo(RunStatus.SUCCEEDED);
     await().atMost(SlackBed.WAIT).until(() -> slack.calls("/api/chat.postMessage").size() >= 3);
@@ -85,7 +85,7 @@ class SlackOutageIT {
     StubMapping down = slackGoesDown();
     bot.requests.command("U0ALICE", SlackBed.CHANNEL, "chatty env=sandbox");
     RunRecord run = bot.latestRun();
-    assertThat(bot.bed.engine.awaitFinished(run.id(), SlackBed.WAIT).orElseThrow().status())
+    assertThat(bot.bed.engine().awaitFinished(run.id(), SlackBed.WAIT).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
     await().atMost(SlackBed.WAIT).until(() -> slack.calls("/api/chat.postMessage").size() >= 2);
     bot.stop();

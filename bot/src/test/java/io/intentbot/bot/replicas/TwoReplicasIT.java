@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.intentbot.bot.slack.SlackBlocks;
 import io.intentbot.bot.testing.FakeSlack;
 import io.intentbot.bot.testing.SlackBed;
-import io.intentbot.bot.testing.TestEngine;
+import io.intentbot.bot.testing.TestIntents;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
 import io.intentbot.engine.model.StepStatus;
@@ -68,7 +68,7 @@ class TwoReplicasIT {
 
   private Path replicaDir(String name) throws Exception {
     Path intents = Files.createDirectories(dir.resolve(name).resolve("intents"));
-    Files.writeString(intents.resolve("deploy-app.yaml"), TestEngine.DEPLOY);
+    Files.writeString(intents.resolve("deploy-app.yaml"), TestIntents.DEPLOY);
     Files.writeString(intents.resolve("hold.yaml"), HOLD);
     return dir.resolve(name);
   }
@@ -91,7 +91,7 @@ class TwoReplicasIT {
     a.requests.command("U0ALICE", SlackBed.CHANNEL, "deploy-app app=web env=production");
     RunRecord waiting = a.latestRun();
     assertThat(waiting.status()).isEqualTo(RunStatus.WAITING_APPROVAL);
-    assertThat(b.bed.engine.run(waiting.id())).as("B sees A's run").isPresent();
+    assertThat(b.bed.engine().run(waiting.id())).as("B sees A's run").isPresent();
 
     ExecutorService clicks = Executors.newFixedThreadPool(8);
     CountDownLatch go = new CountDownLatch(1);
@@ -117,17 +117,17 @@ class TwoReplicasIT {
 
     await()
         .atMost(SlackBed.WAIT)
-        .until(() -> a.bed.engine.run(waiting.id()).orElseThrow().status().isTerminal());
-    assertThat(a.bed.engine.run(waiting.id()).orElseThrow().status())
+        .until(() -> a.bed.engine().run(waiting.id()).orElseThrow().status().isTerminal());
+    assertThat(a.bed.engine().run(waiting.id()).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
-    assertThat(b.bed.engine.steps(waiting.id()))
+    assertThat(b.bed.engine().steps(waiting.id()))
         .as("each step ran once")
         .extracting(s -> s.stepId() + ":" + s.status())
         .containsExactly(
             "version:" + StepStatus.SUCCEEDED,
             "settle:" + StepStatus.SUCCEEDED,
             "done:" + StepStatus.SUCCEEDED);
-    assertThat(a.bed.audit.approvals(waiting.id()))
+    assertThat(a.bed.audit().approvals(waiting.id()))
         .filteredOn(approval -> approval.approved())
         .isNotEmpty();
   }
@@ -138,24 +138,24 @@ class TwoReplicasIT {
     RunRecord holding = a.latestRun();
     await()
         .atMost(SlackBed.WAIT)
-        .until(() -> a.bed.engine.run(holding.id()).orElseThrow().status() == RunStatus.RUNNING);
+        .until(() -> a.bed.engine().run(holding.id()).orElseThrow().status() == RunStatus.RUNNING);
 
     b.requests.command("U0BOB", SlackBed.CHANNEL, "hold app=web");
     await().atMost(SlackBed.WAIT).until(() -> !slack.calls("/response/U0BOB-").isEmpty());
     assertThat(slack.calls("/response/U0BOB-").get(0).form().get("json"))
         .contains("Refused", holding.id());
-    assertThat(b.bed.engine.history("hold", 10)).hasSize(1);
+    assertThat(b.bed.engine().history("hold", 10)).hasSize(1);
 
     b.requests.command("U0BOB", SlackBed.CHANNEL, "hold app=api");
-    await().atMost(SlackBed.WAIT).until(() -> b.bed.engine.history("hold", 10).size() == 2);
+    await().atMost(SlackBed.WAIT).until(() -> b.bed.engine().history("hold", 10).size() == 2);
 
-    assertThat(a.bed.engine.awaitFinished(holding.id(), SlackBed.WAIT).orElseThrow().status())
+    assertThat(a.bed.engine().awaitFinished(holding.id(), SlackBed.WAIT).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
     b.requests.command("U0BOB", SlackBed.CHANNEL, "hold app=web");
     await()
         .atMost(SlackBed.WAIT)
         .alias("the lock is free on B once A's run ended")
-        .until(() -> b.bed.engine.history("hold", 10).size() == 3);
+        .until(() -> b.bed.engine().history("hold", 10).size() == 3);
   }
 
   @Test
@@ -164,9 +164,9 @@ class TwoReplicasIT {
     RunRecord holding = a.latestRun();
     await()
         .atMost(SlackBed.WAIT)
-        .until(() -> a.bed.engine.run(holding.id()).orElseThrow().status() == RunStatus.RUNNING);
-    assertThat(b.bed.engine.recoverInterrupted()).as("A still beats").isEmpty();
-    assertThat(a.bed.engine.awaitFinished(holding.id(), SlackBed.WAIT).orElseThrow().status())
+        .until(() -> a.bed.engine().run(holding.id()).orElseThrow().status() == RunStatus.RUNNING);
+    assertThat(b.bed.engine().recoverInterrupted()).as("A still beats").isEmpty();
+    assertThat(a.bed.engine().awaitFinished(holding.id(), SlackBed.WAIT).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
   }
 
@@ -177,7 +177,7 @@ class TwoReplicasIT {
     b.requests.command("U0BOB", SlackBed.CHANNEL, "deploy-app app=api env=sandbox");
     RunRecord second = b.latestRun();
     for (RunRecord run : List.of(first, second)) {
-      assertThat(a.bed.engine.awaitFinished(run.id(), SlackBed.WAIT).orElseThrow().status())
+      assertThat(a.bed.engine().awaitFinished(run.id(), SlackBed.WAIT).orElseThrow().status())
           .isEqualTo(RunStatus.SUCCEEDED);
     }
     await()

@@ -11,9 +11,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.intentbot.bot.testing.FakeSlack;
 import io.intentbot.bot.testing.SignedRequests;
-import io.intentbot.bot.testing.TestEngine;
+import io.intentbot.bot.testing.TestIntents;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.testing.EngineFixture;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class SlackServerIT {
   @TempDir Path dir;
   FakeSlack slack;
   SlackSettings settings;
-  TestEngine bed;
+  EngineFixture bed;
   OutboxStore outbox;
   SlackServer server;
   SignedRequests requests;
@@ -64,19 +65,17 @@ class SlackServerIT {
             Duration.ofMillis(20),
             Duration.ofMillis(200),
             Duration.ofMillis(100));
-    boot(TestEngine.CONFIG);
+    boot(TestIntents.CONFIG);
   }
 
   void boot(String config) throws Exception {
     bed =
-        TestEngine.start(
-            dir,
-            SlackBot.groupDirectory(settings),
-            config,
-            io.intentbot.engine.audit.AuditStores.defaultUrl(dir.resolve("data")),
-            settings.expiryInterval());
-    outbox = OutboxStore.open(bed.dbUrl, null, null);
-    server = new SlackServer(bed.engine, settings, outbox);
+        TestIntents.engine(dir, SlackBot.groupDirectory(settings))
+            .config(config)
+            .expiryInterval(settings.expiryInterval());
+    bed.build();
+    outbox = OutboxStore.open(bed.dbUrl(), null, null);
+    server = new SlackServer(bed.engine(), settings, outbox);
     bed.started();
     int port = server.start(0);
     base = "http://127.0.0.1:" + port;
@@ -119,8 +118,8 @@ class SlackServerIT {
   }
 
   private RunRecord latestRun() {
-    await().atMost(WAIT).until(() -> !bed.engine.history(null, 1).isEmpty());
-    return bed.engine.history(null, 1).get(0);
+    await().atMost(WAIT).until(() -> !bed.engine().history(null, 1).isEmpty());
+    return bed.engine().history(null, 1).get(0);
   }
 
   private List<FakeSlack.Call> responses(String user) {
@@ -165,7 +164,7 @@ class SlackServerIT {
     assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(3));
 
     RunRecord run = latestRun();
-    assertThat(bed.engine.awaitFinished(run.id(), WAIT).orElseThrow().status())
+    assertThat(bed.engine().awaitFinished(run.id(), WAIT).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
     FakeSlack.Call head = head(run.id());
     assertThat(head.get("channel")).isEqualTo(CHANNEL);
@@ -208,7 +207,7 @@ class SlackServerIT {
     assertThat(requests.post(body, Instant.now().plusSeconds(6 * 60), null).statusCode())
         .isEqualTo(401);
     Thread.sleep(300);
-    assertThat(bed.engine.history(null, 10)).isEmpty();
+    assertThat(bed.engine().history(null, 10)).isEmpty();
     assertThat(slack.calls("/api/chat.postMessage")).isEmpty();
   }
 
@@ -218,9 +217,9 @@ class SlackServerIT {
     assertThat(requests.post(body, Instant.now(), null).statusCode()).isEqualTo(200);
     assertThat(requests.post(body, Instant.now(), null).statusCode()).isEqualTo(200);
     RunRecord run = latestRun();
-    bed.engine.awaitFinished(run.id(), WAIT);
+    bed.engine().awaitFinished(run.id(), WAIT);
     Thread.sleep(300);
-    assertThat(bed.engine.history(null, 10)).hasSize(1);
+    assertThat(bed.engine().history(null, 10)).hasSize(1);
   }
 
   @Test
@@ -233,7 +232,7 @@ class SlackServerIT {
     assertThat(responses("U0ALICE").get(0).form().get("json"))
         .contains("\"response_type\":\"ephemeral\"", "nope", "app", "one of: web, api");
     assertThat(responses("U0BOB").get(0).form().get("json")).contains("Did you mean `deploy-app`");
-    assertThat(bed.engine.history(null, 10)).isEmpty();
+    assertThat(bed.engine().history(null, 10)).isEmpty();
   }
 
   @Test
@@ -271,7 +270,7 @@ class SlackServerIT {
         .contains("cannot approve it yourself", "<@U0APPROVER>", "<!subteam^S0SRE>");
     assertThat(responses("U0MALLORY").get(0).form().get("json"))
         .contains("may not approve", "U0APPROVER");
-    assertThat(bed.engine.run(run.id()).orElseThrow().status())
+    assertThat(bed.engine().run(run.id()).orElseThrow().status())
         .isEqualTo(RunStatus.WAITING_APPROVAL);
 
     String[] approvers = {"U0APPROVER", "U0OTHER", "U0GROUP"};
@@ -292,9 +291,9 @@ class SlackServerIT {
       assertThat(click.get()).isEqualTo(200);
     }
     pool.shutdown();
-    assertThat(bed.engine.awaitFinished(run.id(), WAIT).orElseThrow().status())
+    assertThat(bed.engine().awaitFinished(run.id(), WAIT).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
-    assertThat(bed.engine.steps(run.id()))
+    assertThat(bed.engine().steps(run.id()))
         .extracting(s -> s.stepId())
         .containsExactly("version", "settle", "done");
     String ts = ts(card);
@@ -350,7 +349,7 @@ class SlackServerIT {
 
     requests.command("U0ALICE", CHANNEL, "chatty env=sandbox");
     RunRecord run = latestRun();
-    assertThat(bed.engine.awaitFinished(run.id(), WAIT).orElseThrow().status())
+    assertThat(bed.engine().awaitFinished(run.id(), WAIT).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
     String ts = ts(head(run.id()));
     await().atMost(WAIT).until(() -> String.join("\n", threadTexts(ts)).contains("Run succeeded"));
@@ -410,7 +409,7 @@ class SlackServerIT {
             "env is required",
             "p_replicas",
             "between 1 and 20");
-    assertThat(bed.engine.history(null, 10)).isEmpty();
+    assertThat(bed.engine().history(null, 10)).isEmpty();
 
     HttpResponse<String> valid =
         requests.submitView(
@@ -427,7 +426,7 @@ class SlackServerIT {
         .containsEntry("version", "2.0.1")
         .containsEntry("replicas", "3");
     assertThat(run.origin()).containsEntry("channel", CHANNEL);
-    assertThat(bed.engine.awaitFinished(run.id(), WAIT).orElseThrow().status())
+    assertThat(bed.engine().awaitFinished(run.id(), WAIT).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
     assertThat(head(run.id()).get("channel")).isEqualTo(CHANNEL);
   }
@@ -438,10 +437,10 @@ class SlackServerIT {
     RunRecord run = latestRun();
     String ts = ts(head(run.id()));
     shutdown();
-    boot(TestEngine.CONFIG);
+    boot(TestIntents.CONFIG);
 
     requests.click("U0APPROVER", SlackBlocks.APPROVE, run.id(), CHANNEL);
-    assertThat(bed.engine.awaitFinished(run.id(), WAIT).orElseThrow().status())
+    assertThat(bed.engine().awaitFinished(run.id(), WAIT).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
     await().atMost(WAIT).until(() -> String.join("\n", threadTexts(ts)).contains("Run succeeded"));
     await()
@@ -469,13 +468,13 @@ class SlackServerIT {
     shutdown();
     Path intent = dir.resolve("intents/deploy-app.yaml");
     Files.writeString(intent, Files.readString(intent).replace("duration: 50ms", "duration: 60ms"));
-    boot(TestEngine.CONFIG);
+    boot(TestIntents.CONFIG);
 
     requests.click("U0APPROVER", SlackBlocks.APPROVE, run.id(), CHANNEL);
     await().atMost(WAIT).until(() -> responses("U0APPROVER").size() == 1);
     assertThat(responses("U0APPROVER").get(0).form().get("json")).contains("plan changed");
-    assertThat(bed.engine.run(run.id()).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
-    assertThat(bed.engine.steps(run.id())).isEmpty();
+    assertThat(bed.engine().run(run.id()).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(bed.engine().steps(run.id())).isEmpty();
     await().atMost(WAIT).until(() -> String.join("\n", threadTexts(ts)).contains("plan changed"));
     awaitHeadWithoutButtons(ts, "cancelled");
   }
@@ -483,13 +482,13 @@ class SlackServerIT {
   @Test
   void approvalExpiresAndTheButtonsGo() throws Exception {
     shutdown();
-    boot(TestEngine.CONFIG.replace("expires_after: 30m", "expires_after: 1s"));
+    boot(TestIntents.CONFIG.replace("expires_after: 30m", "expires_after: 1s"));
     requests.command("U0ALICE", CHANNEL, "deploy-app app=web env=production");
     RunRecord run = latestRun();
     String ts = ts(head(run.id()));
     await()
         .atMost(WAIT)
-        .until(() -> bed.engine.run(run.id()).orElseThrow().status() == RunStatus.EXPIRED);
+        .until(() -> bed.engine().run(run.id()).orElseThrow().status() == RunStatus.EXPIRED);
     awaitHeadWithoutButtons(ts, "approval expired");
     requests.click("U0APPROVER", SlackBlocks.APPROVE, run.id(), CHANNEL);
     await().atMost(WAIT).until(() -> responses("U0APPROVER").size() == 1);
@@ -501,7 +500,7 @@ class SlackServerIT {
     requests.command(
         "U0ALICE", CHANNEL, "deploy-app app=web env=production --break-glass \"site is down\"");
     RunRecord run = latestRun();
-    assertThat(bed.engine.awaitFinished(run.id(), WAIT).orElseThrow().status())
+    assertThat(bed.engine().awaitFinished(run.id(), WAIT).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
     await()
         .atMost(WAIT)
@@ -534,12 +533,12 @@ class SlackServerIT {
             Duration.ofMillis(20),
             Duration.ofMillis(200),
             Duration.ofMillis(100));
-    boot(TestEngine.CONFIG);
+    boot(TestIntents.CONFIG);
     HttpResponse<String> ack = requests.command("U0ALICE", "C0RANDOM", "status-check app=web");
     assertThat(ack.statusCode()).isEqualTo(200);
     assertThat(ack.body()).contains("not enabled in this channel");
     Thread.sleep(300);
-    assertThat(bed.engine.history(null, 10)).isEmpty();
+    assertThat(bed.engine().history(null, 10)).isEmpty();
   }
 
   @Test
@@ -559,17 +558,17 @@ class SlackServerIT {
 
     requests.command("U0ALICE", CHANNEL, "status-check app=web");
     RunRecord run = latestRun();
-    assertThat(bed.engine.awaitFinished(run.id(), WAIT).orElseThrow().status())
+    assertThat(bed.engine().awaitFinished(run.id(), WAIT).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
   }
 
   @Test
   void refusesToStartWithoutCredentials() throws Exception {
-    SlackSettings none = SlackSettings.from(java.util.Map.of(), bed.config);
-    assertThatThrownBy(() -> new SlackServer(bed.engine, none, outbox))
+    SlackSettings none = SlackSettings.from(java.util.Map.of(), bed.config());
+    assertThatThrownBy(() -> new SlackServer(bed.engine(), none, outbox))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET");
-    assertThatThrownBy(() -> new SocketModeRunner(bed.engine, none, outbox))
+    assertThatThrownBy(() -> new SocketModeRunner(bed.engine(), none, outbox))
         .hasMessageContaining("SLACK_BOT_TOKEN and SLACK_APP_TOKEN");
   }
 }

@@ -7,9 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.intentbot.bot.testing.FakeSlack;
-import io.intentbot.bot.testing.TestEngine;
+import io.intentbot.bot.testing.TestIntents;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.testing.EngineFixture;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class SocketModeIT {
   @TempDir Path dir;
   FakeSlack slack;
   FakeSocketServer socket;
-  TestEngine bed;
+  EngineFixture bed;
   OutboxStore outbox;
   SocketModeRunner runner;
 
@@ -90,9 +91,10 @@ class SocketModeIT {
             Duration.ofMillis(20),
             Duration.ofMillis(200),
             Duration.ofMillis(100));
-    bed = TestEngine.start(dir, SlackBot.groupDirectory(settings));
-    outbox = OutboxStore.open(bed.dbUrl, null, null);
-    runner = new SocketModeRunner(bed.engine, settings, outbox);
+    bed = TestIntents.engine(dir, SlackBot.groupDirectory(settings));
+    bed.build();
+    outbox = OutboxStore.open(bed.dbUrl(), null, null);
+    runner = new SocketModeRunner(bed.engine(), settings, outbox);
     bed.started();
     runner.start();
   }
@@ -120,10 +122,10 @@ class SocketModeIT {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> socket.received.stream().anyMatch(m -> m.contains("env-1")));
-    await().atMost(Duration.ofSeconds(10)).until(() -> !bed.engine.history(null, 1).isEmpty());
-    RunRecord run = bed.engine.history(null, 1).get(0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !bed.engine().history(null, 1).isEmpty());
+    RunRecord run = bed.engine().history(null, 1).get(0);
     assertThat(run.requester()).isEqualTo("U0ALICE");
-    assertThat(bed.engine.awaitFinished(run.id(), Duration.ofSeconds(10)).orElseThrow().status())
+    assertThat(bed.engine().awaitFinished(run.id(), Duration.ofSeconds(10)).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
     await()
         .atMost(Duration.ofSeconds(10))

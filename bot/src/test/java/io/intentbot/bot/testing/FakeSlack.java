@@ -8,24 +8,59 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Slack's Web API played by WireMock: answers auth.test, chat.postMessage (a new ts each time),
- * chat.update, chat.postEphemeral, views.open, usergroups.users.list and response URLs, and records
- * every call.
+ * Slack's Web API played by WireMock, for the bot's tests and the benchmarks: answers auth.test,
+ * chat.postMessage (a new ts each time), chat.update, chat.postEphemeral, views.open,
+ * usergroups.users.list and response URLs, and records every call.
+ *
+ * <p>{@link #rateLimited(Duration)} makes the benchmarks' variant: more server threads, and
+ * chat.postMessage and chat.update answer HTTP 429 with {@code Retry-After: 1} to a call that comes
+ * sooner than the interval after the last one accepted (as Slack does for about one message per
+ * second per channel), recording each of those calls as a {@link MessageCall}.
  */
 public final class FakeSlack implements AutoCloseable {
 
-  public final WireMockServer server = new WireMockServer(options().dynamicPort());
+  public final WireMockServer server;
+  private final RateLimit limit;
 
+  /** The tests' fake: no rate limit, chat.postMessage answers a random ts. */
   public FakeSlack() {
+    this(null);
+  }
+
+  /**
+   * The benchmarks' fake: chat.postMessage and chat.update let one call through per {@code
+   * messageInterval} (zero: all) and answer ts values counted up from 1700000000.000001.
+   */
+  public static FakeSlack rateLimited(Duration messageInterval) {
+    return new FakeSlack(new RateLimit(messageInterval));
+  }
+
+  private FakeSlack(RateLimit limit) {
+    this.limit = limit;
+    server =
+        new WireMockServer(
+            limit == null
+                ? options().dynamicPort()
+                : options()
+                    .dynamicPort()
+                    .containerThreads(40)
+                    .asynchronousResponseEnabled(false)
+                    .extensions(limit));
     server.start();
     server.stubFor(
         post(urlEqualTo("/api/auth.test"))
@@ -33,8 +68,16 @@ public final class FakeSlack implements AutoCloseable {
                 okJson(
                     "{\"ok\":true,\"url\":\"https://t.slack.com/\",\"team\":\"t\",\"user\":\"intentbot\","
                         + "\"team_id\":\"T0TEAM\",\"user_id\":\"U0BOT\",\"bot_id\":\"B0BOT\"}")));
-    stubPostMessageOk();
-    server.stubFor(post(urlEqualTo("/api/chat.update")).willReturn(okJson("{\"ok\":true}")));
+    if (limit == null) {
+      stubPostMessageOk();
+      server.stubFor(post(urlEqualTo("/api/chat.update")).willReturn(okJson("{\"ok\":true}")));
+    } else {
+      for (String method : List.of("chat.postMessage", "chat.update")) {
+        server.stubFor(
+            post(urlEqualTo("/api/" + method))
+                .willReturn(okJson("{\"ok\":true}").withTransformers(RateLimit.NAME)));
+      }
+    }
     server.stubFor(post(urlEqualTo("/api/chat.postEphemeral")).willReturn(okJson("{\"ok\":true}")));
     server.stubFor(post(urlEqualTo("/api/views.open")).willReturn(okJson("{\"ok\":true}")));
     server.stubFor(
@@ -71,6 +114,13 @@ public final class FakeSlack implements AutoCloseable {
     }
   }
 
+  /**
+   * A call to chat.postMessage or chat.update of the {@link #rateLimited} fake: its method, when it
+   * came ({@link System#nanoTime()}), its form fields, and whether it was accepted.
+   */
+  public record MessageCall(
+      String method, long atNanos, Map<String, String> form, boolean accepted) {}
+
   /** Calls to a path, oldest first. */
   public List<Call> calls(String path) {
     return server.getAllServeEvents().stream()
@@ -85,6 +135,26 @@ public final class FakeSlack implements AutoCloseable {
     return calls(path).stream()
         .filter(c -> c.status() == 200 && !c.responseBody().contains("\"ok\":false"))
         .toList();
+  }
+
+  /** The {@link #rateLimited} fake's calls to chat.postMessage and chat.update, oldest first. */
+  public List<MessageCall> messageCalls() {
+    if (limit == null) {
+      throw new IllegalStateException("only a rateLimited FakeSlack records message calls");
+    }
+    synchronized (limit.calls) {
+      return new ArrayList<>(limit.calls);
+    }
+  }
+
+  /** Forgets every recorded request (keeps the journal small between phases). */
+  public void resetRequests() {
+    server.resetRequests();
+    if (limit != null) {
+      synchronized (limit.calls) {
+        limit.calls.clear();
+      }
+    }
   }
 
   private static Call call(ServeEvent e) {
@@ -118,5 +188,60 @@ public final class FakeSlack implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+  }
+
+  /** Lets one message through per interval; records every call. */
+  private static final class RateLimit implements ResponseDefinitionTransformerV2 {
+    static final String NAME = "slack-rate-limit";
+    private final long intervalNanos;
+    private final AtomicLong lastAccepted = new AtomicLong(Long.MIN_VALUE / 2);
+    private final AtomicLong ts = new AtomicLong();
+    final List<MessageCall> calls = new ArrayList<>();
+
+    RateLimit(Duration interval) {
+      this.intervalNanos = interval.toNanos();
+    }
+
+    @Override
+    public String getName() {
+      return NAME;
+    }
+
+    @Override
+    public boolean applyGlobally() {
+      return false;
+    }
+
+    @Override
+    public ResponseDefinition transform(ServeEvent event) {
+      long now = System.nanoTime();
+      String url = event.getRequest().getUrl();
+      String method = url.substring(url.lastIndexOf('/') + 1);
+      boolean accepted;
+      synchronized (this) {
+        accepted = intervalNanos <= 0 || now - lastAccepted.get() >= intervalNanos;
+        if (accepted) {
+          lastAccepted.set(now);
+        }
+      }
+      synchronized (calls) {
+        calls.add(
+            new MessageCall(method, now, form(event.getRequest().getBodyAsString()), accepted));
+      }
+      if (!accepted) {
+        return new ResponseDefinitionBuilder()
+            .withStatus(429)
+            .withHeader("Retry-After", "1")
+            .withHeader("Content-Type", "application/json")
+            .withBody("{\"ok\":false,\"error\":\"ratelimited\"}")
+            .build();
+      }
+      String stamp = "1700000000." + String.format("%06d", ts.incrementAndGet() % 1_000_000);
+      return new ResponseDefinitionBuilder()
+          .withStatus(200)
+          .withHeader("Content-Type", "application/json")
+          .withBody("{\"ok\":true,\"channel\":\"C0BENCH\",\"ts\":\"" + stamp + "\"}")
+          .build();
+    }
   }
 }

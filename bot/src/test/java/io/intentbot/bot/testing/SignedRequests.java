@@ -12,28 +12,61 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Sends requests to the bot shaped and signed like Slack's (HMAC-SHA256 over v0:ts:body). */
+/**
+ * Sends requests to the bot shaped and signed like Slack's (HMAC-SHA256 over v0:ts:body), for the
+ * bot's tests and the benchmarks.
+ */
 public final class SignedRequests {
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final String url;
   private final String secret;
   private final FakeSlack slack;
 
   public SignedRequests(String url, String secret, FakeSlack slack) {
+    this(url, secret, slack, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+  }
+
+  /**
+   * As {@link #SignedRequests(String, String, FakeSlack)}, sending on {@code executor}'s threads.
+   */
+  public SignedRequests(String url, String secret, FakeSlack slack, Executor executor) {
+    this(
+        url,
+        secret,
+        slack,
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(executor).build());
+  }
+
+  private SignedRequests(String url, String secret, FakeSlack slack, HttpClient http) {
     this.url = url;
     this.secret = secret;
     this.slack = slack;
+    this.http = http;
   }
 
   /** A slash command {@code /intent TEXT} from {@code user} in {@code channel}. */
   public HttpResponse<String> command(String user, String channel, String text) throws Exception {
     return post(commandBody(user, channel, text, "trig-" + UUID.randomUUID()), Instant.now(), null);
+  }
+
+  /**
+   * Sends {@code /intent TEXT} with trigger id {@code trigger} without waiting; completes with the
+   * HTTP status when the answer arrives (its body is dropped).
+   */
+  public CompletableFuture<Integer> commandAsync(
+      String user, String channel, String text, String trigger) {
+    String body = commandBody(user, channel, text, trigger);
+    String ts = String.valueOf(Instant.now().getEpochSecond());
+    return http.sendAsync(
+            request(body, ts, signature(ts, body)), HttpResponse.BodyHandlers.discarding())
+        .thenApply(HttpResponse::statusCode);
   }
 
   public String commandBody(String user, String channel, String text, String triggerId) {
@@ -111,15 +144,17 @@ public final class SignedRequests {
       throws Exception {
     String ts = String.valueOf(at.getEpochSecond());
     String signature = signatureOverride != null ? signatureOverride : sign(ts, body);
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(10))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("X-Slack-Request-Timestamp", ts)
-            .header("X-Slack-Signature", signature)
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+    return http.send(request(body, ts, signature), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest request(String body, String ts, String signature) {
+    return HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("X-Slack-Request-Timestamp", ts)
+        .header("X-Slack-Signature", signature)
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
   }
 
   public HttpResponse<String> get(String fullUrl) throws Exception {
@@ -134,6 +169,14 @@ public final class SignedRequests {
     return "v0="
         + HexFormat.of()
             .formatHex(mac.doFinal(("v0:" + ts + ":" + body).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private String signature(String ts, String body) {
+    try {
+      return sign(ts, body);
+    } catch (Exception e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
   }
 
   private static String encode(Map<String, String> form) {

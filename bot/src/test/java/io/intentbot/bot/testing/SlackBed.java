@@ -7,15 +7,16 @@ import io.intentbot.bot.slack.SlackBot;
 import io.intentbot.bot.slack.SlackServer;
 import io.intentbot.bot.slack.SlackSettings;
 import io.intentbot.engine.model.RunRecord;
+import io.intentbot.engine.testing.EngineFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Slack server in this JVM on a real engine ({@link TestEngine}) and a {@link FakeSlack}, with
- * short posting intervals; can be stopped and started again on the same folder and database, as a
- * restarted bot would be.
+ * The Slack server in this JVM on a real engine ({@link EngineFixture} over {@link TestIntents})
+ * and a {@link FakeSlack}, with short posting intervals; can be stopped and started again on the
+ * same folder and database, as a restarted bot would be.
  */
 public final class SlackBed implements AutoCloseable {
 
@@ -26,7 +27,7 @@ public final class SlackBed implements AutoCloseable {
   public final FakeSlack slack;
   public final Path dir;
   public final String dbUrl;
-  public TestEngine bed;
+  public EngineFixture bed;
   public OutboxStore outbox;
   public SlackServer server;
   public SignedRequests requests;
@@ -53,14 +54,12 @@ public final class SlackBed implements AutoCloseable {
 
   public SlackBed start() throws Exception {
     bed =
-        TestEngine.start(
-            dir,
-            SlackBot.groupDirectory(settings()),
-            TestEngine.CONFIG,
-            dbUrl,
-            settings().expiryInterval());
+        TestIntents.engine(dir, SlackBot.groupDirectory(settings()))
+            .database(dbUrl, null, null)
+            .expiryInterval(settings().expiryInterval());
+    bed.build();
     outbox = OutboxStore.open(dbUrl, null, null);
-    server = new SlackServer(bed.engine, settings(), outbox);
+    server = new SlackServer(bed.engine(), settings(), outbox);
     bed.started();
     int port = server.start(0);
     requests =
@@ -84,8 +83,8 @@ public final class SlackBed implements AutoCloseable {
   }
 
   public RunRecord latestRun() {
-    await().atMost(WAIT).until(() -> !bed.engine.history(null, 1).isEmpty());
-    return bed.engine.history(null, 1).get(0);
+    await().atMost(WAIT).until(() -> !bed.engine().history(null, 1).isEmpty());
+    return bed.engine().history(null, 1).get(0);
   }
 
   /** The ts of the run's top message, once Slack accepted it. */

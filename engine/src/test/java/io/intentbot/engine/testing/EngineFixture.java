@@ -22,8 +22,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Builds a real engine for tests: intents written to a folder, a config parsed from YAML, the
- * built-in step types and an audit store on an H2 file. Records every run event.
+ * Builds a real engine for tests and the bench: intents written to a folder, a config parsed from
+ * YAML (and written to {@code intentbot.yaml} in the folder, for processes started on it), the
+ * built-in step types plus any added, and an audit store on an H2 file, an in-memory H2 database or
+ * a given JDBC URL. Records every run event. {@link #build()} runs nothing; the test adds its
+ * listeners and then starts the engine ({@link #started()} or {@code engine.start()}).
  */
 public final class EngineFixture implements AutoCloseable {
 
@@ -49,6 +52,7 @@ public final class EngineFixture implements AutoCloseable {
   private final List<RunEvent> events = new CopyOnWriteArrayList<>();
   private final List<Engine> engines = new ArrayList<>();
   private final List<JdbcAuditStore> stores = new ArrayList<>();
+  private final List<IntentbotConfig> configs = new ArrayList<>();
 
   public EngineFixture(Path root) {
     this.root = root;
@@ -105,6 +109,11 @@ public final class EngineFixture implements AutoCloseable {
   }
 
   private String memoryDb;
+  private String jdbcUrl;
+  private String user = "sa";
+  private String password = "";
+  private int maxConcurrentRuns;
+  private boolean recordEvents = true;
 
   /** Engines started from now on share an in-memory H2 database instead of the file. */
   public EngineFixture inMemory() {
@@ -115,7 +124,36 @@ public final class EngineFixture implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Engines started from now on keep their audit trail in the database at {@code url} ({@code user}
+   * and {@code password} may be null, as for {@link AuditStores#open}).
+   */
+  public EngineFixture database(String url, String user, String password) {
+    this.jdbcUrl = url;
+    this.user = user;
+    this.password = password;
+    return this;
+  }
+
+  /**
+   * Whether engines built from now on record their run events for {@link #events()} (default yes);
+   * a benchmark turns it off so that the record costs nothing.
+   */
+  public EngineFixture recordEvents(boolean record) {
+    this.recordEvents = record;
+    return this;
+  }
+
+  /** The engine's limit of concurrent runs for engines built from now on (0: its default). */
+  public EngineFixture maxConcurrentRuns(int maxRuns) {
+    this.maxConcurrentRuns = maxRuns;
+    return this;
+  }
+
   public String dbUrl() {
+    if (jdbcUrl != null) {
+      return jdbcUrl;
+    }
     return memoryDb != null ? memoryDb : AuditStores.defaultUrl(root.resolve("data"));
   }
 
@@ -154,15 +192,16 @@ public final class EngineFixture implements AutoCloseable {
 
   /** As {@link #start()}, but not started: nothing runs until the test calls {@code start()}. */
   public Engine build() {
+    write(root.resolve("intentbot.yaml"), configYaml);
     IntentbotConfig config = loadConfig();
     StepTypeRegistry registry = registry(config);
     IntentCatalog catalog = new IntentLoader(registry).load(intents);
     if (!catalog.problems().isEmpty()) {
       throw new IllegalStateException("test intents do not load: " + catalog.problems());
     }
-    JdbcAuditStore store = AuditStores.open(dbUrl(), "sa", "");
+    JdbcAuditStore store = AuditStores.open(dbUrl(), user, password);
     stores.add(store);
-    Engine engine =
+    Engine.Builder builder =
         Engine.builder()
             .config(config)
             .catalog(catalog)
@@ -171,11 +210,52 @@ public final class EngineFixture implements AutoCloseable {
             .groupDirectory(groups)
             .clock(clock)
             .processTimeout(processTimeout)
-            .expiryInterval(expiryInterval)
-            .listener(events::add)
-            .build();
+            .expiryInterval(expiryInterval);
+    if (recordEvents) {
+      builder.listener(events::add);
+    }
+    if (maxConcurrentRuns > 0) {
+      builder.maxConcurrentRuns(maxConcurrentRuns);
+    }
+    Engine engine = builder.build();
     engines.add(engine);
+    configs.add(config);
     return engine;
+  }
+
+  /**
+   * Starts the engine built last, once the test's adapters have added their listeners, and marks
+   * the runs of stopped processes interrupted, as {@code serve} does at start-up.
+   */
+  public Engine started() {
+    Engine engine = engine();
+    engine.start();
+    engine.recoverInterrupted();
+    return engine;
+  }
+
+  /** The engine built last. */
+  public Engine engine() {
+    if (engines.isEmpty()) {
+      throw new IllegalStateException("no engine built yet");
+    }
+    return engines.get(engines.size() - 1);
+  }
+
+  /** The config of the engine built last. */
+  public IntentbotConfig config() {
+    if (configs.isEmpty()) {
+      throw new IllegalStateException("no engine built yet");
+    }
+    return configs.get(configs.size() - 1);
+  }
+
+  /** The audit store of the engine built last. */
+  public JdbcAuditStore audit() {
+    if (stores.isEmpty()) {
+      throw new IllegalStateException("no engine built yet");
+    }
+    return stores.get(stores.size() - 1);
   }
 
   public List<RunEvent> events() {
