@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,7 +18,7 @@ import java.util.Map;
  * type:}. Generated parts, replaced on every run (the rest of the file is kept as written):
  *
  * <ul>
- *   <li>{@code $defs/with/<type>}: the step type's schema, its local {@code $ref}s rewritten to
+ *   <li>{@code $defs/with.<type>}: the step type's schema, its local {@code $ref}s rewritten to
  *       point inside it;
  *   <li>{@code $defs/step/allOf}: one {@code if: {type: <type>}, then: {with: $ref}} per type;
  *   <li>{@code $defs/step/properties/type/examples}: the type names, for completion.
@@ -27,8 +29,12 @@ import java.util.Map;
  */
 public final class IntentSchemaGenerator {
 
-  /** Where the generated {@code with:} schemas live in the intent schema. */
-  public static final String WITH_DEFS = "/$defs/with/";
+  /**
+   * Where the generated {@code with:} schemas live in the intent schema: {@code $defs} entries
+   * named {@code with.<type>}. Flat, since every entry of {@code $defs} is read as a schema: under
+   * one {@code $defs/with} object the type names were read as unknown keywords (and logged).
+   */
+  public static final String WITH_DEFS = "/$defs/with.";
 
   private IntentSchemaGenerator() {}
 
@@ -36,7 +42,16 @@ public final class IntentSchemaGenerator {
   public static ObjectNode withStepTypes(JsonNode intentSchema, StepTypeRegistry registry) {
     ObjectNode schema = intentSchema.deepCopy();
     ObjectNode defs = schema.withObjectProperty("$defs");
-    ObjectNode with = defs.putObject("with");
+    defs.remove("with");
+    List<String> generated = new ArrayList<>();
+    defs.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (name.startsWith("with.")) {
+                generated.add(name);
+              }
+            });
+    defs.remove(generated);
     ObjectNode step = defs.withObjectProperty("step");
     ArrayNode cases = step.putArray("allOf");
     ArrayNode names =
@@ -47,7 +62,7 @@ public final class IntentSchemaGenerator {
       typeSchema.remove("$id");
       String pointer = "#" + WITH_DEFS + escape(type.name());
       rewriteRefs(typeSchema, pointer);
-      with.set(type.name(), typeSchema);
+      defs.set("with." + type.name(), typeSchema);
       names.add(type.name());
       ObjectNode when = cases.addObject();
       ObjectNode condition = when.putObject("if");
