@@ -2,7 +2,6 @@ package io.intentbot.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.intentbot.engine.EngineApprovalTest.MutableClock;
 import io.intentbot.engine.model.Approvers;
 import io.intentbot.engine.model.Decision;
 import io.intentbot.engine.model.Refusal;
@@ -10,6 +9,7 @@ import io.intentbot.engine.model.RunRequest;
 import io.intentbot.engine.model.RunStatus;
 import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.testing.EngineFixture;
+import io.intentbot.engine.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -14,11 +14,10 @@ import io.intentbot.engine.model.RunStatus;
 import io.intentbot.engine.model.StepStatus;
 import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.testing.EngineFixture;
+import io.intentbot.engine.testing.MutableClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -354,33 +353,5 @@ class EngineApprovalTest {
         .contains(
             "the run is read-only (read_only_if: ${{ params.mode == 'list' }}) but shell can change things");
     assertThat(engine.steps(carelessId).get(0).outputText()).doesNotContain("changing anyway");
-  }
-
-  /** A clock tests move by hand. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

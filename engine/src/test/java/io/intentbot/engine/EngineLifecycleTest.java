@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.intentbot.engine.EngineApprovalTest.MutableClock;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.AuditStores;
 import io.intentbot.engine.model.RunEvent;
@@ -13,6 +12,7 @@ import io.intentbot.engine.model.RunRequest;
 import io.intentbot.engine.model.RunStatus;
 import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.testing.EngineFixture;
+import io.intentbot.engine.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

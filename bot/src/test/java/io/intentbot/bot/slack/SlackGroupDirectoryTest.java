@@ -2,6 +2,7 @@ package io.intentbot.bot.slack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.intentbot.engine.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

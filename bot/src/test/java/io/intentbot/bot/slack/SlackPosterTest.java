@@ -3,6 +3,7 @@ package io.intentbot.bot.slack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.intentbot.engine.audit.AuditStores;
+import io.intentbot.engine.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
