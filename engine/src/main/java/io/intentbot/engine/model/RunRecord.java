@@ -49,6 +49,25 @@ public record RunRecord(
   }
 
   public RunRecord withStatus(RunStatus newStatus, String newReason) {
+    return progressed(newStatus, startedAt, finishedAt, outputs, newReason);
+  }
+
+  public RunRecord started(Instant at) {
+    return progressed(RunStatus.RUNNING, at, finishedAt, outputs, reason);
+  }
+
+  public RunRecord finished(
+      RunStatus terminal, Instant at, Map<String, Object> newOutputs, String newReason) {
+    return progressed(terminal, startedAt, at, newOutputs, newReason);
+  }
+
+  /** This run with what changes as it goes along; what it was asked for stays. */
+  private RunRecord progressed(
+      RunStatus newStatus,
+      Instant newStartedAt,
+      Instant newFinishedAt,
+      Map<String, Object> newOutputs,
+      String newReason) {
     return new RunRecord(
         id,
         intent,
@@ -61,49 +80,8 @@ public record RunRecord(
         planHash,
         lockKey,
         createdAt,
-        startedAt,
-        finishedAt,
-        outputs,
-        newReason,
-        origin);
-  }
-
-  public RunRecord started(Instant at) {
-    return new RunRecord(
-        id,
-        intent,
-        parameters,
-        requester,
-        environment,
-        app,
-        RunStatus.RUNNING,
-        dryRun,
-        planHash,
-        lockKey,
-        createdAt,
-        at,
-        finishedAt,
-        outputs,
-        reason,
-        origin);
-  }
-
-  public RunRecord finished(
-      RunStatus terminal, Instant at, Map<String, Object> newOutputs, String newReason) {
-    return new RunRecord(
-        id,
-        intent,
-        parameters,
-        requester,
-        environment,
-        app,
-        terminal,
-        dryRun,
-        planHash,
-        lockKey,
-        createdAt,
-        startedAt,
-        at,
+        newStartedAt,
+        newFinishedAt,
         newOutputs,
         newReason,
         origin);
