@@ -71,10 +71,14 @@ public final class IntentLoader {
               "intents folder does not exist: pass --intents DIR or set INTENTBOT_INTENTS"));
       return new IntentCatalog(dir, Map.of(), Map.of(), problems);
     }
+    IntentFiles files = IntentFiles.in(dir);
     Map<String, String> libraryTexts = new TreeMap<>();
     Map<String, LibraryStep> library = new TreeMap<>();
     for (Path file : yamlFiles(dir.resolve("lib"))) {
-      String text = read(file);
+      String text = files.read(file, problems);
+      if (text == null) {
+        continue;
+      }
       String name = baseName(file);
       libraryTexts.put(name, text);
       LibraryStep lib = loadLibrary(text, dir.relativize(file).toString(), name, problems);
@@ -84,7 +88,10 @@ public final class IntentLoader {
     }
     Map<String, IntentDefinition> intents = new TreeMap<>();
     for (Path file : yamlFiles(dir)) {
-      String text = read(file);
+      String text = files.read(file, problems);
+      if (text == null) {
+        continue;
+      }
       IntentDefinition intent =
           loadIntent(
               text,
@@ -291,14 +298,6 @@ public final class IntentLoader {
   private static String baseName(Path file) {
     String name = file.getFileName().toString();
     return name.substring(0, name.lastIndexOf('.'));
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
   }
 
   static String sha256(String text) {

@@ -19,6 +19,9 @@ import java.util.Map;
  */
 public final class LocatedYaml {
 
+  /** How deep mappings and lists may nest; deeper documents are refused, never recursed into. */
+  public static final int MAX_DEPTH = 64;
+
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final JsonNode root;
@@ -46,7 +49,7 @@ public final class LocatedYaml {
       if (token == null) {
         return new LocatedYaml(NODES.missingNode(), locations, keys, file);
       }
-      JsonNode root = read(parser, "", locations, keys, file);
+      JsonNode root = read(parser, "", 0, locations, keys, file);
       return new LocatedYaml(root, locations, keys, file);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       JsonLocation at = e.getLocation();
@@ -63,12 +66,18 @@ public final class LocatedYaml {
   private static JsonNode read(
       JsonParser parser,
       String pointer,
+      int depth,
       Map<String, SourceLocation> locations,
       Map<String, SourceLocation> keys,
       String file)
       throws IOException {
     JsonToken token = parser.currentToken();
     locations.putIfAbsent(pointer, at(parser, file));
+    if (depth == MAX_DEPTH && (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)) {
+      throw new YamlSyntaxException(
+          at(parser, file),
+          "the document is nested deeper than " + MAX_DEPTH + " levels: flatten it");
+    }
     switch (token) {
       case START_OBJECT -> {
         ObjectNode object = NODES.objectNode();
@@ -82,7 +91,7 @@ public final class LocatedYaml {
           keys.put(child, keyAt);
           parser.nextToken();
           locations.put(child, at(parser, file));
-          object.set(name, read(parser, child, locations, keys, file));
+          object.set(name, read(parser, child, depth + 1, locations, keys, file));
         }
         return object;
       }
@@ -90,7 +99,7 @@ public final class LocatedYaml {
         ArrayNode array = NODES.arrayNode();
         int index = 0;
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-          array.add(read(parser, pointer + "/" + index++, locations, keys, file));
+          array.add(read(parser, pointer + "/" + index++, depth + 1, locations, keys, file));
         }
         return array;
       }
