@@ -40,7 +40,7 @@ class DeployAppIT {
         new CatalogFixture(
             root,
             "    health_url: \"http://127.0.0.1:" + health.port() + "/{namespace}/healthz\"\n",
-            "");
+            "http:\n  allow: [127.0.0.1]\n");
     controllers = new Controllers(catalog.admin);
     Path web = Files.createDirectories(root.resolve("repos/web"));
     repo = Git.init().setDirectory(web.toFile()).setInitialBranch("main").call();

@@ -2,7 +2,10 @@ package io.intentbot.engine.config;
 
 import java.util.List;
 
-/** The sections the engine's built-in step types read: {@code pg_dump: { binary }} (sql.dump). */
+/**
+ * The sections the engine's built-in step types read: {@code pg_dump: { binary }} (sql.dump) and
+ * {@code http: { allow }} (the addresses the http step may reach beyond public ones).
+ */
 public final class BuiltinConfigSections implements ConfigSection.Provider {
 
   @Override
@@ -11,6 +14,10 @@ public final class BuiltinConfigSections implements ConfigSection.Provider {
         new ConfigSection(
             "pg_dump",
             ConfigSchema.fields().key("binary", ConfigSchema.string()),
-            "the sql.dump step type"));
+            "the sql.dump step type"),
+        new ConfigSection(
+            "http",
+            ConfigSchema.fields().key("allow", ConfigSchema.listOf(ConfigSchema.string())),
+            "the http step type (OutboundAddresses)"));
   }
 }

@@ -14,12 +14,12 @@ public final class BuiltinStepTypes {
 
   /**
    * One instance of each built-in step type; {@code sql}, {@code sql.dump} and {@code flyway} use
-   * its datasources.
+   * its datasources, {@code http} its {@code http.allow}.
    */
   public static List<StepType> all(IntentbotConfig config) {
     return List.of(
         new ShellStepType(),
-        new HttpStepType(),
+        new HttpStepType(config),
         new SqlStepType(config),
         new FlywayStepType(config),
         new GitStepType(),

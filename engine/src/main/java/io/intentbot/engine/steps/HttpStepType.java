@@ -2,6 +2,7 @@ package io.intentbot.engine.steps;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.json.Json;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
@@ -47,7 +48,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Outputs: {@code status} (of the last attempt, 0 when no response came), {@code body} (the last
  * response body as UTF-8 text, at most {@value #BODY_LIMIT} bytes), {@code latency_ms} (of the last
  * attempt) and {@code attempts}. Each attempt writes one output line. Redirects are not followed,
- * so a 3xx status is seen as is.
+ * so a 3xx status is seen as is. Loopback, link-local and cloud metadata addresses are refused
+ * unless config's {@code http.allow} lists them ({@link OutboundAddresses}).
  */
 public final class HttpStepType extends TypedStepType<HttpStepType.Input> {
 
@@ -61,21 +63,29 @@ public final class HttpStepType extends TypedStepType<HttpStepType.Input> {
   private static final int PLAN_BODY_CHARS = 500;
 
   private final HttpClient client;
+  private final OutboundAddresses addresses;
 
-  public HttpStepType() {
+  /** Reaches what {@code http.allow} in config allows beyond public addresses. */
+  public HttpStepType(IntentbotConfig config) {
+    this(OutboundAddresses.from(config));
+  }
+
+  public HttpStepType(OutboundAddresses addresses) {
     this(
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
-            .build());
+            .build(),
+        addresses);
   }
 
-  public HttpStepType(HttpClient client) {
+  public HttpStepType(HttpClient client, OutboundAddresses addresses) {
     super(
         NAME,
         "Send an HTTP request and check its status and body; poll until healthy or a timeout",
         Input.class);
     this.client = client;
+    this.addresses = addresses;
   }
 
   /** The {@code with:} block. */
@@ -154,6 +164,10 @@ public final class HttpStepType extends TypedStepType<HttpStepType.Input> {
     HttpRequest request = call.request();
     long deadline = System.nanoTime() + call.pollTimeout().toNanos();
     for (int attempt = 1; ; attempt++) {
+      java.util.Optional<String> refused = addresses.refusal(call.uri().getHost());
+      if (refused.isPresent()) {
+        return StepResult.failed(call.method() + " " + call.uri() + " refused: " + refused.get());
+      }
       Attempt result;
       try {
         result = send(request, call.requestTimeout());

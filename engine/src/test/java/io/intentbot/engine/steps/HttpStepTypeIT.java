@@ -18,11 +18,13 @@ import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.testing.RecordingStepContext;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +34,8 @@ class HttpStepTypeIT {
 
   private static WireMockServer server;
 
-  private final HttpStepType http = new HttpStepType();
+  private final HttpStepType http =
+      new HttpStepType(OutboundAddresses.allowing("localhost", "127.0.0.1"));
   private final RecordingStepContext context = RecordingStepContext.plain();
 
   @BeforeAll
@@ -262,5 +265,73 @@ class HttpStepTypeIT {
         .containsExactly(
             "expect status 200, 204", "poll every 5s for up to 2m", "headers: Authorization");
     assertThat(server.getAllServeEvents()).isEmpty();
+  }
+
+  @Test
+  void loopbackIsRefusedUnlessAllowedAndNothingIsSent() throws Exception {
+    server.stubFor(get("/health").willReturn(aResponse().withStatus(200)));
+    HttpStepType strict = new HttpStepType(OutboundAddresses.allowing());
+    String loopback = "http://127.0.0.1:" + server.port() + "/health";
+
+    StepResult result = strict.execute(StepInput.of(Map.of("url", loopback)), context);
+
+    assertThat(result.failed()).isTrue();
+    assertThat(result.reason())
+        .isEqualTo(
+            "GET "
+                + loopback
+                + " refused: 127.0.0.1 is a loopback address: the http step does not reach it"
+                + " unless http.allow in config lists it");
+    assertThat(server.getAllServeEvents()).isEmpty();
+    assertThat(
+            new HttpStepType(OutboundAddresses.allowing("127.0.0.0/8"))
+                .execute(StepInput.of(Map.of("url", loopback)), context)
+                .success())
+        .isTrue();
+  }
+
+  @Test
+  void aNameThatResolvesToTheMetadataAddressIsRefused() throws Exception {
+    OutboundAddresses addresses =
+        OutboundAddresses.allowing()
+            .resolvingWith(host -> new InetAddress[] {InetAddress.getByName("169.254.169.254")});
+    HttpStepType strict = new HttpStepType(addresses);
+
+    StepResult result =
+        strict.execute(
+            StepInput.of(Map.of("url", "http://metadata.google.internal/computeMetadata/v1/")),
+            context);
+
+    assertThat(result.reason())
+        .isEqualTo(
+            "GET http://metadata.google.internal/computeMetadata/v1/ refused:"
+                + " metadata.google.internal resolves to 169.254.169.254, which is a link-local"
+                + " address (where cloud metadata services answer): the http step does not reach"
+                + " it unless http.allow in config lists it");
+    assertThat(context.lines()).isEmpty();
+  }
+
+  @Test
+  void aNameThatStartsResolvingToLoopbackWhilePollingIsRefusedThen() throws Exception {
+    server.stubFor(get("/health").willReturn(aResponse().withStatus(503)));
+    AtomicInteger lookups = new AtomicInteger();
+    OutboundAddresses addresses =
+        OutboundAddresses.allowing("127.0.0.1/32")
+            .resolvingWith(
+                host ->
+                    new InetAddress[] {
+                      InetAddress.getByName(lookups.incrementAndGet() == 1 ? "127.0.0.1" : "::1")
+                    });
+    HttpStepType strict = new HttpStepType(addresses);
+    Map<String, Object> with = new LinkedHashMap<>();
+    with.put("url", "http://rebinding.test:" + server.port() + "/health");
+    with.put("poll", Map.of("interval", "1ms", "timeout", "1m"));
+
+    StepResult result = strict.execute(StepInput.of(with), context);
+
+    assertThat(lookups.get()).isEqualTo(2);
+    assertThat(result.reason())
+        .contains(
+            "refused: rebinding.test resolves to 0:0:0:0:0:0:0:1, which is a loopback address");
   }
 }
