@@ -92,6 +92,20 @@ class DebugAndNetworkIT {
   }
 
   @Test
+  void networkDiagnoseRefusesTargetsThatWouldReachItsToolsAsOptions() {
+    for (String targets : new String[] {"-type=any", "db.internal,-lp:4444", "web,--help"}) {
+      assertThat(
+              String.join(
+                  "\n",
+                  catalog.invalid(
+                      "network-diagnose", "app=web", "env=sandbox", "targets=" + targets)))
+          .as(targets)
+          .contains("targets");
+    }
+    assertThat(catalog.engine.history("network-diagnose", 5)).isEmpty();
+  }
+
+  @Test
   void networkDiagnoseChecksEachTargetFromTheAppsPodAndNamesTheOneThatFails() throws Exception {
     exec(
         "command=nslookup&command=db.internal&container=web&stdout=true&stderr=true",

@@ -260,22 +260,16 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
       }
       Object expect = map.get("expect_status");
       if (map.get("dns") != null) {
-        targets.add(new Target("dns", String.valueOf(map.get("dns")), null));
+        targets.add(new Target("dns", NetworkTargets.host(String.valueOf(map.get("dns"))), null));
       } else if (map.get("tcp") != null) {
-        String value = String.valueOf(map.get("tcp"));
-        if (!value.matches("[^:\\s]+:\\d{1,5}")) {
-          throw new IllegalArgumentException("tcp target '" + value + "' must be host:port");
-        }
-        targets.add(new Target("tcp", value, null));
+        targets.add(
+            new Target("tcp", NetworkTargets.hostPort(String.valueOf(map.get("tcp"))), null));
       } else if (map.get("http") != null) {
-        String value = String.valueOf(map.get("http"));
-        if (!value.matches("https?://\\S+")) {
-          throw new IllegalArgumentException(
-              "http target '" + value + "' must be an http:// or https:// URL");
-        }
         targets.add(
             new Target(
-                "http", value, expect == null ? null : Integer.valueOf(String.valueOf(expect))));
+                "http",
+                NetworkTargets.url(String.valueOf(map.get("http"))),
+                expect == null ? null : Integer.valueOf(String.valueOf(expect))));
       } else {
         throw new IllegalArgumentException("each target needs dns, tcp or http");
       }
