@@ -14,6 +14,12 @@ import java.util.regex.Pattern;
  * Masks secrets in text: known secret values (secret parameters, secret environment variables,
  * datasource passwords) and strings shaped like tokens or passwords. Thread-safe; secrets can be
  * added while a run goes on.
+ *
+ * <p>A known value is masked with or without its surrounding whitespace, and so are its common
+ * encodings: base64 (standard and URL-safe, at each of the three alignments it can have inside a
+ * longer encoded text, so {@code base64("user:" + secret)} is caught too), hex (either case) and
+ * URL encoding. Values shorter than {@value #MIN_SECRET_LENGTH} characters are not masked (they
+ * would mask ordinary words); secret parameters that short are refused when bound.
  */
 public final class Redactor {
 
@@ -42,6 +48,7 @@ public final class Redactor {
   private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/\\s:@]+:)([^@\\s/]+)(@)");
 
   private final Set<String> secrets = ConcurrentHashMap.newKeySet();
+  private volatile List<String> longestFirst = List.of();
 
   public Redactor() {}
 
@@ -50,8 +57,21 @@ public final class Redactor {
   }
 
   public void addSecret(String value) {
-    if (value != null && value.length() >= MIN_SECRET_LENGTH) {
-      secrets.add(value);
+    if (value == null) {
+      return;
+    }
+    boolean added = false;
+    for (String form : new SecretForms(value).all()) {
+      if (form.length() >= MIN_SECRET_LENGTH) {
+        added |= secrets.add(form);
+      }
+    }
+    if (added) {
+      synchronized (this) {
+        List<String> sorted = new ArrayList<>(secrets);
+        sorted.sort(Comparator.comparingInt(String::length).reversed());
+        longestFirst = List.copyOf(sorted);
+      }
     }
   }
 
@@ -60,12 +80,8 @@ public final class Redactor {
       return text;
     }
     String out = text;
-    if (!secrets.isEmpty()) {
-      List<String> longestFirst = new ArrayList<>(secrets);
-      longestFirst.sort(Comparator.comparingInt(String::length).reversed());
-      for (String secret : longestFirst) {
-        out = out.replace(secret, MASK);
-      }
+    for (String secret : longestFirst) {
+      out = out.replace(secret, MASK);
     }
     for (Pattern token : TOKENS) {
       out = token.matcher(out).replaceAll(MASK);

@@ -25,6 +25,12 @@ public final class ParameterBinder {
   /** Longest value accepted; longer ones are a mistake or an attack. */
   public static final int MAX_VALUE_LENGTH = 1024;
 
+  /**
+   * The shortest value a {@code secret: true} parameter takes: shorter ones would be masked in
+   * every word that contains them, or not at all.
+   */
+  public static final int MIN_SECRET_LENGTH = 6;
+
   private static final String MASK = "***";
 
   private final IntentbotConfig config;
@@ -119,7 +125,7 @@ public final class ParameterBinder {
       }
       values.put(parameter.name(), convert(parameter, raw.trim()));
       if (parameter.secret()) {
-        secrets.add(raw);
+        secrets.add(raw.trim());
         display.put(parameter.name(), MASK);
       } else {
         display.put(parameter.name(), raw.trim());
@@ -163,7 +169,7 @@ public final class ParameterBinder {
               + "'";
         }
         if ((p.min() != null && number < p.min()) || (p.max() != null && number > p.max())) {
-          return "parameter '" + name + "' must be" + range(p) + ", got " + number;
+          return "parameter '" + name + "' must be" + range(p) + ", got " + shown;
         }
       }
       case BOOLEAN -> {
@@ -232,6 +238,13 @@ public final class ParameterBinder {
           + ", got '"
           + shown
           + "'";
+    }
+    if (p.secret() && value.length() < MIN_SECRET_LENGTH) {
+      return "parameter '"
+          + name
+          + "' is too short to mask safely: a secret needs at least "
+          + MIN_SECRET_LENGTH
+          + " characters";
     }
     return null;
   }

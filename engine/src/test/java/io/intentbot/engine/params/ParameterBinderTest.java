@@ -111,6 +111,17 @@ class ParameterBinderTest {
   }
 
   @Test
+  void aSecretIsRegisteredAsTheStepWillSeeItAndMustBeLongEnoughToMask() {
+    BindResult padded =
+        binder.bind(intent, List.of("app=web", "env=sandbox", "token=  s3cr3t-value "));
+    assertThat(padded.parameters().values()).containsEntry("token", "s3cr3t-value");
+    assertThat(padded.parameters().secrets()).containsExactly("s3cr3t-value");
+    assertThat(errors("app=web", "env=sandbox", "token=abc12"))
+        .containsExactly(
+            "parameter 'token' is too short to mask safely: a secret needs at least 6 characters");
+  }
+
+  @Test
   void keepsShellMetacharactersAsPlainData() {
     BindResult result =
         binder.bind(intent, List.of("app=web", "env=sandbox", "token=$(reboot); `id` | x"));
