@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The sections the engine's built-in step types read: {@code pg_dump: { binary }} (sql.dump) and
- * {@code http: { allow }} (the addresses the http step may reach beyond public ones).
+ * {@code http: { allow }} (the addresses the http step may reach beyond public ones) and {@code
+ * shell: { pass_env }} (variables of the bot's environment that shell steps get).
  */
 public final class BuiltinConfigSections implements ConfigSection.Provider {
 
@@ -18,6 +19,10 @@ public final class BuiltinConfigSections implements ConfigSection.Provider {
         new ConfigSection(
             "http",
             ConfigSchema.fields().key("allow", ConfigSchema.listOf(ConfigSchema.string())),
-            "the http step type (OutboundAddresses)"));
+            "the http step type (OutboundAddresses)"),
+        new ConfigSection(
+            "shell",
+            ConfigSchema.fields().key("pass_env", ConfigSchema.listOf(ConfigSchema.string())),
+            "the shell step type (PassedEnvironment)"));
   }
 }

@@ -21,7 +21,8 @@ import org.slf4j.MDC;
  *   <li>An argument list, never a shell: no word splitting, globbing, pipes or {@code $(...)}.
  *   <li>An explicit environment: the child gets the variables of {@link ProcessRequest#env()} and,
  *       from the bot's own environment, only {@link #INHERITED} ({@code PATH}, {@code HOME}, {@code
- *       LANG}, {@code TZ}); nothing else of the bot's (no Slack tokens, no passwords).
+ *       LANG}, {@code TZ}) and the names given to {@link #passing(List)}; nothing else of the bot's
+ *       (no Slack tokens, no passwords).
  *   <li>Output streamed line by line as it comes (UTF-8), stdout and stderr to their own consumers,
  *       one line at a time; each stream's text kept up to the request's limit.
  *   <li>Stdin closed at once: a program waiting for input reads end of file.
@@ -49,6 +50,7 @@ public final class ProcessRunner {
 
   private final Map<String, String> botEnvironment;
   private final Duration grace;
+  private final List<String> inherited;
 
   /** With the bot's environment and a grace of {@link #DEFAULT_GRACE}. */
   public ProcessRunner() {
@@ -60,8 +62,29 @@ public final class ProcessRunner {
    * @param grace time between SIGTERM and SIGKILL
    */
   public ProcessRunner(Map<String, String> botEnvironment, Duration grace) {
+    this(botEnvironment, grace, INHERITED);
+  }
+
+  private ProcessRunner(
+      Map<String, String> botEnvironment, Duration grace, List<String> inherited) {
     this.botEnvironment = Map.copyOf(botEnvironment);
     this.grace = grace;
+    this.inherited = List.copyOf(inherited);
+  }
+
+  /**
+   * A runner whose children also get these variables of the bot's environment (config's {@code
+   * shell.pass_env}); the caller has checked that none of them is a secret of the bot's.
+   */
+  public ProcessRunner passing(List<String> names) {
+    List<String> all = new java.util.ArrayList<>(inherited);
+    names.stream().filter(n -> !all.contains(n)).forEach(all::add);
+    return new ProcessRunner(botEnvironment, grace, all);
+  }
+
+  /** The variables of the bot's environment that children get (when the bot has them). */
+  public List<String> inherited() {
+    return inherited;
   }
 
   /** Thrown when the calling thread was interrupted: the process tree has been stopped. */
@@ -95,7 +118,7 @@ public final class ProcessRunner {
     }
     Map<String, String> env = builder.environment();
     env.clear();
-    for (String name : INHERITED) {
+    for (String name : inherited) {
       String value = botEnvironment.get(name);
       if (value != null) {
         env.put(name, value);

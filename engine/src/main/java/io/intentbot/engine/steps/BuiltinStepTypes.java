@@ -14,11 +14,11 @@ public final class BuiltinStepTypes {
 
   /**
    * One instance of each built-in step type; {@code sql}, {@code sql.dump} and {@code flyway} use
-   * its datasources, {@code http} its {@code http.allow}.
+   * its datasources, {@code http} its {@code http.allow}, {@code shell} its {@code shell.pass_env}.
    */
   public static List<StepType> all(IntentbotConfig config) {
     return List.of(
-        new ShellStepType(),
+        new ShellStepType(config),
         new HttpStepType(config),
         new SqlStepType(config),
         new FlywayStepType(config),

@@ -1,5 +1,6 @@
 package io.intentbot.engine.steps;
 
+import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.process.OutputCapture;
 import io.intentbot.engine.process.ProcessRequest;
 import io.intentbot.engine.process.ProcessResult;
@@ -38,8 +39,9 @@ import java.util.stream.Collectors;
  * trailing newlines, each capped at {@code output_limit} bytes). Every stdout line is streamed to
  * the step output as it comes, every stderr line with the prefix {@value #STDERR_PREFIX}. The
  * program runs through {@link ProcessRunner}: it gets the variables of {@code env:} and only {@code
- * PATH}, {@code HOME}, {@code LANG} and {@code TZ} of the bot's own; on interruption it and its
- * descendants get SIGTERM, then SIGKILL after a short grace.
+ * PATH}, {@code HOME}, {@code LANG}, {@code TZ} and what {@code shell.pass_env} in config names of
+ * the bot's own (see {@link PassedEnvironment}); on interruption it and its descendants get
+ * SIGTERM, then SIGKILL after a short grace.
  */
 public final class ShellStepType extends TypedStepType<ShellStepType.Command> {
 
@@ -53,6 +55,11 @@ public final class ShellStepType extends TypedStepType<ShellStepType.Command> {
 
   public ShellStepType() {
     this(new ProcessRunner());
+  }
+
+  /** Children also get the bot's variables that config's {@code shell.pass_env} names. */
+  public ShellStepType(IntentbotConfig config) {
+    this(new ProcessRunner().passing(PassedEnvironment.names(config, System.getenv())));
   }
 
   /** With the runner that starts the programs (its environment, its grace before SIGKILL). */

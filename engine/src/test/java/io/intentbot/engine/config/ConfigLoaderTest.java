@@ -131,7 +131,7 @@ class ConfigLoaderTest {
                 """))
         .containsExactly(
             "c.yaml:2:1: unknown key 'enviroments' (did you mean 'environments'?); expected one of"
-                + " apps, datasources, environments, http, pg_dump, users",
+                + " apps, datasources, environments, http, pg_dump, shell, users",
             "c.yaml:7:5: unknown key 'environments.production.protectd' (did you mean"
                 + " 'protected'?); expected one of approval, break_glass, impersonate,"
                 + " kube_context, namespace, protected, or a key that an intent reads as env.<key>"
@@ -151,7 +151,7 @@ class ConfigLoaderTest {
             "c.yaml:14:12: unknown key 'pg_dump.binay' (did you mean 'binary'?); expected one of"
                 + " binary",
             "c.yaml:15:1: unknown key 'slak'; expected one of apps, datasources, environments,"
-                + " http, pg_dump, users");
+                + " http, pg_dump, shell, users");
   }
 
   @Test

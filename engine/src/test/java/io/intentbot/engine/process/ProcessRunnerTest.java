@@ -42,6 +42,20 @@ class ProcessRunnerTest {
   }
 
   @Test
+  void passingAddsTheNamedVariablesOfTheBotAndNothingElse() throws Exception {
+    Map<String, String> bot = new java.util.HashMap<>(BOT);
+    bot.put("HTTPS_PROXY", "http://proxy:3128");
+    bot.put("AWS_SECRET_ACCESS_KEY", "kept-back");
+    ProcessRunner passing =
+        new ProcessRunner(bot, Duration.ofMillis(500)).passing(List.of("HTTPS_PROXY"));
+
+    passing.run(ProcessRequest.of(List.of("env")), stdout::add, stderr::add);
+
+    assertThat(stdout).contains("HTTPS_PROXY=http://proxy:3128");
+    assertThat(stdout).noneMatch(line -> line.startsWith("AWS_") || line.startsWith("SLACK_"));
+  }
+
+  @Test
   void outputIsStreamedLineByLineAndKeptUpToTheLimit() throws Exception {
     ProcessResult result =
         run(
