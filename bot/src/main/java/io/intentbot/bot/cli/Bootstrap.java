@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.intentbot.engine.Engine;
+import io.intentbot.engine.audit.AuditKey;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.AuditStores;
 import io.intentbot.engine.config.ConfigLoader;
@@ -18,6 +19,7 @@ import io.intentbot.kubernetes.KubernetesClients;
 import io.intentbot.kubernetes.wiring.KubernetesStepTypes;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
@@ -137,9 +139,18 @@ final class Bootstrap implements AutoCloseable {
     return env.get("INTENTBOT_DB_PASSWORD");
   }
 
+  /** The key that signs the audit chain, from INTENTBOT_AUDIT_KEY; a weak key stops the command. */
+  Optional<AuditKey> auditKey() {
+    try {
+      return AuditKey.fromEnvironment(env);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), ExitCode.INVALID);
+    }
+  }
+
   AuditStore audit() {
     if (audit == null) {
-      audit = AuditStores.open(dbUrl(), dbUser(), dbPassword());
+      audit = AuditStores.open(dbUrl(), dbUser(), dbPassword(), auditKey());
     }
     return audit;
   }

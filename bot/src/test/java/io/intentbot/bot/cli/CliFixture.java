@@ -30,11 +30,17 @@ final class CliFixture {
   }
 
   Result run(String... args) {
+    return runWith(Map.of(), args);
+  }
+
+  /** Runs with more (or other) environment variables than {@link #env()}. */
+  Result runWith(Map<String, String> extraEnv, String... args) {
+    Map<String, String> env = new java.util.HashMap<>(env());
+    env.putAll(extraEnv);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code =
-        IntentbotCommand.execute(
-            args, env(), new PrintWriter(out, true), new PrintWriter(err, true));
+        IntentbotCommand.execute(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
     return new Result(code, out.toString(), err.toString());
   }
 }

@@ -118,7 +118,18 @@ public interface AuditStore extends AutoCloseable {
   void seal(String runId);
 
   /** Recomputes the chain over all sealed runs. */
-  VerifyResult verify();
+  default VerifyResult verify() {
+    return verify(Optional.empty());
+  }
+
+  /**
+   * Recomputes the chain over all sealed runs and, when given, checks that the {@code expected}
+   * entry (a head recorded earlier, outside the database) is still in it, unchanged.
+   */
+  VerifyResult verify(Optional<ChainHead> expected);
+
+  /** The newest sealed entry ({@code 0} and the genesis hash when nothing is sealed). */
+  ChainHead head();
 
   @Override
   void close();

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.exception.FlywayValidateException;
@@ -86,10 +87,16 @@ public final class AuditStores {
    * @throws AuditStoreException if the database cannot be reached or migrated
    */
   public static JdbcAuditStore open(String jdbcUrl, String user, String password) {
+    return open(jdbcUrl, user, password, Optional.empty());
+  }
+
+  /** As {@link #open(String, String, String)}; with a {@code key}, seals carry its MAC. */
+  public static JdbcAuditStore open(
+      String jdbcUrl, String user, String password, Optional<AuditKey> key) {
     HikariDataSource pool = pool(jdbcUrl, user, password);
     try {
       migrate(pool);
-      return new JdbcAuditStore(pool, Clock.systemUTC(), pool::close);
+      return new JdbcAuditStore(pool, Clock.systemUTC(), pool::close, key);
     } catch (RuntimeException e) {
       pool.close();
       throw e;

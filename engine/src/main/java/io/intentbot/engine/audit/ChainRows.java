@@ -16,7 +16,13 @@ final class ChainRows {
   record Head(long lastSeq, String lastHash) {}
 
   /** A sealed run's chain columns. */
-  record Link(String runId, Long seq, String prevHash, String recordHash, Instant sealedAt) {}
+  record Link(
+      String runId,
+      Long seq,
+      String prevHash,
+      String recordHash,
+      Instant sealedAt,
+      String recordMac) {}
 
   private static final String STEPS =
       "SELECT " + StepRows.COLUMNS + " FROM steps WHERE run_id = ? ORDER BY idx";
@@ -66,7 +72,8 @@ final class ChainRows {
       throws SQLException {
     return Jdbc.query(
             connection,
-            "SELECT id, seq, prev_hash, record_hash, sealed_at FROM runs WHERE id = ?" + suffix,
+            "SELECT id, seq, prev_hash, record_hash, sealed_at, record_mac FROM runs WHERE id = ?"
+                + suffix,
             ChainRows::readLink,
             runId)
         .stream()
@@ -77,7 +84,7 @@ final class ChainRows {
   static List<Link> links(Connection connection) throws SQLException {
     return Jdbc.query(
         connection,
-        "SELECT id, seq, prev_hash, record_hash, sealed_at FROM runs"
+        "SELECT id, seq, prev_hash, record_hash, sealed_at, record_mac FROM runs"
             + " WHERE seq IS NOT NULL ORDER BY seq",
         ChainRows::readLink);
   }
@@ -87,7 +94,7 @@ final class ChainRows {
     return Jdbc.query(
         connection,
         "SELECT id FROM runs WHERE seq IS NULL AND (record_hash IS NOT NULL OR sealed_at IS NOT"
-            + " NULL OR prev_hash IS NOT NULL) ORDER BY id",
+            + " NULL OR prev_hash IS NOT NULL OR record_mac IS NOT NULL) ORDER BY id",
         row -> row.getString("id"));
   }
 
@@ -110,7 +117,8 @@ final class ChainRows {
         nullableLong(row, "seq"),
         row.getString("prev_hash"),
         row.getString("record_hash"),
-        Jdbc.instant(row, "sealed_at"));
+        Jdbc.instant(row, "sealed_at"),
+        row.getString("record_mac"));
   }
 
   private static Long nullableLong(ResultSet row, String column) throws SQLException {

@@ -4,20 +4,23 @@ import io.intentbot.engine.model.RunRecord;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /**
  * Appends finished runs to the hash chain. Each seal is one transaction that first locks the chain
  * head row, so seals from any number of threads or processes on one database queue up and the chain
- * never forks.
+ * never forks. With an {@link AuditKey}, each sealed run also gets its MAC.
  */
 final class ChainSealer {
 
   private final Jdbc jdbc;
   private final Clock clock;
+  private final Optional<AuditKey> key;
 
-  ChainSealer(Jdbc jdbc, Clock clock) {
+  ChainSealer(Jdbc jdbc, Clock clock, Optional<AuditKey> key) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.key = key;
   }
 
   void seal(String runId) {
@@ -42,12 +45,13 @@ final class ChainSealer {
           String hash = ChainHasher.hash(head.lastHash(), sealed);
           Jdbc.update(
               connection,
-              "UPDATE runs SET seq = ?, prev_hash = ?, record_hash = ?, sealed_at = ?"
-                  + " WHERE id = ? AND seq IS NULL",
+              "UPDATE runs SET seq = ?, prev_hash = ?, record_hash = ?, sealed_at = ?,"
+                  + " record_mac = ? WHERE id = ? AND seq IS NULL",
               seq,
               head.lastHash(),
               hash,
               sealedAt,
+              key.map(k -> k.mac(seq, hash)).orElse(null),
               runId);
           ChainRows.moveHead(connection, seq, hash);
           return null;

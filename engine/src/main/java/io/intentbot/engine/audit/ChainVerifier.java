@@ -6,38 +6,84 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Walks the hash chain in seq order and recomputes every sealed run's hash from what is stored now.
  * It finds rows edited since they were sealed (the run, any of its steps or approvals, added or
  * deleted ones included), sealed runs deleted (a gap in seq, or a tail shorter than the chain head
- * says) and links rewritten. It cannot find a chain rebuilt from scratch by someone who can write
- * every row and the head; keep a copy of the head's hash elsewhere for that.
+ * says) and links rewritten. Alone it cannot find a chain rebuilt from scratch, or a tail deleted
+ * together with the head, by someone who can write every row: with an {@link AuditKey} it also
+ * checks each run's MAC (a rebuild without the key fails), and with an expected {@link ChainHead}
+ * kept elsewhere it checks that entry is still there, unchanged (a deleted tail fails).
  */
 final class ChainVerifier {
 
   private final Jdbc jdbc;
+  private final Optional<AuditKey> key;
 
-  ChainVerifier(Jdbc jdbc) {
+  ChainVerifier(Jdbc jdbc, Optional<AuditKey> key) {
     this.jdbc = jdbc;
+    this.key = key;
   }
 
-  VerifyResult verify() {
-    return jdbc.withConnection("verify the audit chain", this::verify);
+  VerifyResult verify(Optional<ChainHead> expected) {
+    return jdbc.withConnection(
+        "verify the audit chain", connection -> verify(connection, expected));
   }
 
-  private VerifyResult verify(Connection connection) throws SQLException {
+  ChainHead head() {
+    return jdbc.withConnection(
+        "read the audit chain head",
+        connection -> {
+          ChainRows.Head head = ChainRows.head(connection);
+          return new ChainHead(head.lastSeq(), head.lastHash());
+        });
+  }
+
+  private VerifyResult verify(Connection connection, Optional<ChainHead> expectedHead)
+      throws SQLException {
     ChainRows.Head head = ChainRows.head(connection);
     List<ChainRows.Link> links = ChainRows.links(connection);
     List<String> problems = new ArrayList<>();
     long expected = 1;
     String previousHash = ChainHasher.GENESIS;
     int checked = 0;
+    int signed = 0;
+    Long firstSigned = null;
+    boolean expectedSeen = false;
     for (ChainRows.Link link : links) {
       if (link.seq() > head.lastSeq()) {
         break; // sealed after we read the head; checked by the next verify
       }
       checked++;
+      if (expectedHead.isPresent() && link.seq() == expectedHead.get().seq()) {
+        expectedSeen = true;
+        if (!expectedHead.get().hash().equals(link.recordHash())) {
+          problems.add(
+              describe(link)
+                  + " is not the entry expected ("
+                  + expectedHead.get()
+                  + "): the chain was rewritten from there");
+        }
+      }
+      if (key.isPresent()) {
+        if (link.recordMac() != null) {
+          firstSigned = firstSigned == null ? link.seq() : firstSigned;
+          if (key.get().signed(link.seq(), link.recordHash(), link.recordMac())) {
+            signed++;
+          } else {
+            problems.add(
+                describe(link)
+                    + " carries a MAC that INTENTBOT_AUDIT_KEY did not make (re-sealed"
+                    + " without the key, or another key)");
+          }
+        } else if (firstSigned != null) {
+          problems.add(
+              describe(link)
+                  + " carries no MAC though records before it do (re-sealed without the key?)");
+        }
+      }
       if (link.seq() > expected) {
         problems.add(missing(expected, link.seq() - 1));
       } else if (!Objects.equals(link.prevHash(), previousHash)) {
@@ -69,7 +115,15 @@ final class ChainVerifier {
       problems.add(
           "run " + runId + " carries a seal but no seq (its place in the chain was removed)");
     }
-    return new VerifyResult(checked, problems);
+    if (expectedHead.isPresent() && !expectedSeen) {
+      problems.add(
+          "the expected entry "
+              + expectedHead.get()
+              + " is not in the chain (the chain ends at seq "
+              + head.lastSeq()
+              + "): records were deleted");
+    }
+    return new VerifyResult(checked, signed, problems);
   }
 
   private static String recompute(Connection connection, ChainRows.Link link) throws SQLException {

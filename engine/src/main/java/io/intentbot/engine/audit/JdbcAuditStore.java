@@ -45,13 +45,19 @@ public final class JdbcAuditStore implements AuditStore {
    * onClose} runs on {@link #close()} (e.g. to close a pool); {@code clock} stamps seals.
    */
   public JdbcAuditStore(DataSource dataSource, Clock clock, AutoCloseable onClose) {
+    this(dataSource, clock, onClose, Optional.empty());
+  }
+
+  /** As above; with a {@code key}, seals carry its MAC and {@link #verify} checks them. */
+  public JdbcAuditStore(
+      DataSource dataSource, Clock clock, AutoCloseable onClose, Optional<AuditKey> key) {
     this.jdbc = new Jdbc(dataSource);
     this.locks = new LockTable(jdbc);
     this.interrupter = new Interrupter(jdbc);
     this.processes = new ProcessTable(jdbc);
     this.leases = new LeaseTable(jdbc);
-    this.sealer = new ChainSealer(jdbc, clock);
-    this.verifier = new ChainVerifier(jdbc);
+    this.sealer = new ChainSealer(jdbc, clock, key);
+    this.verifier = new ChainVerifier(jdbc, key);
     this.onClose = onClose;
   }
 
@@ -298,8 +304,13 @@ public final class JdbcAuditStore implements AuditStore {
   }
 
   @Override
-  public VerifyResult verify() {
-    return verifier.verify();
+  public VerifyResult verify(Optional<ChainHead> expected) {
+    return verifier.verify(expected);
+  }
+
+  @Override
+  public ChainHead head() {
+    return verifier.head();
   }
 
   @Override

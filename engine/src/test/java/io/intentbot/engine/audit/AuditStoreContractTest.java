@@ -677,6 +677,116 @@ abstract class AuditStoreContractTest {
     }
   }
 
+  @Test
+  void theHeadIsTheNewestSealedEntry() {
+    assertThat(store.head()).isEqualTo(new ChainHead(0, ChainHasher.GENESIS));
+    sealThree();
+
+    ChainHead head = store.head();
+
+    assertThat(head.seq()).isEqualTo(3);
+    assertThat(ChainHead.parse(head.toString())).isEqualTo(head);
+  }
+
+  @Test
+  void aDeletedTailPassesAloneButNotAgainstAHeadKeptElsewhere() throws Exception {
+    sealThree();
+    ChainHead witnessed = store.head();
+    deleteRun("r-s3");
+    ChainHead second = new ChainHead(2, chainHash("r-s2"));
+    tamper("UPDATE chain_head SET last_seq = 2, last_hash = ?", second.hash());
+
+    assertThat(store.verify().intact()).as("the chain alone cannot see a deleted tail").isTrue();
+    assertThat(store.verify(Optional.of(witnessed)).problems())
+        .containsExactly(
+            "the expected entry "
+                + witnessed
+                + " is not in the chain (the chain ends at seq 2): records were deleted");
+    assertThat(store.verify(Optional.of(second)).intact()).isTrue();
+  }
+
+  @Test
+  void aChainResealedWithoutTheKeyFailsItsMacs() throws Exception {
+    store.close();
+    store = AuditStores.open(url, user(), password(), Optional.of(KEY));
+    sealThree();
+    assertThat(store.verify()).isEqualTo(new VerifyResult(3, 3, List.of()));
+    ChainHead witnessed = store.head();
+
+    tamper("UPDATE runs SET requester = 'U_SOMEONE_ELSE' WHERE id = 'r-s2'");
+    resealWithoutTheKey();
+
+    try (AuditStore unkeyed = AuditStores.open(url, user(), password())) {
+      assertThat(unkeyed.verify().intact()).as("a re-sealed chain passes without the key").isTrue();
+    }
+    assertThat(store.verify().problems())
+        .containsExactly(
+            "run r-s2 (seq 2) carries a MAC that INTENTBOT_AUDIT_KEY did not make (re-sealed"
+                + " without the key, or another key)",
+            "run r-s3 (seq 3) carries a MAC that INTENTBOT_AUDIT_KEY did not make (re-sealed"
+                + " without the key, or another key)");
+    tamper("UPDATE runs SET record_mac = NULL");
+    assertThat(store.verify().problems())
+        .as("stripped of every MAC it looks sealed before the key: the kept head catches that")
+        .isEmpty();
+    assertThat(store.verify(Optional.of(witnessed)).problems())
+        .containsExactly(
+            "run r-s3 (seq 3) is not the entry expected ("
+                + witnessed
+                + "): the chain was rewritten from there");
+  }
+
+  @Test
+  void aMacFromAnotherKeyOrAMissingOneAfterSignedRecordsFails() throws Exception {
+    store.close();
+    store = AuditStores.open(url, user(), password(), Optional.of(KEY));
+    sealThree();
+    tamper("UPDATE runs SET record_mac = NULL WHERE id = 'r-s3'");
+
+    assertThat(store.verify().problems())
+        .containsExactly(
+            "run r-s3 (seq 3) carries no MAC though records before it do (re-sealed without the"
+                + " key?)");
+    try (AuditStore other =
+        AuditStores.open(url, user(), password(), Optional.of(AuditKey.of("b".repeat(40))))) {
+      assertThat(other.verify().problems())
+          .hasSize(3)
+          .filteredOn(p -> p.contains("did not make"))
+          .hasSize(2);
+    }
+  }
+
+  private static final AuditKey KEY = AuditKey.of("k".repeat(32));
+
+  private String chainHash(String runId) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url, user(), password())) {
+      return ChainRows.link(connection, runId).orElseThrow().recordHash();
+    }
+  }
+
+  /** What a re-sealer with the jar's hasher but not the key does: recompute every link. */
+  private void resealWithoutTheKey() throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url, user(), password())) {
+      String previous = ChainHasher.GENESIS;
+      long seq = 0;
+      for (ChainRows.Link link : ChainRows.links(connection)) {
+        RunRecord run = ChainRows.run(connection, link.runId()).orElseThrow();
+        String hash =
+            ChainHasher.hash(
+                previous, ChainRows.sealed(connection, run, link.seq(), link.sealedAt()));
+        Jdbc.update(
+            connection,
+            "UPDATE runs SET prev_hash = ?, record_hash = ? WHERE id = ?",
+            previous,
+            hash,
+            link.runId());
+        previous = hash;
+        seq = link.seq();
+      }
+      ChainRows.moveHead(connection, seq, previous);
+    }
+  }
+
   private void sealThree() {
     for (int i = 1; i <= 3; i++) {
       String id = "r-s" + i;
