@@ -7,10 +7,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.step.StepContext;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Gives step types a Kubernetes client for the run they are part of: the cluster of the run's
@@ -28,23 +29,34 @@ import java.util.function.Function;
  */
 public final class KubernetesClients implements AutoCloseable {
 
-  private final Function<Optional<String>, Config> configLoader;
+  private final BiFunction<Optional<String>, String, Config> configLoader;
   private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
 
-  private KubernetesClients(Function<Optional<String>, Config> configLoader) {
+  private KubernetesClients(BiFunction<Optional<String>, String, Config> configLoader) {
     this.configLoader = configLoader;
   }
 
   /**
-   * KUBECONFIG (or ~/.kube/config, or in-cluster config), switching to the environment's context.
+   * KUBECONFIG (or ~/.kube/config, or in-cluster config), switching to the environment's context; a
+   * missing file, an unknown context or no cluster at all fails the step at once, naming it ({@link
+   * KubeconfigResolver}).
    */
   public static KubernetesClients fromKubeconfig() {
-    return new KubernetesClients(context -> Config.autoConfigure(context.orElse(null)));
+    return fromKubeconfig(System.getenv());
+  }
+
+  /**
+   * As {@link #fromKubeconfig()}, reading KUBECONFIG, HOME and KUBERNETES_SERVICE_HOST from env.
+   */
+  public static KubernetesClients fromKubeconfig(Map<String, String> env) {
+    KubeconfigResolver resolver =
+        new KubeconfigResolver(env, Path.of(KubeconfigResolver.SERVICE_ACCOUNT_TOKEN));
+    return new KubernetesClients(resolver::resolve);
   }
 
   /** One fixed cluster whatever the environment's context (tests, or a single-cluster setup). */
   public static KubernetesClients fromConfig(Config config) {
-    return new KubernetesClients(context -> new ConfigBuilder(config).build());
+    return new KubernetesClients((context, environment) -> new ConfigBuilder(config).build());
   }
 
   /**
@@ -72,7 +84,8 @@ public final class KubernetesClients implements AutoCloseable {
     }
     String key = kubeContext.orElse("") + "|" + identity.map(i -> i.kubernetesUser()).orElse("");
     Optional<IntentbotConfig.UserMapping> as = identity;
-    return clients.computeIfAbsent(key, k -> build(kubeContext, as));
+    String environmentName = environment.map(EnvironmentConfig::name).orElse("this run");
+    return clients.computeIfAbsent(key, k -> build(kubeContext, environmentName, as));
   }
 
   /**
@@ -87,8 +100,10 @@ public final class KubernetesClients implements AutoCloseable {
   }
 
   private KubernetesClient build(
-      Optional<String> kubeContext, Optional<IntentbotConfig.UserMapping> identity) {
-    Config config = configLoader.apply(kubeContext);
+      Optional<String> kubeContext,
+      String environment,
+      Optional<IntentbotConfig.UserMapping> identity) {
+    Config config = configLoader.apply(kubeContext, environment);
     // Retries are ours (ResilientCalls), in one place; the client must not retry on its own too.
     config.setRequestRetryBackoffLimit(0);
     identity.ifPresent(

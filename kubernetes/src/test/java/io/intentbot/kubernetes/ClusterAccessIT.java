@@ -101,7 +101,9 @@ class ClusterAccessIT {
       assertThat(cluster.server.getRequestCount() - before)
           .as("two timeouts, then an answer")
           .isEqualTo(3);
-      assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2000);
+      assertThat((System.nanoTime() - start) / 1_000_000)
+          .as("the 300 ms request timeout applied, not the default 10 s (not a speed target)")
+          .isLessThan(10_000);
     }
   }
 
@@ -152,7 +154,9 @@ class ClusterAccessIT {
         .endsWith(
             "is unavailable (circuit open after repeated failures); could not read deployment shop-staging/web. Try again later.");
     assertThat(cluster.server.getRequestCount()).isEqualTo(requests);
-    assertThat(tookMillis).isLessThan(1000);
+    assertThat(tookMillis)
+        .as("no retry backoff was waited (not a speed target)")
+        .isLessThan(10_000);
   }
 
   @Test
