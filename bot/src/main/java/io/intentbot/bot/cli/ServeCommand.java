@@ -37,7 +37,9 @@ final class ServeCommand extends BaseCommand {
     Clock clock = Clock.systemUTC();
     Engine engine = boot.serverEngine(SlackBot.groupDirectory(settings, clock));
     OutboxStore outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock);
-    SlackServer server = new SlackServer(engine, settings, outbox, clock);
+    SlackServer server =
+        new SlackServer(engine, settings, outbox, clock)
+            .metricsToken(boot.env().get("INTENTBOT_METRICS_TOKEN"));
     // After the Slack listeners are in place, so that each interrupted run's thread says so.
     engine.start();
     engine.recoverInterrupted();

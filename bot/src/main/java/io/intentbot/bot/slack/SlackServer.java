@@ -66,6 +66,17 @@ public final class SlackServer implements AutoCloseable {
     return bot;
   }
 
+  private volatile String metricsToken;
+
+  /**
+   * Requires {@code Authorization: Bearer <token>} on {@code /metrics} from the next {@link
+   * #start}; null or blank leaves it open.
+   */
+  public SlackServer metricsToken(String token) {
+    this.metricsToken = token == null || token.isBlank() ? null : token.strip();
+    return this;
+  }
+
   /** Starts listening on {@code port} (0 for any free one); returns the port. */
   public synchronized int start(int port) throws Exception {
     bot.start();
@@ -85,6 +96,12 @@ public final class SlackServer implements AutoCloseable {
         new ServletHolder(
             new TextServlet(bot.metrics()::scrape, "text/plain; version=0.0.4; charset=utf-8")),
         "/metrics");
+    if (metricsToken != null) {
+      context.addFilter(
+          new FilterHolder(new MetricsAccess(metricsToken)),
+          "/metrics",
+          EnumSet.of(DispatcherType.REQUEST));
+    }
     server.setHandler(context);
     server.start();
     return connector.getLocalPort();
