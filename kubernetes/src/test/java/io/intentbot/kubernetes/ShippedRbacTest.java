@@ -39,7 +39,7 @@ class ShippedRbacTest {
   void theReadRoleOnlyReadsExceptAskingVeleroForLogs() throws Exception {
     for (PolicyRule rule : role("intentbot-read").getRules()) {
       if (rule.getResources().equals(List.of("downloadrequests"))) {
-        assertThat(rule.getVerbs()).containsExactly("create");
+        assertThat(rule.getVerbs()).containsExactly("create", "delete");
       } else {
         assertThat(READ).as("%s", rule.getResources()).containsAll(rule.getVerbs());
       }
@@ -50,11 +50,22 @@ class ShippedRbacTest {
   void nothingIsGrantedEverythingAndBindIsLimitedToNamedRoles() throws Exception {
     for (PolicyRule rule : allRules()) {
       assertThat(rule.getVerbs()).doesNotContain("*", "escalate");
-      assertThat(rule.getResources()).doesNotContain("*", "secrets", "clusterrolebindings");
-      if (rule.getVerbs().contains("bind")) {
+      assertThat(rule.getResources()).doesNotContain("*", "clusterrolebindings");
+      if (rule.getResources().contains("clusterroles")) {
+        assertThat(rule.getVerbs()).containsExactly("bind");
         assertThat(rule.getResourceNames()).containsExactlyInAnyOrder("view", "edit", "admin");
       }
     }
+  }
+
+  @Test
+  void onlyTheMutatingRoleTouchesSecretsForHelmsReleases() throws Exception {
+    assertThat(role("intentbot-read").getRules())
+        .noneMatch(rule -> rule.getResources().contains("secrets"));
+    assertThat(role("intentbot-mutate").getRules())
+        .filteredOn(rule -> rule.getResources().contains("secrets"))
+        .singleElement()
+        .satisfies(rule -> assertThat(rule.getResources()).containsExactly("secrets"));
   }
 
   @Test
