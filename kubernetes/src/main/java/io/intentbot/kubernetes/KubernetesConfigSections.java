@@ -32,7 +32,8 @@ public final class KubernetesConfigSections implements ConfigSection.Provider {
                     fields()
                         .key("failure_rate", integer())
                         .key("minimum_calls", integer())
-                        .key("open_for", duration())),
+                        .key("open_for", duration()))
+                .key("rollout", fields().key("failure_grace", duration())),
             "Kubernetes API calls (ApiResilience)"),
         new ConfigSection("velero", fields().key("namespace", string()), "Velero step types"),
         new ConfigSection("helm", fields().key("binary", string()), "Helm step types"));
