@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
  *   namespace_mapping: { shop-production: shop-restore-test }
  *   namespaces: [shop-production]         # optional: only these namespaces of the backup
  *   restore_pvs: true
+ *   existing: update                      # or skip; sent as existingResourcePolicy update / none
  *   name: restore-shop-1                  # default restore-<run>-<step>
  *   timeout: 1h
  * }</pre>
@@ -50,12 +51,27 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
       Map<String, String> namespaceMapping,
       List<String> namespaces,
       Boolean restorePvs,
+      String existing,
       Duration timeout,
       Duration pollInterval)
       implements Namespaced {
     public Input {
       namespaceMapping = namespaceMapping == null ? null : Inputs.map(namespaceMapping);
       namespaces = namespaces == null ? null : Inputs.list(namespaces);
+    }
+
+    /** Velero's {@code existingResourcePolicy} for {@code existing}; null: Velero's default. */
+    String existingResourcePolicy() {
+      if (existing == null) {
+        return null;
+      }
+      return switch (existing) {
+        case "update" -> "update";
+        case "skip" -> "none";
+        default ->
+            throw new IllegalArgumentException(
+                "existing must be update or skip, not '" + existing + "'");
+      };
     }
   }
 
@@ -74,6 +90,7 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
     if (input.namespaces() != null) {
       details.add("only namespaces " + input.namespaces());
     }
+    details.add(existingDetail(input));
     return StepPlan.of(
         "Restore Velero backup "
             + backup
@@ -126,6 +143,9 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
     if (input.restorePvs() != null) {
       spec.put("restorePVs", input.restorePvs());
     }
+    if (input.existingResourcePolicy() != null) {
+      spec.put("existingResourcePolicy", input.existingResourcePolicy());
+    }
     velero.create(
         "create Velero restore " + velero.ref(name),
         Velero.RESTORES,
@@ -137,6 +157,20 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
             spec));
     context.output().line("created Velero restore " + name + " from backup " + backup);
     return new Created(name, null);
+  }
+
+  /** What happens to objects that already exist, as Velero does it. */
+  static String existingDetail(Input input) {
+    String policy = input.existingResourcePolicy();
+    if ("update".equals(policy)) {
+      return "objects that already exist are updated to the backup's version"
+          + " (existingResourcePolicy: update); volume data is not overwritten in place: an"
+          + " existing PersistentVolumeClaim keeps its data";
+    }
+    return "objects that already exist are left as they are, only missing ones are created"
+        + " (existingResourcePolicy: none"
+        + (policy == null ? ", Velero's default" : "")
+        + "); volume data is not overwritten in place";
   }
 
   /** Why the backup cannot be restored now, or null. */
