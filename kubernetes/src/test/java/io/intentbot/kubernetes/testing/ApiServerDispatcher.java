@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ApiServerDispatcher extends Dispatcher {
 
+  private static final String LOST = "(response lost)";
+
   private final KubernetesMixedDispatcher inner;
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final List<String> seen = new CopyOnWriteArrayList<>();
@@ -39,6 +41,14 @@ public final class ApiServerDispatcher extends Dispatcher {
    */
   public void drop(String method, String match, int times, int status, String retryAfter) {
     rules.add(new Rule(method, match, times, status, retryAfter, null));
+  }
+
+  /**
+   * The next request {@code METHOD path} containing {@code match} is carried out, but its response
+   * is lost: the client gets a 504, as from a proxy that timed out, and may send it again.
+   */
+  public void loseResponse(String method, String match) {
+    rules.add(new Rule(method, match, 1, 504, null, LOST));
   }
 
   /**
@@ -64,6 +74,10 @@ public final class ApiServerDispatcher extends Dispatcher {
     seen.add(line);
     for (Rule rule : rules) {
       if (rule.matches(request.getMethod(), request.getPath()) && rule.take()) {
+        if (LOST.equals(rule.objectPath)) {
+          inner.dispatch(request);
+          return new MockResponse().setResponseCode(504).setBody("upstream request timeout");
+        }
         if (rule.objectPath != null) {
           touch(rule.objectPath);
           break;
