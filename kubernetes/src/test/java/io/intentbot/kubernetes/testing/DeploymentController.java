@@ -83,6 +83,7 @@ public final class DeploymentController {
   private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
   private final Map<String, Integer> passes = new ConcurrentHashMap<>();
   private volatile Duration observeLag = Duration.ZERO;
+  private volatile Duration startup = Duration.ZERO;
 
   public DeploymentController(KubernetesClient admin, Clock clock) {
     this.admin = admin;
@@ -105,6 +106,19 @@ public final class DeploymentController {
   public DeploymentController observeAfter(Duration lag) {
     this.observeLag = lag;
     return this;
+  }
+
+  /**
+   * A healthy container becomes ready {@code startup} after its pod started (a readiness delay).
+   */
+  public DeploymentController startup(Duration startup) {
+    this.startup = startup;
+    return this;
+  }
+
+  private boolean startsLater(Pod pod, Instant now) {
+    String start = pod.getStatus().getStartTime();
+    return start != null && now.isBefore(Instant.parse(start).plus(startup));
   }
 
   /** Reconciles every {@code period} on {@code scheduler} (virtual or real time). */
@@ -548,7 +562,7 @@ public final class DeploymentController {
           s.withStarted(true)
               .withNewState()
               .withNewRunning()
-              .withStartedAt(now.toString())
+              .withStartedAt(startedAt(old, now))
               .endRunning()
               .endState();
           event(
@@ -559,11 +573,11 @@ public final class DeploymentController {
               now);
         }
         default ->
-            s.withReady(true)
+            s.withReady(!startsLater(pod, now))
                 .withStarted(true)
                 .withNewState()
                 .withNewRunning()
-                .withStartedAt(now.toString())
+                .withStartedAt(startedAt(old, now))
                 .endRunning()
                 .endState();
       }
@@ -581,7 +595,7 @@ public final class DeploymentController {
                 allReady ? "True" : "False",
                 allReady ? null : "ContainersNotReady",
                 allReady ? null : "containers with unready status",
-                allReady ? now : Instant.parse(since)));
+                readySince(pod, allReady, now, since)));
     Pod next =
         new PodBuilder(pod)
             .editStatus()
@@ -594,6 +608,28 @@ public final class DeploymentController {
       return pod;
     }
     return admin.pods().inNamespace(pod.getMetadata().getNamespace()).resource(next).updateStatus();
+  }
+
+  private static String startedAt(ContainerStatus old, Instant now) {
+    return old != null && old.getState() != null && old.getState().getRunning() != null
+        ? old.getState().getRunning().getStartedAt()
+        : now.toString();
+  }
+
+  /** When the pod's Ready condition took its value: kept while the value stays. */
+  private static Instant readySince(Pod pod, boolean ready, Instant now, String started) {
+    String value = ready ? "True" : "False";
+    PodCondition before =
+        pod.getStatus().getConditions() == null
+            ? null
+            : pod.getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+    if (before != null && value.equals(before.getStatus())) {
+      return Instant.parse(before.getLastTransitionTime());
+    }
+    return ready ? now : Instant.parse(started);
   }
 
   private void event(Pod pod, String reason, String type, String message, Instant now) {

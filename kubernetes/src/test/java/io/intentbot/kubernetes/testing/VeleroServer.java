@@ -31,7 +31,8 @@ public final class VeleroServer {
 
   private static final Pattern GO_DURATION =
       Pattern.compile("^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^0$");
-  private static final Pattern GO_PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ns|us|µs|ms|s|m|h)");
+  private static final Pattern GO_PART =
+      Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ns|us|µs|ms|s|m|h)");
 
   private final KubernetesClient admin;
   private final String namespace;
@@ -90,12 +91,15 @@ public final class VeleroServer {
                 .get()
             == null) {
       return "an existing backup storage location was not specified at backup creation time and"
-          + " the server default " + location + " does not exist";
+          + " the server default "
+          + location
+          + " does not exist";
     }
     return null;
   }
 
-  private void advance(ResourceDefinitionContext kind, GenericKubernetesResource r, String problem) {
+  private void advance(
+      ResourceDefinitionContext kind, GenericKubernetesResource r, String problem) {
     Object phase = r.get("status", "phase");
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     Map<String, Object> status = new LinkedHashMap<>();
@@ -109,14 +113,10 @@ public final class VeleroServer {
       }
     } else if ("InProgress".equals(phase)) {
       status.putAll(
-          r.getAdditionalProperties().get("status") instanceof Map<?, ?> m
-              ? cast(m)
-              : Map.of());
+          r.getAdditionalProperties().get("status") instanceof Map<?, ?> m ? cast(m) : Map.of());
       status.put("phase", "Completed");
       status.put("completionTimestamp", now);
-      status.put(
-          "progress",
-          Map.of("totalItems", 12, "itemsBackedUp", 12, "itemsRestored", 12));
+      status.put("progress", Map.of("totalItems", 12, "itemsBackedUp", 12, "itemsRestored", 12));
       Object ttl = r.get("spec", "ttl");
       if (kind == VeleroObjects.BACKUPS && ttl != null) {
         status.put(
