@@ -105,15 +105,29 @@ public final class PodExec {
         cluster.call(
             "list pods in " + cluster.namespace(),
             c -> c.pods().inNamespace(cluster.namespace()).withLabels(selector).list().getItems());
+    // a ready pod before one that is not, then the newest (a new replica, not an old one
+    // about to go), then by name
     return pods.stream()
         .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+        .sorted(
+            java.util.Comparator.comparing((Pod p) -> !ready(p))
+                .thenComparing(
+                    (Pod p) ->
+                        p.getStatus().getStartTime() == null ? "" : p.getStatus().getStartTime(),
+                    java.util.Comparator.reverseOrder())
+                .thenComparing(p -> p.getMetadata().getName()))
         .map(p -> p.getMetadata().getName())
-        .sorted()
         .findFirst()
         .orElseThrow(
             () ->
                 new ClusterAccessException(
                     "no running pod in " + cluster.namespace() + " matches " + selector));
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** {@code app=web,tier=front} or a mapping, as a label map. */
