@@ -33,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
  *                                        # marked spec.default: true
  *   ttl: 7d                              # sent in Go's format, 168h0m0s (720h0m0s by default)
  *   labels: { reason: pre-migration }
- *   timeout: 1h
+ *   timeout: 4h                          # default, Velero's own item operation timeout
  *   poll_interval: 5s
  * }</pre>
  *
@@ -42,6 +42,9 @@ import java.util.concurrent.CompletableFuture;
  * total_items}, {@code warnings}, {@code errors}.
  */
 public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStepType.Input> {
+
+  /** Velero's own default for an item operation: waiting less gives up on a healthy backup. */
+  static final Duration VELERO_TIMEOUT = Duration.ofHours(4);
 
   public static final String NAME = "velero.backup";
 
@@ -111,8 +114,7 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
       Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
     Polling polling =
-        Polling.of(
-            input.timeout(), input.pollInterval(), Duration.ofHours(1), Duration.ofSeconds(5));
+        Polling.of(input.timeout(), input.pollInterval(), VELERO_TIMEOUT, Duration.ofSeconds(5));
     return poll.call(
             () -> {
               String location = location(input, context, velero);

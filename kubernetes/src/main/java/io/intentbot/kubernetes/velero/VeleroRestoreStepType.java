@@ -33,13 +33,16 @@ import java.util.concurrent.CompletableFuture;
  *   restore_pvs: true
  *   existing: update                      # or skip; sent as existingResourcePolicy update / none
  *   name: restore-shop-1                  # default restore-<run>-<step>
- *   timeout: 1h
+ *   timeout: 4h                          # default, Velero's own item operation timeout
  * }</pre>
  *
  * Outputs: {@code name}, {@code phase}, {@code items_restored}, {@code total_items}, {@code
  * warnings}, {@code errors}.
  */
 public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreStepType.Input> {
+
+  /** Velero's own default for an item operation: waiting less gives up on a healthy backup. */
+  static final Duration VELERO_TIMEOUT = Duration.ofHours(4);
 
   public static final String NAME = "velero.restore";
 
@@ -106,8 +109,7 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
     String backup = input.backup();
     Polling polling =
-        Polling.of(
-            input.timeout(), input.pollInterval(), Duration.ofHours(1), Duration.ofSeconds(5));
+        Polling.of(input.timeout(), input.pollInterval(), VELERO_TIMEOUT, Duration.ofSeconds(5));
     return poll.call(() -> create(input, context, velero, backup))
         .thenCompose(
             created ->
