@@ -88,7 +88,11 @@ public final class ApiServerDispatcher extends Dispatcher {
                 .setBody(
                     "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
                         + rule.status
-                        + ",\"message\":\"injected by the test\"}");
+                        + ",\"message\":\"injected by the test\""
+                        + (rule.retryAfter == null
+                            ? ""
+                            : ",\"details\":{\"retryAfterSeconds\":" + rule.retryAfter + "}")
+                        + "}");
         if (rule.retryAfter != null) {
           response.setHeader("Retry-After", rule.retryAfter);
         }
