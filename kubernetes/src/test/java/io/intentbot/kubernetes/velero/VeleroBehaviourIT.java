@@ -90,6 +90,21 @@ class VeleroBehaviourIT {
   }
 
   @Test
+  void aBackupCreateRetriedAfterItsResponseWasLostCountsAsCreated() {
+    location(VeleroObjects.defaultStorageLocation(VELERO, "default"));
+    cluster.api.loseResponse("POST", "/backups");
+
+    StepResult result =
+        run(
+            new VeleroBackupStepType(cluster.access),
+            with("name", "b-lost", "poll_interval", "50ms"),
+            context(Map.of()));
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(result.outputs()).containsEntry("phase", "Completed");
+  }
+
+  @Test
   void aBackupGoesToTheLocationMarkedDefaultOrTheConfiguredOne() {
     location(VeleroObjects.defaultStorageLocation(VELERO, "primary"));
     location(VeleroObjects.storageLocation(VELERO, "secondary"));
