@@ -58,6 +58,35 @@ class BackupRestoreIT {
   }
 
   @Test
+  void backupAppSendsItsTtlInGoFormatAsVeleroReadsIt() throws Exception {
+    RunRecord run = catalog.run("backup-app", "app=web", "env=sandbox", "ttl=7d");
+
+    assertSucceeded(run);
+    assertThat(controllers.all(Controllers.BACKUPS).get(0).<Object>get("spec", "ttl"))
+        .isEqualTo("168h0m0s");
+  }
+
+  @Test
+  void restoreAppUpdatesExistingObjectsByDefaultSkipsThemWhenAskedAndSaysSoInThePlan()
+      throws Exception {
+    controllers.backup("web-nightly", "Completed", "web-sandbox", sandboxLabels());
+
+    String plan = catalog.plan("restore-app", "app=web", "env=sandbox", "backup=web-nightly");
+    RunRecord update = catalog.run("restore-app", "app=web", "env=sandbox", "backup=web-nightly");
+    RunRecord skip =
+        catalog.run("restore-app", "app=web", "env=sandbox", "backup=web-nightly", "existing=skip");
+
+    assertThat(plan)
+        .contains("existingResourcePolicy: update")
+        .contains("volume data is not overwritten in place");
+    assertSucceeded(update);
+    assertSucceeded(skip);
+    assertThat(controllers.all(Controllers.RESTORES))
+        .extracting(r -> r.<Object>get("spec", "existingResourcePolicy"))
+        .containsExactlyInAnyOrder("update", "none");
+  }
+
+  @Test
   void backupAppFailsWithVelerosReason() throws Exception {
     controllers.backupPhase = "Failed";
 

@@ -137,6 +137,7 @@ final class CatalogFixture implements AutoCloseable {
         kubernetes:
           retry: { attempts: 2, backoff: 10ms, max_backoff: 20ms }
           circuit_breaker: { failure_rate: 100, minimum_calls: 1000, open_for: 1s }
+          rollout: { failure_grace: 1s }
         velero: { namespace: velero }
         datasources:
           web-sandbox: { url: "%s", user: sa, migrations: migrations/web }

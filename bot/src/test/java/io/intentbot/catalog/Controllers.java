@@ -11,11 +11,11 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.Json;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.intentbot.kubernetes.testing.ClusterObjects;
+import io.intentbot.kubernetes.testing.DeploymentController;
+import io.intentbot.kubernetes.testing.DeploymentController.Behaviour;
 import io.intentbot.kubernetes.testing.VeleroObjects;
 import java.util.HashMap;
 import java.util.List;
@@ -27,10 +27,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Plays the controllers the mock API server lacks: the Deployment controller (a ReplicaSet with a
- * revision annotation per pod template, status ready unless the image is marked unhealthy) and the
- * Velero server (Backups and Restores move to a phase the test chooses, DownloadRequests get a URL
- * to a resource list served over HTTP).
+ * Plays the controllers the mock API server lacks: the Deployment controller, ReplicaSets' pods and
+ * the kubelet ({@link DeploymentController}, shared with the kubernetes module's tests: revisions,
+ * pods with container states, events, conditions, observedGeneration late) and the Velero server
+ * (Backups and Restores move to a phase the test chooses, DownloadRequests get a URL to a resource
+ * list served over HTTP).
  */
 final class Controllers implements AutoCloseable {
 
@@ -43,8 +44,7 @@ final class Controllers implements AutoCloseable {
 
   private final KubernetesClient admin;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
-  private final Set<String> unhealthyImages = ConcurrentHashMap.newKeySet();
-  private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+  private final DeploymentController deployments;
   private final Set<String> snapshotNamespaces = ConcurrentHashMap.newKeySet();
 
   /** Backups the test made with a phase of its own, which the Velero stand-in leaves alone. */
@@ -63,6 +63,7 @@ final class Controllers implements AutoCloseable {
 
   Controllers(KubernetesClient admin) {
     this.admin = admin;
+    this.deployments = new DeploymentController(admin, java.time.Clock.systemUTC());
     loop.scheduleWithFixedDelay(this::tick, 10, 15, TimeUnit.MILLISECONDS);
   }
 
@@ -94,12 +95,18 @@ final class Controllers implements AutoCloseable {
 
   /** A Deployment of two replicas of one container, watched by the controller from now on. */
   Deployment deployment(String namespace, String name, String image) {
-    namespaces.add(namespace);
+    return deployment(namespace, name, List.of(container(name, image)));
+  }
+
+  /** A Deployment of two replicas of these containers (an app with sidecars). */
+  Deployment deployment(
+      String namespace, String name, List<io.fabric8.kubernetes.api.model.Container> containers) {
+    deployments.watch(namespace);
     return admin
         .apps()
         .deployments()
         .inNamespace(namespace)
-        .resource(ClusterObjects.deployment(namespace, name, 2, List.of(container(name, image))))
+        .resource(ClusterObjects.deployment(namespace, name, 2, containers))
         .create();
   }
 
@@ -108,8 +115,14 @@ final class Controllers implements AutoCloseable {
     snapshotNamespaces.add(namespace);
   }
 
+  /** Pods of {@code image} run but never become ready (a failing readiness probe). */
   void unhealthy(String image) {
-    unhealthyImages.add(image);
+    deployments.failing(image, Behaviour.NEVER_READY);
+  }
+
+  /** Pods of {@code image} behave so (a bad image: ImagePullBackOff; a crash loop; ...). */
+  void failing(String image, Behaviour behaviour) {
+    deployments.failing(image, behaviour);
   }
 
   String image(String namespace, String name) {
@@ -190,7 +203,8 @@ final class Controllers implements AutoCloseable {
 
   private void tick() {
     try {
-      namespaces.forEach(this::deployments);
+      deployments.reconcile();
+      resizer();
       snapshotNamespaces.forEach(this::snapshots);
       velero();
     } catch (RuntimeException e) {
@@ -198,79 +212,29 @@ final class Controllers implements AutoCloseable {
     }
   }
 
-  private void deployments(String namespace) {
-    for (Deployment d : admin.apps().deployments().inNamespace(namespace).list().getItems()) {
-      String name = d.getMetadata().getName();
-      String image = d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-      List<ReplicaSet> sets = admin.apps().replicaSets().inNamespace(namespace).list().getItems();
-      long max = 0;
-      ReplicaSet match = null;
-      for (ReplicaSet rs : sets) {
-        long revision = Long.parseLong(rs.getMetadata().getAnnotations().get(REVISION));
-        max = Math.max(max, revision);
-        if (rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().equals(image)) {
-          match = rs;
-        }
-      }
-      String current =
-          d.getMetadata().getAnnotations() == null
+  /** Plays the external resizer: a claim's capacity follows its request. */
+  private void resizer() {
+    for (var claim : admin.persistentVolumeClaims().inAnyNamespace().list().getItems()) {
+      var requested = claim.getSpec().getResources().getRequests().get("storage");
+      var capacity =
+          claim.getStatus() == null || claim.getStatus().getCapacity() == null
               ? null
-              : d.getMetadata().getAnnotations().get(REVISION);
-      long revision;
-      if (match == null) {
-        revision = max + 1;
-        createReplicaSet(d, revision, image);
-      } else {
-        revision = Long.parseLong(match.getMetadata().getAnnotations().get(REVISION));
-        if (revision != max && !String.valueOf(revision).equals(current)) {
-          revision = max + 1;
-          ReplicaSet moved = match;
-          moved.getMetadata().getAnnotations().put(REVISION, String.valueOf(revision));
-          admin.apps().replicaSets().inNamespace(namespace).resource(moved).update();
-        }
-      }
-      if (!String.valueOf(revision).equals(current)) {
-        long r = revision;
+              : claim.getStatus().getCapacity().get("storage");
+      if (requested != null && !requested.equals(capacity)) {
         admin
-            .apps()
-            .deployments()
-            .inNamespace(namespace)
-            .withName(name)
-            .edit(
-                x ->
-                    new DeploymentBuilder(x)
-                        .editMetadata()
-                        .addToAnnotations(REVISION, String.valueOf(r))
-                        .endMetadata()
-                        .build());
-        continue;
+            .persistentVolumeClaims()
+            .inNamespace(claim.getMetadata().getNamespace())
+            .withName(claim.getMetadata().getName())
+            .editStatus(
+                c -> {
+                  c.setStatus(
+                      new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder()
+                          .withPhase("Bound")
+                          .addToCapacity("storage", requested)
+                          .build());
+                  return c;
+                });
       }
-      Deployment live = admin.apps().deployments().inNamespace(namespace).withName(name).get();
-      if (!live.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().equals(image)) {
-        continue;
-      }
-      long generation =
-          live.getMetadata().getGeneration() == null ? 1 : live.getMetadata().getGeneration();
-      int desired = live.getSpec().getReplicas() == null ? 1 : live.getSpec().getReplicas();
-      int ready = unhealthyImages.contains(image) ? 0 : desired;
-      if (live.getStatus() != null
-          && live.getStatus().getObservedGeneration() != null
-          && live.getStatus().getObservedGeneration() == generation
-          && live.getStatus().getReadyReplicas() != null
-          && live.getStatus().getReadyReplicas() == ready) {
-        continue;
-      }
-      admin
-          .apps()
-          .deployments()
-          .inNamespace(namespace)
-          .withName(name)
-          .editStatus(
-              x -> {
-                x.setStatus(
-                    ClusterObjects.deploymentStatus(generation, desired, desired, ready, ready));
-                return x;
-              });
     }
   }
 
@@ -285,18 +249,6 @@ final class Controllers implements AutoCloseable {
             .editStatus(withStatus(Map.of("readyToUse", true)));
       }
     }
-  }
-
-  private void createReplicaSet(Deployment owner, long revision, String image) {
-    String name = owner.getMetadata().getName();
-    admin
-        .apps()
-        .replicaSets()
-        .inNamespace(owner.getMetadata().getNamespace())
-        .resource(
-            ClusterObjects.replicaSet(
-                owner, name + "-r" + revision, revision, List.of(container(name, image))))
-        .create();
   }
 
   private void velero() {

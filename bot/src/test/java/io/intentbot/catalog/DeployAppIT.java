@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
+import static io.intentbot.kubernetes.testing.ClusterObjects.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -13,6 +14,7 @@ import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
 import io.intentbot.engine.model.StepStatus;
 import io.intentbot.engine.model.Submission;
+import io.intentbot.kubernetes.testing.DeploymentController.Behaviour;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
@@ -114,6 +116,71 @@ class DeployAppIT {
         .contains("1.4.3 was unhealthy")
         .contains("rolled back");
     assertThat(controllers.image("web-sandbox", "web")).isEqualTo("registry.test/web:1.4.2");
+  }
+
+  @Test
+  void aBadImageFailsWithTheDefaultTimeoutInSecondsWithThePodsReasonAndRollsBack()
+      throws Exception {
+    controllers.deployment("web-sandbox", "web", "registry.test/web:1.4.2");
+    awaitRevision("web-sandbox", "web", "1");
+    controllers.failing("registry.test/web:1.4.3", Behaviour.IMAGE_PULL_BACK_OFF);
+    long started = System.nanoTime();
+
+    RunRecord run = catalog.run("deploy-app", "app=web", "env=sandbox");
+
+    String transcript = catalog.transcript(run.id());
+    assertThat(run.status()).as(transcript).isEqualTo(RunStatus.FAILED);
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+        .as("the default timeout is 5m; the bad image is told within the grace")
+        .isLessThan(java.time.Duration.ofMinutes(1));
+    assertThat(transcript)
+        .contains("ImagePullBackOff")
+        .contains("Back-off pulling image \"registry.test/web:1.4.3\"")
+        .contains("Failed to pull image");
+    assertThat(catalog.step(run.id(), "undo").status()).isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(controllers.image("web-sandbox", "web")).isEqualTo("registry.test/web:1.4.2");
+  }
+
+  @Test
+  void deploysTheAppsContainerOfADeploymentWithASidecarOrTheOneNamed() throws Exception {
+    controllers.deployment(
+        "web-sandbox",
+        "web",
+        java.util.List.of(
+            container("proxy", "envoy:1.30"), container("web", "registry.test/web:1.4.2")));
+    awaitRevision("web-sandbox", "web", "1");
+
+    RunRecord run = catalog.run("deploy-app", "app=web", "env=sandbox");
+
+    assertSucceeded(run);
+    assertThat(run.outputs()).containsEntry("version", "1.4.3");
+    assertThat(images()).containsExactly("envoy:1.30", "registry.test/web:1.4.3");
+
+    RunRecord named =
+        catalog.run("deploy-app", "app=web", "env=sandbox", "container=web", "version=2.0.0");
+    assertSucceeded(named);
+    assertThat(images()).containsExactly("envoy:1.30", "registry.test/web:2.0.0");
+    RunRecord unknown =
+        catalog.run("deploy-app", "app=web", "env=sandbox", "container=db", "version=2.0.1");
+    assertThat(unknown.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(unknown.reason()).contains("no container 'db'");
+  }
+
+  private java.util.List<String> images() {
+    return catalog
+        .admin
+        .apps()
+        .deployments()
+        .inNamespace("web-sandbox")
+        .withName("web")
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .stream()
+        .map(c -> c.getImage())
+        .toList();
   }
 
   @Test

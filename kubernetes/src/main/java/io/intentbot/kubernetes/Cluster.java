@@ -1,8 +1,10 @@
 package io.intentbot.kubernetes;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -67,16 +69,61 @@ public record Cluster(KubernetesClient client, ResilientCalls calls, String name
     return resource;
   }
 
-  /** Creates a custom resource in this namespace; {@code what} completes "could not ...". */
+  /**
+   * Creates a custom resource in this namespace; {@code what} completes "could not ...". A create
+   * whose response was lost and that the retry sent again finds it there (409 AlreadyExists): when
+   * it has the labels and spec asked for, that is the object created, as it would have been.
+   */
   public GenericKubernetesResource create(
       String what, ResourceDefinitionContext kind, GenericKubernetesResource resource) {
-    return call(
-        what,
-        c ->
-            c.genericKubernetesResources(kind)
-                .inNamespace(namespace())
-                .resource(resource)
-                .create());
+    try {
+      return call(
+          what,
+          c ->
+              c.genericKubernetesResources(kind)
+                  .inNamespace(namespace())
+                  .resource(resource)
+                  .create());
+    } catch (ClusterAccessException e) {
+      if (!conflict(e)) {
+        throw e;
+      }
+      GenericKubernetesResource live =
+          call(
+              what,
+              c ->
+                  c.genericKubernetesResources(kind)
+                      .inNamespace(namespace())
+                      .withName(resource.getMetadata().getName())
+                      .get());
+      if (live == null || !sameAsAsked(resource, live)) {
+        throw e;
+      }
+      return live;
+    }
+  }
+
+  private boolean sameAsAsked(GenericKubernetesResource asked, GenericKubernetesResource live) {
+    var serialization = client.getKubernetesSerialization();
+    Object askedLabels =
+        asked.getMetadata().getLabels() == null ? Map.of() : asked.getMetadata().getLabels();
+    Object liveLabels =
+        live.getMetadata().getLabels() == null ? Map.of() : live.getMetadata().getLabels();
+    return askedLabels.equals(liveLabels)
+        && serialization
+            .convertValue(asked.getAdditionalProperties().get("spec"), JsonNode.class)
+            .equals(
+                serialization.convertValue(
+                    live.getAdditionalProperties().get("spec"), JsonNode.class));
+  }
+
+  private static boolean conflict(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k && k.getCode() == 409) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code namespace/name}, as objects are named in messages. */

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * The config sections this module reads, so the config loader refuses unknown keys in them: {@code
- * kubernetes:} ({@link ApiResilience}), {@code velero: { namespace }} and {@code helm: { binary }}.
- * Listed in {@code META-INF/services}; keep it in step with the readers.
+ * kubernetes:} ({@link ApiResilience}), {@code velero: { namespace, storage_location }} and {@code
+ * helm: { binary }}. Listed in {@code META-INF/services}; keep it in step with the readers.
  */
 public final class KubernetesConfigSections implements ConfigSection.Provider {
 
@@ -32,9 +32,13 @@ public final class KubernetesConfigSections implements ConfigSection.Provider {
                     fields()
                         .key("failure_rate", integer())
                         .key("minimum_calls", integer())
-                        .key("open_for", duration())),
+                        .key("open_for", duration()))
+                .key("rollout", fields().key("failure_grace", duration())),
             "Kubernetes API calls (ApiResilience)"),
-        new ConfigSection("velero", fields().key("namespace", string()), "Velero step types"),
+        new ConfigSection(
+            "velero",
+            fields().key("namespace", string()).key("storage_location", string()),
+            "Velero step types"),
         new ConfigSection("helm", fields().key("binary", string()), "Helm step types"));
   }
 }

@@ -6,6 +6,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
@@ -19,8 +20,9 @@ import java.util.function.Supplier;
  * (exponential backoff), then the API server's circuit breaker, then the call.
  *
  * <ul>
- *   <li>Retried: HTTP 5xx, 429 and connection errors. Everything else (404, 409, 403, 422) is the
- *       server's answer and goes straight back to the step.
+ *   <li>Retried: HTTP 5xx, 429 and connection errors, after the backoff or, when longer, the wait
+ *       the server asked for ({@code retryAfterSeconds}, up to 30 s). Everything else (404, 409,
+ *       403, 422) is the server's answer and goes straight back to the step.
  *   <li>Each attempt that fails in a retryable way counts against the circuit breaker of that API
  *       server. Once it opens, calls fail at once with a message saying the API server is
  *       unavailable, until {@code open_for} has passed.
@@ -79,11 +81,19 @@ public final class ResilientCalls {
         });
   }
 
+  /** The longest wait a server's Retry-After (429 or 503) gets honoured for. */
+  static final long MAX_RETRY_AFTER_MILLIS = 30_000;
+
   private RetryConfig retryConfig() {
+    IntervalFunction backoff =
+        IntervalFunction.ofExponentialBackoff(settings.backoff(), 2.0, settings.maxBackoff());
     return RetryConfig.custom()
         .maxAttempts(settings.attempts())
-        .intervalFunction(
-            IntervalFunction.ofExponentialBackoff(settings.backoff(), 2.0, settings.maxBackoff()))
+        .intervalBiFunction(
+            (Integer attempt, Either<Throwable, Object> outcome) ->
+                Math.max(
+                    backoff.apply(attempt),
+                    outcome.isLeft() ? retryAfterMillis(outcome.getLeft()) : 0L))
         .retryOnException(e -> retryable(e) && !Thread.currentThread().isInterrupted())
         .build();
   }
@@ -98,6 +108,22 @@ public final class ResilientCalls {
             .waitDurationInOpenState(settings.openFor())
             .recordException(ResilientCalls::retryable)
             .build());
+  }
+
+  /**
+   * What the server asked to wait before the next attempt: {@code retryAfterSeconds} of its Status,
+   * as the API server sends it with 429 (and 503) beside the {@code Retry-After} header; at most
+   * {@link #MAX_RETRY_AFTER_MILLIS}.
+   */
+  static long retryAfterMillis(Throwable e) {
+    if (e instanceof KubernetesClientException k
+        && k.getStatus() != null
+        && k.getStatus().getDetails() != null
+        && k.getStatus().getDetails().getRetryAfterSeconds() != null) {
+      return Math.min(
+          MAX_RETRY_AFTER_MILLIS, k.getStatus().getDetails().getRetryAfterSeconds() * 1000L);
+    }
+    return 0;
   }
 
   /**

@@ -52,6 +52,6 @@ class KubernetesConfigSectionsTest {
             "intentbot.yaml:3:38: unknown key 'kubernetes.circuit_breaker.failure_rat' (did you"
                 + " mean 'failure_rate'?); expected one of failure_rate, minimum_calls, open_for",
             "intentbot.yaml:4:11: unknown key 'velero.namespce' (did you mean 'namespace'?);"
-                + " expected one of namespace");
+                + " expected one of namespace, storage_location");
   }
 }

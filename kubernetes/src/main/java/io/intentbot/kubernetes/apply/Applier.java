@@ -50,8 +50,23 @@ public final class Applier {
   public static void apply(Cluster cluster, Change change, StepOutput output) {
     KubernetesSerialization serialization = cluster.client().getKubernetesSerialization();
     switch (change.action()) {
-      case CREATED ->
+      case CREATED -> {
+        try {
           cluster.call("create " + change.ref(), c -> c.resource(change.desired()).create());
+        } catch (io.intentbot.kubernetes.ClusterAccessException e) {
+          // A create whose response was lost and that was sent again: it exists now. Done when
+          // it is what was asked for, as a create that got its answer would have been.
+          HasMetadata now =
+              cluster.call("read " + change.ref(), c -> c.resource(change.desired()).get());
+          if (!alreadyExists(e)
+              || now == null
+              || !ObjectDiff.differences(
+                      toMap(serialization, change.desired()), toMap(serialization, now))
+                  .isEmpty()) {
+            throw e;
+          }
+        }
+      }
       case CHANGED -> {
         Map<String, Object> merged =
             ObjectDiff.merge(change.live(), toMap(serialization, change.desired()));
@@ -62,6 +77,16 @@ public final class Applier {
     }
     output.line(change.action().word() + " " + change.ref());
     change.differences().forEach(d -> output.line("  " + d));
+  }
+
+  private static boolean alreadyExists(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+          && k.getCode() == 409) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @SuppressWarnings("unchecked")

@@ -25,10 +25,21 @@ final class ObjectDiff {
 
   private ObjectDiff() {}
 
-  /** One line per field the desired object sets differently, e.g. {@code data.a: 1 -> 2}. */
+  /** kubectl diff's masks for a Secret's values. */
+  static final String MASK = "***";
+
+  static final String MASK_BEFORE = "*** (before)";
+  static final String MASK_AFTER = "*** (after)";
+
+  /**
+   * One line per field the desired object sets differently, e.g. {@code data.a: 1 -> 2}. A Secret's
+   * {@code data} and {@code stringData} values are masked as {@code kubectl diff} masks them:
+   * {@code *** (before) -> *** (after)} for a changed value, {@code (none) -> ***} for a new one;
+   * the key names stay visible.
+   */
   static List<String> differences(Map<String, Object> desired, Map<String, Object> live) {
     List<String> lines = new ArrayList<>();
-    compare("", clean(desired), live, lines);
+    compare("", clean(desired), live, lines, "Secret".equals(desired.get("kind")));
     return lines;
   }
 
@@ -62,15 +73,34 @@ final class ObjectDiff {
   }
 
   @SuppressWarnings("unchecked")
-  private static void compare(String path, Object desired, Object live, List<String> lines) {
+  private static void compare(
+      String path, Object desired, Object live, List<String> lines, boolean secret) {
+    if (secret && (path.startsWith("data.") || path.startsWith("stringData."))) {
+      if (!sameValue(desired, live)) {
+        lines.add(
+            path
+                + ": "
+                + (live == null ? "(none)" : desired == null ? MASK : MASK_BEFORE)
+                + " -> "
+                + (desired == null ? "(none)" : live == null ? MASK : MASK_AFTER));
+      }
+      return;
+    }
     if (desired instanceof Map<?, ?> d && live instanceof Map<?, ?> l) {
       ((Map<String, Object>) d)
-          .forEach((key, value) -> compare(join(path, key), value, l.get(key), lines));
+          .forEach((key, value) -> compare(join(path, key), value, l.get(key), lines, secret));
+      return;
+    }
+    if (secret
+        && (path.equals("data") || path.equals("stringData"))
+        && desired instanceof Map<?, ?> d) {
+      ((Map<String, Object>) d)
+          .forEach((key, value) -> compare(join(path, key), value, null, lines, true));
       return;
     }
     if (desired instanceof List<?> d && live instanceof List<?> l && d.size() == l.size()) {
       for (int i = 0; i < d.size(); i++) {
-        compare(path + "[" + i + "]", d.get(i), l.get(i), lines);
+        compare(path + "[" + i + "]", d.get(i), l.get(i), lines, secret);
       }
       return;
     }

@@ -103,7 +103,10 @@ public final class ExecStepType extends KubernetesStepType<ExecStepType.Input> {
     }
     if (result.exitCode() < 0) {
       return StepResult.failed(
-          "command " + command + " ended without reporting an exit code", outputs);
+          result.message().isEmpty()
+              ? "command " + command + " ended without reporting an exit code"
+              : "command " + command + " could not run: " + result.message(),
+          outputs);
     }
     if (result.exitCode() != 0) {
       return StepResult.failed(

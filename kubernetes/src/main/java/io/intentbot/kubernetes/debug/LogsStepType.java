@@ -1,5 +1,6 @@
 package io.intentbot.kubernetes.debug;
 
+import io.fabric8.kubernetes.client.dsl.ContainerResource;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.fabric8.kubernetes.client.dsl.TailPrettyLoggable;
 import io.fabric8.kubernetes.client.dsl.TimeTailPrettyLoggable;
@@ -24,7 +25,8 @@ import java.util.Optional;
  *
  * <pre>{@code
  * with: { pod: web-7d9f, container: web, tail: 200, since: 15m }
- * with: { selector: app=web, tail: 50 }
+ * with: { selector: app=web, tail: 50 }          # the newest ready pod of the selector
+ * with: { selector: app=web, previous: true }    # the previous container (a crash loop's)
  * }</pre>
  *
  * Outputs: {@code pod}, {@code logs}, {@code lines}.
@@ -35,7 +37,13 @@ public final class LogsStepType extends KubernetesStepType<LogsStepType.Input> {
 
   /** The {@code with:} block; {@code tail} defaults to 100 lines. */
   public record Input(
-      String namespace, String pod, Object selector, String container, Long tail, Duration since)
+      String namespace,
+      String pod,
+      Object selector,
+      String container,
+      Long tail,
+      Duration since,
+      boolean previous)
       implements Namespaced {
     public Input {
       tail = Inputs.or(tail, 100L);
@@ -55,7 +63,8 @@ public final class LogsStepType extends KubernetesStepType<LogsStepType.Input> {
             + Optional.ofNullable(input.pod())
                 .map(cluster::ref)
                 .orElse("a pod matching " + PodExec.selector(input.selector()))
-            + since(input).map(s -> " from the last " + Durations.format(s)).orElse(""));
+            + since(input).map(s -> " from the last " + Durations.format(s)).orElse("")
+            + (input.previous() ? " (the previous container)" : ""));
   }
 
   @Override
@@ -69,8 +78,10 @@ public final class LogsStepType extends KubernetesStepType<LogsStepType.Input> {
             "read the log of pod " + cluster.ref(pod),
             c -> {
               PodResource resource = c.pods().inNamespace(cluster.namespace()).withName(pod);
-              TimeTailPrettyLoggable loggable =
+              ContainerResource target =
                   container.isPresent() ? resource.inContainer(container.get()) : resource;
+              // previous: the container that ran before the current one (a crash loop's)
+              TimeTailPrettyLoggable loggable = input.previous() ? target.terminated() : target;
               TailPrettyLoggable tailed =
                   since.isPresent()
                       ? loggable.sinceSeconds((int) since.get().toSeconds())

@@ -337,7 +337,7 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
     }
 
     private static String firstLine(PodExec.Result run) {
-      String text = (run.stderr() + "\n" + run.stdout()).strip();
+      String text = (run.message() + "\n" + run.stderr() + "\n" + run.stdout()).strip();
       String line =
           text.isEmpty() ? "exit code " + run.exitCode() : text.lines().findFirst().orElse("");
       return line.length() > 200 ? line.substring(0, 200) : line;

@@ -1,6 +1,8 @@
 package io.intentbot.kubernetes.debug;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.client.dsl.ExecListener;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.intentbot.kubernetes.Cluster;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs one command (an argument list, never a shell line) in a pod's container over the exec API,
@@ -25,6 +28,8 @@ public final class PodExec {
    * The outcome of one exec.
    *
    * @param exitCode the command's exit code, or -1 when it timed out or the code is unknown
+   * @param message what the API server said when the command could not run (e.g. {@code exec:
+   *     "nslookup": executable file not found in $PATH}), else empty
    */
   public record Result(
       int exitCode,
@@ -32,11 +37,13 @@ public final class PodExec {
       String stderr,
       boolean timedOut,
       boolean truncated,
-      Duration took) {
+      Duration took,
+      String message) {
 
     public Map<String, Object> outputs() {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("exit_code", exitCode);
+      out.put("message", message);
       out.put("stdout", stdout);
       out.put("stderr", stderr);
       out.put("timed_out", timedOut);
@@ -59,6 +66,24 @@ public final class PodExec {
     CappedOutput out = new CappedOutput(cap);
     CappedOutput err = new CappedOutput(cap);
     long start = System.nanoTime();
+    AtomicReference<String> failure = new AtomicReference<>("");
+    ExecListener listener =
+        new ExecListener() {
+          @Override
+          public void onClose(int code, String reason) {
+            // the exit code future completes on its own
+          }
+
+          @Override
+          public void onExit(int code, Status status) {
+            // a command that could not start ends with a Failure status and no exit code
+            if (status != null
+                && !"Success".equals(status.getStatus())
+                && status.getMessage() != null) {
+              failure.set(status.getMessage());
+            }
+          }
+        };
     ExecWatch watch =
         cluster.call(
             "exec in pod " + cluster.ref(pod),
@@ -67,6 +92,7 @@ public final class PodExec {
               return (container == null ? resource : resource.inContainer(container))
                   .writingOutput(out)
                   .writingError(err)
+                  .usingListener(listener)
                   .exec(command.toArray(String[]::new));
             });
     try (watch) {
@@ -77,7 +103,8 @@ public final class PodExec {
           err.text(),
           false,
           out.truncated() || err.truncated(),
-          Duration.ofNanos(System.nanoTime() - start));
+          Duration.ofNanos(System.nanoTime() - start),
+          failure.get());
     } catch (TimeoutException e) {
       return new Result(
           -1,
@@ -85,7 +112,8 @@ public final class PodExec {
           err.text(),
           true,
           out.truncated() || err.truncated(),
-          Duration.ofNanos(System.nanoTime() - start));
+          Duration.ofNanos(System.nanoTime() - start),
+          failure.get());
     } catch (ExecutionException e) {
       throw new ClusterAccessException(
           "exec in pod " + cluster.ref(pod) + " failed: " + e.getCause().getMessage(),
@@ -105,15 +133,29 @@ public final class PodExec {
         cluster.call(
             "list pods in " + cluster.namespace(),
             c -> c.pods().inNamespace(cluster.namespace()).withLabels(selector).list().getItems());
+    // a ready pod before one that is not, then the newest (a new replica, not an old one
+    // about to go), then by name
     return pods.stream()
         .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+        .sorted(
+            java.util.Comparator.comparing((Pod p) -> !ready(p))
+                .thenComparing(
+                    (Pod p) ->
+                        p.getStatus().getStartTime() == null ? "" : p.getStatus().getStartTime(),
+                    java.util.Comparator.reverseOrder())
+                .thenComparing(p -> p.getMetadata().getName()))
         .map(p -> p.getMetadata().getName())
-        .sorted()
         .findFirst()
         .orElseThrow(
             () ->
                 new ClusterAccessException(
                     "no running pod in " + cluster.namespace() + " matches " + selector));
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** {@code app=web,tier=front} or a mapping, as a label map. */

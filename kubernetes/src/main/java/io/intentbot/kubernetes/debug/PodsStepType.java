@@ -86,7 +86,14 @@ public final class PodsStepType extends KubernetesStepType<PodsStepType.Input> {
                   + row.get("ready")
                   + "  restarts="
                   + row.get("restarts")
-                  + (((List<?>) row.get("reasons")).isEmpty() ? "" : "  " + row.get("reasons")));
+                  + (((List<?>) row.get("reasons")).isEmpty() ? "" : "  " + row.get("reasons"))
+                  + (((List<?>) row.get("messages")).isEmpty()
+                      ? ""
+                      : "  "
+                          + String.join(
+                              "; ",
+                              ((List<?>) row.get("messages"))
+                                  .stream().map(String::valueOf).toList())));
     }
     boolean namespaceExists =
         cluster.call(
@@ -105,6 +112,12 @@ public final class PodsStepType extends KubernetesStepType<PodsStepType.Input> {
     return StepResult.succeeded(outputs);
   }
 
+  private static void message(List<String> messages, String who, String message) {
+    if (message != null && !message.isBlank()) {
+      messages.add(who + ": " + message);
+    }
+  }
+
   private static Map<String, Object> row(Pod pod) {
     List<ContainerStatus> statuses =
         pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
@@ -112,7 +125,33 @@ public final class PodsStepType extends KubernetesStepType<PodsStepType.Input> {
             : pod.getStatus().getContainerStatuses();
     int restarts = 0;
     List<String> reasons = new ArrayList<>();
+    List<String> messages = new ArrayList<>();
     boolean allReady = !statuses.isEmpty();
+    List<ContainerStatus> init =
+        pod.getStatus() == null || pod.getStatus().getInitContainerStatuses() == null
+            ? List.of()
+            : pod.getStatus().getInitContainerStatuses();
+    for (ContainerStatus s : init) {
+      restarts += s.getRestartCount() == null ? 0 : s.getRestartCount();
+      if (s.getState() != null && s.getState().getWaiting() != null) {
+        reasons.add("init " + s.getName() + ": " + s.getState().getWaiting().getReason());
+        message(messages, "init " + s.getName(), s.getState().getWaiting().getMessage());
+      }
+      if (s.getState() != null
+          && s.getState().getTerminated() != null
+          && !Integer.valueOf(0).equals(s.getState().getTerminated().getExitCode())) {
+        reasons.add("init " + s.getName() + ": " + s.getState().getTerminated().getReason());
+      }
+    }
+    if (pod.getStatus() != null && pod.getStatus().getConditions() != null) {
+      pod.getStatus().getConditions().stream()
+          .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
+          .forEach(
+              c -> {
+                reasons.add(c.getReason() == null ? "not scheduled" : c.getReason());
+                message(messages, "scheduler", c.getMessage());
+              });
+    }
     for (ContainerStatus s : statuses) {
       restarts += s.getRestartCount() == null ? 0 : s.getRestartCount();
       allReady &= Boolean.TRUE.equals(s.getReady());
@@ -120,6 +159,7 @@ public final class PodsStepType extends KubernetesStepType<PodsStepType.Input> {
           && s.getState().getWaiting() != null
           && s.getState().getWaiting().getReason() != null) {
         reasons.add(s.getName() + ": " + s.getState().getWaiting().getReason());
+        message(messages, s.getName(), s.getState().getWaiting().getMessage());
       }
       if (s.getState() != null
           && s.getState().getTerminated() != null
@@ -143,6 +183,7 @@ public final class PodsStepType extends KubernetesStepType<PodsStepType.Input> {
     row.put("ready", allReady);
     row.put("restarts", restarts);
     row.put("reasons", reasons);
+    row.put("messages", messages);
     row.put(
         "node",
         pod.getSpec() == null || pod.getSpec().getNodeName() == null

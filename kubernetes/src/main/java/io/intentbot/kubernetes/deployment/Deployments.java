@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /** Reading Deployments and their ReplicaSet revisions, shared by the deployment step types. */
 final class Deployments {
@@ -36,13 +35,44 @@ final class Deployments {
   }
 
   /**
-   * Edits a Deployment with fabric8's {@code edit} (a JSON Patch of the difference, sent with the
-   * resourceVersion read); {@code what} completes "could not ...".
+   * Sends a JSON Patch (RFC 6902) of {@code operations} to the Deployment. It carries no
+   * resourceVersion, so another writer (the controller updating status) cannot make it conflict; a
+   * {@code test} operation in it guards what it assumes instead (a 422 when that changed).
    */
-  static void edit(Cluster cluster, String what, String name, UnaryOperator<Deployment> change) {
-    cluster.call(
+  static Deployment patch(
+      Cluster cluster, String what, String name, List<Map<String, Object>> operations) {
+    return cluster.call(
         what + " " + cluster.ref(name),
-        c -> c.apps().deployments().inNamespace(cluster.namespace()).withName(name).edit(change));
+        c ->
+            c.apps()
+                .deployments()
+                .inNamespace(cluster.namespace())
+                .withName(name)
+                .patch(
+                    io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+                    c.getKubernetesSerialization().asJson(operations)));
+  }
+
+  /** A JSON Patch operation; {@code value} is serialised as the client serialises objects. */
+  static Map<String, Object> op(String op, String path, Object value) {
+    Map<String, Object> operation = new LinkedHashMap<>();
+    operation.put("op", op);
+    operation.put("path", path);
+    if (value != null || !"remove".equals(op)) {
+      operation.put("value", value);
+    }
+    return operation;
+  }
+
+  /** A JSON Pointer token: {@code ~} and {@code /} escaped. */
+  static String pointer(String token) {
+    return token.replace("~", "~0").replace("/", "~1");
+  }
+
+  /** Whether the Deployment is paused, when kubectl refuses to undo or restart it. */
+  static boolean paused(Deployment deployment) {
+    return Boolean.TRUE.equals(deployment.getSpec().getPaused());
   }
 
   /** Container name to image, in the order of the pod template. */
@@ -59,8 +89,8 @@ final class Deployments {
     return replicas == null ? 1 : replicas;
   }
 
-  /** The ReplicaSets owned by the Deployment that carry a revision, newest revision first. */
-  static List<Revision> revisions(Cluster cluster, Deployment deployment) {
+  /** The ReplicaSets the Deployment owns. */
+  static List<ReplicaSet> replicaSets(Cluster cluster, Deployment deployment) {
     String uid = deployment.getMetadata().getUid();
     List<ReplicaSet> sets =
         cluster.call(
@@ -68,6 +98,12 @@ final class Deployments {
             c -> c.apps().replicaSets().inNamespace(cluster.namespace()).list().getItems());
     return sets.stream()
         .filter(rs -> ownedBy(rs, uid, deployment.getMetadata().getName()))
+        .toList();
+  }
+
+  /** The ReplicaSets owned by the Deployment that carry a revision, newest revision first. */
+  static List<Revision> revisions(Cluster cluster, Deployment deployment) {
+    return replicaSets(cluster, deployment).stream()
         .filter(rs -> revisionOf(rs).isPresent())
         .map(
             rs ->
@@ -76,7 +112,10 @@ final class Deployments {
                     rs.getMetadata().getName(),
                     images(rs.getSpec().getTemplate()),
                     rs.getMetadata().getCreationTimestamp(),
-                    rs.getSpec().getTemplate()))
+                    rs.getSpec().getTemplate(),
+                    rs.getMetadata().getAnnotations() == null
+                        ? Map.of()
+                        : Map.copyOf(rs.getMetadata().getAnnotations())))
         .sorted(Comparator.comparingLong(Revision::number).reversed())
         .toList();
   }
@@ -124,7 +163,8 @@ final class Deployments {
       String replicaSet,
       Map<String, String> images,
       String created,
-      PodTemplateSpec template) {
+      PodTemplateSpec template,
+      Map<String, String> annotations) {
 
     Map<String, Object> toOutput(long current) {
       Map<String, Object> out = new LinkedHashMap<>();

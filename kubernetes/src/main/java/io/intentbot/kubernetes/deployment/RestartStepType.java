@@ -1,7 +1,8 @@
 package io.intentbot.kubernetes.deployment;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
@@ -14,7 +15,9 @@ import java.util.Map;
 
 /**
  * {@code kubernetes.restart}: restarts a Deployment's pods with a rolling update, as {@code kubectl
- * rollout restart} does, by setting {@code kubectl.kubernetes.io/restartedAt} on its pod template.
+ * rollout restart} does, by setting {@code kubectl.kubernetes.io/restartedAt} on its pod template
+ * with a merge patch (no resourceVersion, so no 409 against the controller's status writes). A
+ * paused Deployment is refused, as kubectl refuses it.
  *
  * <pre>{@code
  * with: { deployment: web }
@@ -56,22 +59,35 @@ public final class RestartStepType extends KubernetesStepType<RestartStepType.In
   @Override
   protected StepResult execute(Input input, StepContext context, Cluster cluster) {
     String name = input.deployment();
-    Deployments.require(cluster, name);
+    Deployment deployment = Deployments.require(cluster, name);
+    if (Deployments.paused(deployment)) {
+      return StepResult.failed(
+          "cannot restart deployment "
+              + cluster.ref(name)
+              + ": it is paused (kubectl: can't restart paused deployment); resume it first with"
+              + " kubectl rollout resume deployment/"
+              + name);
+    }
     String now = clock(context).instant().truncatedTo(ChronoUnit.SECONDS).toString();
-    Deployments.edit(cluster, "restart deployment", name, d -> restarted(d, now));
+    cluster.call(
+        "restart deployment " + cluster.ref(name),
+        c ->
+            c.apps()
+                .deployments()
+                .inNamespace(cluster.namespace())
+                .withName(name)
+                .patch(
+                    PatchContext.of(PatchType.JSON_MERGE),
+                    c.getKubernetesSerialization()
+                        .asJson(
+                            Map.of(
+                                "spec",
+                                Map.of(
+                                    "template",
+                                    Map.of(
+                                        "metadata",
+                                        Map.of("annotations", Map.of(ANNOTATION, now))))))));
     context.output().line("deployment " + cluster.ref(name) + " restarted at " + now);
     return StepResult.succeeded(Map.of("restarted_at", now));
-  }
-
-  private static Deployment restarted(Deployment d, String now) {
-    return new DeploymentBuilder(d)
-        .editSpec()
-        .editTemplate()
-        .editOrNewMetadata()
-        .addToAnnotations(ANNOTATION, now)
-        .endMetadata()
-        .endTemplate()
-        .endSpec()
-        .build();
   }
 }

@@ -3,6 +3,7 @@ package io.intentbot.kubernetes.deployment;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
@@ -10,6 +11,7 @@ import io.intentbot.engine.text.Durations;
 import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
+import io.intentbot.kubernetes.ClusterAccessException;
 import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
 import io.intentbot.kubernetes.PollingStepType;
@@ -23,13 +25,22 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code kubernetes.rollout-status}: waits until a Deployment's rollout is complete - the
- * controller has seen the latest spec, and updated, ready and available replicas all equal the
- * desired count with no old replicas left - or fails at the timeout, or at once when the Deployment
- * reports ProgressDeadlineExceeded.
+ * {@code kubernetes.rollout-status}: waits until a Deployment's rollout is complete, by kubectl's
+ * rules ({@code kubectl rollout status}): nothing is decided until the controller has observed the
+ * latest spec ({@code status.observedGeneration >= metadata.generation}), then
+ * ProgressDeadlineExceeded fails it, and it is complete when every replica is updated, no old one
+ * is left and every updated one is available.
+ *
+ * <p>Beyond kubectl, it fails fast with the reason: a pod of the new ReplicaSet whose container
+ * waits with ImagePullBackOff, ErrImagePull, CrashLoopBackOff or CreateContainerConfigError for
+ * longer than {@code failure_grace} (30 s; config {@code kubernetes.rollout.failure_grace}), a pod
+ * the scheduler reports Unschedulable, or a {@code ReplicaFailure} condition (e.g. a quota) fail
+ * the step at once with the pod, the reason, the message, the pod's latest events and the last log
+ * lines (of the previous container, for a crash loop). A read that fails after the API retries is
+ * looked at again until the timeout rather than failing the rollout.
  *
  * <pre>{@code
- * with: { deployment: web, timeout: 5m, poll_interval: 2s }
+ * with: { deployment: web, timeout: 5m, poll_interval: 2s, failure_grace: 30s }
  * }</pre>
  *
  * Outputs: {@code replicas}, {@code updated_replicas}, {@code ready_replicas}, {@code
@@ -40,8 +51,15 @@ public final class RolloutStatusStepType extends PollingStepType<RolloutStatusSt
   public static final String NAME = "kubernetes.rollout-status";
 
   /** The {@code with:} block. */
-  public record Input(String namespace, String deployment, Duration timeout, Duration pollInterval)
+  public record Input(
+      String namespace,
+      String deployment,
+      Duration timeout,
+      Duration pollInterval,
+      Duration failureGrace)
       implements Namespaced {}
+
+  static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
 
   public RolloutStatusStepType(ClusterAccess access) {
     super(NAME, "Wait until a Deployment's rollout is complete", Input.class, access);
@@ -70,37 +88,149 @@ public final class RolloutStatusStepType extends PollingStepType<RolloutStatusSt
       Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
     String name = input.deployment();
     Polling polling = polling(input);
+    Duration grace = grace(input, context);
     Instant start = poll.clock().instant();
     ProgressLine progress = new ProgressLine(context.output());
+    PodFailures failures = new PodFailures(grace);
     return poll.until(
         polling,
-        () -> Deployments.require(cluster, name),
-        deployment -> {
+        () -> Look.read(cluster, name),
+        look -> {
+          if (look.error() != null) {
+            progress.report(name + ": the API server did not answer (" + look.error() + ")");
+            return Optional.empty();
+          }
+          Deployment deployment = look.deployment();
           progress.report(name + ": " + progress(deployment));
           Map<String, Object> outputs = outputs(deployment, start, poll.clock());
+          if (!observed(deployment)) {
+            return Optional.empty();
+          }
+          Optional<DeploymentCondition> stuck = deadlineExceeded(deployment);
+          if (stuck.isPresent()) {
+            return Optional.of(
+                StepResult.failed(
+                    "deployment "
+                        + cluster.ref(name)
+                        + " exceeded its progress deadline: "
+                        + stuck.get().getMessage()
+                        + podsSummary(cluster, deployment, failures, poll),
+                    outputs));
+          }
           if (complete(deployment)) {
             context.output().line("deployment " + cluster.ref(name) + " successfully rolled out");
             return Optional.of(StepResult.succeeded(outputs));
           }
-          return deadlineExceeded(deployment)
+          Instant now = poll.clock().instant();
+          Optional<String> replicaFailure = replicaFailure(deployment, now, grace);
+          if (replicaFailure.isPresent()) {
+            return Optional.of(
+                StepResult.failed(
+                    "deployment "
+                        + cluster.ref(name)
+                        + " cannot create pods: "
+                        + replicaFailure.get(),
+                    outputs));
+          }
+          return newReplicaSet(cluster, deployment)
+              .flatMap(rs -> failures.find(cluster, PodFailures.podsOf(cluster, rs), now))
               .map(
-                  stuck ->
-                      StepResult.failed(
-                          "deployment "
-                              + cluster.ref(name)
-                              + " exceeded its progress deadline: "
-                              + stuck.getMessage(),
-                          outputs));
+                  failure -> {
+                    failure.events().forEach(e -> context.output().line("event: " + e));
+                    failure.logs().forEach(l -> context.output().line("log: " + l));
+                    Map<String, Object> out = new LinkedHashMap<>(outputs);
+                    out.put("failed_pod", failure.pod());
+                    out.put("failure_reason", failure.reason());
+                    out.put("events", failure.events());
+                    out.put("logs", failure.logs());
+                    return StepResult.failed(
+                        "deployment "
+                            + cluster.ref(name)
+                            + " will not become ready: "
+                            + failure.describe(),
+                        out);
+                  });
         },
-        deployment ->
-            StepResult.failed(
-                "deployment "
-                    + cluster.ref(name)
-                    + " did not finish rolling out within "
-                    + Durations.format(polling.timeout())
-                    + ": "
-                    + progress(deployment),
-                outputs(deployment, start, poll.clock())));
+        look ->
+            look.deployment() == null
+                ? StepResult.failed(
+                    "deployment "
+                        + cluster.ref(name)
+                        + " could not be read within "
+                        + Durations.format(polling.timeout())
+                        + ": "
+                        + look.error())
+                : StepResult.failed(
+                    "deployment "
+                        + cluster.ref(name)
+                        + " did not finish rolling out within "
+                        + Durations.format(polling.timeout())
+                        + ": "
+                        + progress(look.deployment()),
+                    outputs(look.deployment(), start, poll.clock())));
+  }
+
+  /**
+   * One look at the Deployment. A failed read (the API server unavailable past the retries) is not
+   * the rollout's failure: the next look tries again until the timeout. A missing Deployment is.
+   */
+  private record Look(Deployment deployment, String error) {
+    static Look read(Cluster cluster, String name) {
+      try {
+        return new Look(Deployments.require(cluster, name), null);
+      } catch (ClusterAccessException e) {
+        if (e.getMessage() != null && e.getMessage().endsWith("does not exist")) {
+          throw e;
+        }
+        return new Look(null, e.getMessage());
+      }
+    }
+  }
+
+  private static String podsSummary(
+      Cluster cluster, Deployment deployment, PodFailures failures, AsyncPoll poll) {
+    try {
+      return newReplicaSet(cluster, deployment)
+          .flatMap(
+              rs ->
+                  new PodFailures(Duration.ZERO)
+                      .find(cluster, PodFailures.podsOf(cluster, rs), poll.clock().instant()))
+          .map(f -> "; " + f.describe())
+          .orElse("");
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** The ReplicaSet of the Deployment's current revision, as the controller numbered it. */
+  private static Optional<ReplicaSet> newReplicaSet(Cluster cluster, Deployment deployment) {
+    Map<String, String> annotations = deployment.getMetadata().getAnnotations();
+    String revision = annotations == null ? null : annotations.get(Deployments.REVISION);
+    if (revision == null) {
+      return Optional.empty();
+    }
+    return Deployments.replicaSets(cluster, deployment).stream()
+        .filter(
+            rs ->
+                rs.getMetadata().getAnnotations() != null
+                    && revision.equals(rs.getMetadata().getAnnotations().get(Deployments.REVISION)))
+        .findFirst();
+  }
+
+  private static Optional<String> replicaFailure(Deployment d, Instant now, Duration grace) {
+    return conditions(d).stream()
+        .filter(c -> "ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus()))
+        .filter(
+            c -> {
+              try {
+                Instant since = Instant.parse(c.getLastTransitionTime());
+                return since.isAfter(now) || !since.plus(grace).isAfter(now);
+              } catch (RuntimeException e) {
+                return true;
+              }
+            })
+        .map(c -> c.getReason() + ": " + c.getMessage())
+        .findFirst();
   }
 
   private static Polling polling(Input input) {
@@ -108,18 +238,43 @@ public final class RolloutStatusStepType extends PollingStepType<RolloutStatusSt
         input.timeout(), input.pollInterval(), Duration.ofMinutes(5), Duration.ofSeconds(2));
   }
 
+  /**
+   * How long a container may wait with a bad reason before the rollout fails: {@code
+   * failure_grace}, else config {@code kubernetes.rollout.failure_grace}, else 30 s.
+   */
+  static Duration grace(Input input, StepContext context) {
+    if (input.failureGrace() != null) {
+      return input.failureGrace();
+    }
+    Object rollout = context.config().section("kubernetes").get("rollout");
+    if (rollout instanceof Map<?, ?> map && map.get("failure_grace") != null) {
+      return Durations.parse(String.valueOf(map.get("failure_grace")))
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "kubernetes.rollout.failure_grace is not a duration: "
+                          + map.get("failure_grace")));
+    }
+    return DEFAULT_GRACE;
+  }
+
+  /** Whether the controller has seen the latest spec (kubectl waits for this first). */
+  static boolean observed(Deployment d) {
+    Long generation = d.getMetadata().getGeneration();
+    Long observed = status(d).getObservedGeneration();
+    return generation == null || (observed != null && observed >= generation);
+  }
+
+  /**
+   * kubectl's rule, once observed: all replicas updated, no old ones left, all updated available.
+   */
   static boolean complete(Deployment d) {
     DeploymentStatus s = status(d);
     int desired = Deployments.desiredReplicas(d);
-    Long generation = d.getMetadata().getGeneration();
-    boolean observed =
-        generation == null
-            || (s.getObservedGeneration() != null && s.getObservedGeneration() >= generation);
-    return observed
-        && count(s.getUpdatedReplicas()) == desired
-        && count(s.getReadyReplicas()) == desired
-        && count(s.getAvailableReplicas()) == desired
-        && count(s.getReplicas()) == desired;
+    return observed(d)
+        && count(s.getUpdatedReplicas()) >= desired
+        && count(s.getReplicas()) <= count(s.getUpdatedReplicas())
+        && count(s.getAvailableReplicas()) >= count(s.getUpdatedReplicas());
   }
 
   private static String progress(Deployment d) {
@@ -150,11 +305,12 @@ public final class RolloutStatusStepType extends PollingStepType<RolloutStatusSt
     return text;
   }
 
+  private static java.util.List<DeploymentCondition> conditions(Deployment d) {
+    return status(d).getConditions() == null ? java.util.List.of() : status(d).getConditions();
+  }
+
   private static Optional<DeploymentCondition> deadlineExceeded(Deployment d) {
-    if (status(d).getConditions() == null) {
-      return Optional.empty();
-    }
-    return status(d).getConditions().stream()
+    return conditions(d).stream()
         .filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus()))
         .filter(c -> "ProgressDeadlineExceeded".equals(c.getReason()))
         .findFirst();

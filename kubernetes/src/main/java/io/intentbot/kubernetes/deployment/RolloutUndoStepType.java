@@ -3,7 +3,6 @@ package io.intentbot.kubernetes.deployment;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
@@ -20,7 +19,9 @@ import java.util.Optional;
  * {@code kubernetes.rollout-undo}: rolls a Deployment back to the previous revision or to a given
  * one, as {@code kubectl rollout undo} does: the pod template of that revision's ReplicaSet
  * (without its {@code pod-template-hash} label) becomes the Deployment's template. The revision is
- * checked to exist before anything changes.
+ * checked to exist before anything changes. As kubectl, it refuses a paused Deployment, restores
+ * the revision's annotations (its {@code kubernetes.io/change-cause}) and sends one JSON Patch
+ * without a resourceVersion, which a concurrent status update cannot make conflict.
  *
  * <pre>{@code
  * with: { deployment: web }                    # the previous revision
@@ -72,6 +73,14 @@ public final class RolloutUndoStepType extends KubernetesStepType<RolloutUndoSte
       return StepResult.failed(
           "cannot roll back deployment " + cluster.ref(name) + ": " + choice.problem);
     }
+    if (Deployments.paused(deployment)) {
+      return StepResult.failed(
+          "cannot roll back deployment "
+              + cluster.ref(name)
+              + ": it is paused; resume it first (kubectl rollout resume deployment/"
+              + name
+              + ") and try again");
+    }
     PodTemplateSpec template = templateOf(choice.target);
     boolean changed = !template.equals(deployment.getSpec().getTemplate());
     if (changed) {
@@ -84,11 +93,16 @@ public final class RolloutUndoStepType extends KubernetesStepType<RolloutUndoSte
                   + choice.current
                   + " to "
                   + choice.target.describe());
-      Deployments.edit(
+      Deployments.patch(
           cluster,
           "roll back deployment",
           name,
-          d -> new DeploymentBuilder(d).editSpec().withTemplate(template).endSpec().build());
+          List.of(
+              Deployments.op("replace", "/spec/template", template),
+              Deployments.op(
+                  deployment.getMetadata().getAnnotations() == null ? "add" : "replace",
+                  "/metadata/annotations",
+                  annotations(deployment, choice.target))));
     } else {
       context
           .output()
@@ -100,6 +114,44 @@ public final class RolloutUndoStepType extends KubernetesStepType<RolloutUndoSte
     outputs.put("images", new LinkedHashMap<>(choice.target.images()));
     outputs.put("changed", changed);
     return StepResult.succeeded(outputs);
+  }
+
+  /** Annotations kubectl keeps from the Deployment when it rolls back rather than copying. */
+  static final java.util.Set<String> KEPT =
+      java.util.Set.of(
+          "kubectl.kubernetes.io/last-applied-configuration",
+          Deployments.REVISION,
+          "deployment.kubernetes.io/revision-history",
+          "deployment.kubernetes.io/desired-replicas",
+          "deployment.kubernetes.io/max-replicas",
+          "deprecated.deployment.rollback.to");
+
+  /**
+   * The Deployment's annotations after the rollback, as kubectl computes them: the revision's
+   * ReplicaSet's (its change-cause among them), except {@link #KEPT}, which stay the Deployment's.
+   */
+  private static Map<String, String> annotations(
+      Deployment deployment, Deployments.Revision revision) {
+    Map<String, String> mine =
+        deployment.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : deployment.getMetadata().getAnnotations();
+    Map<String, String> out = new java.util.TreeMap<>();
+    mine.forEach(
+        (k, v) -> {
+          if (KEPT.contains(k)) {
+            out.put(k, v);
+          }
+        });
+    revision
+        .annotations()
+        .forEach(
+            (k, v) -> {
+              if (!KEPT.contains(k)) {
+                out.put(k, v);
+              }
+            });
+    return out;
   }
 
   private static PodTemplateSpec templateOf(Deployments.Revision revision) {

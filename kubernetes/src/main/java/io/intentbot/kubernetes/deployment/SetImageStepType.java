@@ -1,7 +1,7 @@
 package io.intentbot.kubernetes.deployment;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
@@ -16,10 +16,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * {@code kubernetes.set-image}: sets container images of a Deployment's pod template. The change
- * goes out as a JSON Patch of the images only, so nothing else in the Deployment is touched.
+ * {@code kubernetes.set-image}: sets container images of a Deployment's pod template, as {@code
+ * kubectl set image} does: containers and init containers, {@code *} for all of them, and the
+ * revision's {@code kubernetes.io/change-cause} (what ran it, by whom). The change goes out as a
+ * JSON Patch of the images only, guarded by a test of each container's name and without a
+ * resourceVersion, so nothing else is touched and the controller's concurrent status writes cannot
+ * make it fail with 409.
  *
  * <pre>{@code
  * with: { deployment: web, image: registry/web:1.4.2 }            # the only container, or 'container'
@@ -32,6 +37,9 @@ import java.util.Optional;
 public final class SetImageStepType extends KubernetesStepType<SetImageStepType.Input> {
 
   public static final String NAME = "kubernetes.set-image";
+
+  /** What {@code kubectl rollout history} shows for a revision; the ReplicaSet copies it. */
+  public static final String CHANGE_CAUSE = "kubernetes.io/change-cause";
 
   /** The {@code with:} block. */
   public record Input(
@@ -55,12 +63,12 @@ public final class SetImageStepType extends KubernetesStepType<SetImageStepType.
     String name = input.deployment();
     var deployment = Deployments.find(cluster, name);
     if (deployment.isEmpty()) {
-      Map<String, String> wanted = wanted(input, Map.of());
+      Map<String, String> wanted = wanted(input, name, Map.of(), Set.of());
       return StepPlan.of(
           "Set images of deployment " + cluster.ref(name) + " (it does not exist yet): " + wanted);
     }
-    Map<String, String> current = Deployments.images(deployment.get().getSpec().getTemplate());
-    Map<String, String> wanted = wanted(input, current);
+    Map<String, String> current = containerImages(deployment.get());
+    Map<String, String> wanted = wanted(input, deployment.get(), current);
     List<String> details = changes(current, wanted);
     if (details.isEmpty()) {
       return StepPlan.of("Deployment " + cluster.ref(name) + " already runs " + wanted.values());
@@ -72,14 +80,39 @@ public final class SetImageStepType extends KubernetesStepType<SetImageStepType.
   protected StepResult execute(Input input, StepContext context, Cluster cluster) {
     String name = input.deployment();
     Deployment deployment = Deployments.require(cluster, name);
-    Map<String, String> current = Deployments.images(deployment.getSpec().getTemplate());
-    Map<String, String> wanted = wanted(input, current);
+    Map<String, String> current = containerImages(deployment);
+    Map<String, String> wanted = wanted(input, deployment, current);
     List<String> changes = changes(current, wanted);
     Map<String, String> result = new LinkedHashMap<>(current);
     result.putAll(wanted);
     if (!changes.isEmpty()) {
       changes.forEach(context.output()::line);
-      Deployments.edit(cluster, "set images of deployment", name, d -> withImages(d, wanted));
+      String cause =
+          "intentbot run "
+              + context.runId()
+              + " by "
+              + context.requester()
+              + ": set image "
+              + String.join(
+                  ",",
+                  wanted.entrySet().stream()
+                      .filter(e -> !e.getValue().equals(current.get(e.getKey())))
+                      .map(e -> e.getKey() + "=" + e.getValue())
+                      .toList());
+      for (int attempt = 1; ; attempt++) {
+        try {
+          Deployments.patch(
+              cluster, "set images of deployment", name, imagePatch(deployment, wanted, cause));
+          break;
+        } catch (ClusterAccessException e) {
+          // 422: a guarded container moved (someone else changed the template): read again
+          if (attempt >= 3 || !e.getMessage().contains("HTTP 422")) {
+            throw e;
+          }
+          deployment = Deployments.require(cluster, name);
+          wanted(input, deployment, containerImages(deployment));
+        }
+      }
       context.output().line("deployment " + cluster.ref(name) + " updated");
     } else {
       context.output().line("deployment " + cluster.ref(name) + " already runs these images");
@@ -93,33 +126,100 @@ public final class SetImageStepType extends KubernetesStepType<SetImageStepType.
     return StepResult.succeeded(outputs);
   }
 
-  private static Deployment withImages(Deployment deployment, Map<String, String> wanted) {
-    Deployment copy = new DeploymentBuilder(deployment).build();
-    copy.getSpec()
-        .getTemplate()
-        .getSpec()
-        .getContainers()
-        .forEach(c -> c.setImage(wanted.getOrDefault(c.getName(), c.getImage())));
-    return copy;
+  private static Map<String, String> wanted(
+      Input input, Deployment deployment, Map<String, String> current) {
+    Set<String> regular = Deployments.images(deployment.getSpec().getTemplate()).keySet();
+    return wanted(input, deployment.getMetadata().getName(), current, regular);
   }
 
-  private static Map<String, String> wanted(Input input, Map<String, String> current) {
-    Map<String, String> wanted = new LinkedHashMap<>(input.images());
+  /** Containers, then init containers, name to image (as kubectl set image sees them). */
+  static Map<String, String> containerImages(Deployment deployment) {
+    Map<String, String> images = Deployments.images(deployment.getSpec().getTemplate());
+    List<Container> init = deployment.getSpec().getTemplate().getSpec().getInitContainers();
+    if (init != null) {
+      init.forEach(c -> images.putIfAbsent(c.getName(), c.getImage()));
+    }
+    return images;
+  }
+
+  /**
+   * A JSON Patch replacing the images, each guarded by a {@code test} of the container's name at
+   * its index, and recording {@code kubernetes.io/change-cause}. No resourceVersion: the
+   * controller's status updates cannot make it conflict.
+   */
+  private static List<Map<String, Object>> imagePatch(
+      Deployment deployment, Map<String, String> wanted, String cause) {
+    List<Map<String, Object>> ops = new ArrayList<>();
+    var spec = deployment.getSpec().getTemplate().getSpec();
+    addImageOps(ops, "containers", spec.getContainers(), wanted);
+    addImageOps(ops, "initContainers", spec.getInitContainers(), wanted);
+    Map<String, String> annotations = deployment.getMetadata().getAnnotations();
+    if (annotations == null) {
+      ops.add(Deployments.op("add", "/metadata/annotations", Map.of(CHANGE_CAUSE, cause)));
+    } else {
+      ops.add(
+          Deployments.op(
+              "add", "/metadata/annotations/" + Deployments.pointer(CHANGE_CAUSE), cause));
+    }
+    return ops;
+  }
+
+  private static void addImageOps(
+      List<Map<String, Object>> ops,
+      String list,
+      List<Container> containers,
+      Map<String, String> wanted) {
+    if (containers == null) {
+      return;
+    }
+    for (int i = 0; i < containers.size(); i++) {
+      Container c = containers.get(i);
+      String image = wanted.get(c.getName());
+      if (image != null && !image.equals(c.getImage())) {
+        String path = "/spec/template/spec/" + list + "/" + i;
+        ops.add(Deployments.op("test", path + "/name", c.getName()));
+        ops.add(Deployments.op("replace", path + "/image", image));
+      }
+    }
+  }
+
+  /**
+   * The images wanted, by container. {@code container: "*"} (or {@code images: {"*": ...}}) means
+   * every container and init container, as in {@code kubectl set image deploy/web *=image}. Without
+   * {@code container}: the only container, else the one named like the deployment.
+   */
+  private static Map<String, String> wanted(
+      Input input, String deployment, Map<String, String> current, Set<String> regular) {
+    Map<String, String> given = new LinkedHashMap<>(input.images());
     if (input.image() != null) {
       String container =
           Optional.ofNullable(input.container())
               .orElseGet(
                   () -> {
-                    if (current.size() > 1) {
-                      throw new IllegalArgumentException(
-                          "the deployment has containers "
-                              + current.keySet()
-                              + "; say which one in 'container' or use 'images'");
+                    if (regular.size() == 1) {
+                      return regular.iterator().next();
                     }
-                    return current.isEmpty() ? "" : current.keySet().iterator().next();
+                    if (regular.contains(deployment)) {
+                      return deployment;
+                    }
+                    if (regular.isEmpty()) {
+                      return "";
+                    }
+                    throw new IllegalArgumentException(
+                        "the deployment has containers "
+                            + regular
+                            + " and none is named "
+                            + deployment
+                            + "; say which one in 'container' or use 'images'");
                   });
-      wanted.put(container, input.image());
+      given.put(container, input.image());
     }
+    Map<String, String> wanted = new LinkedHashMap<>();
+    String all = given.remove("*");
+    if (all != null) {
+      current.keySet().forEach(c -> wanted.put(c, all));
+    }
+    wanted.putAll(given);
     if (!current.isEmpty()) {
       for (String container : wanted.keySet()) {
         if (!current.containsKey(container)) {

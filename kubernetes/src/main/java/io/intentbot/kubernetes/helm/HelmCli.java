@@ -41,9 +41,9 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>Stdout and stderr are each kept up to {@value #OUTPUT_LIMIT} bytes. A command that runs past
- * its timeout (the callers give the step's timeout plus one minute, so that {@code --atomic} can
- * roll back; issue 14 revisits this), or whose thread is interrupted, is stopped as the runner
- * stops every child: SIGTERM to helm and its descendants, then SIGKILL after the runner's grace.
+ * its timeout ({@link #processTimeout}: room for {@code --atomic}'s rollback), or whose thread is
+ * interrupted, is stopped as the runner stops every child: SIGTERM to helm and its descendants,
+ * then SIGKILL after the runner's grace.
  */
 public final class HelmCli {
 
@@ -61,6 +61,7 @@ public final class HelmCli {
   private final String binary;
   private final Map<String, String> botEnvironment;
   private final ProcessRunner runner;
+  private volatile Integer major;
 
   /** The binary with the bot's own environment and the default runner. */
   public HelmCli(String binary) {
@@ -111,6 +112,39 @@ public final class HelmCli {
       List<String> lines = text.strip().lines().toList();
       return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
     }
+  }
+
+  /**
+   * Helm's major version, from {@code helm version --short} ({@code v3.17.0+g...}, {@code
+   * v4.0.0+g...}), read once; 3 when it cannot be told. Helm 4 deprecates {@code --atomic} for
+   * {@code --rollback-on-failure}.
+   */
+  public int majorVersion() throws InterruptedException {
+    Integer known = major;
+    if (known != null) {
+      return known;
+    }
+    int found = 3;
+    Result version = run(List.of("version", "--short"), Duration.ofSeconds(30), line -> {});
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("v(\\d+)\\.").matcher(version.stdout());
+    if (version.ok() && m.find()) {
+      found = Integer.parseInt(m.group(1));
+    }
+    major = found;
+    return found;
+  }
+
+  /**
+   * How long a helm command that waits {@code helmTimeout} itself may run before it is stopped.
+   * With a rollback on failure ({@code --atomic}, {@code --rollback-on-failure}) Helm waits up to
+   * the timeout for the upgrade and again for the rollback: stopping it earlier leaves the release
+   * {@code pending-upgrade} or {@code pending-rollback}, and every later upgrade fails "another
+   * operation is in progress". So: twice the timeout plus a minute then, else one timeout plus a
+   * minute.
+   */
+  static Duration processTimeout(Duration helmTimeout, boolean rollsBack) {
+    return (rollsBack ? helmTimeout.multipliedBy(2) : helmTimeout).plusMinutes(1);
   }
 
   /** The cluster flags for the run's environment and requester. */

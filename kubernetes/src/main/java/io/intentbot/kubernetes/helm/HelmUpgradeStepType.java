@@ -23,7 +23,11 @@ import java.util.regex.Pattern;
 /**
  * {@code helm.upgrade}: {@code helm upgrade --install} of a chart. The dry run shows {@code helm
  * diff upgrade} when the helm-diff plugin is installed, else the output of {@code helm upgrade
- * --install --dry-run} (without its timestamp line, so the plan stays the same for the same input).
+ * --install --dry-run --hide-secret} (without its timestamp line, so the plan stays the same for
+ * the same input; the rendered Secrets never reach chat). The upgrade itself runs with {@code
+ * --output json} (the revision and status are read from the release it prints) and {@code
+ * --description}, and is stopped only after twice its timeout plus a minute when it rolls back on
+ * failure, so Helm's own rollback can finish ({@link HelmCli#processTimeout}).
  *
  * <pre>{@code
  * with:
@@ -32,7 +36,11 @@ import java.util.regex.Pattern;
  *   version: 1.4.2
  *   values_files: [values/production.yaml]
  *   values: { image: { tag: 1.4.2 } }  # written to a temporary file, passed after values_files
- *   atomic: true                       # default true
+ *   atomic: true                       # default true: --atomic (Helm 3), --rollback-on-failure (4)
+ *   rollback_on_failure: true          # the same, by Helm 4's name; wins over atomic
+ *   reuse_values: reset-then-reuse     # none (default, Helm's), reuse, reset-then-reuse: what
+ *                                      # happens to values given to earlier upgrades
+ *   description: why                   # --description; default: the run and requester
  *   wait: false
  *   create_namespace: false
  *   timeout: 5m
@@ -56,15 +64,26 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
       List<String> valuesFiles,
       Map<String, Object> values,
       Boolean atomic,
+      Boolean rollbackOnFailure,
       @JsonProperty("wait") boolean waitForResources,
       boolean createNamespace,
+      String reuseValues,
+      String description,
       Duration timeout)
       implements Namespaced {
     public Input {
       valuesFiles = Inputs.list(valuesFiles);
       values = values == null ? null : Inputs.map(values);
       atomic = Inputs.or(atomic, true);
+      reuseValues = Inputs.or(reuseValues, "none");
       timeout = Inputs.or(timeout, Duration.ofMinutes(5));
+    }
+
+    /**
+     * Whether a failed upgrade is rolled back: {@code rollback_on_failure}, else {@code atomic}.
+     */
+    boolean rollsBack() {
+      return rollbackOnFailure != null ? rollbackOnFailure : atomic;
     }
   }
 
@@ -97,8 +116,10 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
             List.of("diff", "upgrade", release, chart(input, context), "--allow-unreleased"));
         args.addAll(chartArgs(input, context, values));
       } else {
-        args.addAll(upgradeArgs(input, context, values));
+        args.addAll(upgradeArgs(input, context, values, helm.majorVersion()));
         args.add("--dry-run");
+        // the plan goes to chat: the rendered Secrets stay out of it
+        args.add("--hide-secret");
       }
       HelmCli.Result result = helm.run(args, Duration.ofMinutes(2), line -> {});
       if (!result.ok()) {
@@ -128,23 +149,72 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
     String release = input.release();
     Path values = valuesFile(input);
     try {
-      List<String> args = upgradeArgs(input, context, values);
+      List<String> args = upgradeArgs(input, context, values, helm.majorVersion());
+      args.add("--description");
+      args.add(
+          Inputs.or(
+              input.description(),
+              "intentbot run " + context.runId() + " by " + context.requester()));
+      args.add("--output");
+      args.add("json");
       context.output().line("$ helm " + String.join(" ", args));
       HelmCli.Result result =
-          helm.run(args, input.timeout().plusMinutes(1), context.output()::line);
+          helm.run(
+              args,
+              HelmCli.processTimeout(input.timeout(), input.rollsBack()),
+              line -> {
+                if (!line.startsWith("{")) {
+                  context.output().line(line);
+                }
+              });
       Map<String, Object> outputs = new LinkedHashMap<>();
       outputs.put("release", release);
       outputs.put("namespace", namespace(input, context));
-      outputs.put("revision", find(REVISION, result.stdout()).map(Long::parseLong).orElse(0L));
+      Map<String, Object> json = releaseJson(result.stdout());
+      Object info = json.get("info");
+      Object revision = json.get("version");
+      Object status = info instanceof Map<?, ?> m ? m.get("status") : null;
       outputs.put(
-          "status", find(STATUS, result.stdout()).orElse(result.ok() ? "deployed" : "failed"));
+          "revision",
+          revision instanceof Number n
+              ? n.longValue()
+              : find(REVISION, result.stdout()).map(Long::parseLong).orElse(0L));
+      outputs.put(
+          "status",
+          status != null
+              ? String.valueOf(status)
+              : find(STATUS, result.stdout()).orElse(result.ok() ? "deployed" : "failed"));
       if (!result.ok()) {
         context.output().lines(result.stderr());
         return StepResult.failed("helm upgrade " + release + " failed: " + result.error(), outputs);
       }
+      context
+          .output()
+          .line(
+              "release "
+                  + release
+                  + ": revision "
+                  + outputs.get("revision")
+                  + ", "
+                  + outputs.get("status"));
       return StepResult.succeeded(outputs);
     } finally {
       delete(values);
+    }
+  }
+
+  /** The release helm printed with {@code --output json}; empty when it printed something else. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> releaseJson(String stdout) {
+    String text = stdout.strip();
+    int start = text.indexOf('{');
+    if (start < 0) {
+      return Map.of();
+    }
+    try {
+      return Json.MAPPER.readValue(text.substring(start), Map.class);
+    } catch (IOException | ClassCastException e) {
+      return Map.of();
     }
   }
 
@@ -155,12 +225,24 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
         && plugins.stdout().lines().anyMatch(line -> line.trim().startsWith("diff"));
   }
 
-  private static List<String> upgradeArgs(Input input, StepContext context, Path values) {
+  private static List<String> upgradeArgs(
+      Input input, StepContext context, Path values, int helmMajor) {
     List<String> args =
         new ArrayList<>(List.of("upgrade", "--install", input.release(), chart(input, context)));
     args.addAll(chartArgs(input, context, values));
-    if (input.atomic()) {
-      args.add("--atomic");
+    if (input.rollsBack()) {
+      // Helm 4 deprecates --atomic for --rollback-on-failure; Helm 3 knows only --atomic
+      args.add(helmMajor >= 4 ? "--rollback-on-failure" : "--atomic");
+    }
+    switch (input.reuseValues()) {
+      case "reuse" -> args.add("--reuse-values");
+      case "reset-then-reuse" -> args.add("--reset-then-reuse-values");
+      case "none" -> {}
+      default ->
+          throw new IllegalArgumentException(
+              "reuse_values must be none, reuse or reset-then-reuse, not '"
+                  + input.reuseValues()
+                  + "'");
     }
     if (input.waitForResources()) {
       args.add("--wait");

@@ -44,6 +44,26 @@ import java.util.Map;
  */
 public final class NamespaceStepType extends KubernetesStepType<NamespaceStepType.Input> {
 
+  /**
+   * The LimitRange given when a quota limits CPU or memory and {@code limits} is absent: with such
+   * a quota the API server rejects every pod that does not ask for them ("must specify
+   * limits.cpu"), intentbot's own debug pod included.
+   */
+  static final Map<String, Object> DEFAULT_LIMITS =
+      Map.of(
+          "default", Map.of("cpu", "500m", "memory", "512Mi"),
+          "default_request", Map.of("cpu", "100m", "memory", "128Mi"));
+
+  static boolean quotaOnComputeResources(Map<String, String> quota) {
+    return quota != null
+        && quota.keySet().stream()
+            .anyMatch(
+                k ->
+                    k.equals("cpu")
+                        || k.equals("memory")
+                        || k.matches("(requests|limits)\\.(cpu|memory)"));
+  }
+
   public static final String NAME = "kubernetes.namespace";
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY = "intentbot";
@@ -169,8 +189,11 @@ public final class NamespaceStepType extends KubernetesStepType<NamespaceStepTyp
               .endSpec()
               .build());
     }
-    if (input.limits() != null) {
-      Map<String, Object> limits = input.limits();
+    Map<String, Object> limits =
+        input.limits() != null
+            ? input.limits()
+            : quotaOnComputeResources(input.quota()) ? DEFAULT_LIMITS : null;
+    if (limits != null) {
       desired.add(
           new LimitRangeBuilder()
               .withNewMetadata()

@@ -143,13 +143,97 @@ public final class PvcStepType extends PollingStepType<PvcStepType.Input> {
     return poll.call(() -> change(input, context, cluster, name))
         .thenCompose(
             changed ->
-                changed.snapshot() == null || !input.waitForSnapshot()
-                    ? CompletableFuture.completedFuture(StepResult.succeeded(changed.outputs()))
-                    : awaitSnapshot(input, context, cluster, changed, poll));
+                changed.resized()
+                    ? awaitResize(input, context, cluster, changed, poll)
+                    : changed.snapshot() == null || !input.waitForSnapshot()
+                        ? CompletableFuture.completedFuture(StepResult.succeeded(changed.outputs()))
+                        : awaitSnapshot(input, context, cluster, changed, poll));
   }
 
-  /** What the step changed: its outputs so far, and the VolumeSnapshot it created, if any. */
-  private record Changed(Map<String, Object> outputs, String snapshot) {}
+  /**
+   * What the step changed: its outputs so far, the VolumeSnapshot it created, if any, and whether
+   * it asked for a bigger volume.
+   */
+  private record Changed(Map<String, Object> outputs, String snapshot, boolean resized) {
+    Changed(Map<String, Object> outputs, String snapshot) {
+      this(outputs, snapshot, false);
+    }
+  }
+
+  /**
+   * Waits until the claim's {@code status.capacity} reaches the size asked for, or the volume grew
+   * and only the file system waits for a pod to mount it ({@code FileSystemResizePending}, which
+   * succeeds and says so), as the external resizer and the kubelet report it.
+   */
+  private static CompletableFuture<StepResult> awaitResize(
+      Input input, StepContext context, Cluster cluster, Changed changed, AsyncPoll poll) {
+    String name = input.name();
+    Map<String, Object> outputs = changed.outputs();
+    Quantity wanted = new Quantity(input.requiredSize());
+    Polling polling =
+        Polling.of(
+            input.timeout(), input.pollInterval(), Duration.ofMinutes(10), Duration.ofSeconds(3));
+    return poll.until(
+        polling,
+        () -> live(cluster, name),
+        claim -> {
+          Quantity capacity =
+              claim == null || claim.getStatus() == null || claim.getStatus().getCapacity() == null
+                  ? null
+                  : claim.getStatus().getCapacity().get("storage");
+          if (capacity != null
+              && capacity.getNumericalAmount().compareTo(wanted.getNumericalAmount()) >= 0) {
+            context.output().line("PVC " + cluster.ref(name) + " now has " + capacity);
+            outputs.put("resize_pending", false);
+            return Optional.of(StepResult.succeeded(outputs));
+          }
+          if (condition(claim, "FileSystemResizePending")) {
+            context
+                .output()
+                .line(
+                    "the volume of PVC "
+                        + cluster.ref(name)
+                        + " grew; its file system grows when a pod next mounts it"
+                        + " (FileSystemResizePending)");
+            outputs.put("resize_pending", true);
+            return Optional.of(StepResult.succeeded(outputs));
+          }
+          return Optional.empty();
+        },
+        claim ->
+            StepResult.failed(
+                "PVC "
+                    + cluster.ref(name)
+                    + " did not reach "
+                    + input.requiredSize()
+                    + " within "
+                    + Durations.format(polling.timeout())
+                    + " (capacity "
+                    + (claim == null || claim.getStatus() == null
+                        ? null
+                        : claim.getStatus().getCapacity())
+                    + ", conditions "
+                    + (claim == null
+                            || claim.getStatus() == null
+                            || claim.getStatus().getConditions() == null
+                        ? "none"
+                        : claim.getStatus().getConditions().stream()
+                            .map(
+                                c ->
+                                    c.getType()
+                                        + (c.getMessage() == null ? "" : ": " + c.getMessage()))
+                            .toList())
+                    + ")",
+                outputs));
+  }
+
+  private static boolean condition(PersistentVolumeClaim claim, String type) {
+    return claim != null
+        && claim.getStatus() != null
+        && claim.getStatus().getConditions() != null
+        && claim.getStatus().getConditions().stream()
+            .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
 
   private static Changed change(Input input, StepContext context, Cluster cluster, String name) {
     PersistentVolumeClaim live = live(cluster, name);
@@ -206,8 +290,11 @@ public final class PvcStepType extends PollingStepType<PvcStepType.Input> {
                         io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
                             io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
                         patch));
-        context.output().line("grew PVC " + cluster.ref(name) + " from " + from + " to " + size);
+        context
+            .output()
+            .line("asked PVC " + cluster.ref(name) + " to grow from " + from + " to " + size);
         outputs.put("action", "resized");
+        return new Changed(outputs, null, true);
       }
       default -> {
         if (live == null) {
@@ -246,6 +333,8 @@ public final class PvcStepType extends PollingStepType<PvcStepType.Input> {
     Polling polling =
         Polling.of(
             input.timeout(), input.pollInterval(), Duration.ofMinutes(10), Duration.ofSeconds(3));
+    io.intentbot.kubernetes.ProgressLine progress =
+        new io.intentbot.kubernetes.ProgressLine(context.output());
     return poll.until(
         polling,
         () ->
@@ -266,9 +355,9 @@ public final class PvcStepType extends PollingStepType<PvcStepType.Input> {
             return Optional.of(StepResult.succeeded(outputs));
           }
           if (error != null) {
-            return Optional.of(
-                StepResult.failed(
-                    "VolumeSnapshot " + cluster.ref(snapshot) + " failed: " + error, outputs));
+            // the snapshot controller retries a failed snapshot: an error may clear
+            progress.report(
+                "VolumeSnapshot " + snapshot + ": " + error + " (the snapshot controller retries)");
           }
           return Optional.empty();
         },
@@ -277,7 +366,10 @@ public final class PvcStepType extends PollingStepType<PvcStepType.Input> {
                 "VolumeSnapshot "
                     + cluster.ref(snapshot)
                     + " was not ready within "
-                    + Durations.format(polling.timeout()),
+                    + Durations.format(polling.timeout())
+                    + live.map(l -> l.<Object>get("status", "error", "message"))
+                        .map(e -> ": " + e)
+                        .orElse(""),
                 outputs));
   }
 

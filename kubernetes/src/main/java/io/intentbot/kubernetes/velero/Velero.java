@@ -11,6 +11,7 @@ import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccessException;
 import io.intentbot.kubernetes.Polling;
 import io.intentbot.kubernetes.ProgressLine;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +63,92 @@ public final class Velero {
                 .inNamespace(velero.namespace())
                 .withName(name)
                 .get());
+  }
+
+  /**
+   * A duration as Velero reads it: Go's {@code time.Duration} format ({@code 168h0m0s}), which has
+   * no day unit and no ISO-8601. Accepts what intentbot accepts ({@code 7d}, {@code P7D}, {@code
+   * 720h}, {@code 1h30m}) and Go's own form.
+   *
+   * @throws IllegalArgumentException when {@code text} is not a duration
+   */
+  public static String goDuration(String text, String field) {
+    Duration duration =
+        Durations.parse(text)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        field + " '" + text + "' is not a duration (e.g. 720h, 7d, P7D)"));
+    return goFormat(duration);
+  }
+
+  /** Go's {@code Duration.String()}: {@code 168h0m0s}, {@code 5m0s}, {@code 30s}, {@code 500ms}. */
+  static String goFormat(Duration d) {
+    if (d.isZero()) {
+      return "0s";
+    }
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      long nanos = d.toNanos();
+      if (nanos % 1_000_000 == 0) {
+        return nanos / 1_000_000 + "ms";
+      }
+      return nanos % 1_000 == 0 ? nanos / 1_000 + "µs" : nanos + "ns";
+    }
+    long hours = d.toHours();
+    int minutes = d.toMinutesPart();
+    int seconds = d.toSecondsPart();
+    int nanos = d.toNanosPart();
+    String secs = String.valueOf(seconds);
+    if (nanos != 0) {
+      secs += ("." + String.format(java.util.Locale.ROOT, "%09d", nanos)).replaceAll("0+$", "");
+    }
+    if (hours > 0) {
+      return hours + "h" + minutes + "m" + secs + "s";
+    }
+    if (minutes > 0) {
+      return minutes + "m" + secs + "s";
+    }
+    return secs + "s";
+  }
+
+  /**
+   * The storage location a new backup goes to when the step names none: config {@code
+   * velero.storage_location}, else the BackupStorageLocation Velero marks {@code spec.default:
+   * true}, else one named {@code default}.
+   *
+   * @throws ClusterAccessException when none of these exists
+   */
+  static String defaultLocation(Cluster velero, IntentbotConfig config) {
+    Object configured = config.section("velero").get("storage_location");
+    if (configured != null) {
+      return String.valueOf(configured);
+    }
+    List<GenericKubernetesResource> locations =
+        velero.call(
+            "list Velero backup storage locations in " + velero.namespace(),
+            c ->
+                c.genericKubernetesResources(STORAGE_LOCATIONS)
+                    .inNamespace(velero.namespace())
+                    .list()
+                    .getItems());
+    return locations.stream()
+        .filter(l -> Boolean.TRUE.equals(l.get("spec", "default")))
+        .map(l -> l.getMetadata().getName())
+        .findFirst()
+        .or(
+            () ->
+                locations.stream()
+                    .map(l -> l.getMetadata().getName())
+                    .filter("default"::equals)
+                    .findFirst())
+        .orElseThrow(
+            () ->
+                new ClusterAccessException(
+                    "no Velero backup storage location is marked default (spec.default: true) in"
+                        + " namespace "
+                        + velero.namespace()
+                        + " and none is configured (velero.storage_location); locations: "
+                        + locations.stream().map(l -> l.getMetadata().getName()).toList()));
   }
 
   /** Fails unless the BackupStorageLocation exists and its phase is Available. */

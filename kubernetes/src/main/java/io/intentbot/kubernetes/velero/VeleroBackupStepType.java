@@ -7,6 +7,7 @@ import io.intentbot.engine.step.StepResult;
 import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
+import io.intentbot.kubernetes.ClusterAccessException;
 import io.intentbot.kubernetes.Inputs;
 import io.intentbot.kubernetes.Names;
 import io.intentbot.kubernetes.Namespaced;
@@ -28,10 +29,11 @@ import java.util.concurrent.CompletableFuture;
  *   namespaces: [shop-production]        # default: the environment's namespace for the app
  *   selector: { app: shop }              # optional label selector
  *   name: shop-before-migration          # default backup-<run>-<step>
- *   storage_location: default
- *   ttl: 720h
+ *   storage_location: primary           # default: config velero.storage_location, else the one
+ *                                        # marked spec.default: true
+ *   ttl: 7d                              # sent in Go's format, 168h0m0s (720h0m0s by default)
  *   labels: { reason: pre-migration }
- *   timeout: 1h
+ *   timeout: 4h                          # default, Velero's own item operation timeout
  *   poll_interval: 5s
  * }</pre>
  *
@@ -40,6 +42,9 @@ import java.util.concurrent.CompletableFuture;
  * total_items}, {@code warnings}, {@code errors}.
  */
 public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStepType.Input> {
+
+  /** Velero's own default for an item operation: waiting less gives up on a healthy backup. */
+  static final Duration VELERO_TIMEOUT = Duration.ofHours(4);
 
   public static final String NAME = "velero.backup";
 
@@ -62,7 +67,6 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
     public Input {
       namespaces = Inputs.list(namespaces);
       selector = selector == null ? null : Inputs.map(selector);
-      storageLocation = Inputs.or(storageLocation, "default");
       ttl = Inputs.or(ttl, "720h");
       labels = Inputs.map(labels);
     }
@@ -78,19 +82,31 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
 
   @Override
   protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
-    GenericKubernetesResource backup = backup(input, context, cluster);
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
-    String location = input.storageLocation();
-    String problem = Velero.locationProblem(velero, location);
+    String location;
+    String problem;
+    try {
+      location = location(input, context, velero);
+      problem = Velero.locationProblem(velero, location);
+    } catch (ClusterAccessException e) {
+      location = "(none)";
+      problem = e.getMessage();
+    }
     String summary =
         "Create Velero backup "
-            + backup.getMetadata().getName()
+            + Inputs.or(input.name(), Names.forStep("backup", context))
             + " of "
             + scope(input, cluster)
             + " in storage location "
             + location
             + (problem == null ? "" : " (would fail: " + problem + ")");
-    return StepPlan.of(summary, List.of("ttl " + input.ttl()));
+    String ttl;
+    try {
+      ttl = "ttl " + Velero.goDuration(input.ttl(), "ttl") + " (as Velero reads it)";
+    } catch (IllegalArgumentException e) {
+      ttl = "would fail: " + e.getMessage();
+    }
+    return StepPlan.of(summary, List.of(ttl));
   }
 
   @Override
@@ -98,12 +114,12 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
       Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
     Polling polling =
-        Polling.of(
-            input.timeout(), input.pollInterval(), Duration.ofHours(1), Duration.ofSeconds(5));
+        Polling.of(input.timeout(), input.pollInterval(), VELERO_TIMEOUT, Duration.ofSeconds(5));
     return poll.call(
             () -> {
-              Velero.requireAvailable(velero, input.storageLocation());
-              GenericKubernetesResource backup = backup(input, context, cluster);
+              String location = location(input, context, velero);
+              Velero.requireAvailable(velero, location);
+              GenericKubernetesResource backup = backup(input, context, cluster, location);
               String name = backup.getMetadata().getName();
               velero.create("create Velero backup " + velero.ref(name), Velero.BACKUPS, backup);
               context
@@ -131,8 +147,14 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
     return input.selector() != null ? List.of("*") : List.of(cluster.namespace());
   }
 
+  private static String location(Input input, StepContext context, Cluster velero) {
+    return input.storageLocation() != null
+        ? input.storageLocation()
+        : Velero.defaultLocation(velero, context.config());
+  }
+
   private static GenericKubernetesResource backup(
-      Input input, StepContext context, Cluster cluster) {
+      Input input, StepContext context, Cluster cluster, String location) {
     String name = Inputs.or(input.name(), Names.forStep("backup", context));
     Map<String, String> labels = new LinkedHashMap<>(input.labels());
     labels.put("intentbot.io/run", context.runId());
@@ -140,8 +162,8 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
     context.environment().ifPresent(env -> labels.put("intentbot.io/environment", env.name()));
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("includedNamespaces", namespaces(input, cluster));
-    spec.put("storageLocation", input.storageLocation());
-    spec.put("ttl", input.ttl());
+    spec.put("storageLocation", location);
+    spec.put("ttl", Velero.goDuration(input.ttl(), "ttl"));
     if (input.selector() != null) {
       spec.put("labelSelector", Map.of("matchLabels", input.selector()));
     }

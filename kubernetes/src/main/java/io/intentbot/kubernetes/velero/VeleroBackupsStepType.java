@@ -20,14 +20,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code velero.backups}: lists Velero backups, newest first, optionally only those with given
- * labels (for example {@code intentbot.io/app: shop}). Read-only ({@link #pure()}).
+ * {@code velero.backups}: lists Velero backups, newest first by {@code status.startTimestamp} (as
+ * Velero orders them; a synced backup's creationTimestamp is the sync time), optionally only those
+ * with given labels (for example {@code intentbot.io/app: shop}). Read-only ({@link #pure()}).
  *
  * <pre>{@code
  * with: { selector: { intentbot.io/app: shop }, limit: 10 }
  * }</pre>
  *
- * Outputs: {@code backups} (each {@code name, phase, created, age, namespaces, labels,
+ * Outputs: {@code backups} (each {@code name, phase, created, started, age, namespaces, labels,
  * expiration}), {@code count}, {@code latest_completed} (name, or empty).
  */
 public final class VeleroBackupsStepType extends KubernetesStepType<VeleroBackupsStepType.Input> {
@@ -69,7 +70,7 @@ public final class VeleroBackupsStepType extends KubernetesStepType<VeleroBackup
     List<Map<String, Object>> rows = new ArrayList<>();
     backups.stream()
         .sorted(
-            Comparator.comparing(VeleroBackupsStepType::created)
+            Comparator.comparing(VeleroBackupsStepType::started)
                 .thenComparing(b -> b.getMetadata().getName())
                 .reversed())
         .limit(limit)
@@ -79,7 +80,8 @@ public final class VeleroBackupsStepType extends KubernetesStepType<VeleroBackup
               row.put("name", b.getMetadata().getName());
               row.put("phase", Velero.phase(b));
               row.put("created", created(b).toString());
-              row.put("age", Durations.format(Duration.between(created(b), now).withNanos(0)));
+              row.put("started", started(b).toString());
+              row.put("age", Durations.format(Duration.between(started(b), now).withNanos(0)));
               Object namespaces = b.get("spec", "includedNamespaces");
               row.put(
                   "namespaces",
@@ -119,6 +121,23 @@ public final class VeleroBackupsStepType extends KubernetesStepType<VeleroBackup
             .findFirst()
             .orElse(""));
     return StepResult.succeeded(outputs);
+  }
+
+  /**
+   * When Velero started the backup ({@code status.startTimestamp}), as Velero orders backups: a
+   * backup synced from the storage location gets a new creationTimestamp, not a new start. Its
+   * creationTimestamp when Velero has not started it yet.
+   */
+  private static Instant started(GenericKubernetesResource backup) {
+    Object started = backup.get("status", "startTimestamp");
+    if (started != null) {
+      try {
+        return Instant.parse(String.valueOf(started));
+      } catch (java.time.format.DateTimeParseException e) {
+        // fall through to the creation time
+      }
+    }
+    return created(backup);
   }
 
   private static Instant created(GenericKubernetesResource backup) {

@@ -31,14 +31,18 @@ import java.util.concurrent.CompletableFuture;
  *   namespace_mapping: { shop-production: shop-restore-test }
  *   namespaces: [shop-production]         # optional: only these namespaces of the backup
  *   restore_pvs: true
+ *   existing: update                      # or skip; sent as existingResourcePolicy update / none
  *   name: restore-shop-1                  # default restore-<run>-<step>
- *   timeout: 1h
+ *   timeout: 4h                          # default, Velero's own item operation timeout
  * }</pre>
  *
  * Outputs: {@code name}, {@code phase}, {@code items_restored}, {@code total_items}, {@code
  * warnings}, {@code errors}.
  */
 public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreStepType.Input> {
+
+  /** Velero's own default for an item operation: waiting less gives up on a healthy backup. */
+  static final Duration VELERO_TIMEOUT = Duration.ofHours(4);
 
   public static final String NAME = "velero.restore";
 
@@ -50,12 +54,27 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
       Map<String, String> namespaceMapping,
       List<String> namespaces,
       Boolean restorePvs,
+      String existing,
       Duration timeout,
       Duration pollInterval)
       implements Namespaced {
     public Input {
       namespaceMapping = namespaceMapping == null ? null : Inputs.map(namespaceMapping);
       namespaces = namespaces == null ? null : Inputs.list(namespaces);
+    }
+
+    /** Velero's {@code existingResourcePolicy} for {@code existing}; null: Velero's default. */
+    String existingResourcePolicy() {
+      if (existing == null) {
+        return null;
+      }
+      return switch (existing) {
+        case "update" -> "update";
+        case "skip" -> "none";
+        default ->
+            throw new IllegalArgumentException(
+                "existing must be update or skip, not '" + existing + "'");
+      };
     }
   }
 
@@ -74,6 +93,7 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
     if (input.namespaces() != null) {
       details.add("only namespaces " + input.namespaces());
     }
+    details.add(existingDetail(input));
     return StepPlan.of(
         "Restore Velero backup "
             + backup
@@ -89,8 +109,7 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
     Cluster velero = cluster.inNamespace(Velero.namespace(context.config()));
     String backup = input.backup();
     Polling polling =
-        Polling.of(
-            input.timeout(), input.pollInterval(), Duration.ofHours(1), Duration.ofSeconds(5));
+        Polling.of(input.timeout(), input.pollInterval(), VELERO_TIMEOUT, Duration.ofSeconds(5));
     return poll.call(() -> create(input, context, velero, backup))
         .thenCompose(
             created ->
@@ -126,6 +145,9 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
     if (input.restorePvs() != null) {
       spec.put("restorePVs", input.restorePvs());
     }
+    if (input.existingResourcePolicy() != null) {
+      spec.put("existingResourcePolicy", input.existingResourcePolicy());
+    }
     velero.create(
         "create Velero restore " + velero.ref(name),
         Velero.RESTORES,
@@ -137,6 +159,20 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
             spec));
     context.output().line("created Velero restore " + name + " from backup " + backup);
     return new Created(name, null);
+  }
+
+  /** What happens to objects that already exist, as Velero does it. */
+  static String existingDetail(Input input) {
+    String policy = input.existingResourcePolicy();
+    if ("update".equals(policy)) {
+      return "objects that already exist are updated to the backup's version"
+          + " (existingResourcePolicy: update); volume data is not overwritten in place: an"
+          + " existing PersistentVolumeClaim keeps its data";
+    }
+    return "objects that already exist are left as they are, only missing ones are created"
+        + " (existingResourcePolicy: none"
+        + (policy == null ? ", Velero's default" : "")
+        + "); volume data is not overwritten in place";
   }
 
   /** Why the backup cannot be restored now, or null. */

@@ -325,8 +325,29 @@ class ObjectStepTypesIT {
     assertThat(step.plan(grow, cluster.dryRunContext()).summary())
         .isEqualTo("Grow PVC shop-staging/data from 10Gi to 20Gi");
     assertThat(size("data")).isEqualTo("10Gi");
-    StepResult grown = step.execute(grow, cluster.context());
+    // the external resizer, on the step's virtual time: the volume grows a moment later
+    cluster.time.schedule(
+        () ->
+            cluster
+                .admin
+                .persistentVolumeClaims()
+                .inNamespace(NAMESPACE)
+                .withName("data")
+                .editStatus(
+                    c -> {
+                      c.setStatus(
+                          new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder()
+                              .withPhase("Bound")
+                              .addToCapacity("storage", new Quantity("20Gi"))
+                              .build());
+                      return c;
+                    }),
+        50,
+        TimeUnit.MILLISECONDS);
+    StepResult grown = cluster.time.run(step.executeAsync(grow, cluster.context(), cluster.time));
+    assertThat(grown.success()).as(grown.reason()).isTrue();
     assertThat(grown.outputs())
+        .containsEntry("resize_pending", false)
         .containsEntry("action", "resized")
         .containsEntry("previous_size", "10Gi");
     assertThat(size("data")).isEqualTo("20Gi");

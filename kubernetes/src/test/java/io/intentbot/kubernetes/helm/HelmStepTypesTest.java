@@ -54,8 +54,13 @@ class HelmStepTypesTest {
             echo "shop-staging, web, Deployment (apps) has changed:"
             echo "-         image: web:1.1"
             echo "+         image: web:1.2" ;;
+          version)
+            if [ -f "$D/version" ]; then cat "$D/version"; else echo "v3.17.0+g1234567"; fi ;;
           upgrade)
             if [ -f "$D/fail" ]; then echo "Error: UPGRADE FAILED: timed out waiting for the condition" >&2; exit 1; fi
+            case " $* " in *" --output json "*)
+              echo '{"name":"web","namespace":"shop-staging","version":4,"info":{"status":"deployed","description":"Upgrade complete"}}'
+              exit 0 ;; esac
             echo "Release \\"web\\" has been upgraded. Happy Helming!"
             echo "NAME: web"
             echo "LAST DEPLOYED: $(date)"
@@ -87,8 +92,12 @@ class HelmStepTypesTest {
             dir);
   }
 
-  /** Each helm call's arguments. */
+  /** Each helm call's arguments, but {@code helm version} (asked once, for Helm 3 or 4). */
   private List<List<String>> calls() throws IOException {
+    return allCalls().stream().filter(c -> !c.get(0).equals("version")).toList();
+  }
+
+  private List<List<String>> allCalls() throws IOException {
     if (!Files.exists(log)) {
       return List.of();
     }
@@ -139,7 +148,64 @@ class HelmStepTypesTest {
     String valuesFile = args.get(args.lastIndexOf("--values") + 1);
     assertThat(valuesFile).isNotEqualTo(dir.resolve("prod.yaml").toString());
     assertThat(Path.of(valuesFile)).doesNotExist();
-    assertThat(context.lines()).contains("STATUS: deployed");
+    assertThat(context.lines()).contains("release web: revision 4, deployed");
+  }
+
+  @Test
+  void upgradeParsesHelmsJsonRecordsADescriptionAndGivesAtomicRoomToRollBack() throws Exception {
+    var step = new HelmUpgradeStepType(helm);
+
+    StepResult result =
+        step.execute(with("release", "web", "chart", "repo/web", "timeout", "5m"), context);
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(result.outputs()).containsEntry("revision", 4L).containsEntry("status", "deployed");
+    assertThat(calls().get(0))
+        .containsSubsequence("--output", "json")
+        .containsSubsequence("--description", "intentbot run r-test by U_TEST")
+        .contains("--atomic")
+        .doesNotContain("--rollback-on-failure", "--reuse-values");
+    assertThat(allCalls().get(0)).containsExactly("version", "--short");
+    assertThat(context.lines()).noneMatch(l -> l.startsWith("{"));
+    // --atomic waits up to the timeout for the upgrade, then again for its rollback
+    assertThat(HelmCli.processTimeout(Duration.ofMinutes(5), true))
+        .isEqualTo(Duration.ofMinutes(11));
+    assertThat(HelmCli.processTimeout(Duration.ofMinutes(5), false))
+        .isEqualTo(Duration.ofMinutes(6));
+  }
+
+  @Test
+  void helm4GetsRollbackOnFailureAndPartialValuesCanKeepTheEarlierOnes() throws Exception {
+    Files.writeString(dir.resolve("version"), "v4.0.1+g7a1b2c3\n");
+    var step = new HelmUpgradeStepType(helm);
+
+    StepResult result =
+        step.execute(
+            with(
+                "release",
+                "web",
+                "chart",
+                "repo/web",
+                "values",
+                Map.of("image", Map.of("tag", "1.3")),
+                "reuse_values",
+                "reset-then-reuse",
+                "description",
+                "deploy 1.3"),
+            context);
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(calls().get(0))
+        .contains("--rollback-on-failure", "--reset-then-reuse-values")
+        .doesNotContain("--atomic")
+        .containsSubsequence("--description", "deploy 1.3");
+  }
+
+  @Test
+  void theDryRunPlanHidesSecrets() throws Exception {
+    new HelmUpgradeStepType(helm).plan(with("release", "web", "chart", "repo/web"), context);
+
+    assertThat(calls().get(1)).contains("--dry-run", "--hide-secret");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.intentbot.kubernetes.testing;
 import io.fabric8.kubernetes.client.server.mock.ErrorStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
+import io.fabric8.kubernetes.client.server.mock.StatusMessage;
 import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
 
 /**
@@ -40,6 +41,33 @@ public final class Kubelet {
     }
     emit.waitFor(40)
         .andEmit(new StatusStreamMessage(exitCode))
+        .expect("stdin that never comes")
+        .andEmit(new OutputStreamMessage(""))
+        .once()
+        .done()
+        .always();
+  }
+
+  /**
+   * Answers every exec of {@code query} as the API server does when the command cannot start (the
+   * executable is not in the image): no output, a Failure status with a message and no exit code.
+   */
+  public static void expectExecFailure(
+      KubernetesMockServer server, String namespace, String pod, String query, String message) {
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/" + namespace + "/pods/" + pod + "/exec?" + query)
+        .andUpgradeToWebSocket()
+        .open()
+        .waitFor(10)
+        .andEmit(
+            new StatusMessage(
+                new io.fabric8.kubernetes.api.model.StatusBuilder()
+                    .withStatus("Failure")
+                    .withReason("InternalError")
+                    .withMessage(message)
+                    .build()))
         .expect("stdin that never comes")
         .andEmit(new OutputStreamMessage(""))
         .once()

@@ -35,6 +35,10 @@ public final class MockCluster implements AutoCloseable {
           3, Duration.ofMillis(10), Duration.ofMillis(40), 50, 4, Duration.ofSeconds(30));
 
   public final KubernetesMockServer server;
+
+  /** Counts the server's requests, drops the odd one, writes concurrently: see its Javadoc. */
+  public final ApiServerDispatcher api;
+
   public final KubernetesClient admin;
   public final KubernetesClients clients;
   public final ResilientCalls calls = new ResilientCalls(FAST);
@@ -50,7 +54,9 @@ public final class MockCluster implements AutoCloseable {
   public final ClusterAccess access;
 
   public MockCluster() {
-    server = startServer();
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    api = new ApiServerDispatcher(responses);
+    server = startServer(responses, api);
     admin = server.createClient();
     clients = KubernetesClients.fromConfig(admin.getConfiguration());
     access = new ClusterAccess(clients, calls, time.clock(), Runnable::run, time);
@@ -62,13 +68,14 @@ public final class MockCluster implements AutoCloseable {
    */
   public static KubernetesMockServer startServer() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    return startServer(responses, new KubernetesMixedDispatcher(responses));
+  }
+
+  private static KubernetesMockServer startServer(
+      Map<ServerRequest, Queue<ServerResponse>> responses,
+      io.fabric8.mockwebserver.http.Dispatcher dispatcher) {
     KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            responses,
-            new KubernetesMixedDispatcher(responses),
-            false);
+        new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
     server.init();
     return server;
   }

@@ -46,6 +46,14 @@ public final class VeleroObjects {
     return location;
   }
 
+  /** A BackupStorageLocation Velero uses when a backup names none ({@code spec.default: true}). */
+  public static GenericKubernetesResource defaultStorageLocation(
+      String veleroNamespace, String name) {
+    GenericKubernetesResource location = storageLocation(veleroNamespace, name);
+    location.setAdditionalProperty("spec", Map.of("provider", "aws", "default", true));
+    return location;
+  }
+
   /**
    * A Backup of one namespace in storage location default, without status.
    *

@@ -201,11 +201,15 @@ class VeleroStepTypesIT {
         Map.of("phase", "FailedValidation", "validationErrors", List.of("invalid ttl")));
     var step = new VeleroBackupStepType(cluster.access);
 
-    StepResult result = run(step, with("name", "b2", "poll_interval", "20ms", "ttl", "forever"));
+    StepResult result = run(step, with("name", "b2", "poll_interval", "20ms", "ttl", "720h"));
+    // a TTL that is no duration at all is refused before a Backup is created (issue 14)
+    StepResult refused = run(step, with("name", "b3", "poll_interval", "20ms", "ttl", "forever"));
 
     assertThat(result.reason())
         .isEqualTo(
             "Backup b2 ended FailedValidation: validation errors: invalid ttl; 0 errors, 0 warnings");
+    assertThat(refused.reason()).isEqualTo("ttl 'forever' is not a duration (e.g. 720h, 7d, P7D)");
+    assertThat(velero(Velero.BACKUPS).inNamespace(VELERO).withName("b3").get()).isNull();
   }
 
   @Test
@@ -231,7 +235,9 @@ class VeleroStepTypesIT {
     // own creationTimestamp (seen once: the newest-first order came out wrong).
     GenericKubernetesResource backup =
         VeleroObjects.backup(VELERO, name, "shop-production", labels, created);
-    backup.setAdditionalProperty("status", Map.of("phase", phase));
+    // The mock gives every object its own creationTimestamp (the second it was created); the
+    // time the backup was taken is Velero's status.startTimestamp, which the listing orders by.
+    backup.setAdditionalProperty("status", Map.of("phase", phase, "startTimestamp", created));
     velero(Velero.BACKUPS).inNamespace(VELERO).resource(backup).create();
   }
 
@@ -339,7 +345,12 @@ class VeleroStepTypesIT {
 
     var plan = step.plan(input, context);
     assertThat(plan.summary()).isEqualTo("Restore Velero backup shop-1 as restore r1");
-    assertThat(plan.details()).containsExactly("namespace shop-production restored as shop-check");
+    assertThat(plan.details())
+        .containsExactly(
+            "namespace shop-production restored as shop-check",
+            "objects that already exist are left as they are, only missing ones are created"
+                + " (existingResourcePolicy: none, Velero's default); volume data is not"
+                + " overwritten in place");
     assertThat(velero(Velero.RESTORES).inNamespace(VELERO).list().getItems()).isEmpty();
 
     StepResult result = run(step, input);

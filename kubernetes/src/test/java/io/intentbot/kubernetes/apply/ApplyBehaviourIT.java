@@ -1,0 +1,96 @@
+package io.intentbot.kubernetes.apply;
+
+import static io.intentbot.kubernetes.testing.MockCluster.NAMESPACE;
+import static io.intentbot.kubernetes.testing.MockCluster.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.intentbot.engine.step.StepPlan;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.kubernetes.testing.MockCluster;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** kubernetes.apply as kubectl: Secret values masked in diffs, a retried create is not an error. */
+class ApplyBehaviourIT {
+
+  private MockCluster cluster;
+
+  @BeforeEach
+  void start() {
+    cluster = new MockCluster();
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  private static String b64(String text) {
+    return Base64.getEncoder()
+        .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aSecretsDataAndStringDataAreMaskedInThePlanAndTheOutputAsKubectlDiffMasksThem()
+      throws Exception {
+    cluster
+        .admin
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("db")
+                .endMetadata()
+                .addToData("password", b64("old-password"))
+                .addToData("user", b64("shop"))
+                .build())
+        .create();
+    String manifest =
+        "apiVersion: v1\nkind: Secret\nmetadata: { name: db }\n"
+            + "data: { password: "
+            + b64("new-password")
+            + ", user: "
+            + b64("shop")
+            + ", host: "
+            + b64("db.internal")
+            + " }\n"
+            + "stringData: { token: plaintext-token }\n";
+    var step = new ApplyStepType(cluster.access);
+
+    StepPlan plan = step.plan(with("manifests", manifest), cluster.dryRunContext());
+    var context = cluster.context();
+    StepResult result = step.execute(with("manifests", manifest), context);
+
+    String shown = String.join("\n", plan.details()) + "\n" + context.text();
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(plan.details())
+        .contains(
+            "  data.password: *** (before) -> *** (after)",
+            "  data.host: (none) -> ***",
+            "  stringData.token: (none) -> ***");
+    assertThat(shown)
+        .doesNotContain(b64("new-password"))
+        .doesNotContain(b64("old-password"))
+        .doesNotContain(b64("db.internal"))
+        .doesNotContain("plaintext-token");
+  }
+
+  @Test
+  void aCreateWhoseResponseWasLostAndThatWasSentAgainCountsAsDoneWhenTheObjectMatches()
+      throws Exception {
+    cluster.api.loseResponse("POST", "/configmaps");
+    String manifest =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { A: \"1\" }\n";
+
+    StepResult result =
+        new ApplyStepType(cluster.access).execute(with("manifests", manifest), cluster.context());
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(cluster.admin.configMaps().inNamespace(NAMESPACE).withName("web").get().getData())
+        .containsEntry("A", "1");
+  }
+}

@@ -1,0 +1,215 @@
+package io.intentbot.kubernetes.deployment;
+
+import static io.intentbot.kubernetes.testing.MockCluster.NAMESPACE;
+import static io.intentbot.kubernetes.testing.MockCluster.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.intentbot.engine.step.StepResult;
+import io.intentbot.engine.testing.RecordingStepContext;
+import io.intentbot.kubernetes.testing.ClusterObjects;
+import io.intentbot.kubernetes.testing.DeploymentController;
+import io.intentbot.kubernetes.testing.DeploymentController.Behaviour;
+import io.intentbot.kubernetes.testing.Kubelet;
+import io.intentbot.kubernetes.testing.MockCluster;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * rollout-status against the test controllers (pods with container states, events, conditions,
+ * observedGeneration late): it follows kubectl's rules and fails a rollout that cannot succeed at
+ * once, with the reason, instead of at its timeout.
+ */
+class RolloutStatusIT {
+
+  private MockCluster cluster;
+  private DeploymentController controller;
+  private RolloutStatusStepType step;
+
+  @BeforeEach
+  void start() {
+    cluster = new MockCluster();
+    controller = new DeploymentController(cluster.admin, cluster.time.clock()).watch(NAMESPACE);
+    controller.every(cluster.time, Duration.ofSeconds(1));
+    cluster
+        .admin
+        .apps()
+        .deployments()
+        .inNamespace(NAMESPACE)
+        .resource(ClusterObjects.deployment("web", "registry/web:1.0.0", 3))
+        .create();
+    cluster.time.advance(Duration.ofSeconds(5));
+    step = new RolloutStatusStepType(cluster.access);
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  private Deployment current() {
+    return cluster.admin.apps().deployments().inNamespace(NAMESPACE).withName("web").get();
+  }
+
+  private void setImage(String image) {
+    cluster
+        .admin
+        .apps()
+        .deployments()
+        .inNamespace(NAMESPACE)
+        .withName("web")
+        .edit(
+            d -> {
+              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+              return d;
+            });
+  }
+
+  private StepResult rolloutStatus(RecordingStepContext context, Object... with) {
+    return cluster.time.run(step.executeAsync(with(with), context, cluster.time));
+  }
+
+  @Test
+  void theControllerRollsAGoodImageOutAndTheStepSeesItComplete() {
+    assertThat(current().getStatus().getAvailableReplicas()).isEqualTo(3);
+    setImage("registry/web:1.1.0");
+    RecordingStepContext context = cluster.context();
+
+    StepResult result = rolloutStatus(context, "deployment", "web");
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(result.outputs()).containsEntry("revision", "2");
+    assertThat(context.lines()).contains("deployment shop-staging/web successfully rolled out");
+  }
+
+  @Test
+  void aBadImageFailsWithTheDefaultTimeoutInUnderAMinuteWithThePodReasonAndEvents() {
+    controller.failing("registry/web:9.9.9", Behaviour.IMAGE_PULL_BACK_OFF);
+    setImage("registry/web:9.9.9");
+    Instant before = cluster.time.now();
+
+    StepResult result = rolloutStatus(cluster.context(), "deployment", "web");
+
+    assertThat(result.failed()).isTrue();
+    assertThat(Duration.between(before, cluster.time.now())).isLessThan(Duration.ofMinutes(1));
+    assertThat(Duration.between(before, cluster.time.now()))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+    assertThat(result.reason())
+        .contains("deployment shop-staging/web will not become ready")
+        .contains("pod web-r2-0 container web: ImagePullBackOff")
+        .contains("Back-off pulling image \"registry/web:9.9.9\"")
+        .contains("latest events:")
+        .contains("Failed: Failed to pull image \"registry/web:9.9.9\"");
+    assertThat(result.outputs())
+        .containsEntry("failed_pod", "web-r2-0")
+        .containsEntry("failure_reason", "ImagePullBackOff");
+  }
+
+  @Test
+  void aCrashLoopFailsAfterTheGraceWithThePreviousContainersLastLogLines() {
+    controller.failing("registry/web:1.2.0", Behaviour.CRASH_LOOP_BACK_OFF);
+    Kubelet.expectLogs(
+        cluster.server,
+        NAMESPACE,
+        "web-r2-0",
+        "pretty=false&container=web&previous=true&tailLines=20",
+        "starting web\npanic: DATABASE_URL is not set\n");
+    setImage("registry/web:1.2.0");
+    RecordingStepContext context = cluster.context();
+
+    StepResult result = rolloutStatus(context, "deployment", "web", "failure_grace", "10s");
+
+    assertThat(result.failed()).isTrue();
+    assertThat(result.reason())
+        .contains("CrashLoopBackOff")
+        .contains("last log lines: starting web | panic: DATABASE_URL is not set");
+    assertThat(context.lines()).contains("log: panic: DATABASE_URL is not set");
+    assertThat(result.outputs().get("elapsed").toString()).doesNotContain("m");
+  }
+
+  @Test
+  void anUnschedulablePodFailsAtOnceWithTheSchedulersMessage() {
+    controller.failing("registry/web:2.0.0", Behaviour.UNSCHEDULABLE);
+    setImage("registry/web:2.0.0");
+    Instant before = cluster.time.now();
+
+    StepResult result = rolloutStatus(cluster.context(), "deployment", "web");
+
+    assertThat(result.failed()).isTrue();
+    assertThat(Duration.between(before, cluster.time.now())).isLessThan(Duration.ofSeconds(10));
+    assertThat(result.reason())
+        .contains("Unschedulable")
+        .contains("0/3 nodes are available: 3 Insufficient cpu")
+        .contains("FailedScheduling");
+  }
+
+  @Test
+  void aQuotaThatRefusesThePodsFailsWithTheReplicaFailureCondition() {
+    controller.failing("registry/web:2.1.0", Behaviour.QUOTA_EXCEEDED);
+    setImage("registry/web:2.1.0");
+
+    StepResult result = rolloutStatus(cluster.context(), "deployment", "web");
+
+    assertThat(result.failed()).isTrue();
+    assertThat(result.reason())
+        .contains("cannot create pods: FailedCreate")
+        .contains("exceeded quota: compute");
+  }
+
+  @Test
+  void aLeftoverProgressDeadlineExceededDoesNotFailTheNextRolloutBeforeTheControllerSawIt() {
+    long generation = current().getMetadata().getGeneration();
+    cluster
+        .admin
+        .apps()
+        .deployments()
+        .inNamespace(NAMESPACE)
+        .withName("web")
+        .editStatus(
+            d -> {
+              d.getStatus()
+                  .setConditions(
+                      List.of(
+                          new DeploymentConditionBuilder()
+                              .withType("Progressing")
+                              .withStatus("False")
+                              .withReason("ProgressDeadlineExceeded")
+                              .withMessage("ReplicaSet \"web-r1\" has timed out progressing.")
+                              .withLastUpdateTime(cluster.time.now().toString())
+                              .withLastTransitionTime(cluster.time.now().toString())
+                              .build()));
+              d.getStatus().setObservedGeneration(generation);
+              return d;
+            });
+    controller.observeAfter(Duration.ofSeconds(3));
+    setImage("registry/web:1.1.0");
+
+    StepResult result =
+        rolloutStatus(cluster.context(), "deployment", "web", "poll_interval", "100ms");
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+  }
+
+  @Test
+  void aFewSecondsOfApiErrorsDoNotFailTheRollout() {
+    setImage("registry/web:1.1.0");
+    assertThat(
+            rolloutStatus(cluster.context(), "deployment", "web", "poll_interval", "100ms")
+                .success())
+        .isTrue();
+    setImage("registry/web:1.2.0");
+    // every attempt of one look (the retries included) fails, as in a short API server restart
+    cluster.api.drop("GET", "/deployments/web", 3, 503, null);
+    RecordingStepContext context = cluster.context();
+
+    StepResult result = rolloutStatus(context, "deployment", "web");
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(context.text()).contains("the API server did not answer");
+  }
+}
