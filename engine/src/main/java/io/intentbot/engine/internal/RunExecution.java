@@ -35,6 +35,12 @@ final class RunExecution {
   private static final Logger LOG = LoggerFactory.getLogger("io.intentbot.run");
   private static final Duration LOCK_POLL = Duration.ofMillis(200);
 
+  /** How many steps that ended at once may follow one another on one thread's stack. */
+  private static final int INLINE_STEPS = 16;
+
+  /** How many such steps deep this thread is now. */
+  private static final ThreadLocal<int[]> INLINE_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
   private final RunState state;
   private final Duration lockWait;
   private final StepRunner steps;
@@ -268,13 +274,32 @@ final class RunExecution {
    * Continues with {@code next} on the orchestration executor when the step is recorded. A step
    * still running ends there ({@link StepRunner} and {@link LibraryStepRunner} record its end on
    * that executor), so the run continues on the thread that recorded it rather than queueing one
-   * more task and waking another thread for every step. A step that has ended already (skipped,
-   * refused before it started) continues in a task of its own, so a row of them does not deepen the
-   * stack. A step ending in error is handed to the executor in any case.
+   * more task and waking another thread for every step. A step that has ended already (an instant
+   * one, skipped, refused before it started) continues at once on this thread too, up to {@value
+   * #INLINE_STEPS} such steps deep; the next one continues in a task of its own, so that a row of
+   * them does not deepen the stack without bound. A step ending in error is handed to the executor
+   * in any case.
    */
   private void then(CompletableFuture<StepOutcome> step, Consumer<StepOutcome> next) {
     if (step.isDone()) {
-      step.whenCompleteAsync((outcome, error) -> proceed(outcome, error, next), orchestration);
+      int[] depth = INLINE_DEPTH.get();
+      if (depth[0] >= INLINE_STEPS) {
+        step.whenCompleteAsync((outcome, error) -> proceed(outcome, error, next), orchestration);
+        return;
+      }
+      depth[0]++;
+      try {
+        step.whenComplete(
+            (outcome, error) -> {
+              if (error != null) {
+                orchestration.execute(() -> crash(error));
+              } else {
+                proceed(outcome, null, next);
+              }
+            });
+      } finally {
+        depth[0]--;
+      }
       return;
     }
     step.whenComplete(
