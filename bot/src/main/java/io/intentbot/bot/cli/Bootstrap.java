@@ -20,6 +20,10 @@ import io.intentbot.kubernetes.wiring.KubernetesStepTypes;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
@@ -207,6 +211,79 @@ final class Bootstrap implements AutoCloseable {
                     "INTENTBOT_PROCESS_TIMEOUT must be a duration of at least 150ms such as 30s, got '"
                         + text
                         + "'"));
+  }
+
+  /**
+   * Starts opening what a server needs side by side, each on a thread of its own, while the caller
+   * goes on (connecting to Slack): the audit store, then {@code database} (more work on the audit
+   * database that needs the store's schema first: the Slack outbox's migration), on one; the step
+   * types and the catalogue on the other. They are independent: the config (read and checked before
+   * this is called) is all they share, and it is only read. Call after {@link #config()}.
+   */
+  <T> Ahead<T> openAhead(Function<AuditStore, T> database) {
+    CompletableFuture<IntentCatalog> catalogue =
+        CompletableFuture.supplyAsync(this::catalog, startThread("intentbot-start-catalogue"));
+    CompletableFuture<T> onDatabase =
+        CompletableFuture.supplyAsync(
+            () -> database.apply(audit()), startThread("intentbot-start-database"));
+    return new Ahead<>(catalogue, onDatabase);
+  }
+
+  /**
+   * What {@link #openAhead} opens. {@link #await} waits for both sides and fails as opening them
+   * one after the other would have: an invalid catalogue first, then the database's error, each
+   * thrown as it was (a {@link io.intentbot.engine.config.ConfigException}, an {@link
+   * io.intentbot.engine.audit.AuditStoreException}). Whatever opened is closed with the bootstrap.
+   */
+  static final class Ahead<T> {
+    private final CompletableFuture<IntentCatalog> catalogue;
+    private final CompletableFuture<T> database;
+
+    private Ahead(CompletableFuture<IntentCatalog> catalogue, CompletableFuture<T> database) {
+      this.catalogue = catalogue;
+      this.database = database;
+    }
+
+    /** The result of the database side, once both sides are open. */
+    T await() {
+      RuntimeException failure = failure(catalogue);
+      RuntimeException onDatabase = failure(database);
+      if (failure == null) {
+        failure = onDatabase;
+      }
+      if (failure != null) {
+        if (onDatabase == null && database.join() instanceof AutoCloseable opened) {
+          try {
+            opened.close();
+          } catch (Exception e) {
+            failure.addSuppressed(e);
+          }
+        }
+        throw failure;
+      }
+      return database.join();
+    }
+
+    private static RuntimeException failure(CompletableFuture<?> side) {
+      try {
+        side.join();
+        return null;
+      } catch (CompletionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (cause instanceof Error error) {
+          throw error;
+        }
+        return cause instanceof RuntimeException runtime ? runtime : e;
+      }
+    }
+  }
+
+  private static Executor startThread(String name) {
+    return task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      thread.start();
+    };
   }
 
   /** The engine, built and not started: add listeners, then {@code start()} it. */

@@ -2,6 +2,7 @@ package io.intentbot.bot.cli;
 
 import io.intentbot.bot.slack.OutboxStore;
 import io.intentbot.bot.slack.SlackBot;
+import io.intentbot.bot.slack.SlackGroupDirectory;
 import io.intentbot.bot.slack.SlackServer;
 import io.intentbot.bot.slack.SlackSettings;
 import io.intentbot.engine.Engine;
@@ -35,8 +36,19 @@ final class ServeCommand extends BaseCommand {
       return ExitCode.INVALID;
     }
     Clock clock = Clock.systemUTC();
-    Engine engine = boot.serverEngine(SlackBot.groupDirectory(settings, clock));
-    OutboxStore outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock);
+    // The audit database (store, then outbox) and the catalogue open side by side, while this
+    // thread connects to Slack: start-up takes the longest of the three, not their sum.
+    Bootstrap.Ahead<OutboxStore> opening =
+        boot.openAhead(
+            audit -> OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock));
+    SlackGroupDirectory groups;
+    OutboxStore outbox;
+    try {
+      groups = SlackBot.groupDirectory(settings, clock);
+    } finally {
+      outbox = awaitOrClose(opening, boot);
+    }
+    Engine engine = boot.serverEngine(groups);
     SlackServer server =
         new SlackServer(engine, settings, outbox, clock)
             .metricsToken(boot.env().get("INTENTBOT_METRICS_TOKEN"));
@@ -61,5 +73,15 @@ final class ServeCommand extends BaseCommand {
                 }));
     server.join();
     return ExitCode.SUCCEEDED;
+  }
+
+  /** What {@link Bootstrap#openAhead} opened; on failure, the bootstrap is closed first. */
+  private static OutboxStore awaitOrClose(Bootstrap.Ahead<OutboxStore> opening, Bootstrap boot) {
+    try {
+      return opening.await();
+    } catch (RuntimeException | Error e) {
+      boot.close();
+      throw e;
+    }
   }
 }

@@ -152,8 +152,30 @@ public final class JdbcAuditStore implements AuditStore {
                 labels));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction that locks the run's row first (so that a write and a seal of one run never
+   * interleave) and refuses a sealed run. On PostgreSQL that is one statement in auto-commit mode:
+   * one round trip to the server instead of three.
+   */
   @Override
   public void saveStep(StepRecord step) {
+    if (isPostgres()) {
+      jdbc.withConnection(
+          "save step " + step.index() + " of run " + step.runId(),
+          connection -> {
+            if (Jdbc.update(
+                    connection, StepRows.GUARDED_UPSERT_POSTGRES, StepRows.guardedParams(step))
+                == 0) {
+              throw ChainRows.link(connection, step.runId()).isPresent()
+                  ? SealGuard.sealed(step.runId(), "steps")
+                  : new AuditStoreException("audit store: no run " + step.runId());
+            }
+            return null;
+          });
+      return;
+    }
     jdbc.inTransaction(
         "save step " + step.index() + " of run " + step.runId(),
         connection -> {
@@ -170,6 +192,21 @@ public final class JdbcAuditStore implements AuditStore {
         });
   }
 
+  /** Whether the store is on PostgreSQL, learnt from the first connection. */
+  private boolean isPostgres() {
+    Optional<String> known = stepUpsert;
+    if (known == null) {
+      known = jdbc.withConnection("read the database's kind", this::learnUpsert);
+    }
+    return known.isPresent() && known.get().equals(StepRows.UPSERT_POSTGRES);
+  }
+
+  private Optional<String> learnUpsert(Connection connection) throws SQLException {
+    Optional<String> known = Optional.ofNullable(StepRows.upsert(connection));
+    stepUpsert = known;
+    return known;
+  }
+
   /**
    * The database's insert-or-update of a step (one statement and one round trip instead of an
    * update followed by an insert for every step that starts), learnt from the first connection.
@@ -177,8 +214,7 @@ public final class JdbcAuditStore implements AuditStore {
   private String stepUpsert(Connection connection) throws SQLException {
     Optional<String> known = stepUpsert;
     if (known == null) {
-      known = Optional.ofNullable(StepRows.upsert(connection));
-      stepUpsert = known;
+      known = learnUpsert(connection);
     }
     return known.orElse(null);
   }

@@ -39,6 +39,19 @@ final class StepRows {
           + " outputs = EXCLUDED.outputs, output_text = EXCLUDED.output_text,"
           + " reason = EXCLUDED.reason";
 
+  /**
+   * PostgreSQL's guarded insert-or-update of a step in one statement, with {@link #insertParams}
+   * then the run id: it locks the run's row (as {@link SealGuard} does) and writes the step only
+   * while the run is not sealed, so one round trip and one commit (in auto-commit mode) do what the
+   * lock, the upsert and the commit did in three. No row written: the run is sealed or missing.
+   */
+  static final String GUARDED_UPSERT_POSTGRES =
+      "INSERT INTO steps ("
+          + COLUMNS
+          + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM runs WHERE id = ? AND seq IS NULL"
+          + " FOR UPDATE"
+          + UPSERT_POSTGRES.substring(INSERT.length());
+
   static final String SELECT_FOR_RUN =
       "SELECT " + COLUMNS + " FROM steps WHERE run_id = ? ORDER BY idx";
 
@@ -66,6 +79,14 @@ final class StepRows {
     params[1] = step.index();
     System.arraycopy(values, 0, params, 2, values.length);
     return params;
+  }
+
+  /** {@link #insertParams} followed by the run id, for {@link #GUARDED_UPSERT_POSTGRES}. */
+  static Object[] guardedParams(StepRecord step) {
+    Object[] params = insertParams(step);
+    Object[] guarded = java.util.Arrays.copyOf(params, params.length + 1);
+    guarded[params.length] = step.runId();
+    return guarded;
   }
 
   static Object[] updateParams(StepRecord step) {

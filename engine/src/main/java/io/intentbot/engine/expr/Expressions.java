@@ -63,7 +63,12 @@ public final class Expressions {
   public Object evaluate(String expression, Map<String, Object> scope) {
     Compiled compiled = compile(expression);
     try {
-      return fromCel(compiled.program().eval(celScope(scope)));
+      try {
+        return fromCel(compiled.program().eval(celScope(scope, compiled.references())));
+      } catch (CelEvaluationException e) {
+        // The whole scope, so that a failure reads the same as it always has.
+        return fromCel(compiled.program().eval(celScope(scope)));
+      }
     } catch (CelEvaluationException e) {
       throw new ExpressionException(
           "cannot evaluate '" + expression + "': " + cleanMessage(e.getMessage()));
@@ -332,6 +337,35 @@ public final class Expressions {
       return value;
     }
     return String.valueOf(value);
+  }
+
+  /**
+   * The scope for CEL with, under {@code steps}, only the steps the expression names (all of them
+   * when it reads {@code steps} as a whole, e.g. {@code size(steps)} or {@code steps[name]}):
+   * converting every earlier step's outputs for each expression made rendering a run quadratic in
+   * its steps. An expression can only reach the steps its references name, so the result is the
+   * same; an evaluation that fails on it is done again on the whole scope.
+   */
+  private static Map<String, ?> celScope(Map<String, Object> scope, List<Reference> references) {
+    if (!(scope.get("steps") instanceof Map<?, ?> steps) || steps.isEmpty()) {
+      return celScope(scope);
+    }
+    Map<String, Object> named = new LinkedHashMap<>();
+    for (Reference reference : references) {
+      if (!reference.root().equals("steps")) {
+        continue;
+      }
+      if (reference.path().size() < 2) {
+        return celScope(scope);
+      }
+      String step = reference.path().get(1);
+      if (steps.containsKey(step)) {
+        named.put(step, steps.get(step));
+      }
+    }
+    Map<String, Object> pruned = new LinkedHashMap<>(scope);
+    pruned.put("steps", named);
+    return celScope(pruned);
   }
 
   @SuppressWarnings("unchecked")

@@ -11,6 +11,7 @@ import io.intentbot.engine.text.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -268,23 +270,25 @@ final class RunExecution {
    * Continues with {@code next} on the orchestration executor when the step is recorded. A step
    * still running ends there ({@link StepRunner} and {@link LibraryStepRunner} record its end on
    * that executor), so the run continues on the thread that recorded it rather than queueing one
-   * more task and waking another thread for every step. A step that has ended already (skipped,
-   * refused before it started) continues in a task of its own, so a row of them does not deepen the
+   * more task and waking another thread for every step. A step that has ended already (an instant
+   * one, skipped, refused before it started) continues on this thread too, through {@link
+   * Trampoline}: once the step that ran it has returned, so that a row of them does not deepen the
    * stack. A step ending in error is handed to the executor in any case.
    */
   private void then(CompletableFuture<StepOutcome> step, Consumer<StepOutcome> next) {
-    if (step.isDone()) {
-      step.whenCompleteAsync((outcome, error) -> proceed(outcome, error, next), orchestration);
-      return;
-    }
-    step.whenComplete(
+    BiConsumer<StepOutcome, Throwable> continuation =
         (outcome, error) -> {
           if (error != null) {
             orchestration.execute(() -> crash(error));
           } else {
             proceed(outcome, null, next);
           }
-        });
+        };
+    if (step.isDone()) {
+      Trampoline.run(() -> step.whenComplete(continuation));
+    } else {
+      step.whenComplete(continuation);
+    }
   }
 
   private void proceed(StepOutcome outcome, Throwable error, Consumer<StepOutcome> next) {
@@ -369,5 +373,34 @@ final class RunExecution {
     durable.run(() -> audit.seal(state.id()));
     LOG.info("run {}{}", status.label(), clean == null ? "" : ": " + clean);
     events.publish(new RunEvent.RunFinished(done, rolledBack));
+  }
+
+  /**
+   * Runs continuations one after another on this thread without nesting them: the first one runs at
+   * once; one started while another runs here waits until it returns. A run's steps follow one
+   * another, so at most one waits at a time, and all of them have run before the first call
+   * returns.
+   */
+  static final class Trampoline {
+    private static final ThreadLocal<Trampoline> HERE = ThreadLocal.withInitial(Trampoline::new);
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+    private boolean running;
+
+    static void run(Runnable work) {
+      Trampoline here = HERE.get();
+      if (here.running) {
+        here.waiting.add(work);
+        return;
+      }
+      here.running = true;
+      try {
+        for (Runnable next = work; next != null; next = here.waiting.poll()) {
+          next.run();
+        }
+      } finally {
+        here.running = false;
+        here.waiting.clear();
+      }
+    }
   }
 }

@@ -54,6 +54,16 @@ final class StepAttempts {
       Supplier<CompletableFuture<StepResult>> attempt,
       Consumer<String> note) {
     AtomicInteger attempts = new AtomicInteger();
+    if (retry.attempts() <= 1) {
+      // One attempt: nothing to retry, so no Retry to build for it (most steps).
+      CompletableFuture<StepResult> only;
+      try {
+        only = once(state, stepId, typeName, timeout, attempt, attempts);
+      } catch (RuntimeException e) {
+        only = CompletableFuture.completedFuture(couldNotRun(state, e));
+      }
+      return only.thenApply(result -> new Attempted(result, attempts.get()));
+    }
     Retry retrying =
         Retry.of(
             state.id() + "/" + stepId,
@@ -86,11 +96,7 @@ final class StepAttempts {
                           return result;
                         }))
         .toCompletableFuture()
-        .exceptionally(
-            e ->
-                state.cancelRequested.get()
-                    ? cancelled(state)
-                    : StepResult.failed("step could not run: " + unwrap(e)))
+        .exceptionally(e -> couldNotRun(state, e))
         .thenApply(result -> new Attempted(result, attempts.get()));
   }
 
@@ -138,6 +144,12 @@ final class StepAttempts {
                   + " failed: "
                   + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
         });
+  }
+
+  private static StepResult couldNotRun(RunState state, Throwable e) {
+    return state.cancelRequested.get()
+        ? cancelled(state)
+        : StepResult.failed("step could not run: " + unwrap(e));
   }
 
   static StepResult cancelled(RunState state) {

@@ -12,6 +12,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Records a step's life: its record in the audit store (durably), its events for the listeners and
  * its log lines, every text redacted. One place, so that every step is recorded the same way.
+ *
+ * <p>The durability rule, by kind of step. Each write below is committed before the event that
+ * announces it is published, so the listeners (the Slack thread) never show a step as ended before
+ * the audit store has it.
+ *
+ * <ul>
+ *   <li>A step that can change something outside the run, or that takes time (a shell command, a
+ *       cluster change, a read of the cluster, a library step): two commits, {@link #started} as it
+ *       begins and {@link #finished} when it ends. A crash in between leaves it {@code running} in
+ *       the store, so recovery marks it (and its run) as interrupted: the record says that
+ *       something may have been done.
+ *   <li>An {@linkplain io.intentbot.engine.step.StepType#instant() instant} step ({@code set},
+ *       {@code assert}): one commit, {@link #finished}, as it ends; {@link #announced} only tells
+ *       the listeners it started. It changes nothing outside the run and is over as soon as it
+ *       starts, so a crash before its end leaves nothing the record needs to show: the run is
+ *       recorded as interrupted after the step before, and running it again would redo it all.
+ *   <li>A step that ends before it runs (skipped by its {@code if:}, an input that does not
+ *       render): its start and end as above, {@link #failedAtStart}.
+ * </ul>
  */
 final class StepJournal {
 
@@ -49,6 +68,14 @@ final class StepJournal {
   /** Writes the step as started and tells the listeners. */
   void started(RunState state, StepRecord record, int number, int total) {
     durable.run(() -> audit.saveStep(record));
+    events.publish(new RunEvent.StepStarted(state.record(), record, number, total));
+  }
+
+  /**
+   * Tells the listeners that an {@linkplain io.intentbot.engine.step.StepType#instant() instant}
+   * step started, without writing: its one record is written when it ends ({@link #finished}).
+   */
+  void announced(RunState state, StepRecord record, int number, int total) {
     events.publish(new RunEvent.StepStarted(state.record(), record, number, total));
   }
 

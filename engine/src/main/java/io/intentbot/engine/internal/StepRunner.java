@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,10 @@ import org.slf4j.MDC;
  *
  * <p>Nothing here blocks while a step executes: a blocking step type runs on a step thread, an
  * {@link AsyncStepType} on the timer, and what follows a step (recording it, the next step)
- * continues on the orchestration executor when it completes. A run that waits holds no thread.
+ * continues on the orchestration executor when it completes. A run that waits holds no thread. An
+ * {@linkplain StepType#instant() instant} step (it only computes) runs and is recorded on the
+ * orchestration thread that started it, with no hop. How each kind of step is written to the audit
+ * store is {@link StepJournal}'s rule.
  */
 final class StepRunner {
 
@@ -106,9 +110,9 @@ final class StepRunner {
       return done(
           journal.failedAtStart(state, record, number, total, StepStatus.FAILED, e.getMessage()));
     }
-    journal.started(state, record, number, total);
-    LOG.info("step {} ({}) started", stepId, step.kind());
     if (step.uses() != null) {
+      journal.started(state, record, number, total);
+      LOG.info("step {} ({}) started", stepId, step.kind());
       return library.run(
           state,
           step,
@@ -124,6 +128,12 @@ final class StepRunner {
     if (readOnly.isPresent()) {
       return done(stopped(state, record, number, total, readOnly.get()));
     }
+    if (type.instant()) {
+      journal.announced(state, record, number, total);
+    } else {
+      journal.started(state, record, number, total);
+    }
+    LOG.info("step {} ({}) started", stepId, step.kind());
     return execute(state, step, type, record, StepInput.of(rendered), scope, stepId);
   }
 
@@ -131,7 +141,7 @@ final class StepRunner {
       RunState state,
       StepDefinition step,
       StepType type,
-      StepRecord record,
+      StepRecord started,
       StepInput input,
       RunScope scope,
       String stepId) {
@@ -146,41 +156,47 @@ final class StepRunner {
             line -> {
               String clean = state.redactor.redact(line);
               buffer.append(clean);
-              journal.output(state, record, clean);
+              journal.output(state, started, clean);
             },
             clock);
-    return attempts
-        .run(
+    CompletableFuture<StepAttempts.Attempted> attempted =
+        attempts.run(
             state,
             stepId,
             type.name(),
             step.retry(),
             step.timeout(),
             () -> launch(state, type, input, context),
-            line -> context.output().line(line))
-        .thenApplyAsync(
-            attempted ->
-                withMdc(
-                    state,
-                    () -> {
-                      StepResult result = attempted.result();
-                      scope.recordOutputs(step.id(), result.outputs());
-                      StepStatus status =
-                          result.success()
-                              ? StepStatus.SUCCEEDED
-                              : state.cancelRequested.get()
-                                  ? StepStatus.CANCELLED
-                                  : StepStatus.FAILED;
-                      return journal.finished(
-                          state,
-                          record,
-                          status,
-                          attempted.attempts(),
-                          result.outputs(),
-                          buffer.text(),
-                          result.success() ? null : result.reason());
-                    }),
-            orchestration);
+            line -> context.output().line(line));
+    Function<StepAttempts.Attempted, StepOutcome> record =
+        ended -> withMdc(state, () -> finished(state, step, started, scope, buffer, ended));
+    // An instant step has ended already, on this (an orchestration) thread: record it here.
+    return attempted.isDone()
+        ? attempted.thenApply(record)
+        : attempted.thenApplyAsync(record, orchestration);
+  }
+
+  private StepOutcome finished(
+      RunState state,
+      StepDefinition step,
+      StepRecord started,
+      RunScope scope,
+      OutputBuffer buffer,
+      StepAttempts.Attempted attempted) {
+    StepResult result = attempted.result();
+    scope.recordOutputs(step.id(), result.outputs());
+    StepStatus status =
+        result.success()
+            ? StepStatus.SUCCEEDED
+            : state.cancelRequested.get() ? StepStatus.CANCELLED : StepStatus.FAILED;
+    return journal.finished(
+        state,
+        started,
+        status,
+        attempted.attempts(),
+        result.outputs(),
+        buffer.text(),
+        result.success() ? null : result.reason());
   }
 
   private StepOutcome stopped(
@@ -198,9 +214,11 @@ final class StepRunner {
   }
 
   /**
-   * Starts one attempt of the step type: on the timer for an {@link AsyncStepType}, else on a step
-   * thread. Completing the returned future otherwise than with a result (cancelled, or timed out by
-   * the time limiter, which completes it with a {@code TimeoutException}) interrupts that thread.
+   * Starts one attempt of the step type: on the timer for an {@link AsyncStepType}, on this thread
+   * for an {@linkplain StepType#instant() instant} one (it only computes: a hop to a step thread
+   * and back would cost more than the step), else on a step thread. Completing the returned future
+   * otherwise than with a result (cancelled, or timed out by the time limiter, which completes it
+   * with a {@code TimeoutException}) interrupts that thread.
    */
   private CompletableFuture<StepResult> launch(
       RunState state, StepType type, StepInput input, EngineStepContext context) {
@@ -209,6 +227,19 @@ final class StepRunner {
         return async.executeAsync(input, context, timer);
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
+      }
+    }
+    if (type.instant()) {
+      MDC.put("step_id", context.stepId());
+      try {
+        return CompletableFuture.completedFuture(type.execute(input, context));
+      } catch (InterruptedException e) {
+        // Not re-interrupted: this is the run's orchestration thread, and the failure says it.
+        return CompletableFuture.failedFuture(e);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      } finally {
+        MDC.remove("step_id");
       }
     }
     CompletableFuture<StepResult> result = new CompletableFuture<>();

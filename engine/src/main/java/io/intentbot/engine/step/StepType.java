@@ -43,6 +43,18 @@ public interface StepType {
     return false;
   }
 
+  /**
+   * Whether {@link #execute} only computes its outputs from its input, at once: {@link #pure()},
+   * and no I/O, no waiting, nothing that blocks ({@code set}, {@code assert}). The engine runs an
+   * instant step on the run's own thread rather than handing it to a step thread, and writes its
+   * record once, when it ends: nothing outside the run changes while it runs, so a crash meanwhile
+   * loses nothing that running it again would not redo. Its {@code timeout:} is not enforced while
+   * it runs (it has nothing to wait for).
+   */
+  default boolean instant() {
+    return false;
+  }
+
   /** Describes what the step would do, without doing it. */
   StepPlan plan(StepInput input, StepContext context);
 

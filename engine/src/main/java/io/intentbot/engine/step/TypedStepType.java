@@ -92,6 +92,11 @@ public abstract class TypedStepType<I extends Record> implements StepType {
 
   /** Whether {@link #execute} changes anything outside the run; see {@link StepType#pure()}. */
   public enum Purity {
+    /**
+     * Only computes outputs from its input, at once, without I/O: pure, and {@link
+     * StepType#instant()}.
+     */
+    INSTANT,
     /** Only computes outputs from its input, or only reads: the planner may run it. */
     PURE,
     /** May change things: never run during planning. */
@@ -136,7 +141,12 @@ public abstract class TypedStepType<I extends Record> implements StepType {
 
   @Override
   public final boolean pure() {
-    return purity == Purity.PURE;
+    return purity != Purity.IMPURE;
+  }
+
+  @Override
+  public final boolean instant() {
+    return purity == Purity.INSTANT;
   }
 
   /** A copy of the schema from {@code <name>.schema.json}; callers may change it. */

@@ -62,7 +62,7 @@ public final class AssertStepType extends TypedStepType<AssertStepType.Input> {
         "Stop the run with a message unless a condition holds (checked before the run when"
             + " it can be)",
         Input.class,
-        Purity.PURE);
+        Purity.INSTANT);
   }
 
   @Override

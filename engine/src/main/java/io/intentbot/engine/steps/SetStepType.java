@@ -31,7 +31,7 @@ public final class SetStepType extends TypedStepType<SetStepType.Assignments> {
         NAME,
         "Set outputs from expressions: each with: entry becomes an output of the same name",
         Assignments.class,
-        Purity.PURE);
+        Purity.INSTANT);
   }
 
   @Override

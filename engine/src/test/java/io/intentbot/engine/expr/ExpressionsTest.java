@@ -38,6 +38,25 @@ class ExpressionsTest {
   }
 
   @Test
+  void anExpressionSeesEveryStepItCanReachHoweverItReachesThem() {
+    Map<String, Object> steps = new java.util.LinkedHashMap<>();
+    steps.put("a", Map.of("outputs", Map.of("n", 1L)));
+    steps.put("b", Map.of("outputs", Map.of("n", 2L)));
+    Map<String, Object> scope =
+        Map.of("params", Map.of("which", "b"), "steps", steps, "env", Map.of(), "run", Map.of());
+    assertThat(expressions.evaluate("steps.b.outputs.n", scope)).isEqualTo(2L);
+    assertThat(expressions.evaluate("steps['a'].outputs.n + steps.b.outputs.n", scope))
+        .isEqualTo(3L);
+    assertThat(expressions.evaluate("steps[params.which].outputs.n", scope)).isEqualTo(2L);
+    assertThat(expressions.evaluate("size(steps)", scope)).isEqualTo(2L);
+    assertThat(expressions.evaluate("steps.exists(s, s == 'a')", scope)).isEqualTo(true);
+    assertThat(expressions.evaluate("has(steps.b) && !has(steps.c)", scope)).isEqualTo(true);
+    assertThatThrownBy(() -> expressions.evaluate("steps.c.outputs.n", scope))
+        .isInstanceOf(ExpressionException.class)
+        .hasMessageStartingWith("cannot evaluate 'steps.c.outputs.n'");
+  }
+
+  @Test
   void conditionsMustBeBooleans() {
     assertThat(expressions.test("${{ params.replicas > 2 }}", scope())).isTrue();
     assertThat(expressions.test("params.app == 'api'", scope())).isFalse();
