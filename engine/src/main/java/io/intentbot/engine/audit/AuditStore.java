@@ -120,6 +120,9 @@ public interface AuditStore extends AutoCloseable {
   /** Recomputes the chain over all sealed runs. */
   VerifyResult verify();
 
+  /** What runs waiting for approval keep besides their row (plan inputs, secrets, places). */
+  WaitingRunStore waitingRuns();
+
   @Override
   void close();
 }
