@@ -292,9 +292,12 @@ public final class Engine implements AutoCloseable {
      * (AES-GCM; 16, 24 or 32 bytes in base64, as {@code INTENTBOT_SECRET_KEY} holds it), so a
      * restarted process or another replica can start them once approved. Without one (null or
      * blank, the default) they stay in this process's memory only: such a run can be approved only
-     * here, and is cancelled once this process is gone. {@link #build()} rejects a malformed key.
+     * here, and is cancelled once this process is gone.
+     *
+     * @throws IllegalArgumentException when the key is not 16, 24 or 32 bytes in base64
      */
     public Builder secretKey(String base64Key) {
+      io.intentbot.engine.internal.SecretVault.check(base64Key);
       this.secretKey = base64Key;
       return this;
     }

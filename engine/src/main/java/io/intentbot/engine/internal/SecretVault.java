@@ -25,7 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Sealed form: {@code v1:} then base64 of the nonce followed by the ciphertext and tag.
  */
-final class SecretVault {
+public final class SecretVault {
 
   /** No key: nothing can be sealed or opened. */
   static final SecretVault NONE = new SecretVault(null);
@@ -60,6 +60,15 @@ final class SecretVault {
       throw badKey("it is " + bytes.length + " bytes");
     }
     return new SecretVault(new SecretKeySpec(bytes, "AES"));
+  }
+
+  /**
+   * Checks a key as {@code INTENTBOT_SECRET_KEY} gives it (null or blank: none).
+   *
+   * @throws IllegalArgumentException saying what is wrong with it
+   */
+  public static void check(String base64Key) {
+    of(base64Key);
   }
 
   private static IllegalArgumentException badKey(String why) {
