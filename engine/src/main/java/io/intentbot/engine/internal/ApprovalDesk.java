@@ -160,7 +160,8 @@ final class ApprovalDesk {
     RunState state = prepared.state();
     state.record(run);
     if (!state.plan.hash().equals(run.planHash())) {
-      List<String> changes = state.inputs.changesSince(shownInputs(runId));
+      Map<String, String> shown = shownInputs(runId);
+      List<String> changes = shown.isEmpty() ? List.of() : state.inputs.changesSince(shown);
       return new Replanned(
           null,
           refuseAndEnd(
@@ -177,7 +178,10 @@ final class ApprovalDesk {
     return new Replanned(state, null);
   }
 
-  /** The inputs of the plan that was shown: this process's copy, else the database's. */
+  /**
+   * The inputs of the plan that was shown: this process's copy, else the database's; empty when
+   * they were never stored (a run recorded before they were), and then what changed is not known.
+   */
   private Map<String, String> shownInputs(String runId) {
     return waiting
         .state(runId)

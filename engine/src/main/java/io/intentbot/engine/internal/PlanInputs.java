@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -42,9 +43,15 @@ final class PlanInputs {
   static final String FILE = "file ";
 
   private final SortedMap<String, String> digests;
+  private final Set<String> readRoots;
 
   PlanInputs(Map<String, String> digests) {
+    this(digests, Set.of());
+  }
+
+  private PlanInputs(Map<String, String> digests, Set<String> readRoots) {
     this.digests = Collections.unmodifiableSortedMap(new TreeMap<>(digests));
+    this.readRoots = Set.copyOf(readRoots);
   }
 
   /** Input name (kind and what, e.g. {@code file migrations/web/V1__init.sql}) to its digest. */
@@ -83,6 +90,33 @@ final class PlanInputs {
     return changes;
   }
 
+  /**
+   * What changed under {@code reads} (files or folders a step is about to read) since these inputs
+   * were taken, when the plan bound them: checked again just before the step runs, so a file added
+   * between the approval and the step is not used either. Folders the plan did not bind (known only
+   * once an earlier step ran) are not compared.
+   *
+   * @param intentsDir the intents folder, as when the plan was made
+   */
+  List<String> filesChangedSince(List<Path> reads, Path intentsDir) {
+    Builder now = new Builder(intentsDir);
+    Map<String, String> before = new TreeMap<>();
+    for (Path read : reads) {
+      String root = now.shown(read.toAbsolutePath().normalize());
+      if (!readRoots.contains(root)) {
+        continue;
+      }
+      now.read(read);
+      digests.forEach(
+          (name, digest) -> {
+            if (name.equals(FILE + root) || name.startsWith(FILE + root + "/")) {
+              before.put(name, digest);
+            }
+          });
+    }
+    return now.build().changesSince(before);
+  }
+
   static String sha256(String text) {
     return sha256(text.getBytes(StandardCharsets.UTF_8));
   }
@@ -100,6 +134,7 @@ final class PlanInputs {
 
     private final Path intentsDir;
     private final Map<String, String> digests = new TreeMap<>();
+    private final Set<String> roots = new java.util.HashSet<>();
 
     Builder(Path intentsDir) {
       this.intentsDir = intentsDir.toAbsolutePath().normalize();
@@ -137,6 +172,7 @@ final class PlanInputs {
      */
     Builder read(Path path) {
       Path absolute = path.toAbsolutePath().normalize();
+      roots.add(shown(absolute));
       if (Files.isDirectory(absolute)) {
         try (Stream<Path> files = Files.walk(absolute)) {
           for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
@@ -166,7 +202,7 @@ final class PlanInputs {
     }
 
     PlanInputs build() {
-      return new PlanInputs(digests);
+      return new PlanInputs(digests, roots);
     }
   }
 
