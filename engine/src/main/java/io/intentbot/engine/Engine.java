@@ -62,7 +62,8 @@ public final class Engine implements AutoCloseable {
             builder.processTimeout,
             builder.expiryInterval,
             builder.listeners,
-            builder.leadership);
+            builder.leadership,
+            builder.secretKey);
   }
 
   public static Builder builder() {
@@ -209,6 +210,7 @@ public final class Engine implements AutoCloseable {
     private Duration expiryInterval = Duration.ofSeconds(15);
     private final List<RunListener> listeners = new ArrayList<>();
     private Leadership leadership;
+    private String secretKey;
 
     private Builder() {}
 
@@ -282,6 +284,21 @@ public final class Engine implements AutoCloseable {
      */
     public Builder leadership(Leadership leadership) {
       this.leadership = Objects.requireNonNull(leadership);
+      return this;
+    }
+
+    /**
+     * The key that encrypts the secret parameters of runs waiting for approval in the audit store
+     * (AES-GCM; 16, 24 or 32 bytes in base64, as {@code INTENTBOT_SECRET_KEY} holds it), so a
+     * restarted process or another replica can start them once approved. Without one (null or
+     * blank, the default) they stay in this process's memory only: such a run can be approved only
+     * here, and is cancelled once this process is gone.
+     *
+     * @throws IllegalArgumentException when the key is not 16, 24 or 32 bytes in base64
+     */
+    public Builder secretKey(String base64Key) {
+      io.intentbot.engine.internal.SecretVault.check(base64Key);
+      this.secretKey = base64Key;
       return this;
     }
 

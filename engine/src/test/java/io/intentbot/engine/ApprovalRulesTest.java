@@ -115,7 +115,10 @@ class ApprovalRulesTest {
     Decision.Accepted second = accepted(engine.approve(id, "U_SRE"));
     assertThat(second.kind()).isEqualTo(Decision.Kind.APPROVED_STARTING);
     assertThat(second.approvals()).isEqualTo(2);
-    assertThat(refusal(engine.approve(id, "U_BOB"))).isInstanceOf(Refusal.NotWaiting.class);
+    assertThat(refusal(engine.approve(id, "U_BOB")))
+        .isInstanceOfSatisfying(
+            Refusal.AlreadyApproved.class,
+            a -> assertThat(a.by()).containsExactly("U_ALICE", "U_SRE"));
   }
 
   @Test

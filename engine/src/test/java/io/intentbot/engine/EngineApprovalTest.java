@@ -122,7 +122,7 @@ class EngineApprovalTest {
         .extracting(ApprovalRecord::user)
         .containsExactly("U_ALICE");
     assertThat(((Decision.Refused) engine.approve(id, "U_BOB")).reason())
-        .isEqualTo(new Refusal.NotWaiting(id, RunStatus.SUCCEEDED));
+        .isEqualTo(new Refusal.AlreadyApproved(id, List.of("U_ALICE"), RunStatus.SUCCEEDED));
   }
 
   @Test
@@ -209,10 +209,10 @@ class EngineApprovalTest {
     Decision decision = second.approve(id, "U_ALICE");
     assertThat(decision.accepted()).isFalse();
     assertThat(((Decision.Refused) decision).reason())
-        .isEqualTo(new Refusal.PlanChanged(id, List.of()));
+        .isEqualTo(new Refusal.PlanChanged(id, List.of("intent deploy-app.yaml changed")));
     assertThat(second.run(id).orElseThrow().reason())
         .isEqualTo(
-            "the plan changed since it was shown (intent file, parameters or config); run "
+            "the plan changed since it was shown (intent deploy-app.yaml changed); run "
                 + id
                 + " will not start: request it again to see the new plan");
     assertThat(second.run(id).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);

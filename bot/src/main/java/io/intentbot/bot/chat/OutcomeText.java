@@ -182,6 +182,24 @@ public final class OutcomeText {
           + " was already acknowledged"
           + (r.by() == null ? "" : " by " + r.by());
     }
+    if (refusal instanceof Refusal.AlreadyApproved r) {
+      return "run "
+          + r.runId()
+          + " is already approved by "
+          + String.join(", ", r.by().stream().map(approvers::user).toList())
+          + " ("
+          + r.status().label()
+          + ")";
+    }
+    if (refusal instanceof Refusal.SecretsUnavailable r) {
+      return "run "
+          + r.runId()
+          + " is cancelled: "
+          + (r.why() == Refusal.SecretsLoss.MEMORY_ONLY
+              ? "secret parameters are kept in memory only; submit again"
+              : "its secret parameters cannot be decrypted here (INTENTBOT_SECRET_KEY is not set"
+                  + " or differs from the one they were encrypted with); submit again");
+    }
     if (refusal instanceof Refusal.RefusedByPolicy r) {
       return "refused by the access rule "
           + r.rule()

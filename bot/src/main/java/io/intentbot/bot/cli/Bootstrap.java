@@ -191,13 +191,23 @@ final class Bootstrap implements AutoCloseable {
   }
 
   private Engine.Builder builder(GroupDirectory groups) {
-    return Engine.builder()
-        .config(config())
-        .catalog(catalog())
-        .stepTypes(registry())
-        .auditStore(audit())
-        .groupDirectory(groups)
-        .processTimeout(processTimeout());
+    return secretKey(
+        Engine.builder()
+            .config(config())
+            .catalog(catalog())
+            .stepTypes(registry())
+            .auditStore(audit())
+            .groupDirectory(groups)
+            .processTimeout(processTimeout()));
+  }
+
+  /** {@code INTENTBOT_SECRET_KEY}: encrypts the secret parameters of runs waiting for approval. */
+  private Engine.Builder secretKey(Engine.Builder builder) {
+    try {
+      return builder.secretKey(env.get("INTENTBOT_SECRET_KEY"));
+    } catch (IllegalArgumentException e) {
+      throw new io.intentbot.engine.config.ConfigException(e.getMessage());
+    }
   }
 
   /** {@code INTENTBOT_PROCESS_TIMEOUT}: silence after which a process's runs are interrupted. */

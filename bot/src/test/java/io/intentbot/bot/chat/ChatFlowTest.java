@@ -144,6 +144,34 @@ class ChatFlowTest {
   }
 
   @Test
+  void twoRequiredApprovalsShowInTheOrderRecordedAndLaterOnesAreRefused() throws Exception {
+    bed.close();
+    bed =
+        TestIntents.engine(dir.resolve("two"), group -> Set.of())
+            .config(TestIntents.CONFIG.replace("required: 1", "required: 2"));
+    bed.build();
+    chat = new InMemoryChat(bed.engine());
+    bed.started();
+    String id = chat.push("alice", "deploy-app app=web env=production version=1.2.3").runId();
+
+    assertThat(chat.push("U0APPROVER", "approve " + id).text()).contains("approved (1 of 2)");
+    assertThat(chat.push("U0OTHER", "approve " + id).text()).contains("approved by U0OTHER");
+    assertThat(bed.engine().awaitFinished(id, Duration.ofSeconds(10)).orElseThrow().status())
+        .isEqualTo(RunStatus.SUCCEEDED);
+    Reply late = chat.push("U0APPROVER", "approve " + id);
+    assertThat(late.error()).isTrue();
+    assertThat(late.text()).contains("already approved by U0APPROVER, U0OTHER (succeeded)");
+
+    assertThat(chat.lines(id).stream().filter(l -> l.startsWith("Approved by")))
+        .containsExactly("Approved by @U0APPROVER (1 of 2)", "Approved by @U0OTHER (2 of 2)");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> chat.head(id).map(h -> h.state().startsWith("succeeded")).orElse(false));
+    assertThat(chat.head(id).orElseThrow().text(Mentions.PLAIN))
+        .contains("approved by @U0APPROVER, @U0OTHER");
+  }
+
+  @Test
   void breakGlassRunsAtOnceAndSaysSoLoudly() throws Exception {
     Reply reply =
         chat.push("alice", "deploy-app app=web env=production --break-glass \"site down\"");

@@ -98,6 +98,35 @@ class OutcomeTextTest {
             "the plan changed since it was shown (intent file, parameters or config); run "
                 + ID
                 + " will not start: request it again to see the new plan");
+    assertThat(
+            plain.refusal(
+                new Refusal.PlanChanged(
+                    ID,
+                    List.of(
+                        "migrations/web/V3__add.sql added", "datasource web-production changed"))))
+        .isEqualTo(
+            "the plan changed since it was shown (migrations/web/V3__add.sql added, datasource"
+                + " web-production changed); run "
+                + ID
+                + " will not start: request it again to see the new plan");
+    assertThat(
+            plain.refusal(
+                new Refusal.AlreadyApproved(ID, List.of("U_ALICE", "U_BOB"), RunStatus.RUNNING)))
+        .isEqualTo("run " + ID + " is already approved by U_ALICE, U_BOB (running)");
+    assertThat(
+            OutcomeText.SLACK.refusal(
+                new Refusal.AlreadyApproved(ID, List.of("U_ALICE"), RunStatus.PENDING)))
+        .isEqualTo("run " + ID + " is already approved by <@U_ALICE> (pending)");
+    assertThat(plain.refusal(new Refusal.SecretsUnavailable(ID, Refusal.SecretsLoss.MEMORY_ONLY)))
+        .isEqualTo(
+            "run " + ID + " is cancelled: secret parameters are kept in memory only; submit again");
+    assertThat(plain.refusal(new Refusal.SecretsUnavailable(ID, Refusal.SecretsLoss.UNREADABLE)))
+        .isEqualTo(
+            "run "
+                + ID
+                + " is cancelled: its secret parameters cannot be decrypted here"
+                + " (INTENTBOT_SECRET_KEY is not set or differs from the one they were encrypted"
+                + " with); submit again");
     assertThat(plain.refusal(new Refusal.AlreadyAcknowledged(ID, "U_BOB")))
         .isEqualTo("break-glass run " + ID + " was already acknowledged by U_BOB");
     assertThat(plain.refusal(new Refusal.Expired(ID, Duration.ofMinutes(30))))

@@ -15,6 +15,9 @@ final class CliFixture {
   final EngineFixture engine;
   final Path config;
 
+  /** More environment variables for the commands run from now on. */
+  final Map<String, String> moreEnv = new java.util.HashMap<>();
+
   CliFixture(Path dir) throws Exception {
     this.engine = new EngineFixture(dir);
     this.config = dir.resolve("intentbot.yaml");
@@ -22,11 +25,15 @@ final class CliFixture {
   }
 
   Map<String, String> env() {
-    return Map.of(
-        "INTENTBOT_CONFIG", config.toString(),
-        "INTENTBOT_INTENTS", engine.intentsDir().toString(),
-        "INTENTBOT_DB_URL", engine.dbUrl(),
-        "USER", "U_CAROL");
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(
+                "INTENTBOT_CONFIG", config.toString(),
+                "INTENTBOT_INTENTS", engine.intentsDir().toString(),
+                "INTENTBOT_DB_URL", engine.dbUrl(),
+                "USER", "U_CAROL"));
+    env.putAll(moreEnv);
+    return Map.copyOf(env);
   }
 
   Result run(String... args) {

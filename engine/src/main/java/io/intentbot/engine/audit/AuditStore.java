@@ -131,6 +131,9 @@ public interface AuditStore extends AutoCloseable {
   /** The newest sealed entry ({@code 0} and the genesis hash when nothing is sealed). */
   ChainHead head();
 
+  /** What runs waiting for approval keep besides their row (plan inputs, secrets, places). */
+  WaitingRunStore waitingRuns();
+
   @Override
   void close();
 }

@@ -37,6 +37,7 @@ public final class JdbcAuditStore implements AuditStore {
   private final LeaseTable leases;
   private final ChainSealer sealer;
   private final ChainVerifier verifier;
+  private final WaitingRunStore waitingRuns;
   private final AutoCloseable onClose;
   private volatile Optional<String> stepUpsert;
 
@@ -58,7 +59,13 @@ public final class JdbcAuditStore implements AuditStore {
     this.leases = new LeaseTable(jdbc);
     this.sealer = new ChainSealer(jdbc, clock, key);
     this.verifier = new ChainVerifier(jdbc, key);
+    this.waitingRuns = new JdbcWaitingRunStore(jdbc);
     this.onClose = onClose;
+  }
+
+  @Override
+  public WaitingRunStore waitingRuns() {
+    return waitingRuns;
   }
 
   @Override

@@ -1,31 +1,27 @@
 package io.intentbot.engine.internal;
 
+import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
-import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.definition.LibraryStep;
 import io.intentbot.engine.definition.ParameterDefinition;
+import io.intentbot.engine.definition.ParameterType;
 import io.intentbot.engine.definition.StepDefinition;
 import io.intentbot.engine.expr.ExpressionException;
 import io.intentbot.engine.expr.Expressions;
 import io.intentbot.engine.model.Plan;
-import io.intentbot.engine.params.BoundParameters;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.step.StepType;
 import io.intentbot.engine.step.StepTypeRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Describes what a run would do, step by step, without doing it. Pure steps ({@code set}) are
@@ -53,22 +49,40 @@ final class Planner {
     this.clock = clock;
   }
 
+  /** A plan and what it was computed from; the plan's hash is {@code inputs.hash()}. */
+  record Planned(Plan plan, PlanInputs inputs) {}
+
   /**
-   * Plans every step. A step whose fully known input its step type rejects (an unknown datasource,
-   * a value of the wrong shape) cannot succeed: its message goes to {@code invalid}.
+   * Plans every step and collects the plan's inputs (see {@link PlanInputs}). A step whose fully
+   * known input its step type rejects (an unknown datasource, a value of the wrong shape) cannot
+   * succeed, nor can a step whose files cannot be read: its message goes to {@code invalid}.
    */
-  Plan plan(RunState state, String hash, List<String> invalid) {
+  Planned plan(RunState state, List<String> invalid) {
     RunScope scope = state.scope.child(state.scope.params());
+    PlanInputs.Builder inputs = new PlanInputs.Builder(catalog.dir());
+    inputs.intent(state.intent).parameters(state.parameters.display());
+    for (ParameterDefinition p : state.intent.parameters()) {
+      Object value = state.parameters.values().get(p.name());
+      if (p.type() == ParameterType.ENVIRONMENT && value != null) {
+        EnvironmentConfig environment = config.environments().get(String.valueOf(value));
+        if (environment != null) {
+          inputs.environment(environment);
+        }
+      }
+    }
     List<Plan.PlannedStep> steps = new ArrayList<>();
-    describe(state, state.intent.prereqs(), "prereq", scope, "", steps, invalid);
-    describe(state, state.intent.steps(), "main", scope, "", steps, invalid);
-    describe(state, state.intent.onFailure(), "on_failure", scope, "", steps, invalid);
-    return new Plan(
-        state.intent.name(),
-        state.parameters.display(),
-        state.environment == null ? null : state.environment.name(),
-        steps,
-        hash);
+    describe(state, state.intent.prereqs(), "prereq", scope, "", steps, invalid, inputs);
+    describe(state, state.intent.steps(), "main", scope, "", steps, invalid, inputs);
+    describe(state, state.intent.onFailure(), "on_failure", scope, "", steps, invalid, inputs);
+    PlanInputs bound = inputs.build();
+    Plan plan =
+        new Plan(
+            state.intent.name(),
+            state.parameters.display(),
+            state.environment == null ? null : state.environment.name(),
+            steps,
+            bound.hash());
+    return new Planned(plan, bound);
   }
 
   private void describe(
@@ -78,7 +92,8 @@ final class Planner {
       RunScope scope,
       String prefix,
       List<Plan.PlannedStep> out,
-      List<String> invalid) {
+      List<String> invalid,
+      PlanInputs.Builder inputs) {
     for (StepDefinition step : definitions) {
       Map<String, Object> variables = scope.variables();
       String condition = conditionText(step, variables);
@@ -100,13 +115,15 @@ final class Planner {
           (Map<String, Object>) expressions.renderLenient(step.with(), variables);
       if (step.uses() != null) {
         LibraryStep lib = catalog.libraryStep(step.uses()).orElseThrow();
+        inputs.library(lib);
         Map<String, Object> params = new LinkedHashMap<>();
         for (ParameterDefinition p : lib.parameters()) {
           params.put(p.name(), with.containsKey(p.name()) ? with.get(p.name()) : p.defaultValue());
         }
         RunScope child = scope.child(params);
         List<Plan.PlannedStep> inner = new ArrayList<>();
-        describe(state, lib.steps(), phase, child, prefix + step.id() + ".", inner, invalid);
+        describe(
+            state, lib.steps(), phase, child, prefix + step.id() + ".", inner, invalid, inputs);
         List<String> details = new ArrayList<>();
         inner.forEach(i -> details.add(i.id() + ": " + i.summary()));
         Map<String, Object> outputs = new LinkedHashMap<>();
@@ -130,8 +147,10 @@ final class Planner {
               state, prefix + step.id(), true, config, catalog.dir(), line -> {}, clock);
       StepPlan plan;
       Map<String, Object> outputs = Map.of();
+      bindDatasource(with, inputs);
       try {
         plan = type.plan(input, context);
+        bindReads(type, input, context, with, prefix + step.id(), inputs, invalid);
         if (type.pure() && !Expressions.hasPlaceholder(with) && invalid.isEmpty()) {
           StepResult result = type.execute(input, context);
           outputs = result.outputs();
@@ -153,6 +172,47 @@ final class Planner {
       List<String> details = new ArrayList<>(plan.details());
       addOutputs(details, outputs);
       out.add(planned(state, prefix + step.id(), phase, step, plan.summary(), details, condition));
+    }
+  }
+
+  /** A step's {@code datasource:} that names a configured datasource: the plan binds its config. */
+  private void bindDatasource(Map<String, Object> with, PlanInputs.Builder inputs) {
+    if (with.get("datasource") instanceof String name) {
+      DatasourceConfig datasource = config.datasources().get(name);
+      if (datasource != null) {
+        inputs.datasource(datasource);
+      }
+    }
+  }
+
+  /**
+   * The files a step will read, when its input is known before the run (one that depends on an
+   * earlier step's outputs is bound through what that step reads, e.g. a template); a file that
+   * cannot be read makes the plan incomplete, and no approval is asked on it.
+   */
+  private static void bindReads(
+      StepType type,
+      StepInput input,
+      EngineStepContext context,
+      Map<String, Object> with,
+      String stepId,
+      PlanInputs.Builder inputs,
+      List<String> invalid) {
+    if (Expressions.hasPlaceholder(with)) {
+      return;
+    }
+    try {
+      type.reads(input, context).forEach(inputs::read);
+    } catch (UncheckedIOException e) {
+      invalid.add(
+          "step '"
+              + stepId
+              + "' ("
+              + type.name()
+              + "): "
+              + e.getMessage()
+              + ": "
+              + e.getCause().getMessage());
     }
   }
 
@@ -195,30 +255,6 @@ final class Planner {
       return expressions.test(step.condition(), variables) ? null : "false";
     } catch (ExpressionException e) {
       return step.condition();
-    }
-  }
-
-  /**
-   * The plan hash: SHA-256 over the intent file (and the library steps it uses), the bound
-   * parameters and the environment's config. Equal inputs give equal hashes.
-   */
-  static String hash(
-      IntentDefinition intent, BoundParameters parameters, EnvironmentConfig environment) {
-    StringBuilder canonical = new StringBuilder();
-    canonical.append("intent=").append(intent.name()).append('\n');
-    canonical.append("source=").append(intent.sourceHash()).append('\n');
-    new TreeMap<>(parameters.display())
-        .forEach((k, v) -> canonical.append("param.").append(k).append('=').append(v).append('\n'));
-    canonical
-        .append("environment=")
-        .append(environment == null ? "" : String.valueOf(environment))
-        .append('\n');
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of()
-          .formatHex(digest.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

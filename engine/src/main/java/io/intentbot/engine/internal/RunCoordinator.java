@@ -72,7 +72,9 @@ public final class RunCoordinator {
       Duration processTimeout,
       Duration expiryInterval,
       List<RunListener> listeners,
-      Leadership leadership) {
+      Leadership leadership,
+      String secretKey) {
+    SecretVault vault = SecretVault.of(secretKey);
     this.config = config;
     this.catalog = catalog;
     this.stepTypes = stepTypes;
@@ -120,7 +122,7 @@ public final class RunCoordinator {
             orchestration,
             clock,
             durable);
-    WaitingRuns waiting = new WaitingRuns(audit, events, clock, endings::ended);
+    WaitingRuns waiting = new WaitingRuns(audit, events, clock, endings::ended, vault, processId);
     this.control =
         new RunControl(
             config,
@@ -145,7 +147,8 @@ public final class RunCoordinator {
     this.endings.runsHere(control::runsHere);
     this.intake = new SubmissionIntake(audit, clock, events, preparer, waiting, control::launch);
     this.desk =
-        new ApprovalDesk(config, audit, clock, events, gate, preparer, waiting, control::launch);
+        new ApprovalDesk(
+            config, audit, clock, events, gate, preparer, waiting, control::launch, processTimeout);
     this.duties =
         new Duties(
             liveness::beat,

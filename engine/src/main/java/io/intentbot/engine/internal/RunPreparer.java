@@ -51,6 +51,10 @@ final class RunPreparer {
       return PreparedRun.invalid(bound.problems());
     }
     BoundParameters parameters = bound.parameters();
+    List<InputProblem> masked = maskedSecrets(intent, parameters);
+    if (!masked.isEmpty()) {
+      return PreparedRun.invalid(masked);
+    }
     String envName =
         intent
             .environmentParameter()
@@ -86,7 +90,6 @@ final class RunPreparer {
     }
     BoundParameters withDefaults =
         new BoundParameters(scope.params(), display, parameters.secrets());
-    String hash = Planner.hash(intent, withDefaults, environment);
     String lockKey = null;
     if (intent.lock() != null) {
       try {
@@ -97,23 +100,7 @@ final class RunPreparer {
       }
     }
     RunRecord record =
-        new RunRecord(
-            runId,
-            intent.name(),
-            display,
-            requester,
-            envName,
-            app,
-            null,
-            dryRun,
-            hash,
-            lockKey,
-            null,
-            null,
-            null,
-            Map.of(),
-            null,
-            Map.of());
+        record(runId, intent, display, requester, envName, app, dryRun, null, lockKey);
     boolean readOnly = false;
     if (intent.readOnlyIf() != null) {
       try {
@@ -125,16 +112,87 @@ final class RunPreparer {
     }
     RunState draft =
         new RunState(
-            record, intent, withDefaults, environment, app, redactor, scope, null, readOnly);
+            record, intent, withDefaults, environment, app, redactor, scope, null, null, readOnly);
     List<String> invalid = new ArrayList<>();
-    var plan = planner.plan(draft, hash, invalid);
+    Planner.Planned planned = planner.plan(draft, invalid);
     if (!invalid.isEmpty()) {
       return PreparedRun.cannotPlan(invalid);
     }
     return new PreparedRun(
         new RunState(
-            record, intent, withDefaults, environment, app, redactor, scope, plan, readOnly),
+            record(
+                runId,
+                intent,
+                display,
+                requester,
+                envName,
+                app,
+                dryRun,
+                planned.plan().hash(),
+                lockKey),
+            intent,
+            withDefaults,
+            environment,
+            app,
+            redactor,
+            scope,
+            planned.plan(),
+            planned.inputs(),
+            readOnly),
         List.of());
+  }
+
+  private static RunRecord record(
+      String runId,
+      IntentDefinition intent,
+      Map<String, String> display,
+      String requester,
+      String envName,
+      String app,
+      boolean dryRun,
+      String planHash,
+      String lockKey) {
+    return new RunRecord(
+        runId,
+        intent.name(),
+        display,
+        requester,
+        envName,
+        app,
+        null,
+        dryRun,
+        planHash,
+        lockKey,
+        null,
+        null,
+        null,
+        Map.of(),
+        null,
+        Map.of());
+  }
+
+  /**
+   * Fails closed on a secret parameter whose value is the mask people are shown ({@code ***}): a
+   * run asked for again from its record would otherwise pass the mask to its steps as the secret.
+   */
+  private static List<InputProblem> maskedSecrets(
+      IntentDefinition intent, BoundParameters parameters) {
+    List<InputProblem> problems = new ArrayList<>();
+    for (ParameterDefinition p : intent.parameters()) {
+      Object value = parameters.values().get(p.name());
+      if (p.secret() && value != null && Redactor.MASK.equals(String.valueOf(value).trim())) {
+        problems.add(
+            InputProblem.of(
+                InputProblem.Kind.INVALID_VALUE,
+                p.name(),
+                "secret parameter '"
+                    + p.name()
+                    + "' holds the mask "
+                    + Redactor.MASK
+                    + ", not its value; give the value itself"));
+      }
+    }
+    return problems;
   }
 
   InputProblem unknownIntent(String name) {

@@ -21,6 +21,9 @@ final class RunState {
   final RunScope scope;
   final Plan plan;
 
+  /** What the plan was computed from (its hash binds them), or null before planning. */
+  final PlanInputs inputs;
+
   /** The intent's {@code read_only_if} holds for these parameters: no approval, no changes. */
   final boolean readOnly;
 
@@ -40,6 +43,7 @@ final class RunState {
       Redactor redactor,
       RunScope scope,
       Plan plan,
+      PlanInputs inputs,
       boolean readOnly) {
     this.record = record;
     this.intent = intent;
@@ -49,6 +53,7 @@ final class RunState {
     this.redactor = redactor;
     this.scope = scope;
     this.plan = plan;
+    this.inputs = inputs;
     this.readOnly = readOnly;
   }
 

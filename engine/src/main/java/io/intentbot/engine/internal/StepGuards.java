@@ -4,7 +4,11 @@ import io.intentbot.engine.definition.StepDefinition;
 import io.intentbot.engine.expr.ExpressionException;
 import io.intentbot.engine.expr.Expressions;
 import io.intentbot.engine.model.StepStatus;
+import io.intentbot.engine.step.StepContext;
+import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepType;
+import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -46,6 +50,37 @@ final class StepGuards {
       return Optional.of(new Stop(StepStatus.FAILED, e.getMessage(), true));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Checked just before a step runs: the files it reads (its type's {@link StepType#reads}) are
+   * still those the run's plan was approved on; a file added, removed or edited since (a {@code
+   * V3__*.sql} dropped into the migrations folder after the approval) fails the step before it
+   * reads anything. A file that cannot be read fails it too.
+   */
+  static Optional<Stop> filesAsPlanned(
+      RunState state, StepType type, StepInput input, StepContext context) {
+    if (state.inputs == null || context.dryRun()) {
+      return Optional.empty();
+    }
+    List<String> changes;
+    try {
+      changes = state.inputs.filesChangedSince(type.reads(input, context), context.intentsDir());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // the step itself reports its input
+    } catch (UncheckedIOException e) {
+      changes = List.of(e.getMessage());
+    }
+    if (changes.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Stop(
+            StepStatus.FAILED,
+            "files changed since the plan was approved ("
+                + String.join(", ", changes)
+                + "); the step did not run: request the run again to see the new plan",
+            true));
   }
 
   /** Checked once the step type is known: a read-only run runs only pure step types. */

@@ -116,4 +116,28 @@ public sealed interface Refusal {
    * @param allows whom the rule would allow, for the person refused
    */
   record RefusedByPolicy(String rule, Approvers allows) implements Refusal {}
+
+  /**
+   * Enough approvals are in already: {@code by} gave them, in the order they were recorded; the run
+   * is {@code status} now.
+   */
+  record AlreadyApproved(String runId, List<String> by, RunStatus status) implements Refusal {
+    public AlreadyApproved {
+      by = List.copyOf(by);
+    }
+  }
+
+  /**
+   * The run's secret parameters cannot be had by the process that was asked to start it; the run is
+   * cancelled (a masked value is never passed to a step).
+   */
+  record SecretsUnavailable(String runId, SecretsLoss why) implements Refusal {}
+
+  /** Why a waiting run's secret parameters are not available. */
+  enum SecretsLoss {
+    /** They were kept in memory only (no {@code INTENTBOT_SECRET_KEY}), by another process. */
+    MEMORY_ONLY,
+    /** They are encrypted, but this process's key does not open them (none, or another one). */
+    UNREADABLE
+  }
 }

@@ -1,6 +1,8 @@
 package io.intentbot.engine.step;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One kind of step, named by the YAML {@code type:} of the steps it runs.
@@ -57,6 +59,16 @@ public interface StepType {
 
   /** Describes what the step would do, without doing it. */
   StepPlan plan(StepInput input, StepContext context);
+
+  /**
+   * The files {@link #execute} will read with this input (a folder stands for every file under it):
+   * migration scripts, templates. The plan hash covers their contents, so an approval given on a
+   * plan cancels the run when one of them changes, is added or removed. Resolved as {@link #plan}
+   * resolves them, and like it never changes anything; none by default.
+   */
+  default List<Path> reads(StepInput input, StepContext context) {
+    return List.of();
+  }
 
   /** Does the step. */
   StepResult execute(StepInput input, StepContext context) throws InterruptedException;

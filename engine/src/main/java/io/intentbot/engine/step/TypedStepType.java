@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The base of every step type: its {@code with:} block arrives as an immutable record, already
@@ -188,6 +190,16 @@ public abstract class TypedStepType<I extends Record> implements StepType {
 
   /** Describes what the step would do with this input, without doing it. */
   protected abstract StepPlan plan(I input, StepContext context);
+
+  @Override
+  public final List<Path> reads(StepInput input, StepContext context) {
+    return reads(bind(input), context);
+  }
+
+  /** The files the step will read with this input; see {@link StepType#reads}. None by default. */
+  protected List<Path> reads(I input, StepContext context) {
+    return List.of();
+  }
 
   /** Does the step with this input. */
   protected abstract StepResult execute(I input, StepContext context) throws InterruptedException;

@@ -74,6 +74,12 @@ public final class FilesRenderStepType extends TypedStepType<FilesRenderStepType
         details);
   }
 
+  /** The template folder: every file the step copies. */
+  @Override
+  protected List<Path> reads(Input input, StepContext context) {
+    return List.of(Job.from(input, context.intentsDir()).template());
+  }
+
   @Override
   protected StepResult execute(Input input, StepContext context) {
     Job job = Job.from(input, context.intentsDir());

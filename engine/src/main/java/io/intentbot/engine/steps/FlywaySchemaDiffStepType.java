@@ -95,6 +95,14 @@ public final class FlywaySchemaDiffStepType extends TypedStepType<FlywaySchemaDi
         details);
   }
 
+  /** Every file under the migration folders: they build the expected schema. */
+  @Override
+  protected List<Path> reads(Input input, StepContext context) {
+    return Diff.from(input, config, context.intentsDir()).locations().stream()
+        .map(MigrationLocations::folder)
+        .toList();
+  }
+
   @Override
   protected StepResult execute(Input input, StepContext context) {
     Diff diff = Diff.from(input, config, context.intentsDir());

@@ -120,6 +120,14 @@ public final class FlywayStepType extends TypedStepType<FlywayStepType.Input> {
     return StepPlan.of(summary, details);
   }
 
+  /** Every file under the migration folders: the plan binds the scripts that will run. */
+  @Override
+  protected List<Path> reads(Input input, StepContext context) {
+    return Job.from(input, config, context.intentsDir()).locations().stream()
+        .map(MigrationLocations::folder)
+        .toList();
+  }
+
   @Override
   protected StepResult execute(Input input, StepContext context) {
     Job job = Job.from(input, config, context.intentsDir());

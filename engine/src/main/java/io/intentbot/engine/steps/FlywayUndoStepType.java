@@ -114,6 +114,12 @@ public final class FlywayUndoStepType extends TypedStepType<FlywayUndoStepType.I
     return super.failsTheStep(e) || e instanceof FlywayException;
   }
 
+  /** Every file under the migration folders, undo scripts among them. */
+  @Override
+  protected List<Path> reads(Input input, StepContext context) {
+    return Undo.from(input, config, context.intentsDir()).folders();
+  }
+
   @Override
   protected StepResult execute(Input input, StepContext context) {
     Undo undo = Undo.from(input, config, context.intentsDir());

@@ -33,6 +33,6 @@ final class Runs {
   /** The state of a running run, as much of it as retries and timeouts read. */
   static RunState running(String id) {
     return new RunState(
-        record(id, RunStatus.RUNNING), null, null, null, null, null, null, null, false);
+        record(id, RunStatus.RUNNING), null, null, null, null, null, null, null, null, false);
   }
 }

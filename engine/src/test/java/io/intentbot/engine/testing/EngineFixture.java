@@ -114,6 +114,13 @@ public final class EngineFixture implements AutoCloseable {
   private String password = "";
   private int maxConcurrentRuns;
   private boolean recordEvents = true;
+  private String secretKey;
+
+  /** The {@code INTENTBOT_SECRET_KEY} of engines built from now on (null: none, the default). */
+  public EngineFixture secretKey(String base64Key) {
+    this.secretKey = base64Key;
+    return this;
+  }
 
   /** Engines started from now on share an in-memory H2 database instead of the file. */
   public EngineFixture inMemory() {
@@ -210,7 +217,8 @@ public final class EngineFixture implements AutoCloseable {
             .groupDirectory(groups)
             .clock(clock)
             .processTimeout(processTimeout)
-            .expiryInterval(expiryInterval);
+            .expiryInterval(expiryInterval)
+            .secretKey(secretKey);
     if (recordEvents) {
       builder.listener(events::add);
     }
