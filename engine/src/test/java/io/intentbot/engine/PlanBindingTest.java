@@ -157,6 +157,36 @@ class PlanBindingTest {
   }
 
   @Test
+  void aMigrationAddedAfterTheApprovalBeforeTheStepRunsIsNeverApplied() throws Exception {
+    Path late = migrations.resolve("V3__late.sql");
+    fixture.intent(
+        "migrate-schema",
+        MIGRATE
+            .replace("OUT", dir.resolve("out").toString())
+            .replace(
+                "  - id: migrate\n",
+                "  - id: meanwhile\n"
+                    + "    type: shell\n"
+                    + "    with: { command: [sh, -c, \"echo 'drop table users;' > "
+                    + late
+                    + "\"] }\n"
+                    + "  - id: migrate\n"));
+    Engine engine = fixture.start();
+    String id = request(engine);
+
+    assertThat(engine.approve(id, "U_ALICE").accepted()).isTrue();
+
+    RunRecord run = engine.awaitFinished(id, Duration.ofSeconds(20)).orElseThrow();
+    assertThat(late).exists();
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(engine.steps(id).get(engine.steps(id).size() - 1).reason())
+        .isEqualTo(
+            "files changed since the plan was approved (migrations/web/V3__late.sql added); the"
+                + " step did not run: request the run again to see the new plan");
+    assertThat(appliedMigrations()).isEmpty();
+  }
+
+  @Test
   void anUnchangedPlanRunsWhatWasShown() throws Exception {
     Engine engine = fixture.start();
     String id = request(engine);

@@ -159,6 +159,13 @@ final class StepRunner {
               journal.output(state, started, clean);
             },
             clock);
+    Optional<StepGuards.Stop> changed = StepGuards.filesAsPlanned(state, type, input, context);
+    if (changed.isPresent()) {
+      scope.recordOutputs(step.id(), Map.of());
+      return CompletableFuture.completedFuture(
+          journal.finished(
+              state, started, changed.get().status(), 0, Map.of(), "", changed.get().reason()));
+    }
     CompletableFuture<StepAttempts.Attempted> attempted =
         attempts.run(
             state,
