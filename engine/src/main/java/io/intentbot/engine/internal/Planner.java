@@ -60,15 +60,17 @@ final class Planner {
   Plan plan(RunState state, String hash, List<String> invalid) {
     RunScope scope = state.scope.child(state.scope.params());
     List<Plan.PlannedStep> steps = new ArrayList<>();
-    describe(state, state.intent.prereqs(), "prereq", scope, "", steps, invalid);
-    describe(state, state.intent.steps(), "main", scope, "", steps, invalid);
-    describe(state, state.intent.onFailure(), "on_failure", scope, "", steps, invalid);
+    java.util.Set<String> datasources = new java.util.LinkedHashSet<>();
+    describe(state, state.intent.prereqs(), "prereq", scope, "", steps, invalid, datasources);
+    describe(state, state.intent.steps(), "main", scope, "", steps, invalid, datasources);
+    describe(state, state.intent.onFailure(), "on_failure", scope, "", steps, invalid, datasources);
     return new Plan(
         state.intent.name(),
         state.parameters.display(),
         state.environment == null ? null : state.environment.name(),
         steps,
-        hash);
+        hash,
+        List.copyOf(datasources));
   }
 
   private void describe(
@@ -78,7 +80,8 @@ final class Planner {
       RunScope scope,
       String prefix,
       List<Plan.PlannedStep> out,
-      List<String> invalid) {
+      List<String> invalid,
+      java.util.Set<String> datasources) {
     for (StepDefinition step : definitions) {
       Map<String, Object> variables = scope.variables();
       String condition = conditionText(step, variables);
@@ -106,7 +109,15 @@ final class Planner {
         }
         RunScope child = scope.child(params);
         List<Plan.PlannedStep> inner = new ArrayList<>();
-        describe(state, lib.steps(), phase, child, prefix + step.id() + ".", inner, invalid);
+        describe(
+            state,
+            lib.steps(),
+            phase,
+            child,
+            prefix + step.id() + ".",
+            inner,
+            invalid,
+            datasources);
         List<String> details = new ArrayList<>();
         inner.forEach(i -> details.add(i.id() + ": " + i.summary()));
         Map<String, Object> outputs = new LinkedHashMap<>();
@@ -124,6 +135,7 @@ final class Planner {
         continue;
       }
       StepType type = registry.find(step.type()).orElseThrow();
+      usedDatasource(with, datasources);
       StepInput input = StepInput.of(with);
       EngineStepContext context =
           new EngineStepContext(
@@ -167,6 +179,17 @@ final class Planner {
     List<String> clean = details.stream().map(state.redactor::redact).toList();
     return new Plan.PlannedStep(
         id, phase, step.kind(), state.redactor.redact(summary), clean, condition);
+  }
+
+  /** Notes the step's {@code datasource}, or that it is not known before the run. */
+  private static void usedDatasource(Map<String, Object> with, java.util.Set<String> datasources) {
+    Object datasource = with.get("datasource");
+    if (datasource != null) {
+      datasources.add(
+          Expressions.hasPlaceholder(datasource)
+              ? Plan.UNKNOWN_DATASOURCE
+              : String.valueOf(datasource));
+    }
   }
 
   /** Adds what a step read or computed while planning, unless its description already says it. */
