@@ -296,7 +296,6 @@ public final class RunCoordinator {
 
   /** See {@link io.intentbot.engine.Engine#followDecisionsMadeElsewhere}. */
   public void followDecisionsMadeElsewhere(Duration interval) {
-    requireStarted();
     elsewhere.follow(interval);
   }
 
