@@ -36,8 +36,7 @@ class SlackAccessIT {
   static final Duration WAIT = Duration.ofSeconds(15);
 
   static final String CONFIG =
-      TestIntents.CONFIG.replace(
-              "expires_after: 30m }", "expires_after: 30m, from: [slack, cli] }")
+      TestIntents.CONFIG.replace("expires_after: 30m }", "expires_after: 30m, from: [slack, cli] }")
           + """
           access:
             - intents: ["*"]

@@ -96,7 +96,7 @@ class ChatFlowTest {
     assertThat(stranger.error()).isTrue();
     assertThat(stranger.text())
         .isEqualTo(
-            "Refused: only one of @U0APPROVER, @U0OTHER or a member of group S0SRE may break glass"
+            "Refused: only one of U0APPROVER, U0OTHER or a member of S0SRE may break glass"
                 + " in production (environments.production.break_glass); ask one of them to"
                 + " approve the run instead");
     Reply sandbox = chat.push("U0OTHER", "deploy-app app=web env=sandbox --break-glass \"x\"");

@@ -78,8 +78,7 @@ class CliAccessTest {
 
   @Test
   void aSandboxRunOnTheProductionDatabaseIsGatedByProduction() {
-    CliFixture.Result carol =
-        cli.run("run", "seed-db", "env=sandbox", "datasource=web-production");
+    CliFixture.Result carol = cli.run("run", "seed-db", "env=sandbox", "datasource=web-production");
     assertThat(carol.exitCode()).isEqualTo(4);
     assertThat(carol.err()).contains("seed-db in sandbox and production: only one of U_ALICE");
     CliFixture.Result alice =
@@ -93,7 +92,8 @@ class CliAccessTest {
 
   @Test
   void theCommandLineMayNotApproveWhereApprovalsComeFromSlackOnly() {
-    CliFixture.Result waiting = cli.runAs("alice", "run", "deploy-app", "app=web", "env=production");
+    CliFixture.Result waiting =
+        cli.runAs("alice", "run", "deploy-app", "app=web", "env=production");
     assertThat(waiting.exitCode()).isEqualTo(3);
     String id = waiting.out().lines().reduce((a, b) -> b).orElseThrow();
     CliFixture.Result bob = cli.runAs("bob", "approve", id);
@@ -102,7 +102,7 @@ class CliAccessTest {
         .contains(
             "approvals of runs in production come from slack only, not from the command line"
                 + " (environments.production.approval.from)");
-    assertThat(cli.run("show", id).out()).contains("status     waiting for approval");
+    assertThat(cli.run("show", id).out()).contains("status     waiting_approval");
   }
 
   @Test
@@ -121,7 +121,8 @@ class CliAccessTest {
     assertThat(cli.run("show", id).out())
         .contains("requester  U_ALICE")
         .contains("from       cli, os user ci@test-host");
-    CliFixture.Result unmapped = cli.runAs("mallory", "run", "deploy-app", "app=web", "env=sandbox");
+    CliFixture.Result unmapped =
+        cli.runAs("mallory", "run", "deploy-app", "app=web", "env=sandbox");
     assertThat(unmapped.exitCode()).isZero();
     assertThat(cli.run("history").out()).contains("os:mallory");
 

@@ -46,8 +46,7 @@ class CliProcessIT {
   }
 
   /** The packaged jar run by the operating-system user {@code osUser}. */
-  private Exit intentbotAs(String osUser, String... args)
-      throws IOException, InterruptedException {
+  private Exit intentbotAs(String osUser, String... args) throws IOException, InterruptedException {
     Path jar = Path.of("target", "intentbot.jar").toAbsolutePath();
     assertThat(jar).as("the packaged jar (built in the package phase)").exists();
     List<String> command =

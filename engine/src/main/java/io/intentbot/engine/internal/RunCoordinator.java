@@ -304,8 +304,9 @@ public final class RunCoordinator {
    * approval.from} includes {@code cli}.
    */
   private Optional<Refusal> approvalSourceRefusal(String runId, Actor actor) {
-    if (actor.source() == null) {
-      return Optional.empty();
+    String source = actor.approvalSource();
+    if (!"slack".equals(source) && !"cli".equals(source)) {
+      return Optional.empty(); // code embedding the engine, an in-memory chat
     }
     RunRecord run = audit.findRun(runId).orElse(null);
     if (run == null || run.approvalEnvironment() == null) {
@@ -314,12 +315,12 @@ public final class RunCoordinator {
     var environment = config.environments().get(run.approvalEnvironment());
     if (environment == null
         || !environment.isProtected()
-        || environment.approval().allowsFrom(actor.approvalSource())) {
+        || environment.approval().allowsFrom(source)) {
       return Optional.empty();
     }
     return Optional.of(
         new Refusal.ApprovalSourceNotAllowed(
-            environment.name(), actor.approvalSource(), environment.approval().from()));
+            environment.name(), source, environment.approval().from()));
   }
 
   /**
