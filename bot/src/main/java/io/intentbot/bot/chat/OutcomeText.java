@@ -245,8 +245,11 @@ public final class OutcomeText {
             + (r.environments().isEmpty() ? "" : " in " + String.join(" and ", r.environments()));
     if (r.rule() == null) {
       return what
-          + ": no access rule allows it to anyone; ask whoever runs intentbot to add one (access:"
-          + " in the config)";
+          + (r.environments().size() > 1
+              ? ": no one access rule covers all of these environments, and a rule must name every"
+                  + " environment a run touches"
+              : ": no access rule allows it to anyone")
+          + "; ask whoever runs intentbot to add one (access: in the config)";
     }
     String who =
         r.everyone()
