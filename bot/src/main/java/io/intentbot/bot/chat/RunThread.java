@@ -101,7 +101,7 @@ public final class RunThread implements RunListener {
       if (run.origin().get("break_glass") != null) {
         state.approvers =
             config
-                .environment(run.environment() == null ? "" : run.environment())
+                .environment(run.approvalEnvironment() == null ? "" : run.approvalEnvironment())
                 .map(env -> mentions.approvers(env.approval()))
                 .orElse(null);
         note(
