@@ -155,9 +155,23 @@ class BackupRestoreIT {
         .contains("intentbot.io/environment=production")
         .contains("nothing was changed");
 
-    RunRecord run =
-        catalog.run(
-            "restore-app", "app=web", "env=sandbox", "backup=web-prod", "from_env=production");
+    // Copying production's backup into sandbox touches production: it waits for its approvers.
+    io.intentbot.engine.model.Submission waiting =
+        catalog.submit(
+            "restore-app",
+            "U_DEV",
+            false,
+            "app=web",
+            "env=sandbox",
+            "backup=web-prod",
+            "from_env=production");
+    assertThat(waiting).isInstanceOf(io.intentbot.engine.model.Submission.AwaitingApproval.class);
+    RunRecord parked = ((io.intentbot.engine.model.Submission.AwaitingApproval) waiting).run();
+    assertThat(parked.approvalEnvironment()).isEqualTo("production");
+    String approver =
+        catalog.started().config().environments().get("production").approval().approvers().get(0);
+    assertThat(catalog.started().approve(parked.id(), approver).accepted()).isTrue();
+    RunRecord run = catalog.finish(parked.id());
 
     assertSucceeded(run);
     assertThat(controllers.all(Controllers.RESTORES).get(0).<Object>get("spec", "namespaceMapping"))

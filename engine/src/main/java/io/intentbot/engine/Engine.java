@@ -1,11 +1,14 @@
 package io.intentbot.engine;
 
+import io.intentbot.engine.access.AccessPolicy;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.config.GroupDirectory;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
 import io.intentbot.engine.leader.DatabaseLeadership;
 import io.intentbot.engine.leader.Leadership;
+import io.intentbot.engine.model.AccessEvent;
+import io.intentbot.engine.model.Actor;
 import io.intentbot.engine.model.Decision;
 import io.intentbot.engine.model.Refusal;
 import io.intentbot.engine.model.RunListener;
@@ -107,12 +110,25 @@ public final class Engine implements AutoCloseable {
    * arrive at the same time.
    */
   public Decision approve(String runId, String user) {
-    return coordinator.approve(runId, user);
+    return approve(runId, Actor.of(user));
+  }
+
+  /**
+   * As {@link #approve(String, String)} by {@code actor}; from a terminal ({@code cli}, {@code
+   * console}) only where the environment's {@code approval.from} includes {@code cli}. A refusal
+   * for who asked is written to the access log.
+   */
+  public Decision approve(String runId, Actor actor) {
+    return coordinator.approve(runId, actor);
   }
 
   /** Rejects a run waiting for approval; any approver or the requester may. */
   public Decision reject(String runId, String user, String reason) {
-    return coordinator.reject(runId, user, reason);
+    return reject(runId, Actor.of(user), reason);
+  }
+
+  public Decision reject(String runId, Actor actor, String reason) {
+    return coordinator.reject(runId, actor, reason);
   }
 
   /**
@@ -120,7 +136,11 @@ public final class Engine implements AutoCloseable {
    * environment allows self-approval) confirms it was warranted; until then it needs review.
    */
   public Decision acknowledge(String runId, String user, String note) {
-    return coordinator.acknowledge(runId, user, note);
+    return acknowledge(runId, Actor.of(user), note);
+  }
+
+  public Decision acknowledge(String runId, Actor actor, String note) {
+    return coordinator.acknowledge(runId, actor, note);
   }
 
   /** Break-glass runs no approver has acknowledged yet, oldest first. */
@@ -130,7 +150,46 @@ public final class Engine implements AutoCloseable {
 
   /** Cancels a waiting or running run; the step in progress is interrupted. */
   public Decision cancel(String runId, String user) {
-    return coordinator.cancel(runId, user);
+    return cancel(runId, Actor.of(user));
+  }
+
+  /**
+   * Cancels as {@code actor}: the requester, an approver of the run's environment, or (with {@code
+   * access:} rules) one of {@code admins:}.
+   */
+  public Decision cancel(String runId, Actor actor) {
+    return coordinator.cancel(runId, actor);
+  }
+
+  /**
+   * Who may do what, as the config says ({@code access:}, break-glass rights, {@code admins:});
+   * adapters use it to show only what a user may run.
+   */
+  public AccessPolicy access() {
+    return coordinator.access();
+  }
+
+  /** Refused attempts (who tried what, where, which rule refused), newest first. */
+  public List<AccessEvent> refusedAttempts(int limit) {
+    return coordinator.refusedAttempts(limit);
+  }
+
+  /**
+   * Records that {@code actor} (an operating-system user) asked to act as {@code claimed} without
+   * being in {@code trusted_os_users}, and returns the refusal to show.
+   */
+  public Refusal refuseIdentity(Actor actor, String claimed) {
+    return coordinator.refuseIdentity(actor, claimed);
+  }
+
+  /**
+   * Publishes {@link io.intentbot.engine.model.RunEvent.DecidedElsewhere} to the listeners for
+   * every decision made from a terminal, in any process, from now on, looking every {@code
+   * interval} (with several replicas, on the one leading that duty). Chat adapters call it so that
+   * their cards never keep live buttons after such a decision.
+   */
+  public void followDecisionsMadeElsewhere(Duration interval) {
+    coordinator.followDecisionsMadeElsewhere(interval);
   }
 
   /** Waits until the run is terminal (or the timeout passes) and returns it as stored. */

@@ -272,7 +272,7 @@ class EngineApprovalTest {
     assertThat(noReason).isInstanceOf(Submission.Invalid.class);
     Submission started =
         engine.submit(
-            RunRequest.of("deploy-app", List.of("app=web", "env=production"), "U_CAROL")
+            RunRequest.of("deploy-app", List.of("app=web", "env=production"), "U_ALICE")
                 .withBreakGlass("site down INC-42"));
     String id = ((Submission.Started) started).run().id();
     assertThat(engine.awaitFinished(id, Duration.ofSeconds(10)).orElseThrow().status())
@@ -281,7 +281,7 @@ class EngineApprovalTest {
         .singleElement()
         .satisfies(a -> assertThat(a.comment()).isEqualTo("break glass: site down INC-42"));
     assertThat(engine.awaitingReview()).extracting(RunRecord::id).containsExactly(id);
-    assertThat(((Decision.Refused) engine.acknowledge(id, "U_CAROL", null)).reason())
+    assertThat(((Decision.Refused) engine.acknowledge(id, "U_ALICE", null)).reason())
         .isEqualTo(
             new Refusal.SelfApproval(
                 id,
@@ -292,7 +292,7 @@ class EngineApprovalTest {
     assertThat(ack.accepted()).isTrue();
     assertThat(((Decision.Accepted) ack).kind()).isEqualTo(Decision.Kind.ACKNOWLEDGED);
     assertThat(engine.awaitingReview()).isEmpty();
-    assertThat(((Decision.Refused) engine.acknowledge(id, "U_ALICE", null)).reason())
+    assertThat(((Decision.Refused) engine.acknowledge(id, "U_BOB", null)).reason())
         .isEqualTo(new Refusal.AlreadyAcknowledged(id, "U_BOB"));
   }
 

@@ -4,6 +4,7 @@ import io.intentbot.engine.Engine;
 import io.intentbot.engine.audit.AuditStoreException;
 import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.definition.ParameterDefinition;
+import io.intentbot.engine.model.Actor;
 import io.intentbot.engine.model.Decision;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunRequest;
@@ -61,8 +62,9 @@ public final class CommandHandler {
     return engine;
   }
 
+  /** Help as the access rules show it to each user ({@link IntentHelp#list(Actor)}). */
   public IntentHelp help() {
-    return new IntentHelp(engine.catalog(), engine.config(), mentions);
+    return new IntentHelp(engine.catalog(), engine.config(), mentions, engine.access());
   }
 
   public Reply handle(String text, ChatUser who) {
@@ -89,24 +91,25 @@ public final class CommandHandler {
   }
 
   private Reply answer(Command command, ChatUser who) {
+    Actor actor = who.actor();
     if (command instanceof Command.Help) {
-      return Reply.info(help().help());
+      return Reply.info(help().help(actor));
     } else if (command instanceof Command.ListIntents) {
-      return Reply.info(help().list());
+      return Reply.info(help().list(actor));
     } else if (command instanceof Command.Describe d) {
-      return help().describe(d.intent());
+      return help().describe(d.intent(), actor);
     } else if (command instanceof Command.History h) {
       return history(h.intent());
     } else if (command instanceof Command.Status s) {
       return status(s.runId());
     } else if (command instanceof Command.Cancel c) {
-      return decision(engine.cancel(c.runId(), who.user()));
+      return decision(engine.cancel(c.runId(), actor));
     } else if (command instanceof Command.Approve a) {
-      return decision(engine.approve(a.runId(), who.user()));
+      return decision(engine.approve(a.runId(), actor));
     } else if (command instanceof Command.Reject r) {
-      return decision(engine.reject(r.runId(), who.user(), r.reason()));
+      return decision(engine.reject(r.runId(), actor, r.reason()));
     } else if (command instanceof Command.Acknowledge a) {
-      return decision(engine.acknowledge(a.runId(), who.user(), a.note()));
+      return decision(engine.acknowledge(a.runId(), actor, a.note()));
     } else if (command instanceof Command.Run r) {
       return submit(r, who);
     } else {
@@ -237,9 +240,17 @@ public final class CommandHandler {
           .append(mentions.user(run.requester()))
           .append(", ")
           .append(WHEN.format(run.createdAt()))
+          .append(run.origin().get("break_glass") == null ? "" : breakGlassFlag(run))
           .append('\n');
     }
     return Reply.info(out.toString().stripTrailing());
+  }
+
+  /** {@code , BREAK GLASS: needs review} until an approver acknowledges the run. */
+  private String breakGlassFlag(RunRecord run) {
+    return engine.audit().review(run.id()).isPresent()
+        ? ", break glass (reviewed)"
+        : ", *BREAK GLASS: needs review*";
   }
 
   private Reply status(String runId) {

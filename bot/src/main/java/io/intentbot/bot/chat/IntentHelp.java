@@ -1,13 +1,19 @@
 package io.intentbot.bot.chat;
 
+import io.intentbot.engine.access.AccessPolicy;
+import io.intentbot.engine.access.FreezeCalendar;
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
 import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.definition.ParameterDefinition;
 import io.intentbot.engine.definition.Risk;
+import io.intentbot.engine.model.Actor;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Help, the intent list and {@code describe}, generated from the intent definitions and config. */
 public final class IntentHelp {
@@ -15,14 +21,93 @@ public final class IntentHelp {
   private final IntentCatalog catalog;
   private final IntentbotConfig config;
   private final Mentions mentions;
+  private final AccessPolicy access;
+  private final Clock clock;
 
+  /** Help for everyone: every intent, as without {@code access:} rules. */
   public IntentHelp(IntentCatalog catalog, IntentbotConfig config, Mentions mentions) {
+    this(catalog, config, mentions, new AccessPolicy(IntentbotConfig.empty(), g -> Set.of()));
+  }
+
+  /** Help that shows each user only what {@code access} lets them run. */
+  public IntentHelp(
+      IntentCatalog catalog, IntentbotConfig config, Mentions mentions, AccessPolicy access) {
+    this(catalog, config, mentions, access, Clock.systemUTC());
+  }
+
+  public IntentHelp(
+      IntentCatalog catalog,
+      IntentbotConfig config,
+      Mentions mentions,
+      AccessPolicy access,
+      Clock clock) {
     this.catalog = catalog;
     this.config = config;
     this.mentions = mentions;
+    this.access = access;
+    this.clock = clock;
+  }
+
+  /** {@code help} for {@code who}: the commands, then the intents they may run. */
+  public String help(Actor who) {
+    return commands() + list(who);
+  }
+
+  /** {@code list} for {@code who}: only the intents they may run, saying so when rules apply. */
+  public String list(Actor who) {
+    if (access.open()) {
+      return list();
+    }
+    List<IntentDefinition> mine =
+        catalog.all().stream().filter(i -> access.mayRunSomewhere(who, i)).toList();
+    int hidden = catalog.all().size() - mine.size();
+    String note =
+        "\n_Only the intents you may run"
+            + (who.channel() == null ? "" : " from here")
+            + " are listed"
+            + (hidden == 0 ? "" : " (" + hidden + " more need rights you do not have)")
+            + "._";
+    if (mine.isEmpty()) {
+      return "You may not run any intent"
+          + (who.channel() == null ? "" : " from here")
+          + "."
+          + note;
+    }
+    return list(mine, "*Intents you may run*\n") + note;
+  }
+
+  /** {@code describe INTENT} for {@code who}; says so when they may not run it. */
+  public Reply describe(String name, Actor who) {
+    var intent = catalog.find(name);
+    if (intent.isEmpty() || access.open()) {
+      return describe(name);
+    }
+    if (!access.mayRunSomewhere(who, intent.get())) {
+      return Reply.error(
+          "You may not run `"
+              + name
+              + "`"
+              + access
+                  .mayRun(who, intent.get(), List.of())
+                  .map(r -> ": " + OutcomeText.forChat(mentions).refusal(r))
+                  .orElse("")
+              + ". Type `list` for the intents you may run.");
+    }
+    String text = describe(intent.get());
+    if (intent.get().environmentParameter().isPresent()) {
+      text +=
+          "\nYou may run it in: "
+              + String.join(", ", access.environmentsFor(who, intent.get()))
+              + ".";
+    }
+    return Reply.info(text);
   }
 
   public String help() {
+    return commands() + list();
+  }
+
+  private String commands() {
     StringBuilder out = new StringBuilder();
     out.append("*intentbot* - type one of these after `/intent`:\n")
         .append("`INTENT key=value ... [--dry-run] [--break-glass \"reason\"]`  run an intent\n")
@@ -33,7 +118,6 @@ public final class IntentHelp {
         .append("`cancel RUN` · `approve RUN` · `reject RUN [reason]`\n")
         .append("`ack RUN [note]`  acknowledge a break-glass run afterwards (approvers)\n")
         .append("Quote values with blanks: `message=\"a b\"`.\n\n");
-    out.append(list());
     return out.toString();
   }
 
@@ -42,7 +126,11 @@ public final class IntentHelp {
     if (all.isEmpty()) {
       return "No intents are loaded.";
     }
-    StringBuilder out = new StringBuilder("*Intents*\n");
+    return list(all, "*Intents*\n");
+  }
+
+  private static String list(List<IntentDefinition> all, String title) {
+    StringBuilder out = new StringBuilder(title);
     for (IntentDefinition intent : all) {
       out.append("• `").append(intent.name()).append("` ");
       if (intent.risk() != Risk.READ_ONLY) {
@@ -163,15 +251,51 @@ public final class IntentHelp {
                 + ", expires after "
                 + io.intentbot.engine.text.Durations.format(env.approval().expiresAfter());
         if (env.breakGlass()) {
-          line += ", `--break-glass \"reason\"` allowed";
+          line += ", `--break-glass \"reason\"` allowed" + breakGlassWho(env);
         }
         lines.add(line);
       }
     }
+    String freezes = freezes(intent);
     if (lines.isEmpty()) {
-      return "No environment needs approval.\n";
+      return "No environment needs approval.\n" + freezes;
     }
-    return "*Needs approval in*\n" + String.join("\n", lines) + "\n";
+    return "*Needs approval in*\n" + String.join("\n", lines) + "\n" + freezes;
+  }
+
+  private String breakGlassWho(EnvironmentConfig env) {
+    var rights = env.breakGlassRights();
+    List<String> who = new ArrayList<>();
+    who.add("its approvers");
+    rights.users().forEach(u -> who.add(mentions.user(u)));
+    rights.groups().forEach(g -> who.add(mentions.group(g)));
+    return " to " + String.join(", ", who);
+  }
+
+  /** The freeze in effect or the next one, per environment that has windows. */
+  private String freezes(IntentDefinition intent) {
+    StringBuilder out = new StringBuilder();
+    Instant now = clock.instant();
+    for (EnvironmentConfig env : config.environments().values()) {
+      var current = FreezeCalendar.current(env, now);
+      var window = current.isPresent() ? current : FreezeCalendar.next(env, now);
+      if (window.isEmpty()) {
+        continue;
+      }
+      out.append("• `")
+          .append(env.name())
+          .append("` ")
+          .append(current.isPresent() ? "frozen now" : "next freeze")
+          .append(": ")
+          .append(RunText.when(window.get().from()))
+          .append(" to ")
+          .append(RunText.when(window.get().to()))
+          .append(window.get().reason() == null ? "" : " (" + window.get().reason() + ")")
+          .append('\n');
+    }
+    return out.length() == 0
+        ? ""
+        : "*Freeze windows* (" + intent.risk().label() + " runs refused inside)\n" + out;
   }
 
   private String placeholder(ParameterDefinition p) {

@@ -10,6 +10,11 @@ public interface Mentions {
 
   String group(String id);
 
+  /** A channel: {@code #C0123} (Slack overrides it with a link). */
+  default String channel(String id) {
+    return "#" + id;
+  }
+
   /** Slack markup: {@code <@U123>}, {@code <!subteam^S123>}. */
   Mentions SLACK =
       new Mentions() {
@@ -21,6 +26,11 @@ public interface Mentions {
         @Override
         public String group(String id) {
           return "<!subteam^" + id + ">";
+        }
+
+        @Override
+        public String channel(String id) {
+          return "<#" + id + ">";
         }
       };
 

@@ -201,11 +201,98 @@ public final class OutcomeText {
                   + " or differs from the one they were encrypted with); submit again");
     }
     if (refusal instanceof Refusal.RefusedByPolicy r) {
-      return "refused by the access rule "
-          + r.rule()
-          + (r.allows().none() ? "" : "; " + whoMay(r.allows()) + " may");
+      return policy(r);
+    }
+    if (refusal instanceof Refusal.BreakGlassNotPermitted r) {
+      return "only "
+          + whoMay(r.who())
+          + " may break glass in "
+          + r.environment()
+          + " (environments."
+          + r.environment()
+          + ".break_glass); ask one of them to approve the run instead";
+    }
+    if (refusal instanceof Refusal.NothingToBypass r) {
+      return "nothing to bypass: "
+          + r.intent()
+          + (r.environment() == null ? "" : " in " + r.environment())
+          + " needs no approval; run it without --break-glass";
+    }
+    if (refusal instanceof Refusal.Frozen r) {
+      return r.environment()
+          + " is frozen"
+          + (r.reason() == null ? "" : " (" + r.reason() + ")")
+          + " until "
+          + RunText.when(r.until())
+          + ": runs that change something are refused (environments."
+          + r.environment()
+          + ".freeze)"
+          + (r.breakGlassAllowed()
+              ? "; in an emergency, those allowed may use --break-glass \"reason\""
+              : "");
+    }
+    if (refusal instanceof Refusal.ApprovalSourceNotAllowed r) {
+      return "approvals of runs in "
+          + r.environment()
+          + " come from "
+          + String.join(" or ", r.from().stream().map(OutcomeText::sourceName).toList())
+          + " only, not from "
+          + sourceName(r.source())
+          + " (environments."
+          + r.environment()
+          + ".approval.from)";
+    }
+    if (refusal instanceof Refusal.UntrustedIdentity r) {
+      return "operating-system user "
+          + r.osUser()
+          + " may not act as "
+          + r.claimed()
+          + ": only users listed in trusted_os_users may use --as; you act as "
+          + r.self();
     }
     throw new IllegalArgumentException("no text for " + refusal);
+  }
+
+  /**
+   * {@code deploy-app in production: only members of S01DEPLOYERS, from #ops (access[2])}; or that
+   * no rule lets anyone do it.
+   */
+  private String policy(Refusal.RefusedByPolicy r) {
+    String what =
+        r.intent()
+            + (r.environments().isEmpty() ? "" : " in " + String.join(" and ", r.environments()));
+    if (r.rule() == null) {
+      return what
+          + (r.environments().size() > 1
+              ? ": no one access rule covers all of these environments, and a rule must name every"
+                  + " environment a run touches"
+              : ": no access rule allows it to anyone")
+          + "; ask whoever runs intentbot to add one (access: in the config)";
+    }
+    String who =
+        r.everyone()
+            ? "everyone"
+            : r.allows().users().isEmpty()
+                ? "members of " + join(r.allows().groups().stream().map(approvers::group).toList())
+                : whoMay(r.allows());
+    String channels = join(r.channels().stream().map(approvers::channel).toList());
+    if (r.everyone()) {
+      return what + ": only from " + channels + " (" + r.rule() + ")";
+    }
+    String where = r.channels().isEmpty() ? "" : ", from " + channels;
+    return what + ": only " + who + where + " (" + r.rule() + ")";
+  }
+
+  private static String join(java.util.List<String> names) {
+    return names.size() <= 1
+        ? String.join("", names)
+        : String.join(", ", names.subList(0, names.size() - 1))
+            + " or "
+            + names.get(names.size() - 1);
+  }
+
+  private static String sourceName(String source) {
+    return "cli".equals(source) ? "the command line" : source == null ? "here" : source;
   }
 
   /** {@code one of U1, U2 or a member of S1}; {@code nobody (no approvers configured)}. */

@@ -17,6 +17,15 @@ public final class RunText {
   }
 
   /** {@code 850ms}, {@code 12s}, {@code 3m 05s}. */
+  private static final java.time.format.DateTimeFormatter WHEN =
+      java.time.format.DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm'Z'", java.util.Locale.ROOT)
+          .withZone(java.time.ZoneOffset.UTC);
+
+  /** A moment as people read it: {@code Fri 2026-12-04 16:00Z}. */
+  public static String when(java.time.Instant at) {
+    return WHEN.format(at);
+  }
+
   public static String duration(Duration d) {
     long millis = d.toMillis();
     if (millis < 1000) {

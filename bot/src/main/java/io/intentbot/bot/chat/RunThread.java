@@ -101,7 +101,7 @@ public final class RunThread implements RunListener {
       if (run.origin().get("break_glass") != null) {
         state.approvers =
             config
-                .environment(run.environment() == null ? "" : run.environment())
+                .environment(run.approvalEnvironment() == null ? "" : run.approvalEnvironment())
                 .map(env -> mentions.approvers(env.approval()))
                 .orElse(null);
         note(
@@ -141,12 +141,45 @@ public final class RunThread implements RunListener {
                 + "`");
       }
       note(run, stepResult(e.step()));
+    } else if (event instanceof RunEvent.DecidedElsewhere e) {
+      state.awaiting = false;
+      String where = elsewhere(e.event());
+      String who = mentions.user(e.event().user());
+      String text =
+          switch (e.event().action()) {
+            case "approve" -> "approved by " + who + " " + where;
+            case "reject" -> "rejected by " + who + " " + where;
+            case "cancel" -> "cancelled by " + who + " " + where;
+            default -> e.event().action() + " by " + who + " " + where;
+          };
+      note(
+          run,
+          Character.toUpperCase(text.charAt(0))
+              + text.substring(1)
+              + "; now "
+              + run.status().label()
+              + (run.status().isTerminal()
+                  ? ""
+                  : " in the process that decided: `intentbot show " + run.id() + "`"));
+      head(run, state, text + " (" + run.status().label() + ")");
+      if (run.status().isTerminal()) {
+        states.remove(run.id());
+      }
     } else if (event instanceof RunEvent.RunFinished e) {
       state.awaiting = false;
       head(run, state, finishedState(run, e.rolledBack()));
       note(run, "Run " + finishedState(run, e.rolledBack()));
       states.remove(run.id());
     }
+  }
+
+  /** {@code from the command line (alice@build-1)}. */
+  private static String elsewhere(io.intentbot.engine.model.AccessEvent event) {
+    String place = "console".equals(event.source()) ? "from the console" : "from the command line";
+    if (event.osUser() != null) {
+      place += " (" + event.osUser() + (event.host() == null ? "" : "@" + event.host()) + ")";
+    }
+    return place;
   }
 
   private void head(RunRecord run, State state, String text) {

@@ -2,6 +2,7 @@ package io.intentbot.bot.cli;
 
 import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.engine.Engine;
+import io.intentbot.engine.model.Actor;
 import io.intentbot.engine.model.Decision;
 import io.intentbot.engine.model.RunStatus;
 import picocli.CommandLine.Command;
@@ -18,7 +19,10 @@ final class ApproveCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "RUN")
   String runId;
 
-  @Option(names = "--as", paramLabel = "USER", required = true, description = "the approver")
+  @Option(
+      names = "--as",
+      paramLabel = "USER",
+      description = "the approver, for operating-system users in trusted_os_users (default: $USER)")
   String as;
 
   @Override
@@ -27,7 +31,11 @@ final class ApproveCommand extends BaseCommand {
       Engine engine = boot.engine();
       TerminalThread.followRun(engine, runId, out());
       engine.start();
-      Decision decision = engine.approve(runId, as);
+      Actor actor = actor(boot, engine, as);
+      if (actor == null) {
+        return ExitCode.REFUSED;
+      }
+      Decision decision = engine.approve(runId, actor);
       if (!decision.accepted()) {
         err().println("refused: " + OutcomeText.PLAIN.decision(decision));
         return decision.run() == null ? ExitCode.INVALID : ExitCode.REFUSED;

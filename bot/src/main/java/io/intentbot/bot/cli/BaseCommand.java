@@ -1,5 +1,9 @@
 package io.intentbot.bot.cli;
 
+import io.intentbot.bot.chat.OutcomeText;
+import io.intentbot.engine.Engine;
+import io.intentbot.engine.model.Actor;
+import io.intentbot.engine.model.Refusal;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -47,11 +51,21 @@ abstract class BaseCommand implements Callable<Integer>, EnvAware {
     return new Bootstrap(common, env);
   }
 
-  /** The user to act as: {@code --as}, else the operating-system user. */
-  String user(String as) {
-    if (as != null && !as.isBlank()) {
-      return as;
+  /**
+   * Who this command acts as: the operating-system user as {@code identities:} maps it (else {@code
+   * os:NAME}), or {@code --as} for a user in {@code trusted_os_users}. Null when {@code --as} was
+   * refused: the refusal is recorded and printed, and the command exits {@link ExitCode#REFUSED}.
+   */
+  Actor actor(Bootstrap boot, Engine engine, String as) {
+    TerminalIdentity identity = TerminalIdentity.of(boot.config().access(), env);
+    if (!identity.claimsOther(as)) {
+      return identity.actor("cli");
     }
-    return env.getOrDefault("USER", System.getProperty("user.name", "cli"));
+    if (identity.trusted()) {
+      return identity.actingAs(as, "cli");
+    }
+    Refusal refusal = engine.refuseIdentity(identity.actor("cli"), as);
+    err().println("refused: " + OutcomeText.PLAIN.refusal(refusal));
+    return null;
   }
 }

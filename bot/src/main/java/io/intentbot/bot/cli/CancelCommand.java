@@ -1,6 +1,8 @@
 package io.intentbot.bot.cli;
 
 import io.intentbot.bot.chat.OutcomeText;
+import io.intentbot.engine.Engine;
+import io.intentbot.engine.model.Actor;
 import io.intentbot.engine.model.Decision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,13 +18,21 @@ final class CancelCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "RUN")
   String runId;
 
-  @Option(names = "--as", paramLabel = "USER")
+  @Option(
+      names = "--as",
+      paramLabel = "USER",
+      description = "who cancels, for operating-system users in trusted_os_users (default: $USER)")
   String as;
 
   @Override
   public Integer call() {
     try (Bootstrap boot = bootstrap()) {
-      Decision decision = boot.startedEngine().cancel(runId, user(as));
+      Engine engine = boot.startedEngine();
+      Actor actor = actor(boot, engine, as);
+      if (actor == null) {
+        return ExitCode.REFUSED;
+      }
+      Decision decision = engine.cancel(runId, actor);
       if (!decision.accepted()) {
         err().println("refused: " + OutcomeText.PLAIN.decision(decision));
         return decision.run() == null ? ExitCode.INVALID : ExitCode.REFUSED;

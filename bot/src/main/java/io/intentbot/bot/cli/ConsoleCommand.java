@@ -1,7 +1,10 @@
 package io.intentbot.bot.cli;
 
+import io.intentbot.bot.chat.ChatUser;
+import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.bot.console.ConsoleSession;
 import io.intentbot.engine.Engine;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,15 +18,38 @@ final class ConsoleCommand extends BaseCommand {
   @Option(
       names = "--as",
       paramLabel = "USER",
-      description = "who you are in the chat (default: $USER)")
+      description =
+          "who you are in the chat, for operating-system users in trusted_os_users (default: $USER as identities: maps it)")
   String as;
 
   @Override
   public Integer call() throws Exception {
     try (Bootstrap boot = bootstrap()) {
       Engine engine = boot.engine();
-      ConsoleSession session = new ConsoleSession(engine, user(as), System.in, System.out);
+      TerminalIdentity identity = TerminalIdentity.of(boot.config().access(), env());
+      String user = identity.self();
+      if (identity.claimsOther(as)) {
+        if (!identity.trusted()) {
+          engine.start();
+          err()
+              .println(
+                  "refused: "
+                      + OutcomeText.PLAIN.refusal(
+                          engine.refuseIdentity(identity.actor(ConsoleSession.SOURCE), as)));
+          return ExitCode.REFUSED;
+        }
+        user = as;
+      }
+      ConsoleSession session =
+          new ConsoleSession(
+              engine,
+              new ChatUser(user, null, ConsoleSession.SOURCE, identity.osUser(), identity.host()),
+              identity.trusted(),
+              System.in,
+              System.out,
+              Duration.ofHours(2));
       engine.start();
+
       engine.recoverInterrupted();
       if (!engine.catalog().problems().isEmpty()) {
         err()

@@ -1,6 +1,8 @@
 package io.intentbot.bot.cli;
 
 import io.intentbot.bot.chat.OutcomeText;
+import io.intentbot.engine.Engine;
+import io.intentbot.engine.model.Actor;
 import io.intentbot.engine.model.Decision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +15,10 @@ final class RejectCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "RUN")
   String runId;
 
-  @Option(names = "--as", paramLabel = "USER", required = true)
+  @Option(
+      names = "--as",
+      paramLabel = "USER",
+      description = "who rejects, for operating-system users in trusted_os_users (default: $USER)")
   String as;
 
   @Option(names = "--reason", paramLabel = "TEXT")
@@ -22,7 +27,12 @@ final class RejectCommand extends BaseCommand {
   @Override
   public Integer call() {
     try (Bootstrap boot = bootstrap()) {
-      Decision decision = boot.startedEngine().reject(runId, as, reason);
+      Engine engine = boot.startedEngine();
+      Actor actor = actor(boot, engine, as);
+      if (actor == null) {
+        return ExitCode.REFUSED;
+      }
+      Decision decision = engine.reject(runId, actor, reason);
       if (!decision.accepted()) {
         err().println("refused: " + OutcomeText.PLAIN.decision(decision));
         return decision.run() == null ? ExitCode.INVALID : ExitCode.REFUSED;

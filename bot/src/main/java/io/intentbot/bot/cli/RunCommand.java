@@ -2,12 +2,14 @@ package io.intentbot.bot.cli;
 
 import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.engine.Engine;
+import io.intentbot.engine.model.Actor;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunRequest;
 import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.yaml.LoadProblem;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +37,11 @@ final class RunCommand extends BaseCommand {
   @Option(names = "--dry-run", description = "show the plan, change nothing")
   boolean dryRun;
 
-  @Option(names = "--as", paramLabel = "USER", description = "requester (default: $USER)")
+  @Option(
+      names = "--as",
+      paramLabel = "USER",
+      description =
+          "requester, for operating-system users in trusted_os_users (default: $USER as identities: maps it)")
   String as;
 
   @Option(
@@ -52,14 +58,14 @@ final class RunCommand extends BaseCommand {
       String session = UUID.randomUUID().toString();
       TerminalThread.follow(engine, session, out());
       engine.start();
+      Actor actor = actor(boot, engine, as);
+      if (actor == null) {
+        return ExitCode.REFUSED;
+      }
+      Map<String, String> origin = new LinkedHashMap<>(actor.origin());
+      origin.put("cli_session", session);
       RunRequest request =
-          new RunRequest(
-              intent,
-              arguments,
-              user(as),
-              dryRun,
-              breakGlass,
-              Map.of("source", "cli", "cli_session", session));
+          new RunRequest(intent, arguments, actor.user(), dryRun, breakGlass, origin);
       Submission submission = engine.submit(request);
       if (submission instanceof Submission.Invalid invalid) {
         invalid.errors().forEach(e -> err().println("error: " + e));
@@ -88,7 +94,7 @@ final class RunCommand extends BaseCommand {
                     + waiting.run().environment()
                     + "; approve with: intentbot approve "
                     + waiting.run().id()
-                    + " --as USER");
+                    + " (as an approver, where approval.from includes cli) or in Slack");
         out().println(waiting.run().id());
         return ExitCode.WAITING_FOR_APPROVAL;
       }

@@ -73,6 +73,28 @@ final class ShowCommand extends BaseCommand {
                               + " at "
                               + HistoryCommand.TIME.format(r.at())
                               + (r.note() == null ? "" : " - " + r.note())));
+      if (run.origin().get("break_glass") != null && audit.review(runId).isEmpty()) {
+        out().println("  BREAK GLASS: needs review (an approver types `ack " + runId + "`)");
+      }
+      if (run.origin().get("broke_freeze") != null) {
+        out().println("  broke the freeze of " + run.origin().get("broke_freeze"));
+      }
+      if (run.origin().get("os_user") != null) {
+        out()
+            .println(
+                "  from       "
+                    + run.origin().getOrDefault("source", "?")
+                    + ", os user "
+                    + run.origin().get("os_user")
+                    + (run.origin().get("host") == null ? "" : "@" + run.origin().get("host")));
+      }
+      if (run.origin().get(RunRecord.APPROVAL_ENVIRONMENT) != null) {
+        out()
+            .println(
+                "  approval   as "
+                    + run.origin().get(RunRecord.APPROVAL_ENVIRONMENT)
+                    + " (the strictest environment it touches)");
+      }
       run.outputs().forEach((k, v) -> out().println("  output     " + k + " = " + v));
       for (StepRecord step : audit.steps(runId)) {
         String took = step.durationMillis() < 0 ? "" : " in " + step.durationMillis() + " ms";

@@ -3,11 +3,14 @@ package io.intentbot.bot.console;
 import io.intentbot.bot.chat.ChatUser;
 import io.intentbot.bot.chat.CommandHandler;
 import io.intentbot.bot.chat.Mentions;
+import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.bot.chat.Reply;
 import io.intentbot.bot.chat.RunHead;
 import io.intentbot.bot.chat.RunThread;
 import io.intentbot.bot.chat.ThreadUpdate;
 import io.intentbot.engine.Engine;
+import io.intentbot.engine.model.Actor;
+import io.intentbot.engine.model.Refusal;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
 import java.io.BufferedReader;
@@ -38,9 +41,13 @@ public final class ConsoleSession {
   private final BufferedReader in;
   private final PrintStream out;
   private final Duration followTimeout;
+  private final String osUser;
+  private final String host;
+  private final boolean mayActAsOthers;
   private String user;
   private int answered;
 
+  /** A session for code that embeds the console (tests): {@code as USER} switches freely. */
   public ConsoleSession(Engine engine, String user, InputStream in, PrintStream out) {
     this(engine, user, in, out, Duration.ofHours(2));
   }
@@ -48,7 +55,26 @@ public final class ConsoleSession {
   /** {@code followTimeout}: how long to follow a started run before reading the next line. */
   public ConsoleSession(
       Engine engine, String user, InputStream in, PrintStream out, Duration followTimeout) {
+    this(engine, new ChatUser(user, null, SOURCE), true, in, out, followTimeout);
+  }
+
+  /**
+   * A session of an operating-system user ({@code who} carries it and the host): {@code as USER} is
+   * honoured only when {@code mayActAsOthers} ({@code trusted_os_users}); otherwise it is refused,
+   * and the refusal recorded.
+   */
+  public ConsoleSession(
+      Engine engine,
+      ChatUser who,
+      boolean mayActAsOthers,
+      InputStream in,
+      PrintStream out,
+      Duration followTimeout) {
     this.engine = engine;
+    String user = who.user();
+    this.osUser = who.osUser();
+    this.host = who.host();
+    this.mayActAsOthers = mayActAsOthers;
     this.user = user == null || user.isBlank() ? System.getProperty("user.name", "me") : user;
     this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     this.out = out;
@@ -90,12 +116,11 @@ public final class ConsoleSession {
         line = line.substring("/intent ".length()).strip();
       }
       if (lower.startsWith("as ") || lower.startsWith("--as ")) {
-        user = line.substring(line.indexOf(' ') + 1).strip();
-        say("You are now " + user + ".");
+        switchTo(line.substring(line.indexOf(' ') + 1).strip());
         answered++;
         continue;
       }
-      Reply reply = handler.handle(line, new ChatUser(user, null, SOURCE));
+      Reply reply = handler.handle(line, new ChatUser(user, null, SOURCE, osUser, host));
       say((reply.error() ? "! " : "") + reply.text());
       answered++;
       if (reply.runId() != null) {
@@ -103,6 +128,16 @@ public final class ConsoleSession {
       }
     }
     return 0;
+  }
+
+  private void switchTo(String claimed) {
+    if (mayActAsOthers || claimed.equals(user)) {
+      user = claimed;
+      say("You are now " + user + ".");
+      return;
+    }
+    Refusal refusal = engine.refuseIdentity(new Actor(user, SOURCE, null, osUser, host), claimed);
+    say("! Refused: " + OutcomeText.PLAIN.refusal(refusal));
   }
 
   /** How many lines were answered so far. */

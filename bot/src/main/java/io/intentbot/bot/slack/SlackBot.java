@@ -52,6 +52,9 @@ public final class SlackBot implements AutoCloseable {
    */
   static final String OUTBOX_DUTY = "slack-outbox";
 
+  /** How often cards are brought up to date with decisions made from a terminal. */
+  static final Duration DECISIONS_ELSEWHERE_INTERVAL = Duration.ofSeconds(2);
+
   /** Which replica drains the outbox: the engine's leadership. */
   private final Leadership leadership;
 
@@ -161,6 +164,10 @@ public final class SlackBot implements AutoCloseable {
    * engine is started by whoever built it, once this bot's listeners are in place.
    */
   public void start() {
+    if (engine.access().open()) {
+      log.warn("no access: rules in the config: every workspace member may run every intent");
+    }
+    engine.followDecisionsMadeElsewhere(DECISIONS_ELSEWHERE_INTERVAL);
     app.start();
     poster.start();
     poster.wake();
@@ -228,7 +235,10 @@ public final class SlackBot implements AutoCloseable {
     workers.execute(
         () -> {
           try {
-            Decision d = approve ? engine.approve(runId, user) : engine.reject(runId, user, null);
+            Decision d =
+                approve
+                    ? engine.approve(runId, who.actor())
+                    : engine.reject(runId, who.actor(), null);
             if (!d.accepted()) {
               reply(Reply.error(handler.outcomes().decision(d)), who, p.getResponseUrl());
             }

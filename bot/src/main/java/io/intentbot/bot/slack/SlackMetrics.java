@@ -1,5 +1,6 @@
 package io.intentbot.bot.slack;
 
+import io.intentbot.engine.model.AccessEvent;
 import io.intentbot.engine.model.RunEvent;
 import io.intentbot.engine.model.RunListener;
 import io.micrometer.core.instrument.Counter;
@@ -36,6 +37,17 @@ public final class SlackMetrics implements RunListener {
           .register(registry)
           .record(Duration.ofMillis(s.step().durationMillis()));
     }
+  }
+
+  /** Counts refused attempts ({@code intentbot_refused_total}, by action and rule). */
+  @Override
+  public void onRefused(AccessEvent event) {
+    Counter.builder("intentbot.refused")
+        .description("Requests and decisions refused by who-may-do-what rules")
+        .tag("action", event.action())
+        .tag("rule", event.rule() == null ? "unknown" : event.rule())
+        .register(registry)
+        .increment();
   }
 
   public void ack(Duration latency) {

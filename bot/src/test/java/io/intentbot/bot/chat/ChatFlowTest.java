@@ -90,16 +90,35 @@ class ChatFlowTest {
   }
 
   @Test
+  void breakGlassIsForTheApproversAndNeedsSomethingToBypass() {
+    Reply stranger =
+        chat.push("alice", "deploy-app app=web env=production --break-glass \"cleanup\"");
+    assertThat(stranger.error()).isTrue();
+    assertThat(stranger.text())
+        .isEqualTo(
+            "Refused: only one of U0APPROVER, U0OTHER or a member of S0SRE may break glass"
+                + " in production (environments.production.break_glass); ask one of them to"
+                + " approve the run instead");
+    Reply sandbox = chat.push("U0OTHER", "deploy-app app=web env=sandbox --break-glass \"x\"");
+    assertThat(sandbox.text())
+        .isEqualTo(
+            "Refused: nothing to bypass: deploy-app in sandbox needs no approval; run it without"
+                + " --break-glass");
+    assertThat(bed.engine().history(null, 5)).isEmpty();
+    assertThat(bed.engine().refusedAttempts(5)).hasSize(2);
+  }
+
+  @Test
   void breakGlassRunsNeedReviewUntilAnApproverAcknowledgesThem() throws Exception {
     Reply reply =
-        chat.push("alice", "deploy-app app=web env=production --break-glass \"db down, INC-7\"");
+        chat.push("U0OTHER", "deploy-app app=web env=production --break-glass \"db down, INC-7\"");
     assertThat(reply.error()).as(reply.text()).isFalse();
     String id = reply.runId();
     assertThat(bed.engine().awaitFinished(id, Duration.ofSeconds(10)).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);
     assertThat(chat.push("alice", "status " + id).text())
         .contains("Break glass", "db down, INC-7", "needs review", "ack " + id);
-    Reply own = chat.push("alice", "ack " + id);
+    Reply own = chat.push("U0OTHER", "ack " + id);
     assertThat(own.error()).isTrue();
     assertThat(own.text()).contains("cannot acknowledge it yourself");
     Reply ack = chat.push("U0APPROVER", "ack " + id + " checked the incident");
@@ -174,7 +193,7 @@ class ChatFlowTest {
   @Test
   void breakGlassRunsAtOnceAndSaysSoLoudly() throws Exception {
     Reply reply =
-        chat.push("alice", "deploy-app app=web env=production --break-glass \"site down\"");
+        chat.push("U0OTHER", "deploy-app app=web env=production --break-glass \"site down\"");
     assertThat(reply.error()).as(reply.text()).isFalse();
     String id = reply.runId();
     bed.engine().awaitFinished(id, Duration.ofSeconds(10));

@@ -180,4 +180,61 @@ class OutcomeTextTest {
                     Decision.Kind.REJECTED, run(RunStatus.REJECTED), "U_BOB", 0, 0, "not now")))
         .isEqualTo("rejected by U_BOB: not now");
   }
+
+  @Test
+  void accessRefusalsNameTheRuleWhoItCoversAndWhere() {
+    Refusal deployers =
+        new Refusal.RefusedByPolicy(
+            "access[3]",
+            new Approvers(List.of(), List.of("S01DEPLOYERS")),
+            "deploy-app",
+            List.of("production"),
+            List.of("C01OPS"));
+    assertThat(OutcomeText.SLACK.refusal(deployers))
+        .isEqualTo(
+            "deploy-app in production: only members of <!subteam^S01DEPLOYERS>, from <#C01OPS>"
+                + " (access[3])");
+    assertThat(OutcomeText.PLAIN.refusal(deployers))
+        .isEqualTo(
+            "deploy-app in production: only members of S01DEPLOYERS, from #C01OPS (access[3])");
+    assertThat(
+            OutcomeText.PLAIN.refusal(
+                new Refusal.RefusedByPolicy(
+                    "access[1]",
+                    new Approvers(List.of("*"), List.of()),
+                    "hello",
+                    List.of(),
+                    List.of("C01OPS"))))
+        .isEqualTo("hello: only from #C01OPS (access[1])");
+    assertThat(
+            OutcomeText.PLAIN.refusal(
+                new Refusal.RefusedByPolicy(
+                    null,
+                    new Approvers(List.of(), List.of()),
+                    "seed",
+                    List.of("sandbox", "production"),
+                    List.of())))
+        .startsWith(
+            "seed in sandbox and production: no one access rule covers all of these environments");
+  }
+
+  @Test
+  void breakGlassFreezeAndIdentityRefusalsSayWhoMayAndWhy() {
+    assertThat(OutcomeText.PLAIN.refusal(new Refusal.NothingToBypass("hello", null)))
+        .isEqualTo("nothing to bypass: hello needs no approval; run it without --break-glass");
+    assertThat(
+            OutcomeText.PLAIN.refusal(
+                new Refusal.Frozen(
+                    "production", "weekend", Instant.parse("2026-12-07T08:00:00Z"), true)))
+        .isEqualTo(
+            "production is frozen (weekend) until Mon 2026-12-07 08:00Z: runs that change something"
+                + " are refused (environments.production.freeze); in an emergency, those allowed may"
+                + " use --break-glass \"reason\"");
+    assertThat(
+            OutcomeText.PLAIN.refusal(
+                new Refusal.ApprovalSourceNotAllowed("production", "cli", List.of("slack"))))
+        .isEqualTo(
+            "approvals of runs in production come from slack only, not from the command line"
+                + " (environments.production.approval.from)");
+  }
 }

@@ -42,6 +42,11 @@ class CliProcessIT {
   }
 
   private Exit intentbot(String... args) throws IOException, InterruptedException {
+    return intentbotAs("carol", args);
+  }
+
+  /** The packaged jar run by the operating-system user {@code osUser}. */
+  private Exit intentbotAs(String osUser, String... args) throws IOException, InterruptedException {
     Path jar = Path.of("target", "intentbot.jar").toAbsolutePath();
     assertThat(jar).as("the packaged jar (built in the package phase)").exists();
     List<String> command =
@@ -52,7 +57,7 @@ class CliProcessIT {
                 jar.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    builder.environment().putAll(fixture.env());
+    builder.environment().putAll(fixture.env(osUser));
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -74,12 +79,24 @@ class CliProcessIT {
     Exit self = intentbot("approve", id, "--as", "U_CAROL");
     assertThat(self.code()).isEqualTo(4);
 
-    Exit approved = intentbot("approve", id, "--as", "U_BOB");
+    Exit impersonated = intentbot("approve", id, "--as", "U_BOB");
+    assertThat(impersonated.code()).as("carol claims to be an approver").isEqualTo(4);
+    assertThat(impersonated.err())
+        .contains("operating-system user carol may not act as U_BOB")
+        .contains("trusted_os_users");
+
+    Exit approved = intentbotAs("bob", "approve", id);
     assertThat(approved.code()).as(approved.err()).isZero();
     assertThat(approved.out()).contains("deployed web to web").contains("run " + id + " succeeded");
 
     Exit show = intentbot("show", id);
     assertThat(show.out()).contains("approved by U_BOB").contains("status     succeeded");
+    assertThat(show.out()).contains("from       cli, os user carol@test-host");
+    assertThat(intentbot("history", "--refused").out())
+        .contains("U_CAROL")
+        .contains("act-as")
+        .contains("trusted_os_users")
+        .contains("carol@test-host");
     assertThat(intentbot("audit", "verify").out())
         .contains("audit chain intact: 1 sealed runs checked");
   }

@@ -87,7 +87,7 @@ class IntentbotCommandTest {
     assertThat(self.exitCode()).isEqualTo(4);
     assertThat(self.err())
         .contains("you requested run " + id + ", so you cannot approve it yourself");
-    CliFixture.Result approved = cli.run("approve", id, "--as", "U_ALICE");
+    CliFixture.Result approved = cli.runAs("alice", "approve", id);
     assertThat(approved.exitCode()).isZero();
     assertThat(approved.out()).contains("approved by U_ALICE").contains("rolling out web x2");
     CliFixture.Result show = cli.run("show", id);

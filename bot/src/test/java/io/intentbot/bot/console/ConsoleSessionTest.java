@@ -28,8 +28,55 @@ class ConsoleSessionTest {
 
   @BeforeEach
   void start() throws Exception {
+    bed =
+        TestIntents.engine(dir, io.intentbot.engine.config.GroupDirectory.NONE)
+            .config(
+                TestIntents.CONFIG.replace(
+                    "expires_after: 30m }", "expires_after: 30m, from: [slack, cli] }"));
+    bed.build();
+  }
+
+  @Test
+  void anUntrustedOsUserCannotSwitchToAnApproverNorApproveWhereOnlySlackMay() throws Exception {
+    bed.close();
     bed = TestIntents.engine(dir, io.intentbot.engine.config.GroupDirectory.NONE);
     bed.build();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    String input = "as U0APPROVER\nhelp\nexit\n";
+    ConsoleSession console =
+        new ConsoleSession(
+            bed.engine(),
+            new io.intentbot.bot.chat.ChatUser("os:carol", null, "console", "carol", "laptop"),
+            false,
+            new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(bytes, true, StandardCharsets.UTF_8),
+            Duration.ofSeconds(5));
+    bed.started();
+    console.run();
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(out)
+        .contains(
+            "! Refused: operating-system user carol may not act as U0APPROVER: only users listed"
+                + " in trusted_os_users may use --as; you act as os:carol");
+    assertThat(console.user()).isEqualTo("os:carol");
+    var refused = bed.engine().refusedAttempts(5);
+    assertThat(refused).singleElement().satisfies(e -> assertThat(e.osUser()).isEqualTo("carol"));
+
+    var waiting =
+        bed.engine()
+            .submit(
+                io.intentbot.engine.model.RunRequest.of(
+                    "deploy-app", java.util.List.of("app=web", "env=production"), "U0OTHER"));
+    String id = ((io.intentbot.engine.model.Submission.AwaitingApproval) waiting).run().id();
+    var reply =
+        new io.intentbot.bot.chat.CommandHandler(bed.engine(), io.intentbot.bot.chat.Mentions.PLAIN)
+            .handle(
+                "approve " + id,
+                new io.intentbot.bot.chat.ChatUser(
+                    "U0APPROVER", null, "console", "approver", "laptop"));
+    assertThat(reply.text())
+        .contains(
+            "approvals of runs in production come from slack only, not from the command line");
   }
 
   @AfterEach

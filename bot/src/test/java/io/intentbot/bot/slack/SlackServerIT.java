@@ -498,7 +498,7 @@ class SlackServerIT {
   @Test
   void breakGlassIsAnnouncedInTheConfiguredChannel() throws Exception {
     requests.command(
-        "U0ALICE", CHANNEL, "deploy-app app=web env=production --break-glass \"site is down\"");
+        "U0OTHER", CHANNEL, "deploy-app app=web env=production --break-glass \"site is down\"");
     RunRecord run = latestRun();
     assertThat(bed.engine().awaitFinished(run.id(), WAIT).orElseThrow().status())
         .isEqualTo(RunStatus.SUCCEEDED);

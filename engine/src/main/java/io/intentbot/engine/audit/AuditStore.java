@@ -1,5 +1,6 @@
 package io.intentbot.engine.audit;
 
+import io.intentbot.engine.model.AccessEvent;
 import io.intentbot.engine.model.ApprovalRecord;
 import io.intentbot.engine.model.ReviewRecord;
 import io.intentbot.engine.model.RunRecord;
@@ -70,6 +71,21 @@ public interface AuditStore extends AutoCloseable {
 
   /** Break-glass runs nobody has reviewed yet, oldest first. */
   List<RunRecord> runsAwaitingReview();
+
+  /**
+   * Appends to the access log (refused attempts, decisions made outside Slack); returns the entry
+   * with its id.
+   */
+  AccessEvent recordAccess(AccessEvent event);
+
+  /** Refused attempts, newest first. */
+  List<AccessEvent> refusedAttempts(int limit);
+
+  /** Decisions in the access log after {@code id}, oldest first. */
+  List<AccessEvent> accessDecisionsAfter(long id);
+
+  /** The id of the newest access log entry, or 0. */
+  long lastAccessId();
 
   /**
    * Gives {@code key} to {@code runId} if nobody holds it; returns the holder's run id when

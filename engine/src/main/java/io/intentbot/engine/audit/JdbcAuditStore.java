@@ -1,5 +1,6 @@
 package io.intentbot.engine.audit;
 
+import io.intentbot.engine.model.AccessEvent;
 import io.intentbot.engine.model.ApprovalRecord;
 import io.intentbot.engine.model.ReviewRecord;
 import io.intentbot.engine.model.RunRecord;
@@ -312,6 +313,38 @@ public final class JdbcAuditStore implements AuditStore {
         connection ->
             Jdbc.query(connection, ReviewRows.SELECT_FOR_RUN, ReviewRows::read, runId).stream()
                 .findFirst());
+  }
+
+  @Override
+  public AccessEvent recordAccess(AccessEvent event) {
+    return jdbc.inTransaction(
+        "record an access log entry",
+        connection -> {
+          Jdbc.update(connection, AccessRows.INSERT, AccessRows.insertParams(event));
+          long id = Jdbc.query(connection, AccessRows.LAST_ID, row -> row.getLong("id")).get(0);
+          return event.withId(id);
+        });
+  }
+
+  @Override
+  public List<AccessEvent> refusedAttempts(int limit) {
+    return jdbc.withConnection(
+        "list refused attempts",
+        connection -> Jdbc.query(connection, AccessRows.REFUSED, AccessRows::read, limit));
+  }
+
+  @Override
+  public List<AccessEvent> accessDecisionsAfter(long id) {
+    return jdbc.withConnection(
+        "list decisions made outside Slack",
+        connection -> Jdbc.query(connection, AccessRows.DECISIONS_AFTER, AccessRows::read, id));
+  }
+
+  @Override
+  public long lastAccessId() {
+    return jdbc.withConnection(
+        "read the access log's last id",
+        connection -> Jdbc.query(connection, AccessRows.LAST_ID, row -> row.getLong("id")).get(0));
   }
 
   @Override

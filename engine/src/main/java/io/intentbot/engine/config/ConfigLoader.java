@@ -188,7 +188,22 @@ public final class ConfigLoader {
     Map<String, DatasourceConfig> datasources = new LinkedHashMap<>();
     root.path("datasources")
         .properties()
-        .forEach(e -> datasources.put(e.getKey(), datasource(e.getKey(), e.getValue())));
+        .forEach(e -> datasources.put(e.getKey(), datasource(e.getKey(), e.getValue(), walk)));
+    datasources
+        .values()
+        .forEach(
+            ds -> {
+              if (ds.environment() != null && !environments.containsKey(ds.environment())) {
+                walk.add(
+                    "/datasources/" + SchemaWalk.escape(ds.name()) + "/environment",
+                    "datasources."
+                        + ds.name()
+                        + ".environment: no environment '"
+                        + ds.environment()
+                        + "'; environments are: "
+                        + String.join(", ", environments.keySet()));
+              }
+            });
     Map<String, IntentbotConfig.UserMapping> users = new LinkedHashMap<>();
     root.path("users")
         .properties()
@@ -201,7 +216,9 @@ public final class ConfigLoader {
                         strings(e.getValue().path("kubernetes_groups")))));
     @SuppressWarnings("unchecked")
     Map<String, Object> raw = (Map<String, Object>) toJava(root);
-    return new IntentbotConfig(strings(root.path("apps")), environments, datasources, users, raw);
+    AccessConfig access = AccessBinding.bind(root, environments.keySet(), walk);
+    return new IntentbotConfig(
+        strings(root.path("apps")), environments, datasources, users, raw, access);
   }
 
   private EnvironmentConfig environment(String name, JsonNode env, SchemaWalk walk) {
@@ -224,7 +241,8 @@ public final class ConfigLoader {
                 strings(node.path("groups")),
                 integer(node.path("required"), 1),
                 bool(node.path("self_approval")),
-                duration(node.path("expires_after"), Duration.ofMinutes(30)));
+                duration(node.path("expires_after"), Duration.ofMinutes(30)),
+                AccessBinding.approvalSources(node.path("from"), pointer + "/approval/from", walk));
       } catch (IllegalArgumentException e) {
         walk.add(pointer + "/approval", "environments." + name + ": " + e.getMessage());
       }
@@ -235,19 +253,27 @@ public final class ConfigLoader {
         bool(env.path("protected")),
         approval,
         text(env.path("kube_context")),
-        bool(env.path("break_glass")),
+        bool(env.path("break_glass")) || env.path("break_glass").isObject(),
         bool(env.path("impersonate")),
-        extra);
+        extra,
+        AccessBinding.breakGlass(env.path("break_glass")),
+        AccessBinding.freeze(
+            env.path("freeze"), pointer + "/freeze", "environments." + name, walk));
   }
 
-  private DatasourceConfig datasource(String name, JsonNode ds) {
+  private DatasourceConfig datasource(String name, JsonNode ds, SchemaWalk walk) {
     String password = text(ds.path("password"));
     String passwordEnv = text(ds.path("password_env"));
     if (passwordEnv != null) {
       password = environment.apply(passwordEnv);
     }
     return new DatasourceConfig(
-        name, text(ds.path("url")), text(ds.path("user")), password, text(ds.path("migrations")));
+        name,
+        text(ds.path("url")),
+        text(ds.path("user")),
+        password,
+        text(ds.path("migrations")),
+        text(ds.path("environment")));
   }
 
   private JsonNode expand(JsonNode node) {
@@ -317,11 +343,11 @@ public final class ConfigLoader {
   // The readers below run after the schema check: they never fail, and take the default where
   // the check has already reported a problem.
 
-  private static String text(JsonNode node) {
+  static String text(JsonNode node) {
     return node.isValueNode() && !node.isNull() ? node.asText() : null;
   }
 
-  private static List<String> strings(JsonNode node) {
+  static List<String> strings(JsonNode node) {
     if (node.isArray()) {
       List<String> out = new ArrayList<>();
       node.forEach(v -> out.add(v.isNull() ? "null" : v.asText()));

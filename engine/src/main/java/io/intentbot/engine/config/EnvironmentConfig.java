@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param breakGlass whether {@code --break-glass "reason"} may skip the wait for approval
  * @param impersonate whether cluster calls run as the requesting user
  * @param extra every other key, visible to expressions as {@code env.<key>}
+ * @param breakGlassRights who may break glass here ({@code breakGlass} says whether anyone may)
+ * @param freeze windows in which mutating runs are refused here
  */
 public record EnvironmentConfig(
     String name,
@@ -23,13 +25,42 @@ public record EnvironmentConfig(
     String kubeContext,
     boolean breakGlass,
     boolean impersonate,
-    Map<String, Object> extra) {
+    Map<String, Object> extra,
+    BreakGlassRights breakGlassRights,
+    java.util.List<FreezeWindow> freeze) {
 
   public EnvironmentConfig {
     extra = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extra));
     if (approval == null) {
       approval = ApprovalPolicy.DEFAULT;
     }
+    if (breakGlassRights == null) {
+      breakGlassRights = breakGlass ? BreakGlassRights.APPROVERS : BreakGlassRights.NONE;
+    }
+    freeze = freeze == null ? java.util.List.of() : java.util.List.copyOf(freeze);
+  }
+
+  /** Without break-glass rights beyond the approvers and without freeze windows. */
+  public EnvironmentConfig(
+      String name,
+      String namespaceTemplate,
+      boolean isProtected,
+      ApprovalPolicy approval,
+      String kubeContext,
+      boolean breakGlass,
+      boolean impersonate,
+      Map<String, Object> extra) {
+    this(
+        name,
+        namespaceTemplate,
+        isProtected,
+        approval,
+        kubeContext,
+        breakGlass,
+        impersonate,
+        extra,
+        null,
+        null);
   }
 
   /** The namespace for an app: the template with {@code {app}} and {@code {env}} filled in. */

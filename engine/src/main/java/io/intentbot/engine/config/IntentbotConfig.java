@@ -16,15 +16,29 @@ import java.util.Optional;
  *     user and groups for impersonation)
  * @param raw the whole file as read (after {@code ${VAR}} expansion; maps and lists unmodifiable),
  *     for modules that own a {@link ConfigSection} (e.g. {@code kubernetes:}, {@code slack:})
+ * @param access who may do what ({@code access:}, {@code admins:}, {@code identities:}, {@code
+ *     trusted_os_users:})
  */
 public record IntentbotConfig(
     List<String> apps,
     Map<String, EnvironmentConfig> environments,
     Map<String, DatasourceConfig> datasources,
     Map<String, UserMapping> userMappings,
-    Map<String, Object> raw) {
+    Map<String, Object> raw,
+    AccessConfig access) {
+
+  /** With no access rules: everyone may run everything. */
+  public IntentbotConfig(
+      List<String> apps,
+      Map<String, EnvironmentConfig> environments,
+      Map<String, DatasourceConfig> datasources,
+      Map<String, UserMapping> userMappings,
+      Map<String, Object> raw) {
+    this(apps, environments, datasources, userMappings, raw, AccessConfig.OPEN);
+  }
 
   public IntentbotConfig {
+    access = access == null ? AccessConfig.OPEN : access;
     apps = List.copyOf(apps);
     environments =
         java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environments));

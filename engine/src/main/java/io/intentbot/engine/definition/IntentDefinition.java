@@ -47,7 +47,10 @@ public record IntentDefinition(
     return parameters.stream().filter(p -> p.name().equals(name)).findFirst();
   }
 
-  /** The parameter of type {@code environment}, if the intent has one. */
+  /**
+   * The first parameter of type {@code environment}, if the intent has one: the run's own
+   * environment (its namespace, {@code env.*}); the run touches every environment parameter's.
+   */
   public Optional<ParameterDefinition> environmentParameter() {
     return parameters.stream().filter(p -> p.type() == ParameterType.ENVIRONMENT).findFirst();
   }

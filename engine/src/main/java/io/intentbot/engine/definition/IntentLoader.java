@@ -172,12 +172,11 @@ public final class IntentLoader {
     }
     IntentReader reader = new IntentReader(yaml, problems);
     List<ParameterDefinition> parameters = reader.parameters();
-    long environments =
-        parameters.stream().filter(p -> p.type() == ParameterType.ENVIRONMENT).count();
+    // Several environment parameters are allowed (restore-app's env and from_env): the first is
+    // the run's own environment, and the run touches every one of them (approval, access rules).
     long apps = parameters.stream().filter(p -> p.type() == ParameterType.APP).count();
-    if (environments > 1 || apps > 1) {
-      problems.add(
-          "/parameters", "an intent may have at most one app and one environment parameter");
+    if (apps > 1) {
+      problems.add("/parameters", "an intent may have at most one app parameter");
     }
     List<StepDefinition> prereqs = reader.steps("prereqs");
     List<StepDefinition> steps = reader.steps("steps");

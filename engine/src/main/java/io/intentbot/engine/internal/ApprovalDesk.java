@@ -95,13 +95,13 @@ final class ApprovalDesk {
     if (run.status() != RunStatus.WAITING_APPROVAL) {
       return notWaiting(run);
     }
-    EnvironmentConfig environment = config.environments().get(run.environment());
+    EnvironmentConfig environment = approvalEnvironment(run);
     if (environment == null) {
       return refuseAndEnd(
           run,
-          new Refusal.EnvironmentGone(runId, run.environment()),
+          new Refusal.EnvironmentGone(runId, run.approvalEnvironment()),
           "environment '"
-              + run.environment()
+              + run.approvalEnvironment()
               + "' is no longer in the config; the run will not start");
     }
     Instant now = clock.instant();
@@ -292,7 +292,7 @@ final class ApprovalDesk {
       return found.refusal();
     }
     RunRecord run = found.run();
-    EnvironmentConfig environment = config.environments().get(run.environment());
+    EnvironmentConfig environment = approvalEnvironment(run);
     boolean allowed =
         user.equals(run.requester())
             || environment == null
@@ -331,7 +331,7 @@ final class ApprovalDesk {
     if (!brokeGlass) {
       return Decision.refused(new Refusal.NothingToAcknowledge(runId), run);
     }
-    EnvironmentConfig environment = config.environments().get(run.environment());
+    EnvironmentConfig environment = approvalEnvironment(run);
     if (environment != null) {
       Optional<Refusal> refusal = gate.refusal(run, environment, user, Refusal.Action.ACKNOWLEDGE);
       if (refusal.isPresent()) {
@@ -359,7 +359,7 @@ final class ApprovalDesk {
     List<RunRecord> expired = new ArrayList<>();
     Instant now = clock.instant();
     for (RunRecord run : audit.runsInStatus(List.of(RunStatus.WAITING_APPROVAL))) {
-      EnvironmentConfig environment = config.environments().get(run.environment());
+      EnvironmentConfig environment = approvalEnvironment(run);
       if (environment != null && ApprovalGate.expired(run, environment, now)) {
         expire(run, environment).ifPresent(expired::add);
       }
@@ -408,5 +408,14 @@ final class ApprovalDesk {
    */
   private Decision refuseAndEnd(RunRecord run, Refusal refusal, String reason) {
     return waiting.end(run, RunStatus.CANCELLED, reason, ended -> Decision.refused(refusal, ended));
+  }
+
+  /**
+   * The environment whose approval policy decides on the run: the strictest one it touches (access
+   * branch: {@link RunRecord#approvalEnvironment()}), null when it left the config.
+   */
+  private EnvironmentConfig approvalEnvironment(RunRecord run) {
+    String name = run.approvalEnvironment();
+    return name == null ? null : config.environments().get(name);
   }
 }

@@ -21,14 +21,16 @@ final class ApprovalGate {
 
   /**
    * Protected environments gate every run that may change something: not a read-only intent, nor a
-   * run whose parameters make it read-only ({@code read_only_if}).
+   * run whose parameters make it read-only ({@code read_only_if}). {@code environment} is the
+   * strictest one the run touches.
    */
-  static boolean needsApproval(RunState state) {
-    EnvironmentConfig environment = state.environment;
-    return environment != null
-        && environment.isProtected()
-        && state.intent.risk() != Risk.READ_ONLY
-        && !state.readOnly;
+  static boolean needsApproval(RunState state, EnvironmentConfig environment) {
+    return environment != null && environment.isProtected() && changes(state);
+  }
+
+  /** Whether the run may change something: its intent is not read-only, nor are its parameters. */
+  static boolean changes(RunState state) {
+    return state.intent.risk() != Risk.READ_ONLY && !state.readOnly;
   }
 
   /**

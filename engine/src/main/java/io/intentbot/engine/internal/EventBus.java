@@ -1,5 +1,6 @@
 package io.intentbot.engine.internal;
 
+import io.intentbot.engine.model.AccessEvent;
 import io.intentbot.engine.model.RunEvent;
 import io.intentbot.engine.model.RunListener;
 import java.util.List;
@@ -19,6 +20,17 @@ final class EventBus {
 
   void add(RunListener listener) {
     listeners.add(listener);
+  }
+
+  /** Tells every listener about a refused attempt (not a run, so not a {@link RunEvent}). */
+  void refused(AccessEvent event) {
+    for (RunListener listener : listeners) {
+      try {
+        listener.onRefused(event);
+      } catch (RuntimeException e) {
+        LOG.warn("run listener {} failed on a refusal", listener, e);
+      }
+    }
   }
 
   void publish(RunEvent event) {

@@ -71,9 +71,11 @@ final class Planner {
       }
     }
     List<Plan.PlannedStep> steps = new ArrayList<>();
-    describe(state, state.intent.prereqs(), "prereq", scope, "", steps, invalid, inputs);
-    describe(state, state.intent.steps(), "main", scope, "", steps, invalid, inputs);
-    describe(state, state.intent.onFailure(), "on_failure", scope, "", steps, invalid, inputs);
+    java.util.Set<String> datasources = new java.util.LinkedHashSet<>();
+    describe(state, state.intent.prereqs(), "prereq", scope, "", steps, invalid, inputs, datasources);
+    describe(state, state.intent.steps(), "main", scope, "", steps, invalid, inputs, datasources);
+    describe(
+        state, state.intent.onFailure(), "on_failure", scope, "", steps, invalid, inputs, datasources);
     PlanInputs bound = inputs.build();
     Plan plan =
         new Plan(
@@ -81,7 +83,8 @@ final class Planner {
             state.parameters.display(),
             state.environment == null ? null : state.environment.name(),
             steps,
-            bound.hash());
+            bound.hash(),
+            List.copyOf(datasources));
     return new Planned(plan, bound);
   }
 
@@ -93,7 +96,8 @@ final class Planner {
       String prefix,
       List<Plan.PlannedStep> out,
       List<String> invalid,
-      PlanInputs.Builder inputs) {
+      PlanInputs.Builder inputs,
+      java.util.Set<String> datasources) {
     for (StepDefinition step : definitions) {
       Map<String, Object> variables = scope.variables();
       String condition = conditionText(step, variables);
@@ -123,7 +127,15 @@ final class Planner {
         RunScope child = scope.child(params);
         List<Plan.PlannedStep> inner = new ArrayList<>();
         describe(
-            state, lib.steps(), phase, child, prefix + step.id() + ".", inner, invalid, inputs);
+            state,
+            lib.steps(),
+            phase,
+            child,
+            prefix + step.id() + ".",
+            inner,
+            invalid,
+            inputs,
+            datasources);
         List<String> details = new ArrayList<>();
         inner.forEach(i -> details.add(i.id() + ": " + i.summary()));
         Map<String, Object> outputs = new LinkedHashMap<>();
@@ -141,6 +153,7 @@ final class Planner {
         continue;
       }
       StepType type = registry.find(step.type()).orElseThrow();
+      usedDatasource(with, datasources);
       StepInput input = StepInput.of(with);
       EngineStepContext context =
           new EngineStepContext(
@@ -227,6 +240,17 @@ final class Planner {
     List<String> clean = details.stream().map(state.redactor::redact).toList();
     return new Plan.PlannedStep(
         id, phase, step.kind(), state.redactor.redact(summary), clean, condition);
+  }
+
+  /** Notes the step's {@code datasource}, or that it is not known before the run. */
+  private static void usedDatasource(Map<String, Object> with, java.util.Set<String> datasources) {
+    Object datasource = with.get("datasource");
+    if (datasource != null) {
+      datasources.add(
+          Expressions.hasPlaceholder(datasource)
+              ? Plan.UNKNOWN_DATASOURCE
+              : String.valueOf(datasource));
+    }
   }
 
   /** Adds what a step read or computed while planning, unless its description already says it. */

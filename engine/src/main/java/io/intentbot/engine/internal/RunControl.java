@@ -1,5 +1,6 @@
 package io.intentbot.engine.internal;
 
+import io.intentbot.engine.access.AccessPolicy;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.config.IntentbotConfig;
@@ -9,6 +10,8 @@ import io.intentbot.engine.model.Refusal;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +29,7 @@ import java.util.function.Consumer;
 final class RunControl {
 
   private final IntentbotConfig config;
+  private final AccessPolicy access;
   private final AuditStore audit;
   private final ApprovalGate gate;
   private final WaitingRuns waiting;
@@ -44,6 +48,7 @@ final class RunControl {
 
   RunControl(
       IntentbotConfig config,
+      AccessPolicy access,
       AuditStore audit,
       ApprovalGate gate,
       WaitingRuns waiting,
@@ -51,6 +56,7 @@ final class RunControl {
       Executions executions,
       Consumer<RunRecord> ended) {
     this.config = config;
+    this.access = access;
     this.audit = audit;
     this.gate = gate;
     this.waiting = waiting;
@@ -84,7 +90,11 @@ final class RunControl {
     return active.containsKey(runId);
   }
 
-  /** Cancels a waiting or running run: its requester, or an approver of a protected environment. */
+  /**
+   * Cancels a waiting or running run: its requester, an approver of the environment whose approval
+   * it needs, or (with {@code access:} rules) an admin; without access rules anyone may cancel runs
+   * in unprotected environments.
+   */
   Decision cancel(String runId, String user) {
     Optional<RunRecord> found = audit.findRun(runId);
     if (found.isEmpty()) {
@@ -94,17 +104,24 @@ final class RunControl {
     if (run.status().isTerminal()) {
       return Decision.refused(new Refusal.AlreadyFinished(runId, run.status()), run);
     }
-    EnvironmentConfig environment =
-        run.environment() == null ? null : config.environments().get(run.environment());
+    String envName = run.approvalEnvironment();
+    EnvironmentConfig environment = envName == null ? null : config.environments().get(envName);
     boolean allowed =
         user.equals(run.requester())
-            || environment == null
-            || !environment.isProtected()
-            || gate.mayApprove(environment.approval(), user);
+            || access.isAdmin(user)
+            || (environment == null && access.open())
+            || (environment != null && !environment.isProtected() && access.open())
+            || (environment != null && gate.mayApprove(environment.approval(), user));
     if (!allowed) {
+      List<String> may = new ArrayList<>();
+      List<String> groups = new ArrayList<>();
+      if (environment != null) {
+        may.addAll(environment.approval().approvers());
+        groups.addAll(environment.approval().groups());
+      }
+      access.admins().stream().filter(a -> !may.contains(a)).forEach(may::add);
       return Decision.refused(
-          new Refusal.MayNotCancel(runId, run.requester(), Approvers.of(environment.approval())),
-          run);
+          new Refusal.MayNotCancel(runId, run.requester(), new Approvers(may, groups)), run);
     }
     if (run.status() == RunStatus.WAITING_APPROVAL) {
       return waiting.end(

@@ -1,5 +1,6 @@
 package io.intentbot.engine.internal;
 
+import io.intentbot.engine.access.AccessPolicy;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.config.GroupDirectory;
 import io.intentbot.engine.config.IntentbotConfig;
@@ -7,6 +8,8 @@ import io.intentbot.engine.definition.IntentCatalog;
 import io.intentbot.engine.expr.Expressions;
 import io.intentbot.engine.leader.DatabaseLeadership;
 import io.intentbot.engine.leader.Leadership;
+import io.intentbot.engine.model.AccessEvent;
+import io.intentbot.engine.model.Actor;
 import io.intentbot.engine.model.Decision;
 import io.intentbot.engine.model.Refusal;
 import io.intentbot.engine.model.RunListener;
@@ -59,6 +62,9 @@ public final class RunCoordinator {
   private final ApprovalDesk desk;
   private final RunControl control;
   private final Duties duties;
+  private final AccessPolicy access;
+  private final AccessJournal journal;
+  private final DecisionsElsewhere elsewhere;
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.BUILT);
 
   public RunCoordinator(
@@ -103,6 +109,9 @@ public final class RunCoordinator {
     Expressions expressions = new Expressions();
     DurableWrites durable = DurableWrites.standard();
     ApprovalGate gate = new ApprovalGate(groups);
+    this.access = new AccessPolicy(config, groups);
+    this.journal = new AccessJournal(audit, clock, events);
+    this.elsewhere = new DecisionsElsewhere(audit, events, this.leadership, timer);
     RunPreparer preparer =
         new RunPreparer(
             config,
@@ -126,6 +135,7 @@ public final class RunCoordinator {
     this.control =
         new RunControl(
             config,
+            access,
             audit,
             gate,
             waiting,
@@ -145,7 +155,18 @@ public final class RunCoordinator {
                     onEnd),
             run -> endings.ended(run));
     this.endings.runsHere(control::runsHere);
-    this.intake = new SubmissionIntake(audit, clock, events, preparer, waiting, control::launch);
+    this.intake =
+        new SubmissionIntake(
+            config,
+            catalog,
+            access,
+            journal,
+            audit,
+            clock,
+            events,
+            preparer,
+            waiting,
+            control::launch);
     this.desk =
         new ApprovalDesk(
             config, audit, clock, events, gate, preparer, waiting, control::launch, processTimeout);
@@ -229,28 +250,128 @@ public final class RunCoordinator {
     return intake.submit(request);
   }
 
-  public Decision approve(String runId, String user) {
+  public Decision approve(String runId, Actor actor) {
     requireStarted();
-    return desk.approve(runId, user);
+    Optional<Refusal> source = approvalSourceRefusal(runId, actor);
+    if (source.isPresent()) {
+      RunRecord run = audit.findRun(runId).orElse(null);
+      return Decision.refused(
+          journal.refused(
+              actor,
+              "approve",
+              run.intent(),
+              runId,
+              List.of(run.approvalEnvironment()),
+              source.get()),
+          run);
+    }
+    return recorded(actor, "approve", runId, desk.approve(runId, actor.user()));
   }
 
-  public Decision reject(String runId, String user, String reason) {
+  public Decision reject(String runId, Actor actor, String reason) {
     requireStarted();
-    return desk.reject(runId, user, reason);
+    return recorded(actor, "reject", runId, desk.reject(runId, actor.user(), reason));
   }
 
-  public Decision acknowledge(String runId, String user, String note) {
+  public Decision acknowledge(String runId, Actor actor, String note) {
     requireStarted();
-    return desk.acknowledge(runId, user, note);
+    return recorded(actor, "ack", runId, desk.acknowledge(runId, actor.user(), note));
+  }
+
+  /** Who may do what, as the config says. */
+  public AccessPolicy access() {
+    return access;
+  }
+
+  /**
+   * Records that an operating-system user was refused acting as {@code claimed} and returns the
+   * refusal.
+   */
+  public Refusal refuseIdentity(Actor actor, String claimed) {
+    return journal.refused(
+        actor,
+        "act-as",
+        null,
+        null,
+        List.of(),
+        new Refusal.UntrustedIdentity(actor.osUser(), claimed, actor.user()));
+  }
+
+  /** See {@link io.intentbot.engine.Engine#followDecisionsMadeElsewhere}. */
+  public void followDecisionsMadeElsewhere(Duration interval) {
+    elsewhere.follow(interval);
+  }
+
+  /**
+   * A terminal (CLI, console) may approve a run of a protected environment only where its {@code
+   * approval.from} includes {@code cli}.
+   */
+  private Optional<Refusal> approvalSourceRefusal(String runId, Actor actor) {
+    String source = actor.approvalSource();
+    if (!"slack".equals(source) && !"cli".equals(source)) {
+      return Optional.empty(); // code embedding the engine, an in-memory chat
+    }
+    RunRecord run = audit.findRun(runId).orElse(null);
+    if (run == null || run.approvalEnvironment() == null) {
+      return Optional.empty();
+    }
+    var environment = config.environments().get(run.approvalEnvironment());
+    if (environment == null
+        || !environment.isProtected()
+        || environment.approval().allowsFrom(source)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Refusal.ApprovalSourceNotAllowed(
+            environment.name(), source, environment.approval().from()));
+  }
+
+  /**
+   * Writes a refused decision to the access log when it was refused for who asked, and a decision
+   * made from a terminal, for Slack to show.
+   */
+  private Decision recorded(Actor actor, String action, String runId, Decision decision) {
+    RunRecord run = decision.run();
+    if (decision instanceof Decision.Refused refused && permission(refused.reason())) {
+      journal.refused(
+          actor,
+          action,
+          run == null ? null : run.intent(),
+          runId,
+          run == null || run.approvalEnvironment() == null
+              ? List.of()
+              : List.of(run.approvalEnvironment()),
+          refused.reason());
+    } else if (decision.accepted() && actor.source() != null && !"slack".equals(actor.source())) {
+      journal.decided(
+          actor,
+          action,
+          run == null ? null : run.intent(),
+          runId,
+          ((Decision.Accepted) decision).kind().name());
+    }
+    return decision;
+  }
+
+  private static boolean permission(Refusal refusal) {
+    return refusal instanceof Refusal.NotAnApprover
+        || refusal instanceof Refusal.SelfApproval
+        || refusal instanceof Refusal.MayNotCancel
+        || refusal instanceof Refusal.NoApprovers;
   }
 
   public List<RunRecord> awaitingReview() {
     return audit.runsAwaitingReview();
   }
 
-  public Decision cancel(String runId, String user) {
+  public Decision cancel(String runId, Actor actor) {
     requireStarted();
-    return control.cancel(runId, user);
+    return recorded(actor, "cancel", runId, control.cancel(runId, actor.user()));
+  }
+
+  /** Refused attempts from the access log, newest first. */
+  public List<AccessEvent> refusedAttempts(int limit) {
+    return audit.refusedAttempts(limit);
   }
 
   public Optional<RunRecord> awaitFinished(String runId, Duration timeout)

@@ -1,9 +1,14 @@
 package io.intentbot.engine.internal;
 
+import io.intentbot.engine.access.AccessPolicy;
+import io.intentbot.engine.access.FreezeCalendar;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.config.EnvironmentConfig;
+import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.definition.IntentCatalog;
+import io.intentbot.engine.definition.IntentDefinition;
+import io.intentbot.engine.model.Actor;
 import io.intentbot.engine.model.ApprovalRecord;
-import io.intentbot.engine.model.Approvers;
 import io.intentbot.engine.model.InputProblem;
 import io.intentbot.engine.model.Plan;
 import io.intentbot.engine.model.Refusal;
@@ -17,6 +22,7 @@ import io.intentbot.engine.model.Submission;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +39,10 @@ final class SubmissionIntake {
 
   private static final Logger LOG = LoggerFactory.getLogger(SubmissionIntake.class);
 
+  private final IntentbotConfig config;
+  private final IntentCatalog catalog;
+  private final AccessPolicy access;
+  private final AccessJournal journal;
   private final AuditStore audit;
   private final Clock clock;
   private final EventBus events;
@@ -41,12 +51,20 @@ final class SubmissionIntake {
   private final BiConsumer<RunState, Duration> launch;
 
   SubmissionIntake(
+      IntentbotConfig config,
+      IntentCatalog catalog,
+      AccessPolicy access,
+      AccessJournal journal,
       AuditStore audit,
       Clock clock,
       EventBus events,
       RunPreparer preparer,
       WaitingRuns waiting,
       BiConsumer<RunState, Duration> launch) {
+    this.config = config;
+    this.catalog = catalog;
+    this.access = access;
+    this.journal = journal;
     this.audit = audit;
     this.clock = clock;
     this.events = events;
@@ -64,6 +82,17 @@ final class SubmissionIntake {
                   InputProblem.Kind.BREAK_GLASS_WITHOUT_REASON,
                   "--break-glass needs a reason, e.g. --break-glass \"site down, INC-123\"")));
     }
+    Actor actor = Actor.of(request);
+    String action = request.dryRun() ? "dry-run" : breakGlass != null ? "break-glass" : "run";
+    IntentDefinition named = catalog.find(request.intent()).orElse(null);
+    if (named != null) {
+      // Before planning: a plan may read the environments (a database, a cluster).
+      List<String> asked = TouchedEnvironments.fromArguments(named, request.arguments());
+      Optional<Refusal> early = access.mayRun(actor, named, asked);
+      if (early.isPresent()) {
+        return refuse(actor, action, named.name(), asked, early.get());
+      }
+    }
     String runId = RunIds.next();
     PreparedRun prepared =
         preparer.prepare(
@@ -72,17 +101,67 @@ final class SubmissionIntake {
       return new Submission.Invalid(prepared.problems());
     }
     RunState state = prepared.state();
-    EnvironmentConfig environment = state.environment;
+    List<String> touched = TouchedEnvironments.of(state, config);
+    Optional<Refusal> denied = access.mayRun(actor, state.intent, touched);
+    if (denied.isPresent()) {
+      return refuse(actor, action, state.intent.name(), touched, denied.get());
+    }
+    EnvironmentConfig environment = TouchedEnvironments.strictest(touched, config);
     Instant now = clock.instant();
-    RunRecord base = withOrigin(state.record(), request.origin(), now);
+    Map<String, String> origin = new LinkedHashMap<>(request.origin());
+    if (environment != null
+        && (state.environment == null || !environment.name().equals(state.environment.name()))) {
+      origin.put(RunRecord.APPROVAL_ENVIRONMENT, environment.name());
+    }
+    RunRecord base = withOrigin(state.record(), origin, now);
     if (request.dryRun()) {
       return dryRun(state, base, now);
     }
-    boolean gated = ApprovalGate.needsApproval(state);
-    if (gated && breakGlass != null && !environment.breakGlass()) {
-      return new Submission.Refused(
-          new Refusal.BreakGlassNotAllowed(
-              environment.name(), Approvers.of(environment.approval())));
+    boolean gated = ApprovalGate.needsApproval(state, environment);
+    Optional<FreezeCalendar.Window> freeze = Optional.empty();
+    EnvironmentConfig frozenIn = null;
+    if (ApprovalGate.changes(state)) {
+      for (String name : touched) {
+        EnvironmentConfig env = config.environments().get(name);
+        freeze = env == null ? Optional.empty() : FreezeCalendar.current(env, now);
+        if (freeze.isPresent()) {
+          frozenIn = env;
+          break;
+        }
+      }
+    }
+    if (frozenIn != null && breakGlass == null) {
+      FreezeCalendar.Window window = freeze.get();
+      return refuse(
+          actor,
+          action,
+          state.intent.name(),
+          touched,
+          new Refusal.Frozen(
+              frozenIn.name(),
+              window.reason(),
+              window.to(),
+              frozenIn.breakGlassRights().allowed()));
+    }
+    if (breakGlass != null) {
+      EnvironmentConfig bypassed = gated ? environment : frozenIn;
+      if (bypassed == null) {
+        return refuse(
+            actor,
+            action,
+            state.intent.name(),
+            touched,
+            new Refusal.NothingToBypass(
+                state.intent.name(), environment == null ? null : environment.name()));
+      }
+      Optional<Refusal> mayNot = access.mayBreakGlass(actor, bypassed);
+      if (mayNot.isPresent()) {
+        return refuse(actor, action, state.intent.name(), touched, mayNot.get());
+      }
+      if (frozenIn != null) {
+        origin.put("broke_freeze", frozenIn.name() + freezeReason(freeze.get()));
+        base = withOrigin(state.record(), origin, now);
+      }
     }
     if (gated && breakGlass == null) {
       RunRecord parked = base.withStatus(RunStatus.WAITING_APPROVAL, null);
@@ -115,10 +194,27 @@ final class SubmissionIntake {
       String reason = state.redactor.redact(breakGlass);
       audit.recordApproval(
           ApprovalRecord.breakGlass(runId, request.requester(), pending.planHash(), now, reason));
-      LOG.warn("BREAK GLASS run {} by {}: {}", runId, request.requester(), reason);
+      LOG.warn(
+          "BREAK GLASS run {} by {}: {}{}",
+          runId,
+          request.requester(),
+          reason,
+          pending.origin().containsKey("broke_freeze")
+              ? "; it broke the freeze of " + pending.origin().get("broke_freeze")
+              : "");
     }
     launch.accept(state, waits ? state.intent.lock().waitFor() : Duration.ZERO);
     return new Submission.Started(pending, state.plan);
+  }
+
+  private Submission refuse(
+      Actor actor, String action, String intent, List<String> environments, Refusal refusal) {
+    return new Submission.Refused(
+        journal.refused(actor, action, intent, null, environments, refusal));
+  }
+
+  private static String freezeReason(FreezeCalendar.Window window) {
+    return window.reason() == null ? "" : " (" + window.reason() + ")";
   }
 
   private Submission dryRun(RunState state, RunRecord base, Instant now) {

@@ -7,17 +7,36 @@ import java.util.Map;
  * What a run would do: every step's dry-run description, in order, and a hash over the intent file,
  * the bound parameters, the environment's config and those descriptions. The same intent,
  * parameters and config give the same hash; an approval binds to it.
+ *
+ * @param datasources the datasources the steps use, as far as the plan knows them; {@link
+ *     #UNKNOWN_DATASOURCE} stands for one that is not known before the run (then the run counts as
+ *     touching every datasource's environment)
  */
 public record Plan(
     String intent,
     Map<String, String> parameters,
     String environment,
     List<PlannedStep> steps,
-    String hash) {
+    String hash,
+    List<String> datasources) {
+
+  /** A datasource named by an expression that cannot be evaluated before the run. */
+  public static final String UNKNOWN_DATASOURCE = "*";
 
   public Plan {
     parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
     steps = List.copyOf(steps);
+    datasources = datasources == null ? List.of() : List.copyOf(datasources);
+  }
+
+  /** A plan whose steps use no datasource. */
+  public Plan(
+      String intent,
+      Map<String, String> parameters,
+      String environment,
+      List<PlannedStep> steps,
+      String hash) {
+    this(intent, parameters, environment, steps, hash, List.of());
   }
 
   /**

@@ -110,12 +110,57 @@ public sealed interface Refusal {
   record AlreadyAcknowledged(String runId, String by) implements Refusal {}
 
   /**
-   * An access rule forbids it.
+   * No access rule covers the request: its intent in every environment it touches, its requester
+   * and its channel.
    *
-   * @param rule which rule decided (its name or position in the config)
-   * @param allows whom the rule would allow, for the person refused
+   * @param rule the rule that would allow it to somebody ({@code access[2]}), or null when none
+   *     covers the intent in these environments
+   * @param allows whom that rule covers
+   * @param intent the intent
+   * @param environments the environments the request touches
+   * @param channels the channels that rule requires (empty: any)
    */
-  record RefusedByPolicy(String rule, Approvers allows) implements Refusal {}
+  record RefusedByPolicy(
+      String rule,
+      Approvers allows,
+      String intent,
+      List<String> environments,
+      List<String> channels)
+      implements Refusal {
+    public RefusedByPolicy {
+      environments = List.copyOf(environments);
+      channels = List.copyOf(channels);
+    }
+
+    /** Whether the rule covers everyone ({@code users: ["*"]}). */
+    public boolean everyone() {
+      return allows.users().contains("*");
+    }
+  }
+
+  /** Break glass in {@code environment} is allowed, but only to {@code who}. */
+  record BreakGlassNotPermitted(String environment, Approvers who) implements Refusal {}
+
+  /** {@code --break-glass} where the run needs no approval: there is nothing to bypass. */
+  record NothingToBypass(String intent, String environment) implements Refusal {}
+
+  /**
+   * The environment is frozen for mutating runs until {@code until}; break glass still works where
+   * it is allowed.
+   */
+  record Frozen(String environment, String reason, Instant until, boolean breakGlassAllowed)
+      implements Refusal {}
+
+  /**
+   * An approval (or rejection) from {@code source} where {@code environment}'s {@code
+   * approval.from} lists only {@code from}.
+   */
+  record ApprovalSourceNotAllowed(String environment, String source, List<String> from)
+      implements Refusal {
+    public ApprovalSourceNotAllowed {
+      from = List.copyOf(from);
+    }
+  }
 
   /**
    * Enough approvals are in already: {@code by} gave them, in the order they were recorded; the run
@@ -140,4 +185,10 @@ public sealed interface Refusal {
     /** They are encrypted, but this process's key does not open them (none, or another one). */
     UNREADABLE
   }
+
+  /**
+   * An operating-system user asked to act as {@code claimed} ({@code --as}) but is not listed in
+   * {@code trusted_os_users}; they act as {@code self}.
+   */
+  record UntrustedIdentity(String osUser, String claimed, String self) implements Refusal {}
 }

@@ -29,6 +29,13 @@ public sealed interface RunEvent {
 
   record StepFinished(RunRecord run, StepRecord step) implements RunEvent {}
 
+  /**
+   * A decision on the run was made outside this process's chat (from the command line, the console
+   * or another replica without it): chat adapters update the run's card, which must not keep live
+   * buttons. {@code event} says what was decided, by whom and from where.
+   */
+  record DecidedElsewhere(RunRecord run, AccessEvent event) implements RunEvent {}
+
   /** The run reached a terminal status (succeeded, failed, cancelled, rejected, expired). */
   record RunFinished(RunRecord run, boolean rolledBack) implements RunEvent {}
 }

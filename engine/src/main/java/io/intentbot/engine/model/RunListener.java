@@ -8,4 +8,10 @@ package io.intentbot.engine.model;
 @FunctionalInterface
 public interface RunListener {
   void onEvent(RunEvent event);
+
+  /**
+   * A request or decision was refused and recorded in the access log; it is not a run. Metrics
+   * count these; most listeners ignore them.
+   */
+  default void onRefused(AccessEvent event) {}
 }

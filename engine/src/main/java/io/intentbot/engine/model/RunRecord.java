@@ -42,6 +42,18 @@ public record RunRecord(
     String reason,
     Map<String, String> origin) {
 
+  /** The origin key naming the environment whose approval policy gates the run. */
+  public static final String APPROVAL_ENVIRONMENT = "approval_environment";
+
+  /**
+   * The environment whose approval policy applies: the strictest one the run touches (recorded in
+   * its origin when it differs from {@link #environment()}), else its own.
+   */
+  public String approvalEnvironment() {
+    String gate = origin.get(APPROVAL_ENVIRONMENT);
+    return gate != null ? gate : environment;
+  }
+
   public RunRecord {
     parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
     outputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputs));

@@ -69,7 +69,7 @@ class ConfigLoaderTest {
                 loader.parse(
                     "environments:\n  prod:\n    approval: { approver: [U1] }\n", "c.yaml"))
         .hasMessage(
-            "c.yaml:3:17: unknown key 'environments.prod.approval.approver' (did you mean 'approvers'?); expected one of approvers, expires_after, groups, required, self_approval");
+            "c.yaml:3:17: unknown key 'environments.prod.approval.approver' (did you mean 'approvers'?); expected one of approvers, expires_after, from, groups, required, self_approval");
     assertThatThrownBy(() -> loader.parse("datasources:\n  db: { user: x }\n", "c.yaml"))
         .hasMessage("c.yaml:2:7: datasources.db.url is required (a JDBC URL)");
     assertThatThrownBy(() -> loader.parse("apps: [web\n", "c.yaml"))
@@ -131,27 +131,28 @@ class ConfigLoaderTest {
                 """))
         .containsExactly(
             "c.yaml:2:1: unknown key 'enviroments' (did you mean 'environments'?); expected one of"
-                + " apps, datasources, environments, http, pg_dump, shell, users",
+                + " access, admins, apps, datasources, environments, http, identities, pg_dump,"
+                + " shell, trusted_os_users, users",
             "c.yaml:7:5: unknown key 'environments.production.protectd' (did you mean"
-                + " 'protected'?); expected one of approval, break_glass, impersonate,"
+                + " 'protected'?); expected one of approval, break_glass, freeze, impersonate,"
                 + " kube_context, namespace, protected, or a key that an intent reads as env.<key>"
                 + " (env.protectd is not among the keys given)",
             "c.yaml:8:5: unknown key 'environments.production.registy' (did you mean"
-                + " 'registry'?); expected one of approval, break_glass, impersonate, kube_context,"
+                + " 'registry'?); expected one of approval, break_glass, freeze, impersonate, kube_context,"
                 + " namespace, protected, or a key that an intent reads as env.<key> (env.registy is"
                 + " not among the keys given)",
             "c.yaml:9:34: unknown key 'environments.production.approval.expire_after' (did you"
-                + " mean 'expires_after'?); expected one of approvers, expires_after, groups,"
-                + " required, self_approval",
+                + " mean 'expires_after'?); expected one of approvers, expires_after, from,"
+                + " groups, required, self_approval",
             "c.yaml:11:32: unknown key 'datasources.web.pasword_env' (did you mean"
-                + " 'password_env'?); expected one of migrations, password, password_env, url,"
-                + " user",
+                + " 'password_env'?); expected one of environment, migrations, password,"
+                + " password_env, url, user",
             "c.yaml:13:9: unknown key 'users.U1.kubernetes_usr' (did you mean"
                 + " 'kubernetes_user'?); expected one of kubernetes_groups, kubernetes_user",
             "c.yaml:14:12: unknown key 'pg_dump.binay' (did you mean 'binary'?); expected one of"
                 + " binary",
-            "c.yaml:15:1: unknown key 'slak'; expected one of apps, datasources, environments,"
-                + " http, pg_dump, shell, users");
+            "c.yaml:15:1: unknown key 'slak'; expected one of access, admins, apps, datasources,"
+                + " environments, http, identities, pg_dump, shell, trusted_os_users, users");
   }
 
   @Test
@@ -211,7 +212,8 @@ class ConfigLoaderTest {
     assertThat(problems(new ConfigLoader(name -> null), "environments:\n  s: { registry: r }\n"))
         .containsExactly(
             "c.yaml:2:8: unknown key 'environments.s.registry'; expected one of approval,"
-                + " break_glass, impersonate, kube_context, namespace, protected, or a key that an"
+                + " break_glass, freeze, impersonate, kube_context, namespace, protected, or a key"
+                + " that an"
                 + " intent reads as env.<key> (no intents folder was given to find readers of"
                 + " env.registry)");
   }

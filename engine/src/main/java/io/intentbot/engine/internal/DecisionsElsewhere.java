@@ -1,0 +1,72 @@
+package io.intentbot.engine.internal;
+
+import io.intentbot.engine.audit.AuditStore;
+import io.intentbot.engine.leader.Leadership;
+import io.intentbot.engine.model.AccessEvent;
+import io.intentbot.engine.model.RunEvent;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells this process's listeners about decisions made from a terminal (the CLI, the console) in any
+ * process, as {@link RunEvent.DecidedElsewhere}, so that a chat adapter updates the run's card: a
+ * card must not keep live buttons after a decision made elsewhere. Reads the access log every
+ * interval, from the entry that was newest when it started; with several replicas only the one
+ * leading {@link #DUTY} tells its listeners.
+ */
+final class DecisionsElsewhere {
+
+  static final String DUTY = "decisions-elsewhere";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DecisionsElsewhere.class);
+
+  private final AuditStore audit;
+  private final EventBus events;
+  private final Leadership leadership;
+  private final ScheduledExecutorService timer;
+  private final AtomicLong seen = new AtomicLong(-1);
+  private final AtomicBoolean following = new AtomicBoolean();
+
+  DecisionsElsewhere(
+      AuditStore audit, EventBus events, Leadership leadership, ScheduledExecutorService timer) {
+    this.audit = audit;
+    this.events = events;
+    this.leadership = leadership;
+    this.timer = timer;
+  }
+
+  void follow(Duration interval) {
+    if (!following.compareAndSet(false, true)) {
+      return;
+    }
+    seen.set(audit.lastAccessId());
+    timer.scheduleWithFixedDelay(
+        this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Publishes the decisions recorded since the last look; public to the package for tests. */
+  void poll() {
+    try {
+      if (!leadership.mayRun(DUTY)) {
+        seen.set(audit.lastAccessId());
+        return;
+      }
+      for (AccessEvent event : audit.accessDecisionsAfter(seen.get())) {
+        seen.set(event.id());
+        if (event.runId() == null || "slack".equals(event.source())) {
+          continue;
+        }
+        audit
+            .findRun(event.runId())
+            .ifPresent(run -> events.publish(new RunEvent.DecidedElsewhere(run, event)));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read decisions made elsewhere: {}", e.toString());
+    }
+  }
+}
