@@ -60,7 +60,9 @@ public final class ParameterModal {
       section
           .putObject("text")
           .put("type", "mrkdwn")
-          .put("text", RunText.cut(intent.description(), 3000));
+          .put(
+              "text",
+              SlackLimits.cut(SlackText.mrkdwn(intent.description()), SlackLimits.SECTION_TEXT));
     }
     for (ParameterDefinition p : intent.parameters()) {
       if (blocks.size() >= 50) {

@@ -11,8 +11,6 @@ import io.intentbot.bot.chat.ChatUser;
 import io.intentbot.bot.chat.Command;
 import io.intentbot.bot.chat.CommandHandler;
 import io.intentbot.bot.chat.CommandParser;
-import io.intentbot.bot.chat.Mentions;
-import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.bot.chat.Reply;
 import io.intentbot.bot.chat.RunThread;
 import io.intentbot.engine.Engine;
@@ -100,7 +98,7 @@ public final class SlackBot implements AutoCloseable {
       config.signingSecret(settings.signingSecret());
     }
     this.app = new App(config.build());
-    this.handler = new CommandHandler(engine, Mentions.SLACK, OutcomeText.SLACK);
+    this.handler = new CommandHandler(engine, SlackText.MENTIONS, SlackText.OUTCOMES);
     this.modal = new ParameterModal(handler.help());
     this.poster =
         new SlackPoster(
@@ -114,13 +112,31 @@ public final class SlackBot implements AutoCloseable {
     engine.addListener(metrics);
     engine.addListener(
         new RunThread(
-            new SlackThreadSink(outbox, poster::wake, settings.breakGlassChannel()),
+            new SlackThreadSink(
+                outbox, poster::wake, settings.breakGlassChannel(), confirmsDecisions(engine)),
             engine.config(),
-            Mentions.SLACK,
+            SlackText.MENTIONS,
             RunThread.fromSource("slack"),
             40,
             500));
     wire();
+  }
+
+  /** Approve and Reject ask to confirm on protected environments and destructive intents. */
+  static java.util.function.Predicate<io.intentbot.engine.model.RunRecord> confirmsDecisions(
+      Engine engine) {
+    return run ->
+        (run.environment() != null
+                && engine
+                    .config()
+                    .environment(run.environment())
+                    .map(e -> e.isProtected())
+                    .orElse(true))
+            || engine
+                .catalog()
+                .find(run.intent())
+                .map(i -> i.risk() == io.intentbot.engine.definition.Risk.DESTRUCTIVE)
+                .orElse(false);
   }
 
   /** A Slack Web API client for the settings (honours {@code SLACK_API_URL}). */
@@ -179,7 +195,8 @@ public final class SlackBot implements AutoCloseable {
             return ctx.ack("intentbot is not enabled in this channel.");
           }
           ChatUser who = new ChatUser(p.getUserId(), p.getChannelId(), "slack");
-          workers.execute(() -> command(p.getText(), who, p.getTriggerId(), p.getResponseUrl()));
+          String text = SlackText.unescape(p.getText());
+          workers.execute(() -> command(text, who, p.getTriggerId(), p.getResponseUrl()));
           metrics.ack(Duration.ofNanos(System.nanoTime() - started));
           return ctx.ack();
         });
@@ -302,7 +319,7 @@ public final class SlackBot implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("response_type", "ephemeral");
         body.put("replace_original", false);
-        body.put("text", reply.text());
+        body.put("text", SlackLimits.cut(SlackText.mrkdwn(reply.text()), SlackLimits.MESSAGE_TEXT));
         var response = slack.send(responseUrl, JSON.writeValueAsString(body));
         if (response.getCode() != 200) {
           metrics.slackError("response_url", String.valueOf(response.getCode()));
@@ -310,7 +327,12 @@ public final class SlackBot implements AutoCloseable {
       } else if (who.channel() != null) {
         var response =
             methods.chatPostEphemeral(
-                r -> r.channel(who.channel()).user(who.user()).text(reply.text()));
+                r ->
+                    r.channel(who.channel())
+                        .user(who.user())
+                        .text(
+                            SlackLimits.cut(
+                                SlackText.mrkdwn(reply.text()), SlackLimits.MESSAGE_TEXT)));
         if (!response.isOk()) {
           metrics.slackError("chat.postEphemeral", response.getError());
         }

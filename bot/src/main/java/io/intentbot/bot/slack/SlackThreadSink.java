@@ -1,23 +1,35 @@
 package io.intentbot.bot.slack;
 
-import io.intentbot.bot.chat.Mentions;
 import io.intentbot.bot.chat.ThreadSink;
 import io.intentbot.bot.chat.ThreadUpdate;
+import io.intentbot.engine.model.RunRecord;
+import java.util.function.Predicate;
 
 /**
  * Stores a run's thread updates in the {@link OutboxStore} (never calls Slack) and wakes the {@link
- * SlackPoster}. Runs without a {@code channel} in their origin are not posted.
+ * SlackPoster}. Runs without a {@code channel} in their origin are not posted. What is stored is
+ * final Slack text: notes as {@link SlackText#mrkdwn} (the thread's mentions come from a {@link
+ * io.intentbot.bot.chat.RunThread} given {@link SlackText#MENTIONS}), output lines escaped, every
+ * message within {@link SlackLimits}.
  */
 public final class SlackThreadSink implements ThreadSink {
 
   private final OutboxStore outbox;
   private final Runnable wake;
   private final String breakGlassChannel;
+  private final Predicate<RunRecord> confirm;
 
   public SlackThreadSink(OutboxStore outbox, Runnable wake, String breakGlassChannel) {
+    this(outbox, wake, breakGlassChannel, run -> false);
+  }
+
+  /** {@code confirm}: which runs' approval buttons ask to confirm (protected, destructive). */
+  public SlackThreadSink(
+      OutboxStore outbox, Runnable wake, String breakGlassChannel, Predicate<RunRecord> confirm) {
     this.outbox = outbox;
     this.wake = wake;
     this.breakGlassChannel = breakGlassChannel;
+    this.confirm = confirm;
   }
 
   @Override
@@ -28,20 +40,34 @@ public final class SlackThreadSink implements ThreadSink {
       return;
     }
     if (update instanceof ThreadUpdate.Head h) {
-      String text = h.head().text(Mentions.SLACK);
-      outbox.add(run.id(), channel, OutboxStore.Kind.HEAD, text, SlackBlocks.head(h.head()));
+      outbox.add(
+          run.id(),
+          channel,
+          OutboxStore.Kind.HEAD,
+          SlackBlocks.fallback(h.head()),
+          SlackBlocks.head(h.head(), confirm.test(run)));
     } else if (update instanceof ThreadUpdate.Line l) {
-      OutboxStore.Kind kind =
-          l.kind() == ThreadUpdate.LineKind.OUTPUT
-              ? OutboxStore.Kind.OUTPUT
-              : OutboxStore.Kind.NOTE;
-      outbox.add(run.id(), channel, kind, l.text(), null);
+      boolean output = l.kind() == ThreadUpdate.LineKind.OUTPUT;
+      String text =
+          SlackLimits.cut(
+              output ? SlackText.escape(SlackText.plain(l.text())) : SlackText.mrkdwn(l.text()),
+              SlackPoster.MAX_BATCH_CHARS);
+      outbox.add(
+          run.id(), channel, output ? OutboxStore.Kind.OUTPUT : OutboxStore.Kind.NOTE, text, null);
       if (breakGlassChannel != null && l.text().startsWith("BREAK GLASS")) {
         outbox.add(
             run.id(),
             breakGlassChannel,
             OutboxStore.Kind.NOTICE,
-            ":rotating_light: " + l.text() + " (run `" + run.id() + "` in <#" + channel + ">)",
+            SlackLimits.cut(
+                ":rotating_light: "
+                    + SlackText.mrkdwn(l.text())
+                    + " (run `"
+                    + SlackText.escape(run.id())
+                    + "` in <#"
+                    + channel
+                    + ">)",
+                SlackLimits.FALLBACK_TEXT),
             null);
       }
     }
