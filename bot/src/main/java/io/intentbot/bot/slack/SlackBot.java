@@ -61,6 +61,9 @@ public final class SlackBot implements AutoCloseable {
   private final ParameterModal modal;
   private final SlackMetrics metrics = new SlackMetrics();
   private final SlackPoster poster;
+  private final SlackRateLimits limits;
+  private final SlackHealth health;
+  private final ChannelCheck channels;
   private final RecentKeys seen = new RecentKeys(10_000);
   private final ExecutorService workers = Executors.newFixedThreadPool(8, daemon("slack-work"));
 
@@ -100,6 +103,12 @@ public final class SlackBot implements AutoCloseable {
     this.app = new App(config.build());
     this.handler = new CommandHandler(engine, SlackText.MENTIONS, SlackText.OUTCOMES);
     this.modal = new ParameterModal(handler.help());
+    this.limits = new SlackRateLimits(clock);
+    this.health = SlackHealth.forApp(settings);
+    this.channels =
+        new ChannelCheck(
+            methods, limits, health, settings.channels(), Duration.ofMinutes(10), clock);
+    Runnable[] wake = new Runnable[1];
     this.poster =
         new SlackPoster(
             outbox,
@@ -108,7 +117,15 @@ public final class SlackBot implements AutoCloseable {
             settings.maxBackoff(),
             metrics,
             () -> leadership.mayRun(OUTBOX_DUTY),
-            clock);
+            clock,
+            limits,
+            health,
+            new RefusedThreads(
+                engine,
+                outbox,
+                new SlackGroupDirectory(methods, Duration.ofMinutes(1), clock, health),
+                () -> wake[0].run()));
+    wake[0] = poster::wake;
     engine.addListener(metrics);
     engine.addListener(
         new RunThread(
@@ -157,7 +174,10 @@ public final class SlackBot implements AutoCloseable {
   /** As {@link #groupDirectory(SlackSettings)}, its cached members aged on {@code clock}. */
   public static SlackGroupDirectory groupDirectory(SlackSettings settings, Clock clock) {
     return new SlackGroupDirectory(
-        slack(settings).methods(settings.botToken()), Duration.ofMinutes(1), clock);
+        slack(settings).methods(settings.botToken()),
+        Duration.ofMinutes(1),
+        clock,
+        SlackHealth.forApp(settings));
   }
 
   public App app() {
@@ -170,6 +190,11 @@ public final class SlackBot implements AutoCloseable {
 
   public SlackSettings settings() {
     return settings;
+  }
+
+  /** Configuration problems Slack reported (for {@code /healthz}). */
+  public SlackHealth health() {
+    return health;
   }
 
   /**
@@ -209,7 +234,10 @@ public final class SlackBot implements AutoCloseable {
           ParameterModal.Metadata meta = ParameterModal.metadata(view.getPrivateMetadata());
           var intent = engine.catalog().find(meta.intent());
           if (intent.isEmpty()) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of()));
+            return ctx.ack(
+                r ->
+                    r.responseAction("errors")
+                        .errors(ParameterModal.gone(meta.intent(), view.getState())));
           }
           ParameterModal.Submitted submitted =
               modal.read(intent.get(), view.getState().getValues());
@@ -222,8 +250,18 @@ public final class SlackBot implements AutoCloseable {
           String user = req.getPayload().getUser().getId();
           ChatUser who = new ChatUser(user, meta.channel(), "slack");
           Command.Run run =
-              new Command.Run(meta.intent(), submitted.arguments(), meta.dryRun(), null);
-          workers.execute(() -> reply(handler.run(run, who), who, null));
+              new Command.Run(
+                  meta.intent(), submitted.arguments(), meta.dryRun(), meta.breakGlass());
+          workers.execute(
+              () -> {
+                try {
+                  if (mayRecord(run, who, meta.responseUrl())) {
+                    reply(handler.run(run, who), who, meta.responseUrl());
+                  }
+                } catch (RuntimeException e) {
+                  failed(e, who, meta.responseUrl());
+                }
+              });
           return ctx.ack();
         });
   }
@@ -261,6 +299,9 @@ public final class SlackBot implements AutoCloseable {
     try {
       Command command = CommandParser.parse(text);
       if (command instanceof Command.Run run) {
+        if (!mayRecord(run, who, responseUrl)) {
+          return;
+        }
         List<ParameterDefinition> missing = handler.missingRequired(run);
         var intent = handler.intent(run.intent());
         if (!missing.isEmpty() && intent.isPresent() && triggerId != null) {
@@ -287,10 +328,27 @@ public final class SlackBot implements AutoCloseable {
     }
     String view =
         modal.view(
-            intent, given, new ParameterModal.Metadata(intent.name(), who.channel(), run.dryRun()));
+            intent,
+            given,
+            new ParameterModal.Metadata(
+                intent.name(), who.channel(), run.dryRun(), run.breakGlassReason(), responseUrl));
     try {
+      if (!limits.mayCall("views.open", null)) {
+        reply(
+            Reply.error(
+                "Slack asked intentbot to slow down, so the form cannot open right now."
+                    + " Type the parameters (`describe "
+                    + intent.name()
+                    + "`) or try again in a few seconds."),
+            who,
+            responseUrl);
+        return;
+      }
       var response = methods.viewsOpen(r -> r.triggerId(triggerId).viewAsString(view));
       if (!response.isOk()) {
+        if (SlackHealth.configurationError(response.getError())) {
+          health.problem("views.open", response.getError(), response.getNeeded());
+        }
         metrics.slackError("views.open", response.getError());
         reply(
             Reply.error(
@@ -306,10 +364,40 @@ public final class SlackBot implements AutoCloseable {
             who,
             responseUrl);
       }
+    } catch (com.slack.api.methods.SlackApiException e) {
+      metrics.slackError("views.open", String.valueOf(e.getResponse().code()));
+      if (e.getResponse().code() == 429) {
+        limits.rateLimited("views.open", null, e.getResponse().header("Retry-After"));
+      }
+      reply(
+          Reply.error(
+              "The form could not open (Slack: HTTP "
+                  + e.getResponse().code()
+                  + "). Type the parameters (`describe "
+                  + intent.name()
+                  + "`) or try again."),
+          who,
+          responseUrl);
     } catch (Exception e) {
       metrics.slackError("views.open", "io");
       failed(e, who, responseUrl);
     }
+  }
+
+  /**
+   * Whether a run asked for in {@code who.channel()} may be recorded: dry runs always (they answer
+   * the requester only); others only where the bot can post its thread ({@link ChannelCheck}).
+   * Otherwise the requester is told at once how to fix it.
+   */
+  private boolean mayRecord(Command.Run run, ChatUser who, String responseUrl) {
+    if (run.dryRun()) {
+      return true;
+    }
+    ChannelCheck.Result check = channels.check(who.channel());
+    if (!check.ok()) {
+      reply(Reply.error(check.problem()), who, responseUrl);
+    }
+    return check.ok();
   }
 
   /** An ephemeral reply: through the response URL when there is one, else chat.postEphemeral. */

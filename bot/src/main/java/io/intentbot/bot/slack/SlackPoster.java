@@ -26,9 +26,14 @@ import org.slf4j.LoggerFactory;
  *       {@value #MAX_BATCH_CHARS} characters.
  *   <li>A run's top message is posted once ({@code chat.postMessage}); later versions replace it
  *       ({@code chat.update}), only the newest is sent. Lines go into its thread.
- *   <li>HTTP 429: the channel waits for {@code Retry-After}. HTTP 5xx or no answer: the channel
- *       backs off and tries again; nothing is dropped. Slack refusing a message ({@code ok:false})
- *       is retried {@value #MAX_ATTEMPTS} times, then given up and logged.
+ *   <li>HTTP 429: the method (workspace-wide) and the channel wait for {@code Retry-After} ({@link
+ *       SlackRateLimits}). HTTP 5xx or no answer: the channel backs off and tries again; nothing is
+ *       dropped. Slack refusing a message ({@code ok:false}) is retried {@value #MAX_ATTEMPTS}
+ *       times, then given up and logged; errors the same call would get again ({@link #PERMANENT},
+ *       {@code missing_scope}, ...) are given up at once.
+ *   <li>A run's top message given up: the run is marked refused in its channel, {@link
+ *       Undeliverable} is told, and nothing more of the run is sent there; lines are never posted
+ *       top-level.
  * </ul>
  */
 public final class SlackPoster implements AutoCloseable {
@@ -45,6 +50,29 @@ public final class SlackPoster implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SlackPoster.class);
 
+  /** Slack errors that the same call will get again: given up at once, not retried. */
+  static final java.util.Set<String> PERMANENT =
+      java.util.Set.of(
+          "channel_not_found",
+          "not_in_channel",
+          "is_archived",
+          "msg_too_long",
+          "invalid_blocks",
+          "invalid_blocks_format",
+          "no_text",
+          "restricted_action",
+          "message_not_found",
+          "cant_update_message",
+          "edit_window_closed",
+          "invalid_arguments");
+
+  /** Hears of a run whose top message Slack refused for good (so that others can be told). */
+  @FunctionalInterface
+  public interface Undeliverable {
+    /** {@code head} is the newest version of the top message that could not be posted. */
+    void headRefused(OutboxStore.Message head, String error);
+  }
+
   private final OutboxStore outbox;
   private final MethodsClient slack;
   private final Duration minInterval;
@@ -52,6 +80,9 @@ public final class SlackPoster implements AutoCloseable {
   private final SlackMetrics metrics;
   private final java.util.function.BooleanSupplier mayDrain;
   private final Clock clock;
+  private final SlackRateLimits limits;
+  private final SlackHealth health;
+  private final Undeliverable undeliverable;
   private final Map<String, Instant> nextAllowed = new HashMap<>();
   private final Map<String, Integer> failures = new HashMap<>();
   private final Semaphore signal = new Semaphore(0);
@@ -93,6 +124,38 @@ public final class SlackPoster implements AutoCloseable {
       SlackMetrics metrics,
       java.util.function.BooleanSupplier mayDrain,
       Clock clock) {
+    this(
+        outbox,
+        slack,
+        minInterval,
+        maxBackoff,
+        metrics,
+        mayDrain,
+        clock,
+        new SlackRateLimits(clock),
+        new SlackHealth(),
+        (head, error) -> {});
+  }
+
+  /**
+   * As above, sharing {@code limits} (Retry-After per method and channel) and {@code health} with
+   * the rest of the bot; {@code undeliverable} hears of a run whose top message Slack refused for
+   * good.
+   */
+  public SlackPoster(
+      OutboxStore outbox,
+      MethodsClient slack,
+      Duration minInterval,
+      Duration maxBackoff,
+      SlackMetrics metrics,
+      java.util.function.BooleanSupplier mayDrain,
+      Clock clock,
+      SlackRateLimits limits,
+      SlackHealth health,
+      Undeliverable undeliverable) {
+    this.limits = limits;
+    this.health = health;
+    this.undeliverable = undeliverable;
     this.clock = clock;
     this.mayDrain = mayDrain;
     this.outbox = outbox;
@@ -157,13 +220,15 @@ public final class SlackPoster implements AutoCloseable {
       if (now.isBefore(nextAllowed.getOrDefault(channel, Instant.MIN))) {
         continue;
       }
-      calls++;
-      deliverNext(channel, entry.getValue());
+      if (deliverNext(channel, entry.getValue())) {
+        calls++;
+      }
     }
     return calls;
   }
 
-  private void deliverNext(String channel, List<OutboxStore.Message> queue) {
+  /** Sends the channel's next message(s); false when no call was made (waiting, dropped). */
+  private boolean deliverNext(String channel, List<OutboxStore.Message> queue) {
     OutboxStore.Message first = queue.get(0);
     List<OutboxStore.Message> ofRun =
         queue.stream()
@@ -175,14 +240,26 @@ public final class SlackPoster implements AutoCloseable {
     List<OutboxStore.Message> batch;
     String method;
     Call call;
+    boolean firstPost = false;
     if (first.kind() == OutboxStore.Kind.NOTICE) {
       batch = List.of(first);
       method = "chat.postMessage";
-      call = () -> slack.chatPostMessage(r -> r.channel(channel).text(first.body()));
+      call =
+          () ->
+              slack.chatPostMessage(
+                  r -> {
+                    r.channel(channel).text(first.body());
+                    return first.blocks() == null ? r : r.blocksAsString(first.blocks());
+                  });
+    } else if (thread.isPresent() && thread.get().refused()) {
+      // Slack refused the top message for good: nothing of this run goes into the channel
+      outbox.failed(ofRun.stream().map(OutboxStore.Message::id).toList(), "thread refused", true);
+      return false;
     } else if (!heads.isEmpty()) {
       OutboxStore.Message newest = heads.get(heads.size() - 1);
       batch = heads;
       if (thread.isEmpty()) {
+        firstPost = true;
         method = "chat.postMessage";
         call =
             () -> {
@@ -210,15 +287,23 @@ public final class SlackPoster implements AutoCloseable {
                             .text(newest.body())
                             .blocksAsString(newest.blocks()));
       }
+    } else if (thread.isEmpty()) {
+      // lines of a run whose top message never made it: never top-level in the channel
+      outbox.failed(ofRun.stream().map(OutboxStore.Message::id).toList(), "no thread", true);
+      return false;
     } else {
       batch = lineBatch(ofRun);
-      String text = render(batch);
-      String ts = thread.map(OutboxStore.ThreadRef::ts).orElse(null);
+      String text = SlackLimits.cut(render(batch), SlackLimits.FALLBACK_TEXT);
+      String ts = thread.get().ts();
       method = "chat.postMessage";
       call =
           () -> slack.chatPostMessage(r -> r.channel(channel).threadTs(ts).text(text).mrkdwn(true));
     }
-    send(channel, method, batch, call);
+    if (!limits.mayCall(method, channel)) {
+      return false;
+    }
+    send(channel, method, batch, call, firstPost);
+    return true;
   }
 
   @FunctionalInterface
@@ -226,7 +311,12 @@ public final class SlackPoster implements AutoCloseable {
     SlackApiTextResponse run() throws IOException, SlackApiException;
   }
 
-  private void send(String channel, String method, List<OutboxStore.Message> batch, Call call) {
+  private void send(
+      String channel,
+      String method,
+      List<OutboxStore.Message> batch,
+      Call call,
+      boolean firstPost) {
     List<Long> ids = batch.stream().map(OutboxStore.Message::id).toList();
     Instant now = clock.instant();
     try {
@@ -234,13 +324,24 @@ public final class SlackPoster implements AutoCloseable {
       if (response.isOk()) {
         outbox.delivered(ids);
         failures.remove(channel);
+        health.fine(method);
         nextAllowed.put(channel, now.plus(minInterval));
       } else {
-        metrics.slackError(method, response.getError());
-        boolean giveUp = batch.get(0).attempts() + 1 >= MAX_ATTEMPTS;
-        outbox.failed(ids, response.getError(), giveUp);
+        String error = response.getError();
+        metrics.slackError(method, error);
+        boolean permanent = PERMANENT.contains(error) || SlackHealth.configurationError(error);
+        if (SlackHealth.configurationError(error)) {
+          health.problem(method, error, response.getNeeded());
+        }
+        boolean giveUp = permanent || batch.get(0).attempts() + 1 >= MAX_ATTEMPTS;
+        outbox.failed(ids, error, giveUp);
         if (giveUp) {
-          log.warn("Slack refused {} in {}: {}; given up", method, channel, response.getError());
+          log.warn("Slack refused {} in {}: {}; given up", method, channel, error);
+          if (firstPost) {
+            OutboxStore.Message head = batch.get(batch.size() - 1);
+            outbox.refuseThread(head.runId(), channel, error);
+            undeliverable.headRefused(head, error);
+          }
         }
         backoff(channel, now);
       }
@@ -248,9 +349,9 @@ public final class SlackPoster implements AutoCloseable {
       int code = e.getResponse().code();
       metrics.slackError(method, String.valueOf(code));
       if (code == 429) {
-        long seconds = retryAfter(e.getResponse().header("Retry-After"));
-        nextAllowed.put(channel, now.plusSeconds(seconds));
-        log.info("Slack rate limit on {}: waiting {}s", channel, seconds);
+        Duration wait = limits.rateLimited(method, channel, e.getResponse().header("Retry-After"));
+        nextAllowed.put(channel, now.plus(wait));
+        log.info("Slack rate limit on {} ({}): waiting {}s", method, channel, wait.toSeconds());
       } else {
         outbox.failed(ids, "HTTP " + code, false);
         backoff(channel, now);
@@ -266,14 +367,6 @@ public final class SlackPoster implements AutoCloseable {
     int n = failures.merge(channel, 1, Integer::sum);
     long millis = Math.min(maxBackoff.toMillis(), minInterval.toMillis() * (1L << Math.min(n, 16)));
     nextAllowed.put(channel, now.plusMillis(Math.max(millis, 10)));
-  }
-
-  private static long retryAfter(String header) {
-    try {
-      return Math.max(0, Long.parseLong(header == null ? "1" : header.strip()));
-    } catch (NumberFormatException e) {
-      return 1;
-    }
   }
 
   private static List<OutboxStore.Message> lineBatch(List<OutboxStore.Message> ofRun) {
