@@ -34,7 +34,37 @@ public final class SlackBlocks {
 
   /** The notification text that goes with {@link #head}: escaped, at most 4,000 characters. */
   public static String fallback(RunHead head) {
-    return SlackLimits.cut(SlackText.mrkdwn(head.text(MENTIONS)), SlackLimits.FALLBACK_TEXT);
+    var run = head.run();
+    StringBuilder out = new StringBuilder();
+    if (head.breakGlass() != null) {
+      out.append("BREAK GLASS: ")
+          .append(SlackLimits.cut(SlackText.mrkdwn(head.breakGlass()), 500))
+          .append(" - ");
+      if (head.approvers() != null) {
+        out.append(SlackText.mrkdwn(head.approvers())).append(" please review. ");
+      }
+    }
+    out.append(SlackText.mrkdwn(run.intent()))
+        .append(' ')
+        .append(parameters(run))
+        .append(" · requested by ")
+        .append(SlackText.mrkdwn(MENTIONS.user(run.requester())))
+        .append(" · run ")
+        .append(SlackText.mrkdwn(run.id()))
+        .append(" · ")
+        .append(SlackLimits.cut(SlackText.mrkdwn(head.state()), 1000));
+    if (!head.approvedBy().isEmpty()) {
+      out.append(" · approved by ")
+          .append(
+              SlackText.mrkdwn(
+                  String.join(", ", head.approvedBy().stream().map(MENTIONS::user).toList())));
+    }
+    return SlackLimits.cut(out.toString(), SlackLimits.FALLBACK_TEXT);
+  }
+
+  /** The run's parameters, escaped, cut so that what follows them (the status) stays in view. */
+  private static String parameters(io.intentbot.engine.model.RunRecord run) {
+    return SlackLimits.cut(SlackText.mrkdwn(RunText.parameters(run)), 1500);
   }
 
   /**
@@ -56,10 +86,7 @@ public final class SlackBlocks {
                   : "\n" + SlackText.mrkdwn(head.approvers()) + ": please review."));
     }
     StringBuilder text = new StringBuilder();
-    text.append('*')
-        .append(SlackText.mrkdwn(run.intent()))
-        .append("* ")
-        .append(SlackText.mrkdwn(RunText.parameters(run)));
+    text.append('*').append(SlackText.mrkdwn(run.intent())).append("* ").append(parameters(run));
     if (run.environment() != null) {
       text.append("\nEnvironment: `").append(SlackText.mrkdwn(run.environment())).append('`');
     }
@@ -68,7 +95,7 @@ public final class SlackBlocks {
         .append(" · run `")
         .append(SlackText.mrkdwn(run.id()))
         .append('`');
-    text.append("\n*Status:* ").append(SlackText.mrkdwn(head.state()));
+    text.append("\n*Status:* ").append(SlackLimits.cut(SlackText.mrkdwn(head.state()), 1000));
     if (!head.approvedBy().isEmpty()) {
       text.append("\nApproved by ")
           .append(
