@@ -41,8 +41,10 @@ public final class OutboxStore implements AutoCloseable {
     NOTE,
     /** A line of step output in the thread. */
     OUTPUT,
-    /** A message on its own in a channel (break-glass notices), not in a thread. */
-    NOTICE
+    /** A message on its own in a channel (break-glass notices, DMs), not in a thread. */
+    NOTICE,
+    /** A file in the thread: the body is its content, {@code blocks} its name and title (JSON). */
+    FILE
   }
 
   /** One stored message. */

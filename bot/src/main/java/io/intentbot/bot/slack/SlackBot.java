@@ -50,6 +50,9 @@ public final class SlackBot implements AutoCloseable {
    */
   static final String OUTBOX_DUTY = "slack-outbox";
 
+  /** Output lines of a step shown in the thread; a step with more gets its output as a file. */
+  static final int SHOWN_OUTPUT_LINES = 40;
+
   /** Which replica drains the outbox: the engine's leadership. */
   private final Leadership leadership;
 
@@ -134,8 +137,10 @@ public final class SlackBot implements AutoCloseable {
             engine.config(),
             SlackText.MENTIONS,
             RunThread.fromSource("slack"),
-            40,
+            SHOWN_OUTPUT_LINES,
             500));
+    engine.addListener(
+        new OutputFiles(outbox, poster::wake, RunThread.fromSource("slack"), SHOWN_OUTPUT_LINES));
     wire();
   }
 

@@ -84,6 +84,8 @@ public final class SlackPoster implements AutoCloseable {
   private final SlackHealth health;
   private final Undeliverable undeliverable;
   private final Map<String, Instant> nextAllowed = new HashMap<>();
+  private final java.net.http.HttpClient uploads =
+      java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final Map<String, Integer> failures = new HashMap<>();
   private final Semaphore signal = new Semaphore(0);
   private volatile boolean running;
@@ -291,6 +293,12 @@ public final class SlackPoster implements AutoCloseable {
       // lines of a run whose top message never made it: never top-level in the channel
       outbox.failed(ofRun.stream().map(OutboxStore.Message::id).toList(), "no thread", true);
       return false;
+    } else if (ofRun.get(0).kind() == OutboxStore.Kind.FILE) {
+      OutboxStore.Message file = ofRun.get(0);
+      batch = List.of(file);
+      method = "files.getUploadURLExternal";
+      String ts = thread.get().ts();
+      call = () -> upload(channel, ts, file);
     } else {
       batch = lineBatch(ofRun);
       String text = SlackLimits.cut(render(batch), SlackLimits.FALLBACK_TEXT);
@@ -299,7 +307,9 @@ public final class SlackPoster implements AutoCloseable {
       call =
           () -> slack.chatPostMessage(r -> r.channel(channel).threadTs(ts).text(text).mrkdwn(true));
     }
-    if (!limits.mayCall(method, channel)) {
+    if (!limits.mayCall(method, channel)
+        || method.startsWith("files.")
+            && !limits.mayCall("files.completeUploadExternal", channel)) {
       return false;
     }
     send(channel, method, batch, call, firstPost);
@@ -369,12 +379,59 @@ public final class SlackPoster implements AutoCloseable {
     nextAllowed.put(channel, now.plusMillis(Math.max(millis, 10)));
   }
 
+  /**
+   * A file in three calls: an upload URL, the content POSTed to it, the upload completed into the
+   * thread. Slack's refusal of the first or last call is returned as the answer; a failed upload is
+   * an IOException (tried again).
+   */
+  private SlackApiTextResponse upload(String channel, String ts, OutboxStore.Message file)
+      throws IOException, SlackApiException {
+    var meta = io.intentbot.engine.json.Json.MAPPER.readTree(file.blocks());
+    byte[] content = file.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var url =
+        slack.filesGetUploadURLExternal(
+            r -> r.filename(meta.path("filename").asText("output.txt")).length(content.length));
+    if (!url.isOk()) {
+      return url;
+    }
+    try {
+      var response =
+          uploads.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.getUploadUrl()))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Content-Type", "text/plain; charset=utf-8")
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(content))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding());
+      if (response.statusCode() != 200) {
+        throw new IOException("file upload answered HTTP " + response.statusCode());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("file upload interrupted", e);
+    }
+    return slack.filesCompleteUploadExternal(
+        r ->
+            r.files(
+                    List.of(
+                        com.slack.api.methods.request.files.FilesCompleteUploadExternalRequest
+                            .FileDetails.builder()
+                            .id(url.getFileId())
+                            .title(meta.path("title").asText("output"))
+                            .build()))
+                .channelId(channel)
+                .threadTs(ts));
+  }
+
   private static List<OutboxStore.Message> lineBatch(List<OutboxStore.Message> ofRun) {
     List<OutboxStore.Message> batch = new ArrayList<>();
     int chars = 0;
     for (OutboxStore.Message m : ofRun) {
       if (m.kind() == OutboxStore.Kind.HEAD) {
         continue;
+      }
+      if (m.kind() == OutboxStore.Kind.FILE) {
+        break;
       }
       if (!batch.isEmpty()
           && (chars + m.body().length() > MAX_BATCH_CHARS || batch.size() >= MAX_BATCH_LINES)) {

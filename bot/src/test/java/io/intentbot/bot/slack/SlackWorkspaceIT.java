@@ -71,6 +71,18 @@ class SlackWorkspaceIT {
           with: { a: "${{ params.a }}" }
       """;
 
+  static final String LONG =
+      """
+      name: long-output
+      description: Prints more lines than a thread shows
+      risk: read-only
+      parameters: {}
+      steps:
+        - id: print
+          type: shell
+          with: { command: [seq, "1", "75"] }
+      """;
+
   @TempDir Path dir;
   FakeSlack slack;
   EngineFixture bed;
@@ -98,6 +110,7 @@ class SlackWorkspaceIT {
         TestIntents.engine(dir, SlackBot.groupDirectory(settings))
             .intent("echo-note", ECHO)
             .intent("many-notes", MANY)
+            .intent("long-output", LONG)
             .expiryInterval(settings.expiryInterval());
     bed.build();
     outbox = OutboxStore.open(bed.dbUrl(), null, null);
@@ -336,6 +349,42 @@ class SlackWorkspaceIT {
                     .anyMatch(c -> c.get("blocks").contains("succeeded")));
     assertThat(slack.calls("/api/chat.")).allMatch(c -> !c.responseBody().contains("\"ok\":false"));
     assertThat(posts(CHANNEL).get(0).get("blocks")).contains(SlackLimits.MARKER);
+  }
+
+  @Test
+  void outputLongerThanTheThreadShowsIsUploadedAsAFileIntoTheThread() throws Exception {
+    requests.command("U0ALICE", CHANNEL, "long-output");
+    RunRecord run = latestRun();
+    assertThat(bed.engine().awaitFinished(run.id(), WAIT).orElseThrow().status())
+        .isEqualTo(RunStatus.SUCCEEDED);
+    await().atMost(WAIT).until(() -> !slack.calls("/api/files.completeUploadExternal").isEmpty());
+    FakeSlack.Call url = slack.calls("/api/files.getUploadURLExternal").get(0);
+    assertThat(url.get("filename")).isEqualTo(run.id() + "-print.txt");
+    String content =
+        slack.server.getAllServeEvents().stream()
+            .filter(e -> e.getRequest().getUrl().startsWith("/upload/"))
+            .findFirst()
+            .orElseThrow()
+            .getRequest()
+            .getBodyAsString();
+    assertThat(content.lines().toList()).hasSize(76).startsWith("$ seq 1 75", "1").endsWith("75");
+    assertThat(url.get("length")).isEqualTo(String.valueOf(content.getBytes().length));
+    FakeSlack.Call complete = slack.calls("/api/files.completeUploadExternal").get(0);
+    String head = posts(CHANNEL).get(0).responseBody();
+    String ts = head.substring(head.indexOf("\"ts\":\"") + 6, head.lastIndexOf('"'));
+    assertThat(complete.get("channel_id")).isEqualTo(CHANNEL);
+    assertThat(complete.get("thread_ts")).isEqualTo(ts);
+    assertThat(complete.get("files"))
+        .contains(url.responseBody().replaceAll(".*\"file_id\":\"([^\"]+)\".*", "$1"));
+    String thread =
+        String.join(
+            "\n",
+            posts(CHANNEL).stream()
+                .filter(c -> ts.equals(c.get("thread_ts")))
+                .map(c -> c.get("text"))
+                .toList());
+    assertThat(thread).contains("36 more lines: the whole output is in the file below");
+    assertThat(thread).doesNotContain("intentbot show");
   }
 
   @Test
