@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *       second per channel); lines that pile up meanwhile are posted together (coalesced), up to
  *       {@value #MAX_BATCH_CHARS} characters.
  *   <li>A run's top message is posted once ({@code chat.postMessage}); later versions replace it
- *       ({@code chat.update}), only the newest is sent. Lines go into its thread.
+ *       ({@code chat.update}), only the newest is sent. Lines go into its thread. A post tried
+ *       again after a failure first looks for the card in the channel ({@code
+ *       conversations.history}), so an answer lost after Slack posted makes no second card.
  *   <li>HTTP 429: the method (workspace-wide) and the channel wait for {@code Retry-After} ({@link
  *       SlackRateLimits}). HTTP 5xx or no answer: the channel backs off and tries again; nothing is
  *       dropped. Slack refusing a message ({@code ok:false}) is retried {@value #MAX_ATTEMPTS}
@@ -263,8 +265,22 @@ public final class SlackPoster implements AutoCloseable {
       if (thread.isEmpty()) {
         firstPost = true;
         method = "chat.postMessage";
+        boolean triedBefore = heads.stream().anyMatch(h -> h.attempts() > 0);
         call =
             () -> {
+              if (triedBefore) {
+                // a lost answer may hide a card Slack did post: find it instead of a second one
+                String posted = alreadyPosted(channel, first.runId());
+                if (posted != null) {
+                  outbox.saveThread(first.runId(), channel, posted);
+                  return slack.chatUpdate(
+                      r ->
+                          r.channel(channel)
+                              .ts(posted)
+                              .text(newest.body())
+                              .blocksAsString(newest.blocks()));
+                }
+              }
               var response =
                   slack.chatPostMessage(
                       r -> r.channel(channel).text(newest.body()).blocksAsString(newest.blocks()));
@@ -377,6 +393,44 @@ public final class SlackPoster implements AutoCloseable {
     int n = failures.merge(channel, 1, Integer::sum);
     long millis = Math.min(maxBackoff.toMillis(), minInterval.toMillis() * (1L << Math.min(n, 16)));
     nextAllowed.put(channel, now.plusMillis(Math.max(millis, 10)));
+  }
+
+  /**
+   * The ts of the run's top message if Slack already has it in the channel (the bot's recent
+   * messages, {@code conversations.history}); null when it is not there or Slack cannot say.
+   */
+  private String alreadyPosted(String channel, String runId) {
+    String method = "conversations.history";
+    if (!limits.mayCall(method, channel)) {
+      return null;
+    }
+    try {
+      var history = slack.conversationsHistory(r -> r.channel(channel).limit(100));
+      if (!history.isOk()) {
+        metrics.slackError(method, history.getError());
+        if (SlackHealth.configurationError(history.getError())) {
+          health.problem(method, history.getError(), history.getNeeded());
+        }
+        return null;
+      }
+      health.fine(method);
+      String mark = " · run " + SlackText.escape(runId) + " · ";
+      for (var message : history.getMessages()) {
+        if (message.getBotId() != null
+            && message.getThreadTs() == null
+            && message.getText() != null
+            && message.getText().contains(mark)) {
+          return message.getTs();
+        }
+      }
+    } catch (SlackApiException e) {
+      if (e.getResponse().code() == 429) {
+        limits.rateLimited(method, channel, e.getResponse().header("Retry-After"));
+      }
+    } catch (IOException e) {
+      metrics.slackError(method, "io");
+    }
+    return null;
   }
 
   /**

@@ -388,6 +388,36 @@ class SlackWorkspaceIT {
   }
 
   @Test
+  void aLostAnswerToTheTopPostMakesNoSecondCard() throws Exception {
+    slack.loseNextPostAnswer();
+    requests.command("U0ALICE", CHANNEL, "deploy-app app=web env=production");
+    RunRecord run = latestRun();
+    await().atMost(WAIT).until(() -> !slack.calls("/api/conversations.history").isEmpty());
+    requests.click("U0APPROVER", SlackBlocks.APPROVE, run.id(), CHANNEL);
+    assertThat(bed.engine().awaitFinished(run.id(), WAIT).orElseThrow().status())
+        .isEqualTo(RunStatus.SUCCEEDED);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                slack.okCalls("/api/chat.update").stream()
+                    .anyMatch(c -> c.get("blocks").contains("succeeded")));
+    List<FakeSlack.Call> cards =
+        posts(CHANNEL).stream()
+            .filter(
+                c ->
+                    c.get("thread_ts") == null
+                        && String.valueOf(c.get("blocks")).contains(run.id()))
+            .toList();
+    assertThat(cards).as("one card (its answer lost), then only updates of it").hasSize(1);
+    String ts = slack.okCalls("/api/chat.update").get(0).get("ts");
+    assertThat(slack.okCalls("/api/chat.update")).allMatch(c -> ts.equals(c.get("ts")));
+    assertThat(posts(CHANNEL).stream().filter(c -> c.get("thread_ts") != null))
+        .isNotEmpty()
+        .allMatch(c -> ts.equals(c.get("thread_ts")));
+  }
+
+  @Test
   void protectedApprovalButtonsAskToConfirm() throws Exception {
     requests.command("U0ALICE", CHANNEL, "deploy-app app=web env=production");
     RunRecord run = latestRun();

@@ -95,7 +95,10 @@ public final class FakeSlack implements AutoCloseable {
             .willReturn(aResponse().withStatus(200).withBody("ok")));
     for (String method :
         List.of(
-            "conversations.info", "files.getUploadURLExternal", "files.completeUploadExternal")) {
+            "conversations.info",
+            "conversations.history",
+            "files.getUploadURLExternal",
+            "files.completeUploadExternal")) {
       server.stubFor(
           post(urlEqualTo("/api/" + method))
               .willReturn(okJson("{\"ok\":true}").withTransformers(Rules.NAME)));
@@ -142,6 +145,14 @@ public final class FakeSlack implements AutoCloseable {
   public void rateLimitUpdates(int calls, int seconds) {
     rules.updatesLimited.set(calls);
     rules.retryAfter = seconds;
+  }
+
+  /**
+   * The next chat.postMessage that Slack accepts is posted (conversations.history lists it) but its
+   * answer is lost: HTTP 500, as when a response is cut off after Slack acted.
+   */
+  public void loseNextPostAnswer() {
+    rules.loseNextAnswer.set(true);
   }
 
   /** Every call this fake received that Slack would refuse for its limits ({@link SlackLimits}). */
@@ -268,6 +279,12 @@ public final class FakeSlack implements AutoCloseable {
         new java.util.concurrent.atomic.AtomicInteger();
     final AtomicLong ids = new AtomicLong(100);
     volatile int retryAfter = 1;
+    final java.util.concurrent.atomic.AtomicBoolean loseNextAnswer =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Top-level messages posted per channel, newest first, as conversations.history lists them. */
+    final Map<String, java.util.Deque<String>> history =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public String getName() {
@@ -337,7 +354,28 @@ public final class FakeSlack implements AutoCloseable {
               method.equals("chat.update")
                   ? form.get("ts")
                   : "1700" + String.format("%06d", ids.incrementAndGet()) + ".000100";
+          if (method.equals("chat.postMessage") && form.get("thread_ts") == null) {
+            history
+                .computeIfAbsent(channel, c -> new java.util.concurrent.ConcurrentLinkedDeque<>())
+                .addFirst(
+                    "{\"type\":\"message\",\"bot_id\":\"B0BOT\",\"ts\":\""
+                        + ts
+                        + "\",\"text\":"
+                        + quote(form.getOrDefault("text", ""))
+                        + "}");
+            if (loseNextAnswer.getAndSet(false)) {
+              return new ResponseDefinitionBuilder().withStatus(500).withBody("").build();
+            }
+          }
           return json("{\"ok\":true,\"channel\":\"" + channel + "\",\"ts\":\"" + ts + "\"}");
+        case "conversations.history":
+          if (membership != Membership.MEMBER) {
+            return error(membership == Membership.PUBLIC ? "not_in_channel" : "channel_not_found");
+          }
+          return json(
+              "{\"ok\":true,\"has_more\":false,\"messages\":["
+                  + String.join(",", history.getOrDefault(channel, new java.util.ArrayDeque<>()))
+                  + "]}");
         case "files.getUploadURLExternal":
           if (form.get("filename") == null || form.get("length") == null) {
             return error("invalid_arguments");
@@ -358,6 +396,14 @@ public final class FakeSlack implements AutoCloseable {
           return json("{\"ok\":true,\"files\":" + form.getOrDefault("files", "[]") + "}");
         default:
           return json("{\"ok\":true}");
+      }
+    }
+
+    private static String quote(String text) {
+      try {
+        return io.intentbot.engine.json.Json.MAPPER.writeValueAsString(text);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
       }
     }
 
