@@ -75,6 +75,9 @@ public final class ChannelCheck {
       if (response.isOk()) {
         health.fine(method);
         var c = response.getChannel();
+        if (c == null) {
+          return unknown("no channel in its answer");
+        }
         if (c.isIm() || c.isMpim()) {
           return dm();
         }

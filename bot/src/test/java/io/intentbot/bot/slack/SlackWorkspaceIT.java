@@ -257,8 +257,10 @@ class SlackWorkspaceIT {
                 .filter(c -> c.get("thread_ts") != null)
                 .map(c -> c.get("text"))
                 .toList());
-    assertThat(thread)
-        .contains("```\nNAME &lt;none&gt; &lt;!channel&gt; &amp; &lt;https://evil.example|click");
+    String line = "\nNAME &lt;none&gt; &lt;!channel&gt; &amp; &lt;https://evil.example|click";
+    assertThat(thread).contains(line);
+    String before = thread.substring(0, thread.indexOf(line));
+    assertThat(before.split("```", -1).length % 2).as("the output is inside a code block").isZero();
     assertThat(posts(CHANNEL).get(0).get("blocks"))
         .contains("note=&lt;!channel&gt; &amp; &lt;https://evil.example|click to approve&gt;");
   }
