@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  *       second per channel); lines that pile up meanwhile are posted together (coalesced), up to
  *       {@value #MAX_BATCH_CHARS} characters.
  *   <li>A run's top message is posted once ({@code chat.postMessage}); later versions replace it
- *       ({@code chat.update}), only the newest is sent. Lines go into its thread. A post tried
- *       again after a failure first looks for the card in the channel ({@code
- *       conversations.history}), so an answer lost after Slack posted makes no second card.
+ *       ({@code chat.update}), only the newest is sent. Lines go into its thread, in the order they
+ *       were written relative to the top message's versions. A post tried again after a failure
+ *       first looks for the card in the channel ({@code conversations.history}), so an answer lost
+ *       after Slack posted makes no second card.
  *   <li>HTTP 429: the method (workspace-wide) and the channel wait for {@code Retry-After} ({@link
  *       SlackRateLimits}). HTTP 5xx or no answer: the channel backs off and tries again; nothing is
  *       dropped. Slack refusing a message ({@code ok:false}) is retried {@value #MAX_ATTEMPTS}
@@ -259,7 +260,10 @@ public final class SlackPoster implements AutoCloseable {
       // Slack refused the top message for good: nothing of this run goes into the channel
       outbox.failed(ofRun.stream().map(OutboxStore.Message::id).toList(), "thread refused", true);
       return false;
-    } else if (!heads.isEmpty()) {
+    } else if (!heads.isEmpty()
+        && (thread.isEmpty() || ofRun.get(0).kind() == OutboxStore.Kind.HEAD)) {
+      // the top message first when there is no thread yet, else whatever is oldest: a line
+      // written before a newer top message (the approval, the first step) is not kept waiting
       OutboxStore.Message newest = heads.get(heads.size() - 1);
       batch = heads;
       if (thread.isEmpty()) {

@@ -151,6 +151,23 @@ class SlackPosterTest {
   }
 
   @Test
+  void aLineWrittenBeforeANewerTopMessageIsNotKeptWaitingBehindIt() {
+    outbox.saveThread("r-1", "C1", "1.1");
+    outbox.add("r-1", "C1", OutboxStore.Kind.NOTE, "Approved by U0APPROVER", null);
+    outbox.add("r-1", "C1", OutboxStore.Kind.HEAD, "running", "[]");
+    outbox.add("r-1", "C1", OutboxStore.Kind.NOTE, "step 1 started", null);
+    assertThat(poster.drainOnce()).isEqualTo(1);
+    clock.advance(INTERVAL);
+    assertThat(poster.drainOnce()).isEqualTo(1);
+    assertThat(slack.calls)
+        .extracting(StubSlackMethods.Call::method, StubSlackMethods.Call::text)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "chat.postMessage", "Approved by U0APPROVER\nstep 1 started"),
+            org.assertj.core.groups.Tuple.tuple("chat.update", "running"));
+  }
+
+  @Test
   void linesOfARunWithoutATopMessageAreNeverPostedTopLevel() {
     outbox.add("r-9", "C1", OutboxStore.Kind.OUTPUT, "orphan", null);
     assertThat(poster.drainOnce()).isZero();
