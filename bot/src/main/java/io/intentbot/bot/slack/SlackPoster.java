@@ -45,8 +45,13 @@ public final class SlackPoster implements AutoCloseable {
   static final int MAX_BATCH_LINES = 60;
   static final int MAX_ATTEMPTS = 5;
 
-  /** Lines arriving within this time of each other are read in one pass. */
-  static final long DEBOUNCE_MILLIS = 10;
+  /**
+   * Messages arriving within this time of each other are read in one pass (an approval's note and
+   * the first step's line go out together), waiting at most {@value #MAX_DEBOUNCE_MILLIS} ms.
+   */
+  static final long DEBOUNCE_MILLIS = 30;
+
+  static final long MAX_DEBOUNCE_MILLIS = 100;
 
   /** Delivered messages are kept this long (for inspection), then deleted. */
   static final Duration KEEP_DELIVERED = Duration.ofDays(7);
@@ -189,8 +194,15 @@ public final class SlackPoster implements AutoCloseable {
     while (running) {
       try {
         drainOnce();
-        signal.tryAcquire(
-            Math.max(10, Math.min(200, minInterval.toMillis())), TimeUnit.MILLISECONDS);
+        boolean woken =
+            signal.tryAcquire(
+                Math.max(10, Math.min(200, minInterval.toMillis())), TimeUnit.MILLISECONDS);
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_DEBOUNCE_MILLIS);
+        while (woken
+            && System.nanoTime() < until
+            && signal.tryAcquire(DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS)) {
+          // more is arriving: read it in the same pass
+        }
         signal.drainPermits();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
