@@ -63,6 +63,18 @@ class SlackPathIT {
                     .withHeader("Content-Type", "application/json")
                     .withBody(
                         "{\"ok\":true,\"ts\":\"1700000000.000100\",\"channel\":\"C0OPS\",\"user_id\":\"U0BOT\",\"team_id\":\"T0TEAM\",\"bot_id\":\"B0BOT\"}")));
+    // the bot asks whether it may post in the channel before a run is recorded (issue 15)
+    slackApi.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(
+                    "/api/conversations.info"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"ok\":true,\"channel\":{\"id\":\"C0OPS\",\"is_channel\":true,"
+                            + "\"is_private\":false,\"is_member\":true}}")));
     catalog = new CatalogFixture(root);
     controllers = new Controllers(catalog.admin);
     controllers.veleroLocation();

@@ -29,6 +29,11 @@ public final class OutcomeText {
     this.approvers = approvers;
   }
 
+  /** Approvers shown as {@code approvers} shows them (an adapter's own mention style). */
+  public static OutcomeText of(Mentions approvers) {
+    return new OutcomeText(approvers);
+  }
+
   /** The style for a chat that shows users as {@code mentions}: Slack's, else plain ids. */
   public static OutcomeText forChat(Mentions mentions) {
     return mentions == Mentions.SLACK ? SLACK : PLAIN;

@@ -41,16 +41,29 @@ public final class OutboxStore implements AutoCloseable {
     NOTE,
     /** A line of step output in the thread. */
     OUTPUT,
-    /** A message on its own in a channel (break-glass notices), not in a thread. */
-    NOTICE
+    /** A message on its own in a channel (break-glass notices, DMs), not in a thread. */
+    NOTICE,
+    /** A file in the thread: the body is its content, {@code blocks} its name and title (JSON). */
+    FILE
   }
 
   /** One stored message. */
   public record Message(
       long id, String runId, String channel, Kind kind, String body, String blocks, int attempts) {}
 
-  /** The message heading a run's thread. */
-  public record ThreadRef(String runId, String channel, String ts) {}
+  /**
+   * The message heading a run's thread; or, when Slack refused the top message for good ({@link
+   * #refuseThread}), a marker whose {@code ts} starts with {@value #REFUSED}: no thread will come.
+   */
+  public record ThreadRef(String runId, String channel, String ts) {
+    /** Whether Slack refused this run's top message for good (nothing goes into the channel). */
+    public boolean refused() {
+      return ts.startsWith(REFUSED);
+    }
+  }
+
+  /** How {@link ThreadRef#ts} marks a run whose top message Slack refused for good. */
+  public static final String REFUSED = "!";
 
   private final String url;
   private final String user;
@@ -231,6 +244,15 @@ public final class OutboxStore implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot store a Slack thread: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Remembers that Slack refused the run's top message in {@code channel} for good ({@code error}):
+   * later versions of it and its lines are not sent there.
+   */
+  public void refuseThread(String runId, String channel, String error) {
+    String why = error == null ? "" : error;
+    saveThread(runId, channel, REFUSED + why.substring(0, Math.min(why.length(), 60)));
   }
 
   @Override

@@ -30,8 +30,20 @@ public final class ParameterModal {
   static final String ACTION_ID = "value";
   private static final ObjectMapper JSON = Json.MAPPER;
 
-  /** What the modal remembers between opening and submit. */
-  public record Metadata(String intent, String channel, boolean dryRun) {}
+  /**
+   * What the modal remembers between opening and submit (its {@code private_metadata}, at most
+   * 3,000 characters): the intent, where it was asked, {@code --dry-run}, the {@code --break-glass}
+   * reason (or null) and the slash command's {@code response_url} for the answer (or null).
+   */
+  public record Metadata(
+      String intent, String channel, boolean dryRun, String breakGlass, String responseUrl) {
+    public Metadata(String intent, String channel, boolean dryRun) {
+      this(intent, channel, dryRun, null, null);
+    }
+  }
+
+  /** The longest break-glass reason kept in the metadata (the rest is cut, marked). */
+  static final int MAX_REASON = 1500;
 
   /** A submission read back: arguments when valid, errors by block id otherwise. */
   public record Submitted(List<String> arguments, Map<String, String> errors) {
@@ -51,8 +63,10 @@ public final class ParameterModal {
     ObjectNode view = JSON.createObjectNode();
     view.put("type", "modal").put("callback_id", CALLBACK_ID);
     view.put("private_metadata", metadataJson(metadata));
-    plain(view.putObject("title"), RunText.cut(intent.name(), 24));
-    plain(view.putObject("submit"), metadata.dryRun() ? "Dry run" : "Run");
+    plain(view.putObject("title"), SlackLimits.cutPlain(intent.name(), SlackLimits.MODAL_TITLE));
+    plain(
+        view.putObject("submit"),
+        metadata.dryRun() ? "Dry run" : metadata.breakGlass() != null ? "Break glass" : "Run");
     plain(view.putObject("close"), "Cancel");
     ArrayNode blocks = view.putArray("blocks");
     if (intent.description() != null) {
@@ -60,10 +74,12 @@ public final class ParameterModal {
       section
           .putObject("text")
           .put("type", "mrkdwn")
-          .put("text", RunText.cut(intent.description(), 3000));
+          .put(
+              "text",
+              SlackLimits.cut(SlackText.mrkdwn(intent.description()), SlackLimits.SECTION_TEXT));
     }
     for (ParameterDefinition p : intent.parameters()) {
-      if (blocks.size() >= 50) {
+      if (blocks.size() >= SlackLimits.MODAL_BLOCKS) {
         break;
       }
       blocks.add(input(p, given.get(p.name())));
@@ -88,8 +104,21 @@ public final class ParameterModal {
     element.put("action_id", ACTION_ID);
     switch (p.type()) {
       case APP, ENVIRONMENT, ENUM -> {
+        List<String> values = help.allowedValues(p);
+        if (values.isEmpty()
+            || values.size() > SlackLimits.SELECT_OPTIONS
+            || values.stream().anyMatch(v -> v.length() > SlackLimits.OPTION_VALUE)) {
+          // Slack refuses a select without options or with values over its limits: type it
+          element.put("type", "plain_text_input");
+          if (initial != null) {
+            element.put("initial_value", initial);
+          }
+          break;
+        }
         element.put("type", "static_select");
-        plain(element.putObject("placeholder"), "Choose " + p.name());
+        plain(
+            element.putObject("placeholder"),
+            SlackLimits.cutPlain("Choose " + p.name(), SlackLimits.PLACEHOLDER));
         ArrayNode options = element.putArray("options");
         for (String value : help.allowedValues(p).stream().limit(100).toList()) {
           ObjectNode option = option(value);
@@ -222,9 +251,30 @@ public final class ParameterModal {
     return null;
   }
 
+  /**
+   * The errors answer for a submit whose intent was removed meanwhile: the message on the view's
+   * first input (Slack shows errors only under an input block that is in the view).
+   */
+  public static Map<String, String> gone(String intent, ViewState state) {
+    String block =
+        state == null || state.getValues() == null || state.getValues().isEmpty()
+            ? BLOCK_PREFIX + "intent"
+            : state.getValues().keySet().iterator().next();
+    return Map.of(
+        block,
+        SlackLimits.cutPlain(
+            "The intent " + intent + " no longer exists; close this form and type `list`.", 150));
+  }
+
   public static String metadataJson(Metadata m) {
     ObjectNode node = JSON.createObjectNode();
     node.put("intent", m.intent()).put("channel", m.channel()).put("dry_run", m.dryRun());
+    if (m.breakGlass() != null) {
+      node.put("break_glass", SlackLimits.cutPlain(m.breakGlass(), MAX_REASON));
+    }
+    if (m.responseUrl() != null && m.responseUrl().length() < 1000) {
+      node.put("response_url", m.responseUrl());
+    }
     return node.toString();
   }
 
@@ -234,7 +284,9 @@ public final class ParameterModal {
       return new Metadata(
           node.path("intent").asText(),
           node.path("channel").asText(null),
-          node.path("dry_run").asBoolean());
+          node.path("dry_run").asBoolean(),
+          node.path("break_glass").asText(null),
+          node.path("response_url").asText(null));
     } catch (Exception e) {
       return new Metadata("", null, false);
     }
@@ -242,7 +294,7 @@ public final class ParameterModal {
 
   private static ObjectNode option(String value) {
     ObjectNode option = JSON.createObjectNode();
-    plain(option.putObject("text"), RunText.cut(value, 75));
+    plain(option.putObject("text"), SlackLimits.cutPlain(value, SlackLimits.OPTION_TEXT));
     option.put("value", value);
     return option;
   }

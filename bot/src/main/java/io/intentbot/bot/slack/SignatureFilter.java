@@ -27,6 +27,7 @@ import javax.servlet.http.HttpServletResponse;
  * with the signing secret over {@code v0:timestamp:body}, compared in constant time, and a
  * timestamp within {@code maxSkew} of now in either direction (Bolt checks again behind it). A
  * signed body that is neither a slash command nor a JSON payload gets 400 with a short reason.
+ * Slack's {@code ssl_check=1} request (sent when the URL is configured) gets an empty 200.
  */
 final class SignatureFilter implements Filter {
 
@@ -53,6 +54,11 @@ final class SignatureFilter implements Filter {
       throws IOException, ServletException {
     HttpServletRequest http = (HttpServletRequest) request;
     byte[] body = http.getInputStream().readAllBytes();
+    if (sslCheck(body)) {
+      // Slack checking the certificate when the URL is configured: it expects 200, nothing else
+      ((HttpServletResponse) response).setStatus(200);
+      return;
+    }
     if (!valid(
         http.getHeader("X-Slack-Request-Timestamp"), http.getHeader("X-Slack-Signature"), body)) {
       HttpServletResponse out = (HttpServletResponse) response;
@@ -72,6 +78,20 @@ final class SignatureFilter implements Filter {
       return;
     }
     chain.doFilter(new CachedBody(http, body), response);
+  }
+
+  /** Slack's {@code ssl_check=1} request (form-encoded, no command, no payload). */
+  static boolean sslCheck(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8).strip();
+    if (text.startsWith("{") || text.contains("payload=") || text.contains("command=")) {
+      return false;
+    }
+    for (String pair : text.split("&")) {
+      if (pair.equals("ssl_check=1")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Why a signed body is not something Slack sends, or null when it looks right. */

@@ -11,8 +11,6 @@ import io.intentbot.bot.chat.ChatUser;
 import io.intentbot.bot.chat.Command;
 import io.intentbot.bot.chat.CommandHandler;
 import io.intentbot.bot.chat.CommandParser;
-import io.intentbot.bot.chat.Mentions;
-import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.bot.chat.Reply;
 import io.intentbot.bot.chat.RunThread;
 import io.intentbot.engine.Engine;
@@ -55,6 +53,9 @@ public final class SlackBot implements AutoCloseable {
   /** How often cards are brought up to date with decisions made from a terminal. */
   static final Duration DECISIONS_ELSEWHERE_INTERVAL = Duration.ofSeconds(2);
 
+  /** Output lines of a step shown in the thread; a step with more gets its output as a file. */
+  static final int SHOWN_OUTPUT_LINES = 40;
+
   /** Which replica drains the outbox: the engine's leadership. */
   private final Leadership leadership;
 
@@ -66,6 +67,9 @@ public final class SlackBot implements AutoCloseable {
   private final ParameterModal modal;
   private final SlackMetrics metrics = new SlackMetrics();
   private final SlackPoster poster;
+  private final SlackRateLimits limits;
+  private final SlackHealth health;
+  private final ChannelCheck channels;
   private final RecentKeys seen = new RecentKeys(10_000);
   private final ExecutorService workers = Executors.newFixedThreadPool(8, daemon("slack-work"));
 
@@ -103,8 +107,14 @@ public final class SlackBot implements AutoCloseable {
       config.signingSecret(settings.signingSecret());
     }
     this.app = new App(config.build());
-    this.handler = new CommandHandler(engine, Mentions.SLACK, OutcomeText.SLACK);
+    this.handler = new CommandHandler(engine, SlackText.MENTIONS, SlackText.OUTCOMES);
     this.modal = new ParameterModal(handler.help());
+    this.limits = new SlackRateLimits(clock);
+    this.health = SlackHealth.forApp(settings);
+    this.channels =
+        new ChannelCheck(
+            methods, limits, health, settings.channels(), Duration.ofMinutes(10), clock);
+    Runnable[] wake = new Runnable[1];
     this.poster =
         new SlackPoster(
             outbox,
@@ -113,17 +123,45 @@ public final class SlackBot implements AutoCloseable {
             settings.maxBackoff(),
             metrics,
             () -> leadership.mayRun(OUTBOX_DUTY),
-            clock);
+            clock,
+            limits,
+            health,
+            new RefusedThreads(
+                engine,
+                outbox,
+                new SlackGroupDirectory(methods, Duration.ofMinutes(1), clock, health),
+                () -> wake[0].run()));
+    wake[0] = poster::wake;
     engine.addListener(metrics);
     engine.addListener(
         new RunThread(
-            new SlackThreadSink(outbox, poster::wake, settings.breakGlassChannel()),
+            new SlackThreadSink(
+                outbox, poster::wake, settings.breakGlassChannel(), confirmsDecisions(engine)),
             engine.config(),
-            Mentions.SLACK,
+            SlackText.MENTIONS,
             RunThread.fromSource("slack"),
-            40,
+            SHOWN_OUTPUT_LINES,
             500));
+    engine.addListener(
+        new OutputFiles(outbox, poster::wake, RunThread.fromSource("slack"), SHOWN_OUTPUT_LINES));
     wire();
+  }
+
+  /** Approve and Reject ask to confirm on protected environments and destructive intents. */
+  static java.util.function.Predicate<io.intentbot.engine.model.RunRecord> confirmsDecisions(
+      Engine engine) {
+    return run ->
+        (run.environment() != null
+                && engine
+                    .config()
+                    .environment(run.environment())
+                    .map(e -> e.isProtected())
+                    .orElse(true))
+            || engine
+                .catalog()
+                .find(run.intent())
+                .map(i -> i.risk() == io.intentbot.engine.definition.Risk.DESTRUCTIVE)
+                .orElse(false);
   }
 
   /** A Slack Web API client for the settings (honours {@code SLACK_API_URL}). */
@@ -144,7 +182,10 @@ public final class SlackBot implements AutoCloseable {
   /** As {@link #groupDirectory(SlackSettings)}, its cached members aged on {@code clock}. */
   public static SlackGroupDirectory groupDirectory(SlackSettings settings, Clock clock) {
     return new SlackGroupDirectory(
-        slack(settings).methods(settings.botToken()), Duration.ofMinutes(1), clock);
+        slack(settings).methods(settings.botToken()),
+        Duration.ofMinutes(1),
+        clock,
+        SlackHealth.forApp(settings));
   }
 
   public App app() {
@@ -157,6 +198,11 @@ public final class SlackBot implements AutoCloseable {
 
   public SlackSettings settings() {
     return settings;
+  }
+
+  /** Configuration problems Slack reported (for {@code /healthz}). */
+  public SlackHealth health() {
+    return health;
   }
 
   /**
@@ -186,7 +232,8 @@ public final class SlackBot implements AutoCloseable {
             return ctx.ack("intentbot is not enabled in this channel.");
           }
           ChatUser who = new ChatUser(p.getUserId(), p.getChannelId(), "slack");
-          workers.execute(() -> command(p.getText(), who, p.getTriggerId(), p.getResponseUrl()));
+          String text = SlackText.unescape(p.getText());
+          workers.execute(() -> command(text, who, p.getTriggerId(), p.getResponseUrl()));
           metrics.ack(Duration.ofNanos(System.nanoTime() - started));
           return ctx.ack();
         });
@@ -199,7 +246,10 @@ public final class SlackBot implements AutoCloseable {
           ParameterModal.Metadata meta = ParameterModal.metadata(view.getPrivateMetadata());
           var intent = engine.catalog().find(meta.intent());
           if (intent.isEmpty()) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of()));
+            return ctx.ack(
+                r ->
+                    r.responseAction("errors")
+                        .errors(ParameterModal.gone(meta.intent(), view.getState())));
           }
           ParameterModal.Submitted submitted =
               modal.read(intent.get(), view.getState().getValues());
@@ -212,8 +262,18 @@ public final class SlackBot implements AutoCloseable {
           String user = req.getPayload().getUser().getId();
           ChatUser who = new ChatUser(user, meta.channel(), "slack");
           Command.Run run =
-              new Command.Run(meta.intent(), submitted.arguments(), meta.dryRun(), null);
-          workers.execute(() -> reply(handler.run(run, who), who, null));
+              new Command.Run(
+                  meta.intent(), submitted.arguments(), meta.dryRun(), meta.breakGlass());
+          workers.execute(
+              () -> {
+                try {
+                  if (mayRecord(run, who, meta.responseUrl())) {
+                    reply(handler.run(run, who), who, meta.responseUrl());
+                  }
+                } catch (RuntimeException e) {
+                  failed(e, who, meta.responseUrl());
+                }
+              });
           return ctx.ack();
         });
   }
@@ -254,6 +314,9 @@ public final class SlackBot implements AutoCloseable {
     try {
       Command command = CommandParser.parse(text);
       if (command instanceof Command.Run run) {
+        if (!mayRecord(run, who, responseUrl)) {
+          return;
+        }
         List<ParameterDefinition> missing = handler.missingRequired(run);
         var intent = handler.intent(run.intent());
         if (!missing.isEmpty() && intent.isPresent() && triggerId != null) {
@@ -280,10 +343,27 @@ public final class SlackBot implements AutoCloseable {
     }
     String view =
         modal.view(
-            intent, given, new ParameterModal.Metadata(intent.name(), who.channel(), run.dryRun()));
+            intent,
+            given,
+            new ParameterModal.Metadata(
+                intent.name(), who.channel(), run.dryRun(), run.breakGlassReason(), responseUrl));
     try {
+      if (!limits.mayCall("views.open", null)) {
+        reply(
+            Reply.error(
+                "Slack asked intentbot to slow down, so the form cannot open right now."
+                    + " Type the parameters (`describe "
+                    + intent.name()
+                    + "`) or try again in a few seconds."),
+            who,
+            responseUrl);
+        return;
+      }
       var response = methods.viewsOpen(r -> r.triggerId(triggerId).viewAsString(view));
       if (!response.isOk()) {
+        if (SlackHealth.configurationError(response.getError())) {
+          health.problem("views.open", response.getError(), response.getNeeded());
+        }
         metrics.slackError("views.open", response.getError());
         reply(
             Reply.error(
@@ -299,10 +379,40 @@ public final class SlackBot implements AutoCloseable {
             who,
             responseUrl);
       }
+    } catch (com.slack.api.methods.SlackApiException e) {
+      metrics.slackError("views.open", String.valueOf(e.getResponse().code()));
+      if (e.getResponse().code() == 429) {
+        limits.rateLimited("views.open", null, e.getResponse().header("Retry-After"));
+      }
+      reply(
+          Reply.error(
+              "The form could not open (Slack: HTTP "
+                  + e.getResponse().code()
+                  + "). Type the parameters (`describe "
+                  + intent.name()
+                  + "`) or try again."),
+          who,
+          responseUrl);
     } catch (Exception e) {
       metrics.slackError("views.open", "io");
       failed(e, who, responseUrl);
     }
+  }
+
+  /**
+   * Whether a run asked for in {@code who.channel()} may be recorded: dry runs always (they answer
+   * the requester only); others only where the bot can post its thread ({@link ChannelCheck}).
+   * Otherwise the requester is told at once how to fix it.
+   */
+  private boolean mayRecord(Command.Run run, ChatUser who, String responseUrl) {
+    if (run.dryRun()) {
+      return true;
+    }
+    ChannelCheck.Result check = channels.check(who.channel());
+    if (!check.ok()) {
+      reply(Reply.error(check.problem()), who, responseUrl);
+    }
+    return check.ok();
   }
 
   /** An ephemeral reply: through the response URL when there is one, else chat.postEphemeral. */
@@ -312,7 +422,7 @@ public final class SlackBot implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("response_type", "ephemeral");
         body.put("replace_original", false);
-        body.put("text", reply.text());
+        body.put("text", SlackLimits.cut(SlackText.mrkdwn(reply.text()), SlackLimits.MESSAGE_TEXT));
         var response = slack.send(responseUrl, JSON.writeValueAsString(body));
         if (response.getCode() != 200) {
           metrics.slackError("response_url", String.valueOf(response.getCode()));
@@ -320,7 +430,12 @@ public final class SlackBot implements AutoCloseable {
       } else if (who.channel() != null) {
         var response =
             methods.chatPostEphemeral(
-                r -> r.channel(who.channel()).user(who.user()).text(reply.text()));
+                r ->
+                    r.channel(who.channel())
+                        .user(who.user())
+                        .text(
+                            SlackLimits.cut(
+                                SlackText.mrkdwn(reply.text()), SlackLimits.MESSAGE_TEXT)));
         if (!response.isOk()) {
           metrics.slackError("chat.postEphemeral", response.getError());
         }

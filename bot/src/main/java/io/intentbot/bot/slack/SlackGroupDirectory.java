@@ -24,6 +24,8 @@ public final class SlackGroupDirectory implements GroupDirectory {
   private final MethodsClient slack;
   private final Duration ttl;
   private final Clock clock;
+  private final SlackRateLimits limits;
+  private final SlackHealth health;
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
 
   public SlackGroupDirectory(MethodsClient slack, Duration ttl) {
@@ -32,9 +34,19 @@ public final class SlackGroupDirectory implements GroupDirectory {
 
   /** With {@code clock} deciding when cached members are older than {@code ttl}. */
   public SlackGroupDirectory(MethodsClient slack, Duration ttl, Clock clock) {
+    this(slack, ttl, clock, new SlackHealth());
+  }
+
+  /**
+   * As above, reporting configuration errors ({@code missing_scope}) to {@code health}; a 429's
+   * {@code Retry-After} is honoured (cached members meanwhile).
+   */
+  public SlackGroupDirectory(MethodsClient slack, Duration ttl, Clock clock, SlackHealth health) {
     this.slack = slack;
     this.ttl = ttl;
     this.clock = clock;
+    this.limits = new SlackRateLimits(clock);
+    this.health = health;
   }
 
   @Override
@@ -43,14 +55,27 @@ public final class SlackGroupDirectory implements GroupDirectory {
     if (cached != null && cached.at().plus(ttl).isAfter(clock.instant())) {
       return cached.members();
     }
+    String method = "usergroups.users.list";
+    if (!limits.mayCall(method, null)) {
+      return cached == null ? Set.of() : cached.members();
+    }
     try {
       var response = slack.usergroupsUsersList(r -> r.usergroup(groupId));
       if (response.isOk()) {
+        health.fine(method);
         Set<String> members = Set.copyOf(response.getUsers());
         cache.put(groupId, new Entry(members, clock.instant()));
         return members;
       }
+      if (SlackHealth.configurationError(response.getError())) {
+        health.problem(method, response.getError(), response.getNeeded());
+      }
       log.warn("usergroups.users.list {}: {}", groupId, response.getError());
+    } catch (com.slack.api.methods.SlackApiException e) {
+      if (e.getResponse().code() == 429) {
+        limits.rateLimited(method, null, e.getResponse().header("Retry-After"));
+      }
+      log.warn("usergroups.users.list {}: HTTP {}", groupId, e.getResponse().code());
     } catch (Exception e) {
       log.warn("usergroups.users.list {}: {}", groupId, e.toString());
     }

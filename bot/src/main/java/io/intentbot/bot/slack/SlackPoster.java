@@ -25,10 +25,18 @@ import org.slf4j.LoggerFactory;
  *       second per channel); lines that pile up meanwhile are posted together (coalesced), up to
  *       {@value #MAX_BATCH_CHARS} characters.
  *   <li>A run's top message is posted once ({@code chat.postMessage}); later versions replace it
- *       ({@code chat.update}), only the newest is sent. Lines go into its thread.
- *   <li>HTTP 429: the channel waits for {@code Retry-After}. HTTP 5xx or no answer: the channel
- *       backs off and tries again; nothing is dropped. Slack refusing a message ({@code ok:false})
- *       is retried {@value #MAX_ATTEMPTS} times, then given up and logged.
+ *       ({@code chat.update}), only the newest is sent. Lines go into its thread, in the order they
+ *       were written relative to the top message's versions. A post tried again after a failure
+ *       first looks for the card in the channel ({@code conversations.history}), so an answer lost
+ *       after Slack posted makes no second card.
+ *   <li>HTTP 429: the method (workspace-wide) and the channel wait for {@code Retry-After} ({@link
+ *       SlackRateLimits}). HTTP 5xx or no answer: the channel backs off and tries again; nothing is
+ *       dropped. Slack refusing a message ({@code ok:false}) is retried {@value #MAX_ATTEMPTS}
+ *       times, then given up and logged; errors the same call would get again ({@link #PERMANENT},
+ *       {@code missing_scope}, ...) are given up at once.
+ *   <li>A run's top message given up: the run is marked refused in its channel, {@link
+ *       Undeliverable} is told, and nothing more of the run is sent there; lines are never posted
+ *       top-level.
  * </ul>
  */
 public final class SlackPoster implements AutoCloseable {
@@ -37,13 +45,41 @@ public final class SlackPoster implements AutoCloseable {
   static final int MAX_BATCH_LINES = 60;
   static final int MAX_ATTEMPTS = 5;
 
-  /** Lines arriving within this time of each other are read in one pass. */
-  static final long DEBOUNCE_MILLIS = 10;
+  /**
+   * Messages arriving within this time of each other are read in one pass (an approval's note and
+   * the first step's line go out together), waiting at most {@value #MAX_DEBOUNCE_MILLIS} ms.
+   */
+  static final long DEBOUNCE_MILLIS = 30;
+
+  static final long MAX_DEBOUNCE_MILLIS = 100;
 
   /** Delivered messages are kept this long (for inspection), then deleted. */
   static final Duration KEEP_DELIVERED = Duration.ofDays(7);
 
   private static final Logger log = LoggerFactory.getLogger(SlackPoster.class);
+
+  /** Slack errors that the same call will get again: given up at once, not retried. */
+  static final java.util.Set<String> PERMANENT =
+      java.util.Set.of(
+          "channel_not_found",
+          "not_in_channel",
+          "is_archived",
+          "msg_too_long",
+          "invalid_blocks",
+          "invalid_blocks_format",
+          "no_text",
+          "restricted_action",
+          "message_not_found",
+          "cant_update_message",
+          "edit_window_closed",
+          "invalid_arguments");
+
+  /** Hears of a run whose top message Slack refused for good (so that others can be told). */
+  @FunctionalInterface
+  public interface Undeliverable {
+    /** {@code head} is the newest version of the top message that could not be posted. */
+    void headRefused(OutboxStore.Message head, String error);
+  }
 
   private final OutboxStore outbox;
   private final MethodsClient slack;
@@ -52,7 +88,12 @@ public final class SlackPoster implements AutoCloseable {
   private final SlackMetrics metrics;
   private final java.util.function.BooleanSupplier mayDrain;
   private final Clock clock;
+  private final SlackRateLimits limits;
+  private final SlackHealth health;
+  private final Undeliverable undeliverable;
   private final Map<String, Instant> nextAllowed = new HashMap<>();
+  private final java.net.http.HttpClient uploads =
+      java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final Map<String, Integer> failures = new HashMap<>();
   private final Semaphore signal = new Semaphore(0);
   private volatile boolean running;
@@ -93,6 +134,38 @@ public final class SlackPoster implements AutoCloseable {
       SlackMetrics metrics,
       java.util.function.BooleanSupplier mayDrain,
       Clock clock) {
+    this(
+        outbox,
+        slack,
+        minInterval,
+        maxBackoff,
+        metrics,
+        mayDrain,
+        clock,
+        new SlackRateLimits(clock),
+        new SlackHealth(),
+        (head, error) -> {});
+  }
+
+  /**
+   * As above, sharing {@code limits} (Retry-After per method and channel) and {@code health} with
+   * the rest of the bot; {@code undeliverable} hears of a run whose top message Slack refused for
+   * good.
+   */
+  public SlackPoster(
+      OutboxStore outbox,
+      MethodsClient slack,
+      Duration minInterval,
+      Duration maxBackoff,
+      SlackMetrics metrics,
+      java.util.function.BooleanSupplier mayDrain,
+      Clock clock,
+      SlackRateLimits limits,
+      SlackHealth health,
+      Undeliverable undeliverable) {
+    this.limits = limits;
+    this.health = health;
+    this.undeliverable = undeliverable;
     this.clock = clock;
     this.mayDrain = mayDrain;
     this.outbox = outbox;
@@ -121,8 +194,15 @@ public final class SlackPoster implements AutoCloseable {
     while (running) {
       try {
         drainOnce();
-        signal.tryAcquire(
-            Math.max(10, Math.min(200, minInterval.toMillis())), TimeUnit.MILLISECONDS);
+        boolean woken =
+            signal.tryAcquire(
+                Math.max(10, Math.min(200, minInterval.toMillis())), TimeUnit.MILLISECONDS);
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_DEBOUNCE_MILLIS);
+        while (woken
+            && System.nanoTime() < until
+            && signal.tryAcquire(DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS)) {
+          // more is arriving: read it in the same pass
+        }
         signal.drainPermits();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -157,13 +237,15 @@ public final class SlackPoster implements AutoCloseable {
       if (now.isBefore(nextAllowed.getOrDefault(channel, Instant.MIN))) {
         continue;
       }
-      calls++;
-      deliverNext(channel, entry.getValue());
+      if (deliverNext(channel, entry.getValue())) {
+        calls++;
+      }
     }
     return calls;
   }
 
-  private void deliverNext(String channel, List<OutboxStore.Message> queue) {
+  /** Sends the channel's next message(s); false when no call was made (waiting, dropped). */
+  private boolean deliverNext(String channel, List<OutboxStore.Message> queue) {
     OutboxStore.Message first = queue.get(0);
     List<OutboxStore.Message> ofRun =
         queue.stream()
@@ -175,17 +257,46 @@ public final class SlackPoster implements AutoCloseable {
     List<OutboxStore.Message> batch;
     String method;
     Call call;
+    boolean firstPost = false;
     if (first.kind() == OutboxStore.Kind.NOTICE) {
       batch = List.of(first);
       method = "chat.postMessage";
-      call = () -> slack.chatPostMessage(r -> r.channel(channel).text(first.body()));
-    } else if (!heads.isEmpty()) {
+      call =
+          () ->
+              slack.chatPostMessage(
+                  r -> {
+                    r.channel(channel).text(first.body());
+                    return first.blocks() == null ? r : r.blocksAsString(first.blocks());
+                  });
+    } else if (thread.isPresent() && thread.get().refused()) {
+      // Slack refused the top message for good: nothing of this run goes into the channel
+      outbox.failed(ofRun.stream().map(OutboxStore.Message::id).toList(), "thread refused", true);
+      return false;
+    } else if (!heads.isEmpty()
+        && (thread.isEmpty() || ofRun.get(0).kind() == OutboxStore.Kind.HEAD)) {
+      // the top message first when there is no thread yet, else whatever is oldest: a line
+      // written before a newer top message (the approval, the first step) is not kept waiting
       OutboxStore.Message newest = heads.get(heads.size() - 1);
       batch = heads;
       if (thread.isEmpty()) {
+        firstPost = true;
         method = "chat.postMessage";
+        boolean triedBefore = heads.stream().anyMatch(h -> h.attempts() > 0);
         call =
             () -> {
+              if (triedBefore) {
+                // a lost answer may hide a card Slack did post: find it instead of a second one
+                String posted = alreadyPosted(channel, first.runId());
+                if (posted != null) {
+                  outbox.saveThread(first.runId(), channel, posted);
+                  return slack.chatUpdate(
+                      r ->
+                          r.channel(channel)
+                              .ts(posted)
+                              .text(newest.body())
+                              .blocksAsString(newest.blocks()));
+                }
+              }
               var response =
                   slack.chatPostMessage(
                       r -> r.channel(channel).text(newest.body()).blocksAsString(newest.blocks()));
@@ -210,15 +321,31 @@ public final class SlackPoster implements AutoCloseable {
                             .text(newest.body())
                             .blocksAsString(newest.blocks()));
       }
+    } else if (thread.isEmpty()) {
+      // lines of a run whose top message never made it: never top-level in the channel
+      outbox.failed(ofRun.stream().map(OutboxStore.Message::id).toList(), "no thread", true);
+      return false;
+    } else if (ofRun.get(0).kind() == OutboxStore.Kind.FILE) {
+      OutboxStore.Message file = ofRun.get(0);
+      batch = List.of(file);
+      method = "files.getUploadURLExternal";
+      String ts = thread.get().ts();
+      call = () -> upload(channel, ts, file);
     } else {
       batch = lineBatch(ofRun);
-      String text = render(batch);
-      String ts = thread.map(OutboxStore.ThreadRef::ts).orElse(null);
+      String text = SlackLimits.cut(render(batch), SlackLimits.FALLBACK_TEXT);
+      String ts = thread.get().ts();
       method = "chat.postMessage";
       call =
           () -> slack.chatPostMessage(r -> r.channel(channel).threadTs(ts).text(text).mrkdwn(true));
     }
-    send(channel, method, batch, call);
+    if (!limits.mayCall(method, channel)
+        || method.startsWith("files.")
+            && !limits.mayCall("files.completeUploadExternal", channel)) {
+      return false;
+    }
+    send(channel, method, batch, call, firstPost);
+    return true;
   }
 
   @FunctionalInterface
@@ -226,7 +353,12 @@ public final class SlackPoster implements AutoCloseable {
     SlackApiTextResponse run() throws IOException, SlackApiException;
   }
 
-  private void send(String channel, String method, List<OutboxStore.Message> batch, Call call) {
+  private void send(
+      String channel,
+      String method,
+      List<OutboxStore.Message> batch,
+      Call call,
+      boolean firstPost) {
     List<Long> ids = batch.stream().map(OutboxStore.Message::id).toList();
     Instant now = clock.instant();
     try {
@@ -234,13 +366,24 @@ public final class SlackPoster implements AutoCloseable {
       if (response.isOk()) {
         outbox.delivered(ids);
         failures.remove(channel);
+        health.fine(method);
         nextAllowed.put(channel, now.plus(minInterval));
       } else {
-        metrics.slackError(method, response.getError());
-        boolean giveUp = batch.get(0).attempts() + 1 >= MAX_ATTEMPTS;
-        outbox.failed(ids, response.getError(), giveUp);
+        String error = response.getError();
+        metrics.slackError(method, error);
+        boolean permanent = PERMANENT.contains(error) || SlackHealth.configurationError(error);
+        if (SlackHealth.configurationError(error)) {
+          health.problem(method, error, response.getNeeded());
+        }
+        boolean giveUp = permanent || batch.get(0).attempts() + 1 >= MAX_ATTEMPTS;
+        outbox.failed(ids, error, giveUp);
         if (giveUp) {
-          log.warn("Slack refused {} in {}: {}; given up", method, channel, response.getError());
+          log.warn("Slack refused {} in {}: {}; given up", method, channel, error);
+          if (firstPost) {
+            OutboxStore.Message head = batch.get(batch.size() - 1);
+            outbox.refuseThread(head.runId(), channel, error);
+            undeliverable.headRefused(head, error);
+          }
         }
         backoff(channel, now);
       }
@@ -248,9 +391,9 @@ public final class SlackPoster implements AutoCloseable {
       int code = e.getResponse().code();
       metrics.slackError(method, String.valueOf(code));
       if (code == 429) {
-        long seconds = retryAfter(e.getResponse().header("Retry-After"));
-        nextAllowed.put(channel, now.plusSeconds(seconds));
-        log.info("Slack rate limit on {}: waiting {}s", channel, seconds);
+        Duration wait = limits.rateLimited(method, channel, e.getResponse().header("Retry-After"));
+        nextAllowed.put(channel, now.plus(wait));
+        log.info("Slack rate limit on {} ({}): waiting {}s", method, channel, wait.toSeconds());
       } else {
         outbox.failed(ids, "HTTP " + code, false);
         backoff(channel, now);
@@ -268,12 +411,86 @@ public final class SlackPoster implements AutoCloseable {
     nextAllowed.put(channel, now.plusMillis(Math.max(millis, 10)));
   }
 
-  private static long retryAfter(String header) {
-    try {
-      return Math.max(0, Long.parseLong(header == null ? "1" : header.strip()));
-    } catch (NumberFormatException e) {
-      return 1;
+  /**
+   * The ts of the run's top message if Slack already has it in the channel (the bot's recent
+   * messages, {@code conversations.history}); null when it is not there or Slack cannot say.
+   */
+  private String alreadyPosted(String channel, String runId) {
+    String method = "conversations.history";
+    if (!limits.mayCall(method, channel)) {
+      return null;
     }
+    try {
+      var history = slack.conversationsHistory(r -> r.channel(channel).limit(100));
+      if (!history.isOk()) {
+        metrics.slackError(method, history.getError());
+        if (SlackHealth.configurationError(history.getError())) {
+          health.problem(method, history.getError(), history.getNeeded());
+        }
+        return null;
+      }
+      health.fine(method);
+      String mark = " · run " + SlackText.escape(runId) + " · ";
+      for (var message : history.getMessages()) {
+        if (message.getBotId() != null
+            && message.getThreadTs() == null
+            && message.getText() != null
+            && message.getText().contains(mark)) {
+          return message.getTs();
+        }
+      }
+    } catch (SlackApiException e) {
+      if (e.getResponse().code() == 429) {
+        limits.rateLimited(method, channel, e.getResponse().header("Retry-After"));
+      }
+    } catch (IOException e) {
+      metrics.slackError(method, "io");
+    }
+    return null;
+  }
+
+  /**
+   * A file in three calls: an upload URL, the content POSTed to it, the upload completed into the
+   * thread. Slack's refusal of the first or last call is returned as the answer; a failed upload is
+   * an IOException (tried again).
+   */
+  private SlackApiTextResponse upload(String channel, String ts, OutboxStore.Message file)
+      throws IOException, SlackApiException {
+    var meta = io.intentbot.engine.json.Json.MAPPER.readTree(file.blocks());
+    byte[] content = file.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var url =
+        slack.filesGetUploadURLExternal(
+            r -> r.filename(meta.path("filename").asText("output.txt")).length(content.length));
+    if (!url.isOk()) {
+      return url;
+    }
+    try {
+      var response =
+          uploads.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.getUploadUrl()))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Content-Type", "text/plain; charset=utf-8")
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(content))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding());
+      if (response.statusCode() != 200) {
+        throw new IOException("file upload answered HTTP " + response.statusCode());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("file upload interrupted", e);
+    }
+    return slack.filesCompleteUploadExternal(
+        r ->
+            r.files(
+                    List.of(
+                        com.slack.api.methods.request.files.FilesCompleteUploadExternalRequest
+                            .FileDetails.builder()
+                            .id(url.getFileId())
+                            .title(meta.path("title").asText("output"))
+                            .build()))
+                .channelId(channel)
+                .threadTs(ts));
   }
 
   private static List<OutboxStore.Message> lineBatch(List<OutboxStore.Message> ofRun) {
@@ -282,6 +499,9 @@ public final class SlackPoster implements AutoCloseable {
     for (OutboxStore.Message m : ofRun) {
       if (m.kind() == OutboxStore.Kind.HEAD) {
         continue;
+      }
+      if (m.kind() == OutboxStore.Kind.FILE) {
+        break;
       }
       if (!batch.isEmpty()
           && (chars + m.body().length() > MAX_BATCH_CHARS || batch.size() >= MAX_BATCH_LINES)) {

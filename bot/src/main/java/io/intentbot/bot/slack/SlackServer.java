@@ -91,7 +91,8 @@ public final class SlackServer implements AutoCloseable {
             new SignatureFilter(bot.settings().signingSecret(), Duration.ofMinutes(5), clock)),
         EVENTS_PATH,
         EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder(new TextServlet(() -> "ok\n", "text/plain")), "/healthz");
+    context.addServlet(
+        new ServletHolder(new TextServlet(bot.health()::report, "text/plain")), "/healthz");
     context.addServlet(
         new ServletHolder(
             new TextServlet(bot.metrics()::scrape, "text/plain; version=0.0.4; charset=utf-8")),

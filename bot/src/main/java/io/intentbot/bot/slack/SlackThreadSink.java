@@ -1,23 +1,49 @@
 package io.intentbot.bot.slack;
 
-import io.intentbot.bot.chat.Mentions;
 import io.intentbot.bot.chat.ThreadSink;
 import io.intentbot.bot.chat.ThreadUpdate;
+import io.intentbot.engine.model.RunRecord;
+import java.util.function.Predicate;
 
 /**
  * Stores a run's thread updates in the {@link OutboxStore} (never calls Slack) and wakes the {@link
- * SlackPoster}. Runs without a {@code channel} in their origin are not posted.
+ * SlackPoster}. Runs without a {@code channel} in their origin are not posted. What is stored is
+ * final Slack text: notes as {@link SlackText#mrkdwn} (the thread's mentions come from a {@link
+ * io.intentbot.bot.chat.RunThread} given {@link SlackText#MENTIONS}), output lines escaped, every
+ * message within {@link SlackLimits}.
  */
 public final class SlackThreadSink implements ThreadSink {
 
   private final OutboxStore outbox;
   private final Runnable wake;
   private final String breakGlassChannel;
+  private final Predicate<RunRecord> confirm;
 
   public SlackThreadSink(OutboxStore outbox, Runnable wake, String breakGlassChannel) {
+    this(outbox, wake, breakGlassChannel, run -> false);
+  }
+
+  /** {@code confirm}: which runs' approval buttons ask to confirm (protected, destructive). */
+  public SlackThreadSink(
+      OutboxStore outbox, Runnable wake, String breakGlassChannel, Predicate<RunRecord> confirm) {
     this.outbox = outbox;
     this.wake = wake;
     this.breakGlassChannel = breakGlassChannel;
+    this.confirm = confirm;
+  }
+
+  private static final java.util.regex.Pattern SHOW_POINTER =
+      java.util.regex.Pattern.compile("… (\\d+) more lines: see `intentbot show [^`]*`");
+
+  /**
+   * The thread's note about output it did not show points at the file {@link OutputFiles} attaches
+   * below it (chat users cannot run {@code intentbot show}).
+   */
+  static String filePointer(String note) {
+    var m = SHOW_POINTER.matcher(note);
+    return m.matches()
+        ? "… " + m.group(1) + " more lines: the whole output is in the file below"
+        : note;
   }
 
   @Override
@@ -28,20 +54,35 @@ public final class SlackThreadSink implements ThreadSink {
       return;
     }
     if (update instanceof ThreadUpdate.Head h) {
-      String text = h.head().text(Mentions.SLACK);
-      outbox.add(run.id(), channel, OutboxStore.Kind.HEAD, text, SlackBlocks.head(h.head()));
+      outbox.add(
+          run.id(),
+          channel,
+          OutboxStore.Kind.HEAD,
+          SlackBlocks.fallback(h.head()),
+          SlackBlocks.head(h.head(), confirm.test(run)));
     } else if (update instanceof ThreadUpdate.Line l) {
-      OutboxStore.Kind kind =
-          l.kind() == ThreadUpdate.LineKind.OUTPUT
-              ? OutboxStore.Kind.OUTPUT
-              : OutboxStore.Kind.NOTE;
-      outbox.add(run.id(), channel, kind, l.text(), null);
+      boolean output = l.kind() == ThreadUpdate.LineKind.OUTPUT;
+      String line = output ? l.text() : filePointer(l.text());
+      String text =
+          SlackLimits.cut(
+              output ? SlackText.escape(SlackText.plain(line)) : SlackText.mrkdwn(line),
+              SlackPoster.MAX_BATCH_CHARS);
+      outbox.add(
+          run.id(), channel, output ? OutboxStore.Kind.OUTPUT : OutboxStore.Kind.NOTE, text, null);
       if (breakGlassChannel != null && l.text().startsWith("BREAK GLASS")) {
         outbox.add(
             run.id(),
             breakGlassChannel,
             OutboxStore.Kind.NOTICE,
-            ":rotating_light: " + l.text() + " (run `" + run.id() + "` in <#" + channel + ">)",
+            SlackLimits.cut(
+                ":rotating_light: "
+                    + SlackText.mrkdwn(l.text())
+                    + " (run `"
+                    + SlackText.escape(run.id())
+                    + "` in <#"
+                    + channel
+                    + ">)",
+                SlackLimits.FALLBACK_TEXT),
             null);
       }
     }

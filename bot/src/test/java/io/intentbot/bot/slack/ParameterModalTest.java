@@ -73,6 +73,35 @@ class ParameterModalTest {
               Mentions.SLACK));
 
   @Test
+  void noAppsConfiguredMeansATextInputNotAnEmptySelectAndTheViewStaysWithinLimits()
+      throws Exception {
+    ParameterModal bare =
+        new ParameterModal(
+            new IntentHelp(
+                new IntentCatalog(Path.of("."), Map.of(), Map.of(), List.of()),
+                new IntentbotConfig(List.of(), Map.of(), Map.of(), Map.of(), Map.of()),
+                Mentions.SLACK));
+    String reason = "r".repeat(5000);
+    String view =
+        bare.view(
+            intent,
+            Map.of(),
+            new ParameterModal.Metadata(
+                "scale", "C1", false, reason, "https://hooks.slack.com/commands/T0/1/x"));
+    assertThat(SlackLimits.problems("views.open", Map.of("view", view))).isEmpty();
+    assertThat(view).contains("\"block_id\":\"p_app\"").contains("Break glass");
+    JsonNode parsed = new ObjectMapper().readTree(view);
+    String metadata = parsed.path("private_metadata").asText();
+    assertThat(parsed.toString()).doesNotContain("\"options\":[]");
+    ParameterModal.Metadata read = ParameterModal.metadata(metadata);
+    assertThat(read.breakGlass())
+        .startsWith("rrr")
+        .endsWith("…")
+        .hasSize(ParameterModal.MAX_REASON);
+    assertThat(read.responseUrl()).isEqualTo("https://hooks.slack.com/commands/T0/1/x");
+  }
+
+  @Test
   void oneInputPerParameterOfTheRightKind() throws Exception {
     JsonNode view =
         new ObjectMapper()

@@ -64,6 +64,60 @@ class SlackBlocksTest {
   }
 
   @Test
+  void parametersAndReasonsAreEscapedOnTheCardAndItsFallback() throws Exception {
+    RunRecord evil =
+        new RunRecord(
+            "r-evil",
+            "deploy-app",
+            Map.of("version", SlackTextTest.EVIL),
+            "U0ALICE",
+            "production",
+            "web",
+            RunStatus.WAITING_APPROVAL,
+            false,
+            "hash",
+            null,
+            Instant.now(),
+            null,
+            null,
+            Map.of(),
+            null,
+            Map.of("source", "slack", "channel", "C1"));
+    RunHead head =
+        new RunHead(
+            evil,
+            "waiting for approval (0 of 1)",
+            "set image " + SlackTextTest.EVIL,
+            true,
+            SlackText.MENTIONS.user("U0APPROVER"),
+            List.of(),
+            "<!here> now");
+    String blocks = SlackBlocks.head(head, true);
+    String fallback = SlackBlocks.fallback(head);
+    for (String text : List.of(blocks, fallback)) {
+      assertThat(text)
+          .doesNotContain("<!channel>", "<https://", "<!here>")
+          .contains("&lt;!channel&gt;", "<@U0ALICE>");
+    }
+    assertThat(blocks).contains("<@U0APPROVER>", "\"confirm\"");
+    assertThat(SlackLimits.problems("chat.postMessage", Map.of("text", fallback, "blocks", blocks)))
+        .isEmpty();
+  }
+
+  @Test
+  void theButtonsBlockIdChangesWithTheCard() throws Exception {
+    RunHead waiting =
+        new RunHead(run(), "waiting for approval (0 of 2)", "p", true, null, List.of(), null);
+    RunHead oneMore =
+        new RunHead(
+            run(), "waiting for approval (1 of 2)", "p", true, null, List.of("U0BOB"), null);
+    ObjectMapper json = new ObjectMapper();
+    String first = json.readTree(SlackBlocks.head(waiting)).get(2).path("block_id").asText();
+    String second = json.readTree(SlackBlocks.head(oneMore)).get(2).path("block_id").asText();
+    assertThat(first).startsWith("approval-").isNotEqualTo(second);
+  }
+
+  @Test
   void finishedRunHasNoButtons() {
     RunHead head =
         new RunHead(run(), "succeeded in 2s", null, false, null, List.of("U0APPROVER"), null);

@@ -84,6 +84,98 @@ class SlackPosterTest {
   }
 
   @Test
+  void aChatUpdate429StopsChatUpdateInEveryChannelForRetryAfter() {
+    outbox.saveThread("r-1", "C1", "1.1");
+    outbox.saveThread("r-2", "C2", "2.2");
+    slack.rateLimit(5);
+    outbox.add("r-1", "C1", OutboxStore.Kind.HEAD, "r-1 running", "[]");
+    assertThat(poster.drainOnce()).isEqualTo(1);
+    outbox.add("r-2", "C2", OutboxStore.Kind.HEAD, "r-2 running", "[]");
+    clock.advance(Duration.ofSeconds(4));
+    assertThat(poster.drainOnce()).as("chat.update is limited per workspace").isZero();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(poster.drainOnce()).isEqualTo(2);
+    assertThat(slack.calls)
+        .extracting(StubSlackMethods.Call::method, StubSlackMethods.Call::channel)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("chat.update", "C1"),
+            org.assertj.core.groups.Tuple.tuple("chat.update", "C1"),
+            org.assertj.core.groups.Tuple.tuple("chat.update", "C2"));
+  }
+
+  @Test
+  void postMessage429sInTwoChannelsAreTheWorkspaceCap() {
+    slack.rateLimit(10);
+    slack.rateLimit(10);
+    outbox.add("r-1", "C1", OutboxStore.Kind.NOTICE, "one", null);
+    outbox.add("r-2", "C2", OutboxStore.Kind.NOTICE, "two", null);
+    assertThat(poster.drainOnce()).isEqualTo(2);
+    outbox.add("r-3", "C3", OutboxStore.Kind.NOTICE, "three", null);
+    clock.advance(Duration.ofSeconds(9));
+    assertThat(poster.drainOnce()).as("every channel waits").isZero();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(poster.drainOnce()).isEqualTo(3);
+    assertThat(outbox.pending(10)).isEmpty();
+  }
+
+  @Test
+  void aTopMessageRefusedForGoodIsReportedAndNothingOfTheRunGoesTopLevel() {
+    java.util.List<String> refused = new java.util.ArrayList<>();
+    poster.close();
+    poster =
+        new SlackPoster(
+            outbox,
+            slack.client(),
+            INTERVAL,
+            Duration.ofSeconds(30),
+            new SlackMetrics(),
+            () -> true,
+            clock,
+            new SlackRateLimits(clock),
+            new SlackHealth(),
+            (head, error) -> refused.add(head.runId() + ":" + error));
+    slack.refuse("channel_not_found");
+    outbox.add("r-1", "C1", OutboxStore.Kind.HEAD, "waiting", "[]");
+    outbox.add("r-1", "C1", OutboxStore.Kind.NOTE, "Approved by someone", null);
+    assertThat(poster.drainOnce()).isEqualTo(1);
+    assertThat(refused).containsExactly("r-1:channel_not_found");
+    assertThat(outbox.thread("r-1")).get().satisfies(t -> assertThat(t.refused()).isTrue());
+    clock.advance(Duration.ofMinutes(1));
+    outbox.add("r-1", "C1", OutboxStore.Kind.HEAD, "running", "[]");
+    outbox.add("r-1", "C1", OutboxStore.Kind.OUTPUT, "secret output", null);
+    poster.drainOnce();
+    clock.advance(Duration.ofMinutes(1));
+    poster.drainOnce();
+    assertThat(outbox.pending(10)).isEmpty();
+    assertThat(slack.calls).as("one refused post, not retried, nothing after it").hasSize(1);
+  }
+
+  @Test
+  void aLineWrittenBeforeANewerTopMessageIsNotKeptWaitingBehindIt() {
+    outbox.saveThread("r-1", "C1", "1.1");
+    outbox.add("r-1", "C1", OutboxStore.Kind.NOTE, "Approved by U0APPROVER", null);
+    outbox.add("r-1", "C1", OutboxStore.Kind.HEAD, "running", "[]");
+    outbox.add("r-1", "C1", OutboxStore.Kind.NOTE, "step 1 started", null);
+    assertThat(poster.drainOnce()).isEqualTo(1);
+    clock.advance(INTERVAL);
+    assertThat(poster.drainOnce()).isEqualTo(1);
+    assertThat(slack.calls)
+        .extracting(StubSlackMethods.Call::method, StubSlackMethods.Call::text)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "chat.postMessage", "Approved by U0APPROVER\nstep 1 started"),
+            org.assertj.core.groups.Tuple.tuple("chat.update", "running"));
+  }
+
+  @Test
+  void linesOfARunWithoutATopMessageAreNeverPostedTopLevel() {
+    outbox.add("r-9", "C1", OutboxStore.Kind.OUTPUT, "orphan", null);
+    assertThat(poster.drainOnce()).isZero();
+    assertThat(slack.calls).isEmpty();
+    assertThat(outbox.pending(10)).isEmpty();
+  }
+
+  @Test
   void serverErrorsBackOffDoublingAndNothingIsDropped() {
     slack.fail(500);
     slack.fail(503);

@@ -100,7 +100,9 @@ class SlackServerIT {
   @AfterEach
   void stop() {
     shutdown();
+    List<String> overLimits = slack.limitProblems();
     slack.close();
+    assertThat(overLimits).as("calls over Slack's limits").isEmpty();
   }
 
   /** Waits until the run's top message is updated to say {@code text}, with no buttons left. */

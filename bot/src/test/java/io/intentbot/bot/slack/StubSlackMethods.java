@@ -36,6 +36,11 @@ final class StubSlackMethods {
     answers.add(exception(429, String.valueOf(seconds)));
   }
 
+  /** The next call answers {@code ok:false} with {@code error}, as Slack refuses a call. */
+  void refuse(String error) {
+    answers.add(error);
+  }
+
   /** The next call answers HTTP {@code status}. */
   void fail(int status) {
     answers.add(exception(status, null));
@@ -65,9 +70,10 @@ final class StubSlackMethods {
                     configure.configure(ChatPostMessageRequest.builder()))
                 .build();
         calls.add(new Call("chat.postMessage", request.getChannel(), request.getText()));
-        next();
+        String error = next();
         ChatPostMessageResponse response = new ChatPostMessageResponse();
-        response.setOk(true);
+        response.setOk(error == null);
+        response.setError(error);
         response.setChannel(request.getChannel());
         response.setTs(calls.size() + ".000100");
         return response;
@@ -78,9 +84,10 @@ final class StubSlackMethods {
                     configure.configure(ChatUpdateRequest.builder()))
                 .build();
         calls.add(new Call("chat.update", request.getChannel(), request.getText()));
-        next();
+        String error = next();
         ChatUpdateResponse response = new ChatUpdateResponse();
-        response.setOk(true);
+        response.setOk(error == null);
+        response.setError(error);
         return response;
       }
       case "usergroupsUsersList" -> {
@@ -95,11 +102,13 @@ final class StubSlackMethods {
     }
   }
 
-  private void next() throws SlackApiException {
+  /** Throws a queued HTTP failure, or returns a queued Slack error (null: ok). */
+  private String next() throws SlackApiException {
     Object answer = answers.poll();
     if (answer instanceof SlackApiException e) {
       throw e;
     }
+    return answer instanceof String error ? error : null;
   }
 
   private static SlackApiException exception(int status, String retryAfter) {

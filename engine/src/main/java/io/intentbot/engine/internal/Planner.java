@@ -72,10 +72,19 @@ final class Planner {
     }
     List<Plan.PlannedStep> steps = new ArrayList<>();
     java.util.Set<String> datasources = new java.util.LinkedHashSet<>();
-    describe(state, state.intent.prereqs(), "prereq", scope, "", steps, invalid, inputs, datasources);
+    describe(
+        state, state.intent.prereqs(), "prereq", scope, "", steps, invalid, inputs, datasources);
     describe(state, state.intent.steps(), "main", scope, "", steps, invalid, inputs, datasources);
     describe(
-        state, state.intent.onFailure(), "on_failure", scope, "", steps, invalid, inputs, datasources);
+        state,
+        state.intent.onFailure(),
+        "on_failure",
+        scope,
+        "",
+        steps,
+        invalid,
+        inputs,
+        datasources);
     PlanInputs bound = inputs.build();
     Plan plan =
         new Plan(

@@ -239,6 +239,9 @@ public final class ParameterBinder {
           + shown
           + "'";
     }
+    if (p.secret() && value.equals(MASK)) {
+      return null; // the preparer refuses the mask itself, naming it
+    }
     if (p.secret() && value.length() < MIN_SECRET_LENGTH) {
       return "parameter '"
           + name
