@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 public final class BenchMain {
 
   static final List<String> ALL =
-      List.of("startup", "catalogue", "engine", "concurrency", "ack", "thread", "deploy");
+      List.of("startup", "catalogue", "engine", "concurrency", "ack", "thread", "deploy", "slack");
 
   private BenchMain() {}
 
@@ -60,6 +60,7 @@ public final class BenchMain {
       case "startup" -> new StartupBench(3, Integer.getInteger("bench.runs", 1000)).run(work);
       case "catalogue" -> new CatalogueBench(5).run(work);
       case "concurrency" -> new ConcurrencyBench().run(work);
+      case "slack" -> new SlackBench(Integer.getInteger("bench.slack.commands", 300)).run(work);
       case "deploy" -> {
         Figures figures = new Figures("deploy");
         io.intentbot.kubernetes.testing.DeployBenchmark.measure().forEach(figures::put);
