@@ -40,8 +40,7 @@ class SecretParametersCliTest {
   }
 
   private String waitingRun() {
-    CliFixture.Result waiting =
-        cli.run("run", "rotate-token", "env=production", "token=" + SECRET, "--as", "U_CAROL");
+    CliFixture.Result waiting = cli.run("run", "rotate-token", "env=production", "token=" + SECRET);
     assertThat(waiting.exitCode()).as(waiting.err()).isEqualTo(3);
     return waiting.out().lines().reduce((a, b) -> b).orElseThrow();
   }
@@ -50,7 +49,7 @@ class SecretParametersCliTest {
   void withTheKeyTheApprovingProcessRunsTheStepWithTheRealValue() {
     cli.moreEnv.put("INTENTBOT_SECRET_KEY", Base64.getEncoder().encodeToString(new byte[32]));
     String id = waitingRun();
-    CliFixture.Result approved = cli.run("approve", id, "--as", "U_ALICE");
+    CliFixture.Result approved = cli.runAs("alice", "approve", id);
     assertThat(approved.exitCode()).as(approved.err()).isZero();
     assertThat(approved.out()).containsPattern("(?m)\\bsame$").doesNotContain(SECRET);
   }
@@ -58,7 +57,7 @@ class SecretParametersCliTest {
   @Test
   void withoutTheKeyTheApprovalCancelsTheRunAndSaysWhy() {
     String id = waitingRun();
-    CliFixture.Result approved = cli.run("approve", id, "--as", "U_ALICE");
+    CliFixture.Result approved = cli.runAs("alice", "approve", id);
     assertThat(approved.exitCode()).isEqualTo(4);
     assertThat(approved.err())
         .contains(
