@@ -26,7 +26,7 @@ public final class SlackText {
   private static final char CLOSE = '\uE001';
   private static final String NONCE = HexFormat.of().formatHex(randomBytes());
   private static final Pattern TOKEN =
-      Pattern.compile(OPEN + NONCE + "([@^])([A-Za-z0-9_.\\-]{1,64})" + CLOSE);
+      Pattern.compile(OPEN + NONCE + "([@^#])([A-Za-z0-9_.\\-]{1,64})" + CLOSE);
 
   private SlackText() {}
 
@@ -47,6 +47,11 @@ public final class SlackText {
         @Override
         public String group(String id) {
           return token('^', id);
+        }
+
+        @Override
+        public String channel(String id) {
+          return token('#', id);
         }
       };
 
@@ -74,7 +79,11 @@ public final class SlackText {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String mention =
-          m.group(1).equals("@") ? "<@" + m.group(2) + ">" : "<!subteam^" + m.group(2) + ">";
+          switch (m.group(1)) {
+            case "@" -> "<@" + m.group(2) + ">";
+            case "#" -> "<#" + m.group(2) + ">";
+            default -> "<!subteam^" + m.group(2) + ">";
+          };
       m.appendReplacement(out, Matcher.quoteReplacement(mention));
     }
     m.appendTail(out);
@@ -108,7 +117,14 @@ public final class SlackText {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       m.appendReplacement(
-          out, Matcher.quoteReplacement((m.group(1).equals("@") ? "@" : "@group ") + m.group(2)));
+          out,
+          Matcher.quoteReplacement(
+              switch (m.group(1)) {
+                    case "@" -> "@";
+                    case "#" -> "#";
+                    default -> "@group ";
+                  }
+                  + m.group(2)));
     }
     m.appendTail(out);
     return out.toString().replace(String.valueOf(OPEN), "").replace(String.valueOf(CLOSE), "");

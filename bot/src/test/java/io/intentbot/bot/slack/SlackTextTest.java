@@ -23,14 +23,16 @@ class SlackTextTest {
             + SlackText.MENTIONS.user("U0APPROVER")
             + " or "
             + SlackText.MENTIONS.group("S0SRE")
+            + " in "
+            + SlackText.MENTIONS.channel("C0OPS")
             + " about "
             + EVIL;
     assertThat(SlackText.mrkdwn(text))
         .isEqualTo(
-            "ask <@U0APPROVER> or <!subteam^S0SRE> about &lt;!channel&gt;"
+            "ask <@U0APPROVER> or <!subteam^S0SRE> in <#C0OPS> about &lt;!channel&gt;"
                 + " &lt;https://evil.example|click to approve&gt;");
     assertThat(SlackText.plain(text))
-        .startsWith("ask @U0APPROVER or @group S0SRE about <!channel>");
+        .startsWith("ask @U0APPROVER or @group S0SRE in #C0OPS about <!channel>");
   }
 
   @Test
