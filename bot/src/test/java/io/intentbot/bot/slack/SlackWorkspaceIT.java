@@ -267,7 +267,7 @@ class SlackWorkspaceIT {
 
   @Test
   void breakGlassAndTheResponseUrlAreKeptThroughTheParameterModal() throws Exception {
-    requests.command("U0ALICE", CHANNEL, "deploy-app app=web --break-glass \"site is down\"");
+    requests.command("U0OTHER", CHANNEL, "deploy-app app=web --break-glass \"site is down\"");
     await().atMost(WAIT).until(() -> slack.calls("/api/views.open").size() == 1);
     String view = slack.calls("/api/views.open").get(0).get("view");
     String metadata =
@@ -279,7 +279,7 @@ class SlackWorkspaceIT {
     assertThat(ParameterModal.metadata(metadata).breakGlass()).isEqualTo("site is down");
     HttpResponse<String> submit =
         requests.submitView(
-            "U0ALICE",
+            "U0OTHER",
             metadata,
             "{\"p_app\":{\"value\":{\"type\":\"static_select\",\"selected_option\":{\"value\":\"web\"}}},"
                 + "\"p_env\":{\"value\":{\"type\":\"static_select\",\"selected_option\":"
@@ -291,7 +291,7 @@ class SlackWorkspaceIT {
         .isEqualTo(RunStatus.SUCCEEDED);
     await()
         .atMost(WAIT)
-        .until(() -> replies("U0ALICE").stream().anyMatch(r -> r.contains("Started run")));
+        .until(() -> replies("U0OTHER").stream().anyMatch(r -> r.contains("Started run")));
     assertThat(slack.calls("/api/chat.postEphemeral")).isEmpty();
   }
 
