@@ -68,6 +68,23 @@ final class Controllers implements AutoCloseable {
   }
 
   /** A Deployment as {@link #deployment} makes it, once this class's controller marked it ready. */
+  /**
+   * What a person does with {@code kubectl set image}: the Deployment controller writes the status
+   * meanwhile, so a write from a stale read gets a 409 and is made again from a fresh one.
+   */
+  void setImage(String namespace, String name, String image) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        admin.apps().deployments().inNamespace(namespace).withName(name).updateImage(image);
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
   void readyDeployment(String namespace, String name, String image) {
     deployment(namespace, name, image);
     org.awaitility.Awaitility.await()

@@ -34,13 +34,7 @@ class DryRunIT {
     controllers.serveResourceLists(
         Map.of("apps/v1/Deployment", java.util.List.of("web-sandbox/web")));
     controllers.readyDeployment("web-sandbox", "web", "registry.test/web:1.0.0");
-    catalog
-        .admin
-        .apps()
-        .deployments()
-        .inNamespace("web-sandbox")
-        .withName("web")
-        .updateImage("registry.test/web:1.1.0");
+    controllers.setImage("web-sandbox", "web", "registry.test/web:1.1.0");
     Awaitility.await()
         .atMost(Duration.ofSeconds(5))
         .until(

@@ -99,13 +99,7 @@ class RollbackAppIT {
   }
 
   private void setImage(String image) {
-    catalog
-        .admin
-        .apps()
-        .deployments()
-        .inNamespace("web-sandbox")
-        .withName("web")
-        .updateImage(image);
+    controllers.setImage("web-sandbox", "web", image);
   }
 
   private void awaitRevision(int revision) {

@@ -534,16 +534,24 @@ public final class SlackPoster implements AutoCloseable {
     return text.toString().stripTrailing();
   }
 
+  /**
+   * Stops the poster after its current pass. The thread is woken, never interrupted: an interrupt
+   * that lands while it writes the outbox closes H2's file channel, and with it the audit database
+   * of the whole process (it failed a restart in SlackOutageIT that way).
+   */
   @Override
   public void close() {
     running = false;
+    signal.release();
     Thread t = thread;
     if (t != null) {
-      t.interrupt();
       try {
-        t.join(2000);
+        t.join(5000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      if (t.isAlive()) {
+        log.warn("Slack outbox: the poster is still in a call after 5 s; it stops after it");
       }
     }
   }
