@@ -9,6 +9,7 @@ import io.intentbot.bot.slack.SlackServer;
 import io.intentbot.bot.slack.SlackSettings;
 import io.intentbot.bot.testing.FakeSlack;
 import io.intentbot.bot.testing.SignedRequests;
+import io.intentbot.bot.testing.SlackBed;
 import io.intentbot.bot.testing.TestIntents;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.model.Actor;
@@ -17,7 +18,6 @@ import io.intentbot.engine.model.RunStatus;
 import io.intentbot.engine.testing.EngineFixture;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SlackAccessIT {
 
-  static final String SECRET = "test-signing-secret";
+  static final String SECRET = SlackBed.SECRET;
   static final String OPS = "C0OPS";
   static final Duration WAIT = Duration.ofSeconds(15);
 
@@ -61,18 +61,7 @@ class SlackAccessIT {
   @BeforeEach
   void start() throws Exception {
     slack = new FakeSlack();
-    SlackSettings settings =
-        new SlackSettings(
-            "xoxb-test-token-0123456789",
-            SECRET,
-            null,
-            slack.apiUrl(),
-            "/intent",
-            List.of(),
-            null,
-            Duration.ofMillis(20),
-            Duration.ofMillis(200),
-            Duration.ofSeconds(60));
+    SlackSettings settings = SlackBed.settings(slack);
     bed = TestIntents.engine(dir, SlackBot.groupDirectory(settings)).config(CONFIG);
     bed.build();
     outbox = OutboxStore.open(bed.dbUrl(), null, null);

@@ -10,8 +10,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.intentbot.bot.testing.FakeSlack;
-import io.intentbot.bot.testing.SlackBed;
-import io.intentbot.bot.testing.TestIntents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,9 +65,6 @@ class ServeLeaderElectionIT {
 
   @Test
   void serveHoldsTheKubernetesLeaseAndReleasesItWhenStopped() throws Exception {
-    Path intents = Files.createDirectories(dir.resolve("intents"));
-    Files.writeString(intents.resolve("deploy-app.yaml"), TestIntents.DEPLOY);
-    Files.writeString(dir.resolve("intentbot.yaml"), TestIntents.CONFIG);
     Path kubeconfig = dir.resolve("kubeconfig");
     Files.writeString(
         kubeconfig,
@@ -83,33 +78,15 @@ class ServeLeaderElectionIT {
         """
             .formatted(admin.getMasterUrl().toString()));
 
-    Path jar = Path.of("target", "intentbot.jar").toAbsolutePath();
-    assertThat(jar).as("the packaged jar (built in the package phase)").exists();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString(),
-                "serve",
-                "--port",
-                "0")
-            .directory(dir.toFile());
+    ProcessBuilder builder = ServeProcess.builder(dir, slack);
     var env = builder.environment();
-    env.remove("KUBERNETES_SERVICE_HOST");
-    env.put("INTENTBOT_CONFIG", dir.resolve("intentbot.yaml").toString());
-    env.put("INTENTBOT_INTENTS", intents.toString());
-    env.put("INTENTBOT_DATA", dir.resolve("data").toString());
-    env.put("SLACK_BOT_TOKEN", "xoxb-test-token-0123456789");
-    env.put("SLACK_SIGNING_SECRET", SlackBed.SECRET);
-    env.put("SLACK_API_URL", slack.apiUrl());
     env.put("KUBECONFIG", kubeconfig.toString());
     env.put("INTENTBOT_LEADER_ELECTION", "kubernetes");
     env.put("POD_NAME", "intentbot-abc12");
     env.put("INTENTBOT_LEADER_LEASE_DURATION", "2s");
     env.put("INTENTBOT_LEADER_RENEW_DEADLINE", "1s");
     env.put("INTENTBOT_LEADER_RETRY_PERIOD", "200ms");
-    Path log = dir.resolve("serve.log");
-    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    Path log = ServeProcess.log(dir);
     serve = builder.start();
     String me = "intentbot-abc12_" + serve.pid();
 

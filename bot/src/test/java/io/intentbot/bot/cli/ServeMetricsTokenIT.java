@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.intentbot.bot.testing.FakeSlack;
-import io.intentbot.bot.testing.SlackBed;
-import io.intentbot.bot.testing.TestIntents;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,32 +37,11 @@ class ServeMetricsTokenIT {
 
   @Test
   void metricsAnswerOnlyTheBearerOfTheToken() throws Exception {
-    Path intents = Files.createDirectories(dir.resolve("intents"));
-    Files.writeString(intents.resolve("deploy-app.yaml"), TestIntents.DEPLOY);
-    Files.writeString(dir.resolve("intentbot.yaml"), TestIntents.CONFIG);
-    Path jar = Path.of("target", "intentbot.jar").toAbsolutePath();
-    assertThat(jar).as("the packaged jar (built in the package phase)").exists();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString(),
-                "serve",
-                "--port",
-                "0")
-            .directory(dir.toFile());
+    ProcessBuilder builder = ServeProcess.builder(dir, slack);
     var env = builder.environment();
-    env.remove("KUBERNETES_SERVICE_HOST");
-    env.put("INTENTBOT_CONFIG", dir.resolve("intentbot.yaml").toString());
-    env.put("INTENTBOT_INTENTS", intents.toString());
-    env.put("INTENTBOT_DATA", dir.resolve("data").toString());
     env.put("INTENTBOT_LEADER_ELECTION", "database");
-    env.put("SLACK_BOT_TOKEN", "xoxb-test-token-0123456789");
-    env.put("SLACK_SIGNING_SECRET", SlackBed.SECRET);
-    env.put("SLACK_API_URL", slack.apiUrl());
     env.put("INTENTBOT_METRICS_TOKEN", TOKEN);
-    Path log = dir.resolve("serve.log");
-    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    Path log = ServeProcess.log(dir);
     serve = builder.start();
 
     int[] port = new int[1];

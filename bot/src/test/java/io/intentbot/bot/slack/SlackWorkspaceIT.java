@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.intentbot.bot.testing.FakeSlack;
 import io.intentbot.bot.testing.FakeSlack.Membership;
 import io.intentbot.bot.testing.SignedRequests;
+import io.intentbot.bot.testing.SlackBed;
 import io.intentbot.bot.testing.TestIntents;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SlackWorkspaceIT {
 
-  static final String SECRET = "test-signing-secret";
+  static final String SECRET = SlackBed.SECRET;
   static final String CHANNEL = "C0OPS";
   static final Duration WAIT = Duration.ofSeconds(15);
 
@@ -94,18 +95,7 @@ class SlackWorkspaceIT {
   @BeforeEach
   void start() throws Exception {
     slack = new FakeSlack();
-    SlackSettings settings =
-        new SlackSettings(
-            "xoxb-test-token-0123456789",
-            SECRET,
-            null,
-            slack.apiUrl(),
-            "/intent",
-            List.of(),
-            null,
-            Duration.ofMillis(20),
-            Duration.ofMillis(200),
-            Duration.ofSeconds(60));
+    SlackSettings settings = SlackBed.settings(slack);
     bed =
         TestIntents.engine(dir, SlackBot.groupDirectory(settings))
             .intent("echo-note", ECHO)

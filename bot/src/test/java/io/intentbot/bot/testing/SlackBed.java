@@ -39,6 +39,11 @@ public final class SlackBed implements AutoCloseable {
   }
 
   public SlackSettings settings() {
+    return settings(slack);
+  }
+
+  /** The settings of a bot that talks to {@code slack}, signed with {@link #SECRET}. */
+  public static SlackSettings settings(FakeSlack slack) {
     return new SlackSettings(
         "xoxb-test-token-0123456789",
         SECRET,

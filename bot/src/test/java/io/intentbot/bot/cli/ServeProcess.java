@@ -1,0 +1,54 @@
+package io.intentbot.bot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.intentbot.bot.testing.FakeSlack;
+import io.intentbot.bot.testing.SlackBed;
+import io.intentbot.bot.testing.TestIntents;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code java -jar intentbot.jar serve --port 0} as a real process over a temporary folder with the
+ * test intents and config, signing with {@link SlackBed#SECRET} against a fake Slack; its output
+ * goes to {@code serve.log} in that folder.
+ */
+final class ServeProcess {
+
+  private ServeProcess() {}
+
+  /** The process builder, its environment set; callers add what their test needs. */
+  static ProcessBuilder builder(Path dir, FakeSlack slack) throws IOException {
+    Path intents = Files.createDirectories(dir.resolve("intents"));
+    Files.writeString(intents.resolve("deploy-app.yaml"), TestIntents.DEPLOY);
+    Files.writeString(dir.resolve("intentbot.yaml"), TestIntents.CONFIG);
+    Path jar = Path.of("target", "intentbot.jar").toAbsolutePath();
+    assertThat(jar).as("the packaged jar (built in the package phase)").exists();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "serve",
+                "--port",
+                "0")
+            .directory(dir.toFile());
+    Map<String, String> env = builder.environment();
+    env.remove("KUBERNETES_SERVICE_HOST");
+    env.put("INTENTBOT_CONFIG", dir.resolve("intentbot.yaml").toString());
+    env.put("INTENTBOT_INTENTS", intents.toString());
+    env.put("INTENTBOT_DATA", dir.resolve("data").toString());
+    env.put("SLACK_BOT_TOKEN", "xoxb-test-token-0123456789");
+    env.put("SLACK_SIGNING_SECRET", SlackBed.SECRET);
+    env.put("SLACK_API_URL", slack.apiUrl());
+    builder.redirectErrorStream(true).redirectOutput(log(dir).toFile());
+    return builder;
+  }
+
+  /** Where the process writes its output. */
+  static Path log(Path dir) {
+    return dir.resolve("serve.log");
+  }
+}
