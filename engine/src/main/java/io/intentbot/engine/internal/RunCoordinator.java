@@ -25,11 +25,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine behind {@link io.intentbot.engine.Engine}: wires its pieces (intake, approval desk,
@@ -37,6 +40,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * starts the duties; {@link #close()} cancels what runs and stops. Listeners join before start.
  */
 public final class RunCoordinator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCoordinator.class);
 
   /** Where the engine is in its life. */
   private enum Phase {
@@ -98,7 +103,11 @@ public final class RunCoordinator {
             threads("intentbot-run-"));
     this.orchestration.allowCoreThreadTimeOut(true);
     this.stepThreads = Executors.newCachedThreadPool(threads("intentbot-step-"));
-    this.timer = Executors.newSingleThreadScheduledExecutor(threads("intentbot-timer-"));
+    ScheduledThreadPoolExecutor timerPool =
+        new ScheduledThreadPoolExecutor(1, threads("intentbot-timer-"));
+    timerPool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    timerPool.setRemoveOnCancelPolicy(true);
+    this.timer = timerPool;
     this.endings = new RunEndings(audit, timer);
     String processId = ProcessIds.next();
     this.leadership =
@@ -400,10 +409,25 @@ public final class RunCoordinator {
       return;
     }
     control.cancelAll("intentbot shutdown", Duration.ofSeconds(5));
-    timer.shutdownNow();
     stepThreads.shutdownNow();
-    orchestration.shutdownNow();
+    // Run and timer threads write the audit database: an interrupt there would close H2's file.
+    timer.shutdown();
+    orchestration.getQueue().clear();
+    orchestration.shutdown();
+    awaitQuietly(orchestration);
+    awaitQuietly(timer);
+    events.close();
     leadership.close();
+  }
+
+  private static void awaitQuietly(ExecutorService executor) {
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("engine threads still busy after 5 s at close; left to finish as daemons");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static ThreadFactory threads(String prefix) {

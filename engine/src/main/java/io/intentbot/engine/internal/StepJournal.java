@@ -79,9 +79,12 @@ final class StepJournal {
     events.publish(new RunEvent.StepStarted(state.record(), record, number, total));
   }
 
-  /** Tells the listeners one line of the step's output (already redacted). */
+  /**
+   * Tells the listeners one line of the step's output (already redacted). Called on the step's
+   * thread, which a cancellation interrupts: see {@link EventBus#publishFromStep}.
+   */
   void output(RunState state, StepRecord record, String line) {
-    events.publish(new RunEvent.OutputLine(state.record(), record, line, clock.instant()));
+    events.publishFromStep(new RunEvent.OutputLine(state.record(), record, line, clock.instant()));
   }
 
   /** Writes the step's end, tells the listeners, and returns how it ended. */
