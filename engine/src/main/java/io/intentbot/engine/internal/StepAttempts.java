@@ -114,6 +114,10 @@ final class StepAttempts {
     }
     CompletableFuture<StepResult> running = attempt.get();
     state.currentStep(running);
+    if (state.cancelRequested.get()) {
+      // A cancel between the check above and currentStep found no step to stop: stop it here.
+      running.cancel(true);
+    }
     CompletableFuture<StepResult> limited = running;
     if (timeout != null) {
       TimeLimiter limiter =
