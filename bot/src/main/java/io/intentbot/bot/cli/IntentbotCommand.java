@@ -48,6 +48,9 @@ public final class IntentbotCommand implements Runnable {
 
   public static void main(String[] args) {
     configureLogging(args, System.getenv());
+    // Logging is set up here, on one thread: serve opens its parts in parallel, and loggers made
+    // while another thread still sets logging up are replayed with a warning on stderr.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     System.exit(
         execute(
             args,
