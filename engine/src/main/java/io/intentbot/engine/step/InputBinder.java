@@ -90,7 +90,7 @@ final class InputBinder<I extends Record> {
   private final String typeName;
   private final Class<I> inputType;
   private final JsonNode schemaNode;
-  private final JsonSchema schema;
+  private volatile JsonSchema schema;
   private final ObjectReader reader;
   private final Constructor<I> whole;
 
@@ -98,9 +98,21 @@ final class InputBinder<I extends Record> {
     this.typeName = typeName;
     this.inputType = inputType;
     this.schemaNode = schemaNode;
-    this.schema = FACTORY.getSchema(schemaNode, RENDERED);
     this.reader = MAPPER.readerFor(inputType);
     this.whole = wholeInputConstructor(inputType);
+  }
+
+  /**
+   * The compiled schema, made on the first input bound: a process compiles only the schemas of the
+   * step types its runs use, not all of them at registration.
+   */
+  private JsonSchema schema() {
+    JsonSchema compiled = schema;
+    if (compiled == null) {
+      compiled = FACTORY.getSchema(schemaNode, RENDERED);
+      schema = compiled;
+    }
+    return compiled;
   }
 
   /** The constructor of {@code record X(StepInput values)}: a free-form block, taken as given. */
@@ -210,7 +222,7 @@ final class InputBinder<I extends Record> {
   }
 
   private Optional<InvalidStepInputException> schemaProblem(JsonNode tree) {
-    return schema.validate(tree).stream()
+    return schema().validate(tree).stream()
         .filter(m -> "required".equals(m.getType()) || !unrendered(m.getInstanceNode()))
         .sorted(Comparator.comparing(m -> m.getInstanceLocation().toString()))
         .findFirst()
