@@ -34,6 +34,9 @@ public final class ResilientCalls {
   private final ApiResilience settings;
   private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
 
+  /** Per API server, the last call that failed in a retryable way and why, for messages. */
+  private final Map<String, String> lastFailures = new ConcurrentHashMap<>();
+
   public ResilientCalls(ApiResilience settings) {
     this.settings = settings;
   }
@@ -49,15 +52,29 @@ public final class ResilientCalls {
     String server = String.valueOf(client.getMasterUrl());
     CircuitBreaker breaker = breakers.computeIfAbsent(server, this::breaker);
     Retry retry = Retry.of("kubernetes-" + server, retryConfig());
+    Supplier<T> noted =
+        () -> {
+          try {
+            return call.get();
+          } catch (KubernetesClientException e) {
+            if (retryable(e)) {
+              lastFailures.put(server, what + ": " + describe(e));
+            }
+            throw e;
+          }
+        };
     Supplier<T> decorated =
-        Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call));
+        Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, noted));
     try {
       return decorated.get();
     } catch (CallNotPermittedException e) {
       throw new ClusterAccessException(
           "Kubernetes API server "
               + server
-              + " is unavailable (circuit open after repeated failures); could not "
+              + " ("
+              + context(client).map(c -> "context '" + c + "'; ").orElse("")
+              + tried(breaker, server)
+              + ") is unavailable (circuit open after repeated failures); could not "
               + what
               + ". Try again later.",
           e);
@@ -66,8 +83,50 @@ public final class ResilientCalls {
         Thread.currentThread().interrupt();
         throw new ClusterAccessException("interrupted while trying to " + what, e);
       }
+      if (unreachable(e)) {
+        throw new ClusterAccessException(
+            "could not "
+                + what
+                + ": cannot reach the Kubernetes API server "
+                + server
+                + context(client).map(c -> " of context '" + c + "'").orElse("")
+                + " ("
+                + describe(e)
+                + "); check that the cluster is up and that the kubeconfig names the right"
+                + " server",
+            e);
+      }
       throw new ClusterAccessException("could not " + what + ": " + describe(e), e);
     }
+  }
+
+  /** What was tried before the circuit opened: how many calls failed, the last one and why. */
+  private String tried(CircuitBreaker breaker, String server) {
+    CircuitBreaker.Metrics metrics = breaker.getMetrics();
+    String last = lastFailures.get(server);
+    return metrics.getNumberOfFailedCalls()
+        + " of the last "
+        + metrics.getNumberOfBufferedCalls()
+        + " calls failed"
+        + (last == null ? "" : ", the last: " + last)
+        + "; it is tried again "
+        + io.intentbot.engine.text.Durations.format(settings.openFor())
+        + " after the circuit opened";
+  }
+
+  /** The kubeconfig context the client was made from, when it has a name. */
+  private static java.util.Optional<String> context(KubernetesClient client) {
+    var config = client.getConfiguration();
+    return java.util.Optional.ofNullable(config == null ? null : config.getCurrentContext())
+        .map(io.fabric8.kubernetes.api.model.NamedContext::getName)
+        .filter(name -> !name.isBlank());
+  }
+
+  /** The server could not be reached at all: refused, no such host, no route. */
+  static boolean unreachable(Throwable e) {
+    return hasCause(e, java.net.ConnectException.class)
+        || hasCause(e, java.net.UnknownHostException.class)
+        || hasCause(e, java.net.NoRouteToHostException.class);
   }
 
   /** Runs a call that returns nothing. */

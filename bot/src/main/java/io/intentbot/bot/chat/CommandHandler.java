@@ -165,14 +165,17 @@ public final class CommandHandler {
               + outcomes.refusal(r.reason())
               + (r.lockHolder() == null ? "" : " (lock held by run `" + r.lockHolder() + "`)"));
     } else if (submission instanceof Submission.Planned p) {
-      return Reply.info(
-              "Dry run `"
-                  + p.run().id()
-                  + "` of `"
-                  + command.intent()
-                  + "`: nothing was changed.\n```\n"
-                  + p.plan().describe().stripTrailing()
-                  + "\n```")
+      String text =
+          "Dry run `"
+              + p.run().id()
+              + "` of `"
+              + command.intent()
+              + "`: nothing was changed.\n```\n"
+              + p.plan().describe().stripTrailing()
+              + "\n```";
+      return (p.plan().complete()
+              ? Reply.info(text)
+              : Reply.error(text + "\nThis dry run failed: " + outcomes.incomplete(p.plan())))
           .withRun(p.run().id());
     } else if (submission instanceof Submission.AwaitingApproval a) {
       return Reply.info(

@@ -2,8 +2,11 @@ package io.intentbot.bot.chat;
 
 import io.intentbot.engine.model.Approvers;
 import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.FailedRead;
+import io.intentbot.engine.model.Plan;
 import io.intentbot.engine.model.Refusal;
 import io.intentbot.engine.text.Durations;
+import java.util.List;
 
 /**
  * Renders the engine's typed outcomes ({@link Decision}, {@link Refusal}) as sentences for people:
@@ -169,6 +172,14 @@ public final class OutcomeText {
           + r.holder()
           + "`";
     }
+    if (refusal instanceof Refusal.IncompletePlan r) {
+      return r.intent()
+          + " in "
+          + r.environment()
+          + " needs approval, but its plan is incomplete, so nobody was asked to approve it: "
+          + failedReads(r.failedReads())
+          + "; request it again once that can be read (a --dry-run shows the plan)";
+    }
     if (refusal instanceof Refusal.ShuttingDown r) {
       return "intentbot is shutting down; try again in a moment";
     }
@@ -256,6 +267,23 @@ public final class OutcomeText {
           + r.self();
     }
     throw new IllegalArgumentException("no text for " + refusal);
+  }
+
+  /**
+   * Why a plan is incomplete, for a dry run's answer: {@code the plan is incomplete: could not read
+   * history (kubernetes.rollout-history): …}; null for a complete plan.
+   */
+  public String incomplete(Plan plan) {
+    return plan.complete() ? null : "the plan is incomplete: " + failedReads(plan.failedReads());
+  }
+
+  private static String failedReads(List<FailedRead> reads) {
+    return "could not read "
+        + String.join(
+            "; ",
+            reads.stream()
+                .map(r -> "step " + r.step() + " (" + r.type() + "): " + r.reason())
+                .toList());
   }
 
   /**

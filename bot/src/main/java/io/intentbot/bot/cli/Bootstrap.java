@@ -109,7 +109,7 @@ final class Bootstrap implements AutoCloseable {
 
   StepTypeRegistry registry() {
     if (registry == null) {
-      clusters = KubernetesClients.fromKubeconfig();
+      clusters = KubernetesClients.fromKubeconfig(env);
       registry = StepTypes.registry(config(), clusters);
     }
     return registry;

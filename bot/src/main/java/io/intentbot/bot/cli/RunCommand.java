@@ -82,6 +82,10 @@ final class RunCommand extends BaseCommand {
                 "dry run of " + intent + " (run " + planned.run().id() + "), nothing will change:");
         out().print(planned.plan().describe());
         out().println("plan hash " + planned.plan().hash());
+        if (!planned.plan().complete()) {
+          err().println("error: " + OutcomeText.PLAIN.incomplete(planned.plan()));
+          return ExitCode.FAILED;
+        }
         return ExitCode.SUCCEEDED;
       }
       if (submission instanceof Submission.AwaitingApproval waiting) {

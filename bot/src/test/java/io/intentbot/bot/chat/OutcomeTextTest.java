@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.intentbot.engine.model.Approvers;
 import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.FailedRead;
+import io.intentbot.engine.model.Plan;
 import io.intentbot.engine.model.Refusal;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
@@ -236,5 +238,31 @@ class OutcomeTextTest {
         .isEqualTo(
             "approvals of runs in production come from slack only, not from the command line"
                 + " (environments.production.approval.from)");
+  }
+
+  @Test
+  void anIncompletePlanSaysWhatCouldNotBeReadAndWhy() {
+    List<FailedRead> reads =
+        List.of(
+            new FailedRead(
+                "history",
+                "kubernetes.rollout-history",
+                "no Kubernetes cluster configured for production: set KUBECONFIG, or kube_context"
+                    + " in config, or run inside a pod"));
+
+    assertThat(plain.refusal(new Refusal.IncompletePlan("deploy-app", "production", reads)))
+        .isEqualTo(
+            "deploy-app in production needs approval, but its plan is incomplete, so nobody was"
+                + " asked to approve it: could not read step history (kubernetes.rollout-history):"
+                + " no Kubernetes cluster configured for production: set KUBECONFIG, or kube_context"
+                + " in config, or run inside a pod; request it again once that can be read (a"
+                + " --dry-run shows the plan)");
+    Plan incomplete =
+        new Plan("deploy-app", Map.of(), "production", List.of(), "hash", List.of(), reads);
+    assertThat(plain.incomplete(incomplete))
+        .startsWith(
+            "the plan is incomplete: could not read step history (kubernetes.rollout-history): no Kubernetes cluster");
+    assertThat(plain.incomplete(new Plan("deploy-app", Map.of(), null, List.of(), "hash")))
+        .isNull();
   }
 }

@@ -21,12 +21,13 @@ import java.util.TreeSet;
 /**
  * Checks what a schema cannot: step types exist and their {@code with:} fits their schema, library
  * steps exist and get their parameters, ids are unique, and every expression compiles and reads
- * only declared parameters and earlier steps.
+ * only declared parameters, earlier steps' {@code status} and the outputs their types declare.
  */
 final class StepChecker {
 
   private static final ObjectMapper JSON = Json.MAPPER;
   private static final Set<String> RUN_FIELDS = Set.of("id", "requester", "intent", "dry_run");
+  private static final Set<String> STEP_FIELDS = Set.of("outputs", "status");
 
   private final StepTypeRegistry registry;
   private final Map<String, LibraryStep> library;
@@ -209,18 +210,32 @@ final class StepChecker {
               + " the outputs of steps before it)"
               + Suggestions.didYouMean(name, scope.visibleSteps.keySet());
         }
-        if (path.size() >= 3 && !path.get(2).equals("outputs")) {
-          return "write steps." + name + ".outputs.NAME, not steps." + name + "." + path.get(2);
+        if (path.size() >= 3 && !STEP_FIELDS.contains(path.get(2))) {
+          return "write steps."
+              + name
+              + ".outputs.NAME or steps."
+              + name
+              + ".status, not steps."
+              + name
+              + "."
+              + path.get(2);
+        }
+        if (path.size() >= 4 && path.get(2).equals("status")) {
+          return "steps." + name + ".status is a string (not_run, skipped, succeeded, failed)";
         }
         if (path.size() >= 4) {
           Set<String> known = knownOutputs(step);
           if (known != null && !known.contains(path.get(3))) {
             return "step '"
                 + name
-                + "' has no output '"
+                + "'"
+                + (step.type() == null ? "" : " (" + step.type() + ")")
+                + " has no output '"
                 + path.get(3)
-                + "'; it has: "
-                + String.join(", ", new TreeSet<>(known));
+                + "'"
+                + (known.isEmpty()
+                    ? "; it has no outputs"
+                    : "; it has: " + String.join(", ", new TreeSet<>(known)));
           }
         }
         return null;
@@ -243,6 +258,9 @@ final class StepChecker {
   private Set<String> knownOutputs(StepDefinition step) {
     if ("set".equals(step.type())) {
       return step.with().keySet();
+    }
+    if (step.type() != null) {
+      return registry.find(step.type()).flatMap(StepType::outputs).orElse(null);
     }
     if (step.uses() != null && library.containsKey(step.uses())) {
       return library.get(step.uses()).outputs().keySet();

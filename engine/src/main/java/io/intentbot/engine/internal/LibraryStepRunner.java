@@ -58,6 +58,7 @@ final class LibraryStepRunner {
           p.name(), rendered.containsKey(p.name()) ? rendered.get(p.name()) : p.defaultValue());
     }
     RunScope child = scope.child(params);
+    child.declare(lib.steps());
     try {
       for (ParameterDefinition p : lib.parameters()) {
         if (p.defaultExpression() != null && params.get(p.name()) == null) {
@@ -65,6 +66,7 @@ final class LibraryStepRunner {
         }
       }
     } catch (ExpressionException e) {
+      scope.record(step.id(), StepStatus.FAILED, Map.of());
       return failed(state, record, "lib/" + lib.name() + ": " + e.getMessage());
     }
     return next(
@@ -96,7 +98,7 @@ final class LibraryStepRunner {
                     call.state(),
                     () -> {
                       if ((outcome.failed() && !next.continueOnError()) || outcome.cancelled()) {
-                        call.scope().recordOutputs(call.step().id(), Map.of());
+                        call.scope().record(call.step().id(), outcome.status(), Map.of());
                         return CompletableFuture.completedFuture(
                             journal.finished(
                                 call.state(),
@@ -128,10 +130,11 @@ final class LibraryStepRunner {
               (name, template) ->
                   outputs.put(name, expressions.render(template, call.child().variables())));
     } catch (ExpressionException e) {
+      call.scope().record(call.step().id(), StepStatus.FAILED, Map.of());
       return failed(
           call.state(), call.record(), "lib/" + call.lib().name() + " outputs: " + e.getMessage());
     }
-    call.scope().recordOutputs(call.step().id(), outputs);
+    call.scope().record(call.step().id(), StepStatus.SUCCEEDED, outputs);
     return CompletableFuture.completedFuture(
         journal.finished(call.state(), call.record(), StepStatus.SUCCEEDED, 1, outputs, "", null));
   }

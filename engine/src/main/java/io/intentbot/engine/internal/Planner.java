@@ -10,7 +10,9 @@ import io.intentbot.engine.definition.ParameterType;
 import io.intentbot.engine.definition.StepDefinition;
 import io.intentbot.engine.expr.ExpressionException;
 import io.intentbot.engine.expr.Expressions;
+import io.intentbot.engine.model.FailedRead;
 import io.intentbot.engine.model.Plan;
+import io.intentbot.engine.model.StepStatus;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
@@ -59,6 +61,10 @@ final class Planner {
    */
   Planned plan(RunState state, List<String> invalid) {
     RunScope scope = state.scope.child(state.scope.params());
+    scope.declare(state.intent.prereqs());
+    scope.declare(state.intent.steps());
+    scope.declare(state.intent.onFailure());
+    Walk walk = new Walk(state, invalid, new PlanUnknowns());
     PlanInputs.Builder inputs = new PlanInputs.Builder(catalog.dir());
     inputs.intent(state.intent).parameters(state.parameters.display());
     for (ParameterDefinition p : state.intent.parameters()) {
@@ -72,19 +78,12 @@ final class Planner {
     }
     List<Plan.PlannedStep> steps = new ArrayList<>();
     java.util.Set<String> datasources = new java.util.LinkedHashSet<>();
-    describe(
-        state, state.intent.prereqs(), "prereq", scope, "", steps, invalid, inputs, datasources);
-    describe(state, state.intent.steps(), "main", scope, "", steps, invalid, inputs, datasources);
-    describe(
-        state,
-        state.intent.onFailure(),
-        "on_failure",
-        scope,
-        "",
-        steps,
-        invalid,
-        inputs,
-        datasources);
+    describe(walk, state.intent.prereqs(), "prereq", scope, "", steps, inputs, datasources);
+    describe(walk, state.intent.steps(), "main", scope, "", steps, inputs, datasources);
+    // on_failure runs after some step failed, which one is not known before the run.
+    java.util.stream.Stream.concat(state.intent.prereqs().stream(), state.intent.steps().stream())
+        .forEach(step -> walk.unknown().add("steps", step.id(), "status"));
+    describe(walk, state.intent.onFailure(), "on_failure", scope, "", steps, inputs, datasources);
     PlanInputs bound = inputs.build();
     Plan plan =
         new Plan(
@@ -93,23 +92,40 @@ final class Planner {
             state.environment == null ? null : state.environment.name(),
             steps,
             bound.hash(),
-            List.copyOf(datasources));
+            List.copyOf(datasources),
+            walk.failedReads);
     return new Planned(plan, bound);
   }
 
+  /**
+   * One planning pass: the run, where invalid inputs go, the reads that failed, and what the
+   * current scope does not know (each library call gets its own {@link PlanUnknowns}).
+   */
+  private record Walk(
+      RunState state, List<String> invalid, List<FailedRead> failedReads, PlanUnknowns unknown) {
+    Walk(RunState state, List<String> invalid, PlanUnknowns unknown) {
+      this(state, invalid, new ArrayList<>(), unknown);
+    }
+
+    Walk in(PlanUnknowns scope) {
+      return new Walk(state, invalid, failedReads, scope);
+    }
+  }
+
   private void describe(
-      RunState state,
+      Walk walk,
       List<StepDefinition> definitions,
       String phase,
       RunScope scope,
       String prefix,
       List<Plan.PlannedStep> out,
-      List<String> invalid,
       PlanInputs.Builder inputs,
       java.util.Set<String> datasources) {
+    RunState state = walk.state();
+    PlanUnknowns unknown = walk.unknown();
     for (StepDefinition step : definitions) {
       Map<String, Object> variables = scope.variables();
-      String condition = conditionText(step, variables);
+      String condition = conditionText(step, variables, unknown);
       if ("false".equals(condition)) {
         out.add(
             planned(
@@ -120,29 +136,38 @@ final class Planner {
                 "skipped: if " + step.condition() + " is false",
                 List.of(),
                 null));
-        scope.recordOutputs(step.id(), Map.of());
+        scope.record(step.id(), StepStatus.SKIPPED, Map.of());
         continue;
+      }
+      if (condition != null) {
+        // Whether it runs is not known before the run, so neither is what it leaves.
+        unknown.add("steps", step.id());
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> with =
-          (Map<String, Object>) expressions.renderLenient(step.with(), variables);
+          (Map<String, Object>) expressions.renderLenient(step.with(), variables, unknown);
       if (step.uses() != null) {
         LibraryStep lib = catalog.libraryStep(step.uses()).orElseThrow();
         inputs.library(lib);
         Map<String, Object> params = new LinkedHashMap<>();
+        PlanUnknowns inLibrary = new PlanUnknowns();
         for (ParameterDefinition p : lib.parameters()) {
-          params.put(p.name(), with.containsKey(p.name()) ? with.get(p.name()) : p.defaultValue());
+          Object value = with.containsKey(p.name()) ? with.get(p.name()) : p.defaultValue();
+          params.put(p.name(), value);
+          if (Expressions.hasPlaceholder(value)) {
+            inLibrary.add("params", p.name());
+          }
         }
         RunScope child = scope.child(params);
+        child.declare(lib.steps());
         List<Plan.PlannedStep> inner = new ArrayList<>();
         describe(
-            state,
+            walk.in(inLibrary),
             lib.steps(),
             phase,
             child,
             prefix + step.id() + ".",
             inner,
-            invalid,
             inputs,
             datasources);
         List<String> details = new ArrayList<>();
@@ -150,15 +175,23 @@ final class Planner {
         Map<String, Object> outputs = new LinkedHashMap<>();
         lib.outputs()
             .forEach(
-                (name, template) ->
-                    outputs.put(name, expressions.renderLenient(template, child.variables())));
+                (name, template) -> {
+                  Object value = expressions.renderLenient(template, child.variables(), inLibrary);
+                  outputs.put(name, value);
+                  if (Expressions.hasPlaceholder(value)) {
+                    unknown.add("steps", step.id(), "outputs", name);
+                  }
+                });
+        if (inLibrary.anyStep()) {
+          unknown.add("steps", step.id(), "status");
+        }
         addOutputs(details, outputs);
         String summary =
             "uses lib/"
                 + lib.name()
                 + (lib.description() == null ? "" : " (" + lib.description() + ")");
         out.add(planned(state, prefix + step.id(), phase, step, summary, details, condition));
-        scope.recordOutputs(step.id(), outputs);
+        scope.record(step.id(), StepStatus.SUCCEEDED, outputs);
         continue;
       }
       StepType type = registry.find(step.type()).orElseThrow();
@@ -169,29 +202,52 @@ final class Planner {
               state, prefix + step.id(), true, config, catalog.dir(), line -> {}, clock);
       StepPlan plan;
       Map<String, Object> outputs = Map.of();
+      boolean known = !Expressions.hasPlaceholder(with);
+      boolean ran = false;
+      String failed = null;
       bindDatasource(with, inputs);
       try {
         plan = type.plan(input, context);
-        bindReads(type, input, context, with, prefix + step.id(), inputs, invalid);
-        if (type.pure() && !Expressions.hasPlaceholder(with) && invalid.isEmpty()) {
+        bindReads(type, input, context, with, prefix + step.id(), inputs, walk.invalid());
+        if (type.pure() && known && walk.invalid().isEmpty()) {
           StepResult result = type.execute(input, context);
           outputs = result.outputs();
+          ran = result.success();
+          failed = result.success() ? null : result.reason();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         plan = StepPlan.of(type.name() + " (description interrupted)");
+        failed = known ? "interrupted while planning" : null;
       } catch (IllegalArgumentException e) {
-        if (!Expressions.hasPlaceholder(with)) {
-          invalid.add("step '" + prefix + step.id() + "' (" + type.name() + "): " + e.getMessage());
+        if (known) {
+          walk.invalid()
+              .add("step '" + prefix + step.id() + "' (" + type.name() + "): " + e.getMessage());
         }
         plan =
             StepPlan.of(type.name() + " (cannot describe before the run: " + e.getMessage() + ")");
       } catch (RuntimeException e) {
+        String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+        failed = known ? reason : null;
         plan =
-            StepPlan.of(type.name() + " (cannot describe before the run: " + e.getMessage() + ")");
+            StepPlan.of(
+                type.name()
+                    + (known ? " (could not read: " : " (cannot describe before the run: ")
+                    + reason
+                    + ")");
       }
-      scope.recordOutputs(step.id(), outputs);
+      if (failed != null) {
+        walk.failedReads()
+            .add(new FailedRead(prefix + step.id(), type.name(), state.redactor.redact(failed)));
+      }
+      if (!ran) {
+        unknown.add("steps", step.id());
+      }
+      scope.record(step.id(), ran ? StepStatus.SUCCEEDED : StepStatus.PLANNED, outputs);
       List<String> details = new ArrayList<>(plan.details());
+      if (failed != null && !plan.summary().contains(failed)) {
+        details.add("could not read: " + failed);
+      }
       addOutputs(details, outputs);
       out.add(planned(state, prefix + step.id(), phase, step, plan.summary(), details, condition));
     }
@@ -279,10 +335,17 @@ final class Planner {
     return text.length() <= 200 ? text : text.substring(0, 197) + "...";
   }
 
-  /** "false" when the condition is known to be false, null when true or absent, else the text. */
-  private String conditionText(StepDefinition step, Map<String, Object> variables) {
+  /**
+   * "false" when the condition is known to be false, null when true or absent, else the text (it
+   * reads what the plan does not know, or cannot be evaluated yet).
+   */
+  private String conditionText(
+      StepDefinition step, Map<String, Object> variables, PlanUnknowns unknown) {
     if (step.condition() == null) {
       return null;
+    }
+    if (expressions.reads(step.condition(), unknown)) {
+      return step.condition();
     }
     try {
       return expressions.test(step.condition(), variables) ? null : "false";

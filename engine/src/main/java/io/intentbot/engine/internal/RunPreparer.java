@@ -72,6 +72,9 @@ final class RunPreparer {
             parameters.values(),
             RunScope.environment(environment, app),
             RunScope.run(runId, requester, intent.name(), dryRun));
+    scope.declare(intent.prereqs());
+    scope.declare(intent.steps());
+    scope.declare(intent.onFailure());
     List<String> errors = new ArrayList<>();
     Map<String, String> display = new LinkedHashMap<>(parameters.display());
     for (ParameterDefinition p : intent.parameters()) {

@@ -1,12 +1,21 @@
 package io.intentbot.engine.internal;
 
 import io.intentbot.engine.config.EnvironmentConfig;
+import io.intentbot.engine.definition.StepDefinition;
+import io.intentbot.engine.model.StepStatus;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The variables expressions read: {@code params}, {@code steps}, {@code env}, {@code run}. One per
- * intent run and one per library step call; {@code steps} grows as steps finish.
+ * intent run and one per library step call.
+ *
+ * <p>{@code steps.X} exists for every step the scope declares, from the start: {@code status} is
+ * {@code not_run} and {@code outputs} is empty until the step ends, then {@code skipped}, {@code
+ * succeeded} or {@code failed} (a cancelled or timed-out step counts as failed) with its outputs.
+ * So {@code on_failure} can test a step the run never reached ({@code steps.rollout.status ==
+ * 'not_run'}, {@code has(steps.rollout.outputs.changed)}).
  */
 final class RunScope {
 
@@ -52,10 +61,38 @@ final class RunScope {
     params.put(name, value);
   }
 
-  void recordOutputs(String stepId, Map<String, Object> outputs) {
+  /** The status of a step that has not ended (or not started). */
+  static final String NOT_RUN = "not_run";
+
+  /** Makes {@code steps.X} exist, {@code not_run} with no outputs, for each step not seen yet. */
+  void declare(List<StepDefinition> definitions) {
+    for (StepDefinition definition : definitions) {
+      if (!steps.containsKey(definition.id())) {
+        steps.put(definition.id(), entry(NOT_RUN, Map.of()));
+      }
+    }
+  }
+
+  /** A step ended: its status as expressions read it, and its outputs. */
+  void record(String stepId, StepStatus status, Map<String, Object> outputs) {
+    steps.put(stepId, entry(statusName(status), outputs));
+  }
+
+  /** {@code skipped}, {@code succeeded}, {@code failed}; {@code not_run} for one not ended. */
+  static String statusName(StepStatus status) {
+    return switch (status) {
+      case SKIPPED -> "skipped";
+      case SUCCEEDED -> "succeeded";
+      case FAILED, CANCELLED -> "failed";
+      case RUNNING, PLANNED -> NOT_RUN;
+    };
+  }
+
+  private static Map<String, Object> entry(String status, Map<String, Object> outputs) {
     Map<String, Object> step = new LinkedHashMap<>();
+    step.put("status", status);
     step.put("outputs", new LinkedHashMap<>(outputs));
-    steps.put(stepId, step);
+    return step;
   }
 
   Map<String, Object> variables() {

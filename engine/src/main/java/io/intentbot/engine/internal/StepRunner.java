@@ -98,15 +98,14 @@ final class StepRunner {
     StepRecord record = journal.draft(state, stepId, phase, step.kind());
     Optional<StepGuards.Stop> stop = guards.before(state, step, scope);
     if (stop.isPresent()) {
-      if (stop.get().status() == StepStatus.SKIPPED) {
-        scope.recordOutputs(step.id(), Map.of());
-      }
+      scope.record(step.id(), stop.get().status(), Map.of());
       return done(stopped(state, record, number, total, stop.get()));
     }
     Map<String, Object> rendered;
     try {
       rendered = renderWith(step.with(), scope);
     } catch (ExpressionException | IllegalArgumentException e) {
+      scope.record(step.id(), StepStatus.FAILED, Map.of());
       return done(
           journal.failedAtStart(state, record, number, total, StepStatus.FAILED, e.getMessage()));
     }
@@ -126,6 +125,7 @@ final class StepRunner {
     StepType type = registry.find(step.type()).orElseThrow();
     Optional<StepGuards.Stop> readOnly = StepGuards.readOnly(state, type);
     if (readOnly.isPresent()) {
+      scope.record(step.id(), readOnly.get().status(), Map.of());
       return done(stopped(state, record, number, total, readOnly.get()));
     }
     if (type.instant()) {
@@ -161,7 +161,7 @@ final class StepRunner {
             clock);
     Optional<StepGuards.Stop> changed = StepGuards.filesAsPlanned(state, type, input, context);
     if (changed.isPresent()) {
-      scope.recordOutputs(step.id(), Map.of());
+      scope.record(step.id(), changed.get().status(), Map.of());
       return CompletableFuture.completedFuture(
           journal.finished(
               state, started, changed.get().status(), 0, Map.of(), "", changed.get().reason()));
@@ -191,11 +191,11 @@ final class StepRunner {
       OutputBuffer buffer,
       StepAttempts.Attempted attempted) {
     StepResult result = attempted.result();
-    scope.recordOutputs(step.id(), result.outputs());
     StepStatus status =
         result.success()
             ? StepStatus.SUCCEEDED
             : state.cancelRequested.get() ? StepStatus.CANCELLED : StepStatus.FAILED;
+    scope.record(step.id(), status, result.outputs());
     return journal.finished(
         state,
         started,

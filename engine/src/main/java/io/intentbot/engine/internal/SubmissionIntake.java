@@ -163,6 +163,15 @@ final class SubmissionIntake {
         base = withOrigin(state.record(), origin, now);
       }
     }
+    if (gated && breakGlass == null && !state.plan.complete()) {
+      return refuse(
+          actor,
+          action,
+          state.intent.name(),
+          touched,
+          new Refusal.IncompletePlan(
+              state.intent.name(), environment.name(), state.plan.failedReads()));
+    }
     if (gated && breakGlass == null) {
       RunRecord parked = base.withStatus(RunStatus.WAITING_APPROVAL, null);
       audit.createRun(parked);
@@ -239,7 +248,10 @@ final class SubmissionIntake {
               null));
     }
     RunRecord done =
-        planned.finished(RunStatus.SUCCEEDED, now, Map.of(), "dry run: nothing was changed");
+        state.plan.complete()
+            ? planned.finished(RunStatus.SUCCEEDED, now, Map.of(), "dry run: nothing was changed")
+            : planned.finished(
+                RunStatus.FAILED, now, Map.of(), "dry run: the plan is incomplete (a read failed)");
     audit.updateRun(done);
     audit.seal(done.id());
     return new Submission.Planned(done, state.plan);

@@ -8,9 +8,14 @@ import java.util.Map;
  * the bound parameters, the environment's config and those descriptions. The same intent,
  * parameters and config give the same hash; an approval binds to it.
  *
+ * <p>A plan is <em>incomplete</em> when a read failed while it was made ({@link #failedReads}):
+ * what depends on that read shows as {@code ⟨expression⟩}, never as a default. A dry run of an
+ * incomplete plan fails, and no approval is asked on one ({@link Refusal.IncompletePlan}).
+ *
  * @param datasources the datasources the steps use, as far as the plan knows them; {@link
  *     #UNKNOWN_DATASOURCE} stands for one that is not known before the run (then the run counts as
  *     touching every datasource's environment)
+ * @param failedReads the reads that failed while planning, in step order; empty for a complete plan
  */
 public record Plan(
     String intent,
@@ -18,7 +23,8 @@ public record Plan(
     String environment,
     List<PlannedStep> steps,
     String hash,
-    List<String> datasources) {
+    List<String> datasources,
+    List<FailedRead> failedReads) {
 
   /** A datasource named by an expression that cannot be evaluated before the run. */
   public static final String UNKNOWN_DATASOURCE = "*";
@@ -27,6 +33,23 @@ public record Plan(
     parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
     steps = List.copyOf(steps);
     datasources = datasources == null ? List.of() : List.copyOf(datasources);
+    failedReads = failedReads == null ? List.of() : List.copyOf(failedReads);
+  }
+
+  /** A complete plan whose steps use {@code datasources}. */
+  public Plan(
+      String intent,
+      Map<String, String> parameters,
+      String environment,
+      List<PlannedStep> steps,
+      String hash,
+      List<String> datasources) {
+    this(intent, parameters, environment, steps, hash, datasources, List.of());
+  }
+
+  /** Whether every read the plan needed succeeded (no {@link #failedReads}). */
+  public boolean complete() {
+    return failedReads.isEmpty();
   }
 
   /** A plan whose steps use no datasource. */
@@ -36,7 +59,7 @@ public record Plan(
       String environment,
       List<PlannedStep> steps,
       String hash) {
-    this(intent, parameters, environment, steps, hash, List.of());
+    this(intent, parameters, environment, steps, hash, List.of(), List.of());
   }
 
   /**

@@ -97,6 +97,18 @@ public sealed interface Refusal {
       Integer queuePosition)
       implements Refusal {}
 
+  /**
+   * The run needs approval, but its plan is incomplete: {@code failedReads} could not be read while
+   * it was planned, so approvers would be shown guesses. Nothing was recorded; request it again
+   * once the reads work (a dry run shows them).
+   */
+  record IncompletePlan(String intent, String environment, List<FailedRead> failedReads)
+      implements Refusal {
+    public IncompletePlan {
+      failedReads = List.copyOf(failedReads);
+    }
+  }
+
   /** The engine is closing and takes no new runs. */
   record ShuttingDown() implements Refusal {}
 

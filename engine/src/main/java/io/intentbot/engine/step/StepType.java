@@ -3,6 +3,8 @@ package io.intentbot.engine.step;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * One kind of step, named by the YAML {@code type:} of the steps it runs.
@@ -55,6 +57,16 @@ public interface StepType {
    */
   default boolean instant() {
     return false;
+  }
+
+  /**
+   * The names of the outputs {@link #execute} may return, over all its actions (a step of one
+   * action may leave some out); empty when the type does not declare them. Loading the catalogue
+   * ({@code intentbot lint}) reports an expression that reads {@code steps.X.outputs.NAME} of a
+   * step whose type declares its outputs and not {@code NAME}.
+   */
+  default Optional<Set<String>> outputs() {
+    return Optional.empty();
   }
 
   /** Describes what the step would do, without doing it. */

@@ -6,6 +6,8 @@ import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.step.TypedStepType;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code type: assert}: stops the run with a message unless a condition holds.
@@ -63,6 +65,11 @@ public final class AssertStepType extends TypedStepType<AssertStepType.Input> {
             + " it can be)",
         Input.class,
         Purity.INSTANT);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("held"));
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -58,6 +59,11 @@ public final class FilesCheckStepType extends TypedStepType<FilesCheckStepType.I
         "Check a folder: files exist, contain text, Kubernetes manifests parse with the"
             + " expected kinds",
         Input.class);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("ok", "problems", "objects"));
   }
 
   @Override

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,6 +58,11 @@ public final class FilesRenderStepType extends TypedStepType<FilesRenderStepType
         "Copy a template folder into a new folder, filling {{name}} placeholders; YAML and"
             + " JSON must still parse",
         Input.class);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("target", "files", "count"));
   }
 
   @Override

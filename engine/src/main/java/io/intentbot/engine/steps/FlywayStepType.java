@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.flywaydb.core.Flyway;
@@ -86,6 +88,12 @@ public final class FlywayStepType extends TypedStepType<FlywayStepType.Input> {
       locations = locations == null ? List.of() : locations;
       target = target == null ? null : target.trim();
     }
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(
+        Set.of("current_version", "pending", "migrations", "valid", "errors", "applied"));
   }
 
   @Override

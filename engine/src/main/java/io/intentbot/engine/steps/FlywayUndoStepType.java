@@ -21,6 +21,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -81,6 +83,12 @@ public final class FlywayUndoStepType extends TypedStepType<FlywayUndoStepType.I
       }
       locations = locations == null ? List.of() : locations;
     }
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(
+        Set.of("from_version", "current_version", "undone", "count", "transactional_ddl"));
   }
 
   @Override

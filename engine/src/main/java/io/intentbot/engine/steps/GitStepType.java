@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;
@@ -65,6 +67,25 @@ public final class GitStepType extends TypedStepType<GitStepType.Check> {
         "Check a git repository: clean working tree, current commit, tags, tag exists, HEAD"
             + " pushed",
         Check.class);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(
+        Set.of(
+            "clean",
+            "changes",
+            "commit",
+            "short",
+            "branch",
+            "message",
+            "tags",
+            "latest",
+            "count",
+            "exists",
+            "upstream",
+            "pushed",
+            "ahead"));
   }
 
   @Override

@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +125,11 @@ public final class HttpStepType extends TypedStepType<HttpStepType.Input> {
 
   /** {@code poll:} of the {@code with:} block. */
   record Poll(Duration interval, Duration timeout) {}
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("status", "body", "latency_ms", "attempts"));
+  }
 
   @Override
   protected StepPlan plan(Input input, StepContext context) {

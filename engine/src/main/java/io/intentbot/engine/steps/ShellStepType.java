@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -70,6 +72,11 @@ public final class ShellStepType extends TypedStepType<ShellStepType.Command> {
             + " stderr",
         Command.class);
     this.runner = runner;
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("exit_code", "stdout", "stderr"));
   }
 
   @Override

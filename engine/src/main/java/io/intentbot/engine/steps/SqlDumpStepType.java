@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -114,6 +115,11 @@ public final class SqlDumpStepType extends TypedStepType<SqlDumpStepType.Input> 
     }
     String variable = environment.get(BINARY_ENV);
     return variable == null || variable.isBlank() ? "pg_dump" : variable;
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("file", "bytes", "engine", "tables", "exit_code", "stderr"));
   }
 
   @Override

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -75,6 +77,11 @@ public final class SqlStepType extends TypedStepType<SqlStepType.Input> {
       maxRows = rows;
       params = params == null ? List.of() : params;
     }
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("updated", "rows", "row_count", "columns", "truncated"));
   }
 
   @Override

@@ -7,6 +7,8 @@ import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.text.Durations;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,6 +38,11 @@ public final class WaitStepType extends AsyncTypedStepType<WaitStepType.Input> {
 
   public WaitStepType() {
     super(NAME, "Wait for a duration, e.g. to let a change settle", Input.class);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of());
   }
 
   @Override

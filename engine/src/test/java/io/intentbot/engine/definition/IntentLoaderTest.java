@@ -181,6 +181,37 @@ class IntentLoaderTest {
   }
 
   @Test
+  void flagsAnOutputTheStepTypeDoesNotDeclareAndAcceptsEveryStepsStatus() {
+    EngineFixture fixture =
+        new EngineFixture(dir)
+            .intent(
+                "outs",
+                """
+                name: outs
+                steps:
+                  - id: build
+                    type: shell
+                    with: { command: ["true"] }
+                  - id: report
+                    type: set
+                    with:
+                      code: "${{ steps.build.outputs.exit_code }}"
+                      typo: "${{ steps.build.outputs.exitcode }}"
+                on_failure:
+                  - id: undo
+                    if: "${{ steps.report.status == 'not_run' && steps.build.status == 'failed' }}"
+                    type: set
+                    with: { x: "${{ steps.build.state }}" }
+                """);
+    assertThat(problems(fixture))
+        .containsExactly(
+            "outs.yaml:10:13: expression 'steps.build.outputs.exitcode': step 'build' (shell) has"
+                + " no output 'exitcode'; it has: exit_code, stderr, stdout",
+            "outs.yaml:15:16: expression 'steps.build.state': write steps.build.outputs.NAME or"
+                + " steps.build.status, not steps.build.state");
+  }
+
+  @Test
   void rejectsExpressionsThatDoNotCompileOrReadUnknownRunFields() {
     EngineFixture fixture =
         new EngineFixture(dir)
