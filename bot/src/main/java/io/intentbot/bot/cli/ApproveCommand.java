@@ -29,7 +29,7 @@ final class ApproveCommand extends BaseCommand {
   public Integer call() throws Exception {
     try (Bootstrap boot = bootstrap()) {
       Engine engine = boot.engine();
-      TerminalThread.followRun(engine, runId, out());
+      TerminalThread.followRun(engine, runId, out(), err());
       engine.start();
       Actor actor = actor(boot, engine, as);
       if (actor == null) {

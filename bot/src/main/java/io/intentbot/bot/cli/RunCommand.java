@@ -56,7 +56,7 @@ final class RunCommand extends BaseCommand {
     try (Bootstrap boot = bootstrap()) {
       Engine engine = boot.engine();
       String session = UUID.randomUUID().toString();
-      TerminalThread.follow(engine, session, out());
+      TerminalThread.follow(engine, session, out(), err());
       engine.start();
       Actor actor = actor(boot, engine, as);
       if (actor == null) {
@@ -85,7 +85,7 @@ final class RunCommand extends BaseCommand {
         return ExitCode.SUCCEEDED;
       }
       if (submission instanceof Submission.AwaitingApproval waiting) {
-        out().print(waiting.plan().describe());
+        err().print(waiting.plan().describe());
         err()
             .println(
                 "run "
