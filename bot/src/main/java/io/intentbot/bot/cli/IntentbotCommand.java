@@ -88,7 +88,11 @@ public final class IntentbotCommand implements Runnable {
           e.getCommandLine().usage(err);
           return ExitCode.INVALID;
         });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } finally {
+      SignalTrap.closeCommandTraps();
+    }
   }
 
   /**

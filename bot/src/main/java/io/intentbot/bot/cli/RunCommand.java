@@ -58,10 +58,12 @@ final class RunCommand extends BaseCommand {
       String session = UUID.randomUUID().toString();
       TerminalThread.follow(engine, session, out(), err());
       engine.start();
+      engine.recoverInterrupted();
       Actor actor = actor(boot, engine, as);
       if (actor == null) {
         return ExitCode.REFUSED;
       }
+      SignalTrap signals = SignalTrap.cancelling(engine, actor.user(), "run", err());
       Map<String, String> origin = new LinkedHashMap<>(actor.origin());
       origin.put("cli_session", session);
       RunRequest request =
@@ -99,6 +101,7 @@ final class RunCommand extends BaseCommand {
         return ExitCode.WAITING_FOR_APPROVAL;
       }
       RunRecord started = ((Submission.Started) submission).run();
+      signals.cancelIfSignalled();
       return finish(engine, started.id(), out(), err());
     }
   }
