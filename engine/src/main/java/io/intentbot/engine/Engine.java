@@ -162,6 +162,17 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * Cancels every run executing in this process, as {@code by} (who and why, e.g. {@code "os:alice
+   * (SIGINT to intentbot run)"}: each is recorded {@code cancelled by <by> …}), through the steps'
+   * own cancellation (no thread writing to the audit store is interrupted), and waits up to {@code
+   * grace} for each to record its end and release its lock. For adapters that stop on a signal.
+   * Returns the runs that had not ended within {@code grace}.
+   */
+  public List<String> cancelRunsHere(String by, Duration grace) {
+    return coordinator.cancelRunsHere(by, grace);
+  }
+
+  /**
    * Who may do what, as the config says ({@code access:}, break-glass rights, {@code admins:});
    * adapters use it to show only what a user may run.
    */

@@ -20,6 +20,10 @@ import java.util.List;
  */
 public final class OutcomeText {
 
+  private static final java.time.format.DateTimeFormatter LOCK_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+          .withZone(java.time.ZoneOffset.UTC);
+
   /** Approvers as Slack mentions. */
   public static final OutcomeText SLACK = new OutcomeText(Mentions.SLACK);
 
@@ -68,6 +72,10 @@ public final class OutcomeText {
       case CANCELLED -> "cancelled by " + a.user();
       case CANCELLING_PENDING -> "cancelling run " + id + " before it starts";
       case CANCELLING_RUNNING -> "cancelling run " + id + "; the step in progress is being stopped";
+      case RECOVERED ->
+          "the intentbot process running run "
+              + id
+              + " has stopped: the run is marked interrupted and its lock released";
       case ACKNOWLEDGED -> "acknowledged break-glass run " + id + "; it no longer needs review";
       case EXPIRED -> "the approval request for run " + id + " expired";
     };
@@ -167,10 +175,17 @@ public final class OutcomeText {
                   + r.holderRequester()
                   + ", "
                   + r.holderStatus().label()
+                  + (r.since() == null ? "" : " since " + LOCK_TIME.format(r.since()))
                   + ")")
-          + "; try again when it finishes, or cancel it with `cancel "
-          + r.holder()
-          + "`";
+          + (r.holderProcess() == null ? "" : ", in intentbot process " + r.holderProcess())
+          + (Boolean.FALSE.equals(r.holderAlive())
+              ? ", which has stopped; `cancel "
+                  + r.holder()
+                  + "` releases the lock now (else the next intentbot process to look does)"
+              : (Boolean.TRUE.equals(r.holderAlive()) ? " (alive)" : "")
+                  + "; try again when it finishes, or cancel it with `cancel "
+                  + r.holder()
+                  + "`");
     }
     if (refusal instanceof Refusal.IncompletePlan r) {
       return r.intent()

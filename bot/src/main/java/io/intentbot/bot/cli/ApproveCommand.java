@@ -29,12 +29,14 @@ final class ApproveCommand extends BaseCommand {
   public Integer call() throws Exception {
     try (Bootstrap boot = bootstrap()) {
       Engine engine = boot.engine();
-      TerminalThread.followRun(engine, runId, out());
+      TerminalThread.followRun(engine, runId, out(), err());
       engine.start();
+      engine.recoverInterrupted();
       Actor actor = actor(boot, engine, as);
       if (actor == null) {
         return ExitCode.REFUSED;
       }
+      SignalTrap signals = SignalTrap.cancelling(engine, actor.user(), "approve", err());
       Decision decision = engine.approve(runId, actor);
       if (!decision.accepted()) {
         err().println("refused: " + OutcomeText.PLAIN.decision(decision));
@@ -44,6 +46,7 @@ final class ApproveCommand extends BaseCommand {
       if (decision.run().status() == RunStatus.WAITING_APPROVAL) {
         return ExitCode.WAITING_FOR_APPROVAL;
       }
+      signals.cancelIfSignalled();
       return RunCommand.finish(engine, runId, out(), err());
     }
   }

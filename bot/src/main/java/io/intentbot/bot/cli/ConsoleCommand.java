@@ -49,7 +49,19 @@ final class ConsoleCommand extends BaseCommand {
               System.out,
               Duration.ofHours(2));
       engine.start();
-
+      ConsoleSession started = session;
+      SignalTrap.install(
+          caught -> {
+            System.out.println();
+            SignalTrap.cancel(
+                engine,
+                started.user() + " (" + caught.name() + " to intentbot console)",
+                caught,
+                err());
+            if (caught.exitCode() > 0) {
+              System.exit(caught.exitCode());
+            }
+          });
       engine.recoverInterrupted();
       if (!engine.catalog().problems().isEmpty()) {
         err()

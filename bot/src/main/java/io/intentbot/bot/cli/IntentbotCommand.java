@@ -63,6 +63,7 @@ public final class IntentbotCommand implements Runnable {
   public static int execute(
       String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new IntentbotCommand(), new EnvFactory(env));
+    helpEverywhere(cli);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
@@ -90,7 +91,30 @@ public final class IntentbotCommand implements Runnable {
           e.getCommandLine().usage(err);
           return ExitCode.INVALID;
         });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } finally {
+      SignalTrap.closeCommandTraps();
+    }
+  }
+
+  /**
+   * {@code --help} and {@code -h} on every subcommand, at every depth: usage on stdout, exit 0
+   * (picocli's {@code help} subcommand has its own); {@code --version} too.
+   */
+  private static void helpEverywhere(CommandLine command) {
+    command
+        .getSubcommands()
+        .values()
+        .forEach(
+            sub -> {
+              if (!(sub.getCommand() instanceof CommandLine.HelpCommand)
+                  && !sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+                sub.getCommandSpec().versionProvider(new Version());
+              }
+              helpEverywhere(sub);
+            });
   }
 
   /**

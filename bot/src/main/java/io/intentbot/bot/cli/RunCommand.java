@@ -56,12 +56,14 @@ final class RunCommand extends BaseCommand {
     try (Bootstrap boot = bootstrap()) {
       Engine engine = boot.engine();
       String session = UUID.randomUUID().toString();
-      TerminalThread.follow(engine, session, out());
+      TerminalThread.follow(engine, session, out(), err());
       engine.start();
+      engine.recoverInterrupted();
       Actor actor = actor(boot, engine, as);
       if (actor == null) {
         return ExitCode.REFUSED;
       }
+      SignalTrap signals = SignalTrap.cancelling(engine, actor.user(), "run", err());
       Map<String, String> origin = new LinkedHashMap<>(actor.origin());
       origin.put("cli_session", session);
       RunRequest request =
@@ -89,7 +91,7 @@ final class RunCommand extends BaseCommand {
         return ExitCode.SUCCEEDED;
       }
       if (submission instanceof Submission.AwaitingApproval waiting) {
-        out().print(waiting.plan().describe());
+        err().print(waiting.plan().describe());
         err()
             .println(
                 "run "
@@ -103,6 +105,7 @@ final class RunCommand extends BaseCommand {
         return ExitCode.WAITING_FOR_APPROVAL;
       }
       RunRecord started = ((Submission.Started) submission).run();
+      signals.cancelIfSignalled();
       return finish(engine, started.id(), out(), err());
     }
   }

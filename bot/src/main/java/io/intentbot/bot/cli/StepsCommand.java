@@ -1,6 +1,7 @@
 package io.intentbot.bot.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.intentbot.engine.json.Json;
 import io.intentbot.engine.step.StepType;
 import java.util.ArrayList;
@@ -16,20 +17,30 @@ import picocli.CommandLine.Parameters;
 /** {@code intentbot steps [TYPE]}: the step types and the schema of their {@code with:}. */
 @Command(
     name = "steps",
-    description =
-        "List the step types with the fields of their with:, generated from the step types themselves. With TYPE: its whole JSON Schema.")
+    description = {
+      "List the step types with the fields of their with:, generated from the step types themselves. With TYPE: its whole JSON Schema.",
+      "--json prints only JSON: the schema of TYPE's with:, or (without TYPE) an object of every step type's."
+    })
 final class StepsCommand extends BaseCommand {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "TYPE")
   String type;
 
-  @Option(names = "--json", description = "print the JSON Schema of TYPE's with:")
+  @Option(
+      names = "--json",
+      description = "print the JSON Schema of TYPE's with: and nothing else (one JSON document)")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
     try (Bootstrap boot = bootstrap()) {
       var registry = boot.registry();
+      if (type == null && json) {
+        ObjectNode all = Json.MAPPER.createObjectNode();
+        registry.all().forEach(step -> all.set(step.name(), step.withSchema()));
+        out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(all));
+        return ExitCode.SUCCEEDED;
+      }
       if (type == null) {
         for (StepType step : registry.all()) {
           out().println(step.name() + " - " + step.description());
@@ -47,12 +58,12 @@ final class StepsCommand extends BaseCommand {
                     + String.join(", ", registry.names()));
         return ExitCode.INVALID;
       }
-      out().println(step.name() + " - " + step.description());
       if (json) {
         out()
             .println(
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(step.withSchema()));
       } else {
+        out().println(step.name() + " - " + step.description());
         out().println("with:");
         fields(step.withSchema()).forEach(f -> out().println("  " + f));
       }

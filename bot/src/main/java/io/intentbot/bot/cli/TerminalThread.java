@@ -9,22 +9,25 @@ import java.io.PrintWriter;
 
 /**
  * Prints the runs this CLI process started, as a chat thread would show them: the state line when
- * it changes, then every note and output line.
+ * it changes and every note on {@code err} (progress), the steps' output lines on {@code out}, so
+ * that a script reading stdout gets the steps' output and the result, and nothing else.
  */
 final class TerminalThread implements ThreadSink {
 
   private final PrintWriter out;
+  private final PrintWriter err;
   private String lastState;
 
-  private TerminalThread(PrintWriter out) {
+  private TerminalThread(PrintWriter out, PrintWriter err) {
     this.out = out;
+    this.err = err;
   }
 
   /** Follows runs whose origin carries {@code cli_session=session}. */
-  static void follow(Engine engine, String session, PrintWriter out) {
+  static void follow(Engine engine, String session, PrintWriter out, PrintWriter err) {
     engine.addListener(
         new RunThread(
-            new TerminalThread(out),
+            new TerminalThread(out, err),
             engine.config(),
             Mentions.PLAIN,
             run -> session.equals(run.origin().get("cli_session")),
@@ -33,10 +36,10 @@ final class TerminalThread implements ThreadSink {
   }
 
   /** Follows one run by id, whoever started it. */
-  static void followRun(Engine engine, String runId, PrintWriter out) {
+  static void followRun(Engine engine, String runId, PrintWriter out, PrintWriter err) {
     engine.addListener(
         new RunThread(
-            new TerminalThread(out),
+            new TerminalThread(out, err),
             engine.config(),
             Mentions.PLAIN,
             run -> run.id().equals(runId),
@@ -50,11 +53,16 @@ final class TerminalThread implements ThreadSink {
       String state = head.head().state();
       if (!state.equals(lastState)) {
         lastState = state;
-        out.println("[" + update.run().id() + "] " + state);
+        err.println("[" + update.run().id() + "] " + state);
       }
     } else if (update instanceof ThreadUpdate.Line line) {
-      out.println((line.kind() == ThreadUpdate.LineKind.OUTPUT ? "    | " : "  ") + line.text());
+      if (line.kind() == ThreadUpdate.LineKind.OUTPUT) {
+        out.println("    | " + line.text());
+      } else {
+        err.println("  " + line.text());
+      }
     }
     out.flush();
+    err.flush();
   }
 }

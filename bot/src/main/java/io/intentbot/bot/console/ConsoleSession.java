@@ -21,12 +21,17 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A local chat: reads what a user would type after {@code /intent}, one command a line, and prints
  * the replies, each run's top message, its thread and approval prompts as text while the run
  * streams. {@code as USER} (or {@code --as USER}) switches the user; {@code exit} or end of input
- * ends the session. A started run is followed until it finishes before the next line is read.
+ * ends the session. Runs are followed in the background: their threads print as they go while the
+ * next line is read and answered ({@code status}, {@code cancel}, another run). At {@code exit} or
+ * end of input the session waits for the runs it started that are still going (up to the follow
+ * timeout), so that a piped session ends with its runs' ends.
  *
  * <pre>{@code
  * new ConsoleSession(engine, "alice", System.in, System.out).run();
@@ -46,13 +51,14 @@ public final class ConsoleSession {
   private final boolean mayActAsOthers;
   private String user;
   private int answered;
+  private final Set<String> going = ConcurrentHashMap.newKeySet();
 
   /** A session for code that embeds the console (tests): {@code as USER} switches freely. */
   public ConsoleSession(Engine engine, String user, InputStream in, PrintStream out) {
     this(engine, user, in, out, Duration.ofHours(2));
   }
 
-  /** {@code followTimeout}: how long to follow a started run before reading the next line. */
+  /** {@code followTimeout}: how long to wait at the end for the runs still going. */
   public ConsoleSession(
       Engine engine, String user, InputStream in, PrintStream out, Duration followTimeout) {
     this(engine, new ChatUser(user, null, SOURCE), true, in, out, followTimeout);
@@ -123,10 +129,11 @@ public final class ConsoleSession {
       Reply reply = handler.handle(line, new ChatUser(user, null, SOURCE, osUser, host));
       say((reply.error() ? "! " : "") + reply.text());
       answered++;
-      if (reply.runId() != null) {
-        follow(reply.runId());
+      if (reply.runId() != null && inProgress(reply.runId())) {
+        going.add(reply.runId());
       }
     }
+    awaitGoing();
     return 0;
   }
 
@@ -145,15 +152,25 @@ public final class ConsoleSession {
     return answered;
   }
 
-  private void follow(String runId) {
+  private boolean inProgress(String runId) {
     RunStatus status = engine.run(runId).map(RunRecord::status).orElse(RunStatus.FAILED);
-    if (status == RunStatus.PENDING || status == RunStatus.RUNNING) {
-      try {
-        engine.awaitFinished(runId, followTimeout);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    return status == RunStatus.PENDING || status == RunStatus.RUNNING;
+  }
+
+  /** The runs this session started (or approved) that are still going, each until it ends. */
+  private void awaitGoing() {
+    for (String runId : going) {
+      if (inProgress(runId)) {
+        say("waiting for run " + runId + " to finish (Ctrl-C cancels it)");
+        try {
+          engine.awaitFinished(runId, followTimeout);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
+    going.clear();
   }
 
   private void prompt() {

@@ -143,10 +143,50 @@ class OutcomeTextTest {
     String text =
         plain.refusal(
             new Refusal.LockHeld(
-                "web", "r-holder", "locked", "U_CAROL", RunStatus.RUNNING, Instant.EPOCH, null));
+                "web",
+                "r-holder",
+                "locked",
+                "U_CAROL",
+                RunStatus.RUNNING,
+                Instant.EPOCH,
+                null,
+                null));
     assertThat(text)
         .startsWith("another run holds the lock web: r-holder (locked by U_CAROL")
         .endsWith("or cancel it with `cancel r-holder`");
+  }
+
+  @Test
+  void aHeldLockSaysSinceWhenAndWhetherTheHoldersProcessIsAlive() {
+    Refusal.LockHeld held =
+        new Refusal.LockHeld(
+            "web",
+            "r-holder",
+            "locked",
+            "U_CAROL",
+            RunStatus.RUNNING,
+            Instant.parse("2026-12-02T01:02:03Z"),
+            "4242@ci-host-0a1b2c3d",
+            true);
+    assertThat(plain.refusal(held))
+        .isEqualTo(
+            "another run holds the lock web: r-holder (locked by U_CAROL, running since"
+                + " 2026-12-02 01:02:03 UTC), in intentbot process 4242@ci-host-0a1b2c3d (alive);"
+                + " try again when it finishes, or cancel it with `cancel r-holder`");
+    Refusal.LockHeld stopped =
+        new Refusal.LockHeld(
+            "web",
+            "r-holder",
+            "locked",
+            "U_CAROL",
+            RunStatus.RUNNING,
+            Instant.parse("2026-12-02T01:02:03Z"),
+            "4242@ci-host-0a1b2c3d",
+            false);
+    assertThat(plain.refusal(stopped))
+        .contains("in intentbot process 4242@ci-host-0a1b2c3d, which has stopped")
+        .endsWith(
+            "`cancel r-holder` releases the lock now (else the next intentbot process to look does)");
   }
 
   @Test

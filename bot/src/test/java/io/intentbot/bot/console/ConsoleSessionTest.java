@@ -85,21 +85,86 @@ class ConsoleSessionTest {
   }
 
   @Test
-  void runsStreamTheirThreadBeforeTheNextPrompt() throws Exception {
+  void aRunStreamsInTheBackgroundWhileTheConsoleAnswersStatusCancelAndAnotherRun()
+      throws Exception {
+    bed.close();
+    bed =
+        TestIntents.engine(dir, io.intentbot.engine.config.GroupDirectory.NONE)
+            .intent(
+                "long",
+                """
+                name: long
+                risk: mutating
+                parameters:
+                  app: { type: app, required: true }
+                lock: "${{ params.app }}"
+                steps:
+                  - id: hold
+                    type: wait
+                    with: { duration: 10m }
+                """);
+    bed.build();
+    PipedOutputStream typing = new PipedOutputStream();
+    PipedInputStream in = new PipedInputStream(typing);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    String input = "chatty env=sandbox\nstatus-chek app=web\nexit\n";
-    ConsoleSession console =
+    ConsoleSession session =
         new ConsoleSession(
-            bed.engine(),
-            "alice",
-            new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
-            new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            bed.engine(), "alice", in, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     bed.started();
-    console.run();
-    String out = bytes.toString(StandardCharsets.UTF_8);
-    assertThat(out).contains("Started run").contains("| 1\n").contains("| 30\n");
-    assertThat(out.indexOf("| 30")).isLessThan(out.indexOf("Unknown intent `status-chek`"));
-    assertThat(out).contains("Did you mean `status-check`");
+    CompletableFuture<Integer> done =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return session.run();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    java.util.function.Supplier<String> said = () -> bytes.toString(StandardCharsets.UTF_8);
+    java.util.function.Consumer<String> type =
+        line -> {
+          try {
+            typing.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            typing.flush();
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+          }
+        };
+
+    type.accept("long app=web");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> said.get().contains("`hold` (wait) started"));
+    Matcher started = Pattern.compile("(r-[a-z0-9]{8})").matcher(said.get());
+    assertThat(started.find()).isTrue();
+    String id = started.group(1);
+
+    type.accept("status " + id);
+    await().atMost(Duration.ofSeconds(20)).until(() -> session.answered() == 2);
+    type.accept("deploy-app app=api env=sandbox");
+    await().atMost(Duration.ofSeconds(20)).until(() -> session.answered() == 3);
+    type.accept("cancel " + id);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                bed.engine().run(id).orElseThrow().status()
+                    == io.intentbot.engine.model.RunStatus.CANCELLED);
+    assertThat(session.answered()).isEqualTo(4);
+    assertThat(done).as("the session still reads").isNotDone();
+    type.accept("exit");
+    assertThat(done.get(20, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+
+    String text = said.get();
+    assertThat(text).contains("cancelling run " + id);
+    assertThat(bed.engine().run(id).orElseThrow().reason()).contains("cancelled by alice");
+    io.intentbot.engine.model.RunRecord other = bed.engine().history("deploy-app", 1).get(0);
+    assertThat(other.createdAt())
+        .as("the second run was started while the first one ran")
+        .isBefore(bed.engine().run(id).orElseThrow().finishedAt());
+    assertThat(other.status())
+        .as("exit waited for it")
+        .isEqualTo(io.intentbot.engine.model.RunStatus.SUCCEEDED);
   }
 
   @Test

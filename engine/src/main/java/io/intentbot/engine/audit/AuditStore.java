@@ -118,6 +118,15 @@ public interface AuditStore extends AutoCloseable {
    */
   List<String> markAbandoned(Instant at, Instant aliveSince, String reason);
 
+  /** The process that claimed {@code runId} and its heartbeats; empty when none claimed it. */
+  Optional<RunOwner> runOwner(String runId);
+
+  /**
+   * Like {@link #markInterrupted} for the given runs only (each a compare-and-set: a run no longer
+   * pending or running is left); returns those it marked.
+   */
+  List<String> interruptRuns(List<String> runIds, Instant at, String reason);
+
   /**
    * Takes or renews the lease {@code name} for {@code holder} until {@code until}; true when the
    * holder has it. Nobody else gets it before it expires.

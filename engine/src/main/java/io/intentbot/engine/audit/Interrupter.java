@@ -44,7 +44,7 @@ final class Interrupter {
     return interrupt(processes.abandoned(aliveSince, PENDING, RUNNING), at, reason);
   }
 
-  private List<String> interrupt(List<String> candidates, Instant at, String reason) {
+  List<String> interrupt(List<String> candidates, Instant at, String reason) {
     List<String> interrupted = new ArrayList<>();
     for (String runId : candidates) {
       boolean flipped =

@@ -283,6 +283,16 @@ public final class JdbcAuditStore implements AuditStore {
   }
 
   @Override
+  public Optional<RunOwner> runOwner(String runId) {
+    return processes.owner(runId);
+  }
+
+  @Override
+  public List<String> interruptRuns(List<String> runIds, Instant at, String reason) {
+    return interrupter.interrupt(runIds, at, reason);
+  }
+
+  @Override
   public boolean holdLease(String name, String holder, Instant now, Instant until) {
     return leases.hold(name, holder, now, until);
   }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** Process heartbeats and run ownership: which runs belong to a process that stopped. */
 final class ProcessTable {
@@ -54,6 +55,25 @@ final class ProcessTable {
           }
           return null;
         });
+  }
+
+  /** The process that claimed {@code runId}, with its heartbeats. */
+  Optional<RunOwner> owner(String runId) {
+    return jdbc.withConnection(
+        "read the owner of run " + runId,
+        connection ->
+            Jdbc.query(
+                    connection,
+                    "SELECT o.process_id, p.started_at, p.heartbeat_at FROM run_owners o"
+                        + " LEFT JOIN engine_processes p ON p.id = o.process_id WHERE o.run_id = ?",
+                    row ->
+                        new RunOwner(
+                            row.getString("process_id"),
+                            Jdbc.instant(row, "started_at"),
+                            Jdbc.instant(row, "heartbeat_at")),
+                    runId)
+                .stream()
+                .findFirst());
   }
 
   /**

@@ -33,7 +33,7 @@ final class RunControl {
   private final AuditStore audit;
   private final ApprovalGate gate;
   private final WaitingRuns waiting;
-  private final String processId;
+  private final Liveness liveness;
   private final Executions executions;
   private final Consumer<RunRecord> ended;
   private final Map<String, Active> active = new ConcurrentHashMap<>();
@@ -52,7 +52,7 @@ final class RunControl {
       AuditStore audit,
       ApprovalGate gate,
       WaitingRuns waiting,
-      String processId,
+      Liveness liveness,
       Executions executions,
       Consumer<RunRecord> ended) {
     this.config = config;
@@ -60,7 +60,7 @@ final class RunControl {
     this.audit = audit;
     this.gate = gate;
     this.waiting = waiting;
-    this.processId = processId;
+    this.liveness = liveness;
     this.executions = executions;
     this.ended = ended;
   }
@@ -69,7 +69,7 @@ final class RunControl {
    * Claims the run for this process and starts it; {@code lockWait} bounds the wait for its lock.
    */
   void launch(RunState state, Duration lockWait) {
-    audit.claimRun(state.id(), processId);
+    audit.claimRun(state.id(), liveness.processId());
     CompletableFuture<RunRecord> ending = new CompletableFuture<>();
     active.put(state.id(), new Active(state, ending));
     executions
@@ -93,7 +93,9 @@ final class RunControl {
   /**
    * Cancels a waiting or running run: its requester, an approver of the environment whose approval
    * it needs, or (with {@code access:} rules) an admin; without access rules anyone may cancel runs
-   * in unprotected environments.
+   * in unprotected environments. A run whose process has stopped (see {@link Liveness}) is marked
+   * interrupted at once and its lock released ({@link Decision.Kind#RECOVERED}); one running in
+   * another live process is refused.
    */
   Decision cancel(String runId, String user) {
     Optional<RunRecord> found = audit.findRun(runId);
@@ -132,7 +134,11 @@ final class RunControl {
     }
     Active here = active.get(runId);
     if (here == null) {
-      return Decision.refused(new Refusal.InAnotherProcess(runId, run.status()), run);
+      return liveness
+          .recoverIfStopped(runId)
+          .<Decision>map(ended -> Decision.Accepted.of(Decision.Kind.RECOVERED, ended, user))
+          .orElseGet(
+              () -> Decision.refused(new Refusal.InAnotherProcess(runId, run.status()), run));
     }
     here.state().cancel(user);
     return Decision.Accepted.of(
@@ -143,9 +149,13 @@ final class RunControl {
         user);
   }
 
-  /** Cancels every active run and waits up to {@code grace} for them to record it. */
-  void cancelAll(String why, Duration grace) {
-    active.values().forEach(a -> a.state().cancel(why));
+  /**
+   * Cancels every active run as {@code by} (who, and why) through the steps' cancellation, and
+   * waits up to {@code grace} for them to record it and release their locks; returns the runs still
+   * active then.
+   */
+  List<String> cancelAll(String by, Duration grace) {
+    active.values().forEach(a -> a.state().cancel(by));
     CompletableFuture<?>[] endings =
         active.values().stream().map(Active::ending).toArray(CompletableFuture[]::new);
     try {
@@ -153,7 +163,8 @@ final class RunControl {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (TimeoutException | ExecutionException e) {
-      // shutting down anyway
+      // the caller stops anyway; it is told which runs had not ended
     }
+    return List.copyOf(active.keySet());
   }
 }

@@ -148,7 +148,7 @@ public final class RunCoordinator {
             audit,
             gate,
             waiting,
-            processId,
+            liveness,
             (state, lockWait, onEnd) ->
                 new RunExecution(
                     state,
@@ -175,7 +175,8 @@ public final class RunCoordinator {
             events,
             preparer,
             waiting,
-            control::launch);
+            control::launch,
+            new LockRefusals(audit, liveness));
     this.desk =
         new ApprovalDesk(
             config, audit, clock, events, gate, preparer, waiting, control::launch, processTimeout);
@@ -386,6 +387,11 @@ public final class RunCoordinator {
   public Optional<RunRecord> awaitFinished(String runId, Duration timeout)
       throws InterruptedException {
     return endings.await(runId, timeout);
+  }
+
+  /** See {@link io.intentbot.engine.Engine#cancelRunsHere}. */
+  public List<String> cancelRunsHere(String by, Duration grace) {
+    return control.cancelAll(by, grace);
   }
 
   /** See {@link io.intentbot.engine.Engine#recoverInterrupted()}. */

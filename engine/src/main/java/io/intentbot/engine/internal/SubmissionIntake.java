@@ -49,6 +49,7 @@ final class SubmissionIntake {
   private final RunPreparer preparer;
   private final WaitingRuns waiting;
   private final BiConsumer<RunState, Duration> launch;
+  private final LockRefusals locks;
 
   SubmissionIntake(
       IntentbotConfig config,
@@ -60,7 +61,8 @@ final class SubmissionIntake {
       EventBus events,
       RunPreparer preparer,
       WaitingRuns waiting,
-      BiConsumer<RunState, Duration> launch) {
+      BiConsumer<RunState, Duration> launch,
+      LockRefusals locks) {
     this.config = config;
     this.catalog = catalog;
     this.access = access;
@@ -71,6 +73,7 @@ final class SubmissionIntake {
     this.preparer = preparer;
     this.waiting = waiting;
     this.launch = launch;
+    this.locks = locks;
   }
 
   Submission submit(RunRequest request) {
@@ -186,7 +189,7 @@ final class SubmissionIntake {
     if (lockKey != null && !waits) {
       Optional<String> holder = audit.tryLock(lockKey, runId, now);
       if (holder.isPresent()) {
-        return new Submission.Refused(lockHeld(lockKey, holder.get()));
+        return new Submission.Refused(locks.held(lockKey, holder.get()));
       }
     }
     RunRecord pending = base.withStatus(RunStatus.PENDING, null);
@@ -275,17 +278,5 @@ final class SubmissionIntake {
         Map.of(),
         null,
         origin);
-  }
-
-  private Refusal.LockHeld lockHeld(String key, String holder) {
-    Optional<RunRecord> run = audit.findRun(holder);
-    return new Refusal.LockHeld(
-        key,
-        holder,
-        run.map(RunRecord::intent).orElse(null),
-        run.map(RunRecord::requester).orElse(null),
-        run.map(RunRecord::status).orElse(null),
-        run.map(r -> r.startedAt() != null ? r.startedAt() : r.createdAt()).orElse(null),
-        null);
   }
 }

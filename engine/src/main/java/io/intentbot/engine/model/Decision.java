@@ -35,6 +35,11 @@ public sealed interface Decision {
     CANCELLING_PENDING,
     /** A running run is being cancelled; its step in progress is being stopped. */
     CANCELLING_RUNNING,
+    /**
+     * A run left in progress by a process that has stopped is now marked interrupted and its lock
+     * released (cancelling it found its process gone).
+     */
+    RECOVERED,
     /** A break-glass run is acknowledged and no longer needs review. */
     ACKNOWLEDGED,
     /** An approval request ran out of time (the engine's duty, not a person's decision). */

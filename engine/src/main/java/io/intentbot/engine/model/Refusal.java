@@ -84,8 +84,11 @@ public sealed interface Refusal {
    * @param holderIntent its intent, or null when that run is not recorded
    * @param holderRequester who requested it, or null
    * @param holderStatus its status, or null
-   * @param since when the holder was requested, or null
-   * @param queuePosition place in the queue for the lock, or null when not queued
+   * @param since when the holder started (or was requested, before it started), or null
+   * @param holderProcess the intentbot process executing the holder, or null when none claimed it
+   * @param holderAlive whether that process is alive, or null when none claimed it; a stopped one's
+   *     run is marked interrupted (its lock released) by the next look, or at once by {@code
+   *     cancel}
    */
   record LockHeld(
       String key,
@@ -94,7 +97,8 @@ public sealed interface Refusal {
       String holderRequester,
       RunStatus holderStatus,
       Instant since,
-      Integer queuePosition)
+      String holderProcess,
+      Boolean holderAlive)
       implements Refusal {}
 
   /**
