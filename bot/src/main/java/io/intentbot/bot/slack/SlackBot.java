@@ -224,6 +224,9 @@ public final class SlackBot implements AutoCloseable {
       config.setMethodsEndpointUrlPrefix(settings.apiUrl());
     }
     config.setPrettyResponseLoggingEnabled(false);
+    // The SDK's call statistics look the team up with auth.test before every call and log each
+    // failure with a stack trace; intentbot keeps its own metrics.
+    config.getMethodsConfig().setStatsEnabled(false);
     return Slack.getInstance(config);
   }
 

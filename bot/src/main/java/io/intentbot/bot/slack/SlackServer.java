@@ -180,6 +180,11 @@ public final class SlackServer implements AutoCloseable {
       contexts.addHandler(probes);
     }
     server.setHandler(new RequestsPerConnection(limits.requestsPerConnection(), contexts));
+    // Bound here, so that a port in use is an exception for the caller to word, not a logged trace.
+    connector.open();
+    if (health != null) {
+      health.open();
+    }
     server.start();
     healthPort = health == null ? -1 : health.getLocalPort();
     return connector.getLocalPort();
