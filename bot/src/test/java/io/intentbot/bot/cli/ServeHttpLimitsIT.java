@@ -42,7 +42,7 @@ class ServeHttpLimitsIT {
 
   private static final int CAP = 300;
 
-  @TempDir Path dir;
+  @TempDir static Path dir;
   FakeSlack slack;
   Process serve;
   int port;
