@@ -150,6 +150,10 @@ public final class IntentHelp {
   }
 
   public String unknownIntent(String name) {
+    var invalid = BrokenIntents.invalid(catalog, name);
+    if (invalid.isPresent()) {
+      return invalid.get();
+    }
     List<String> close = catalog.closest(name, 3);
     String text = "Unknown intent `" + name + "`.";
     if (!close.isEmpty()) {

@@ -1,23 +1,39 @@
 package io.intentbot.bot.cli;
 
+import io.intentbot.bot.chat.BrokenIntents;
+import io.intentbot.bot.slack.HttpLimits;
 import io.intentbot.bot.slack.OutboxStore;
+import io.intentbot.bot.slack.ReplayKeyStore;
 import io.intentbot.bot.slack.SlackBot;
 import io.intentbot.bot.slack.SlackGroupDirectory;
 import io.intentbot.bot.slack.SlackServer;
 import io.intentbot.bot.slack.SlackSettings;
+import io.intentbot.bot.slack.SlackTokenRejected;
 import io.intentbot.engine.Engine;
+import io.intentbot.engine.config.ConfigException;
+import io.intentbot.engine.text.Durations;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code intentbot serve [--port N]}: Slack over HTTP. */
+/**
+ * {@code intentbot serve [--port N]}: Slack over HTTP. A start-up failure (bad port, port in use,
+ * invalid config, database unreachable, a token Slack rejects) is one line on stderr ({@link
+ * StartFailure}); Slack unreachable is not one: it serves, says so on {@code /healthz} and keeps
+ * trying.
+ */
 @Command(
     name = "serve",
     description =
         "Serve Slack over HTTP: POST /slack/events, GET /healthz, GET /metrics. Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.")
 final class ServeCommand extends BaseCommand {
+
+  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
   @Option(
       names = "--port",
@@ -26,7 +42,24 @@ final class ServeCommand extends BaseCommand {
   Integer port;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
+    Integer listen = null;
+    try {
+      listen = StartFailure.port(port, env().get("INTENTBOT_PORT"));
+      return serve(listen);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ExitCode.FAILED;
+    } catch (Exception | Error e) {
+      StartFailure failure = StartFailure.of("serve", listen, e);
+      err().println(failure.line());
+      return failure.exitCode();
+    }
+  }
+
+  private int serve(int listen) throws Exception {
+    HttpLimits limits = HttpLimits.fromEnv(env());
+    Duration unreadyAfter = unreadyAfter();
     Bootstrap boot = bootstrap();
     SlackSettings settings = SlackSettings.from(env(), boot.config());
     List<String> missing = settings.missingForHttp();
@@ -36,8 +69,7 @@ final class ServeCommand extends BaseCommand {
       return ExitCode.INVALID;
     }
     Clock clock = Clock.systemUTC();
-    // The audit database (store, then outbox) and the catalogue open side by side, while this
-    // thread connects to Slack: start-up takes the longest of the three, not their sum.
+    // The audit database (store, then outbox) and the catalogue open side by side.
     Bootstrap.Ahead<OutboxStore> opening =
         boot.openAhead(
             audit -> OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock));
@@ -48,31 +80,71 @@ final class ServeCommand extends BaseCommand {
     } finally {
       outbox = awaitOrClose(opening, boot);
     }
+    ReplayKeyStore replays =
+        ReplayKeyStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock);
     Engine engine = boot.serverEngine(groups);
+    BrokenIntents.log(engine.catalog(), log);
     SlackServer server =
         new SlackServer(engine, settings, outbox, clock)
-            .metricsToken(boot.env().get("INTENTBOT_METRICS_TOKEN"));
-    // After the Slack listeners are in place, so that each interrupted run's thread says so.
-    engine.start();
-    engine.recoverInterrupted();
-    int listening =
-        server.start(
-            port != null ? port : Integer.parseInt(env().getOrDefault("INTENTBOT_PORT", "3000")));
-    LoggerFactory.getLogger(ServeCommand.class)
-        .info(
-            "intentbot serving Slack on port {} ({} intents)",
-            listening,
-            engine.catalog().all().size());
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  outbox.close();
-                  boot.close();
-                }));
+            .metricsToken(boot.env().get("INTENTBOT_METRICS_TOKEN"))
+            .limits(limits)
+            .unreadyAfter(unreadyAfter);
+    AtomicReference<SlackTokenRejected> rejected = new AtomicReference<>();
+    server
+        .bot()
+        .replayKeys(replays)
+        .onTokenRejected(
+            e -> {
+              rejected.set(e);
+              new Thread(server::stop, "intentbot-stop").start();
+            });
+    Runnable closeAll =
+        () -> {
+          server.close();
+          outbox.close();
+          replays.close();
+          boot.close();
+        };
+    int listening;
+    try {
+      // After the Slack listeners are in place, so that each interrupted run's thread says so.
+      engine.start();
+      engine.recoverInterrupted();
+      listening = server.start(listen);
+    } catch (Exception | Error e) {
+      closeAll.run();
+      throw e;
+    }
+    log.info(
+        "intentbot serving Slack on port {} ({} intents{})",
+        listening,
+        engine.catalog().all().size(),
+        engine.catalog().problems().isEmpty()
+            ? ""
+            : ", " + engine.catalog().problems().size() + " problems in intent files");
+    if (server.healthPort() >= 0) {
+      log.info("/healthz also on port {}", server.healthPort());
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(closeAll));
     server.join();
+    if (rejected.get() != null) {
+      err().println("intentbot serve: " + rejected.get().getMessage());
+      return ExitCode.INVALID;
+    }
     return ExitCode.SUCCEEDED;
+  }
+
+  /** {@code INTENTBOT_SLACK_UNREADY_AFTER}: how long Slack may be unreachable before 503. */
+  private Duration unreadyAfter() {
+    String text = env().getOrDefault("INTENTBOT_SLACK_UNREADY_AFTER", "2m");
+    return Durations.parse(text.strip())
+        .filter(d -> !d.isNegative())
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    "INTENTBOT_SLACK_UNREADY_AFTER must be a duration such as 2m, got '"
+                        + text
+                        + "'"));
   }
 
   /** What {@link Bootstrap#openAhead} opened; on failure, the bootstrap is closed first. */

@@ -3,8 +3,11 @@ package io.intentbot.bot.slack;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Remembers the last {@code capacity} keys seen, to do nothing the second time a request comes. */
-final class RecentKeys {
+/**
+ * Remembers the last {@code capacity} keys seen in this process, to do nothing the second time a
+ * request comes; what {@link ReplayKeyStore} falls back on while the database cannot be reached.
+ */
+final class RecentKeys implements ReplayKeys {
 
   private final Map<String, Boolean> seen;
 
@@ -18,8 +21,8 @@ final class RecentKeys {
         };
   }
 
-  /** True the first time a key is offered; false for a key seen before (or a null key: never). */
-  synchronized boolean firstTime(String key) {
+  @Override
+  public synchronized boolean firstTime(String key) {
     if (key == null || key.isBlank()) {
       return true;
     }

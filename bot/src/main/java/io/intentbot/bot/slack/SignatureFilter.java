@@ -28,6 +28,10 @@ import javax.servlet.http.HttpServletResponse;
  * timestamp within {@code maxSkew} of now in either direction (Bolt checks again behind it). A
  * signed body that is neither a slash command nor a JSON payload gets 400 with a short reason.
  * Slack's {@code ssl_check=1} request (sent when the URL is configured) gets an empty 200.
+ *
+ * <p>A body over {@code maxBody} bytes gets 413 and the connection is closed: a declared {@code
+ * Content-Length} over it before a byte is read, a chunked body as soon as it passes the limit. At
+ * most {@code maxBody + 1} bytes are ever held.
  */
 final class SignatureFilter implements Filter {
 
@@ -36,11 +40,17 @@ final class SignatureFilter implements Filter {
   private final byte[] secret;
   private final Duration maxSkew;
   private final Clock clock;
+  private final int maxBody;
 
   SignatureFilter(String signingSecret, Duration maxSkew, Clock clock) {
+    this(signingSecret, maxSkew, clock, HttpLimits.MAX_BODY);
+  }
+
+  SignatureFilter(String signingSecret, Duration maxSkew, Clock clock, int maxBody) {
     this.secret = signingSecret.getBytes(StandardCharsets.UTF_8);
     this.maxSkew = maxSkew;
     this.clock = clock;
+    this.maxBody = maxBody;
   }
 
   @Override
@@ -53,7 +63,15 @@ final class SignatureFilter implements Filter {
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     HttpServletRequest http = (HttpServletRequest) request;
-    byte[] body = http.getInputStream().readAllBytes();
+    if (http.getContentLengthLong() > maxBody) {
+      tooLarge((HttpServletResponse) response);
+      return;
+    }
+    byte[] body = http.getInputStream().readNBytes(maxBody + 1);
+    if (body.length > maxBody) {
+      tooLarge((HttpServletResponse) response);
+      return;
+    }
     if (sslCheck(body)) {
       // Slack checking the certificate when the URL is configured: it expects 200, nothing else
       ((HttpServletResponse) response).setStatus(200);
@@ -78,6 +96,17 @@ final class SignatureFilter implements Filter {
       return;
     }
     chain.doFilter(new CachedBody(http, body), response);
+  }
+
+  /** 413, and the connection closed rather than the rest of the body read and thrown away. */
+  private void tooLarge(HttpServletResponse out) throws IOException {
+    out.setStatus(413);
+    out.setHeader("Connection", "close");
+    out.setContentType("application/json");
+    out.getOutputStream()
+        .write(
+            ("{\"error\":\"request body over " + maxBody + " bytes\"}")
+                .getBytes(StandardCharsets.UTF_8));
   }
 
   /** Slack's {@code ssl_check=1} request (form-encoded, no command, no payload). */

@@ -70,7 +70,9 @@ public final class SlackBot implements AutoCloseable {
   private final SlackRateLimits limits;
   private final SlackHealth health;
   private final ChannelCheck channels;
-  private final RecentKeys seen = new RecentKeys(10_000);
+  private volatile ReplayKeys seen = new RecentKeys(10_000);
+  private final SlackAuth auth;
+  private volatile java.util.function.Consumer<SlackTokenRejected> onTokenRejected = e -> {};
   private final ExecutorService workers = Executors.newFixedThreadPool(8, daemon("slack-work"));
 
   /**
@@ -106,11 +108,20 @@ public final class SlackBot implements AutoCloseable {
     } else {
       config.signingSecret(settings.signingSecret());
     }
-    this.app = new App(config.build());
+    AppConfig appConfig = config.build();
+    this.health = SlackHealth.forApp(settings);
+    this.auth =
+        new SlackAuth(
+            methods,
+            "SLACK_BOT_TOKEN",
+            health,
+            clock,
+            Duration.ofMillis(500),
+            Duration.ofSeconds(30));
+    this.app = new App(appConfig, slack, middlewares(appConfig, slack, socketMode, auth));
     this.handler = new CommandHandler(engine, SlackText.MENTIONS, SlackText.OUTCOMES);
     this.modal = new ParameterModal(handler.help());
     this.limits = new SlackRateLimits(clock);
-    this.health = SlackHealth.forApp(settings);
     this.channels =
         new ChannelCheck(
             methods, limits, health, settings.channels(), Duration.ofMinutes(10), clock);
@@ -147,6 +158,48 @@ public final class SlackBot implements AutoCloseable {
     wire();
   }
 
+  /**
+   * Bolt's default middlewares, except that the token is checked by {@link SlackAuth} (which lets
+   * the bot start while Slack cannot be reached) instead of when the app is built.
+   */
+  private static List<com.slack.api.bolt.middleware.Middleware> middlewares(
+      AppConfig config, Slack slack, boolean socketMode, SlackAuth auth) {
+    List<com.slack.api.bolt.middleware.Middleware> list = new java.util.ArrayList<>();
+    list.add(new com.slack.api.bolt.middleware.builtin.SSLCheck(null));
+    if (!socketMode) {
+      list.add(
+          new com.slack.api.bolt.middleware.builtin.RequestVerification(
+              new com.slack.api.app_backend.SlackSignature.Verifier(
+                  new com.slack.api.app_backend.SlackSignature.Generator(
+                      config.getSigningSecret()))));
+    }
+    list.add(auth.authorization(config));
+    list.add(
+        new com.slack.api.bolt.middleware.builtin.IgnoringSelfEvents(
+            slack.getConfig(), config.isIgnoringSelfAssistantMessageEventsEnabled()));
+    return list;
+  }
+
+  /**
+   * Where the requests acted on are remembered ({@link ReplayKeyStore}: in the audit database, so
+   * that a replay to another replica or after a restart is ignored); in memory until set. Set it
+   * before {@link #start}.
+   */
+  public SlackBot replayKeys(ReplayKeys keys) {
+    this.seen = keys;
+    return this;
+  }
+
+  /** Who hears of a token Slack refuses after start (at start, {@link #start} throws). */
+  public SlackBot onTokenRejected(java.util.function.Consumer<SlackTokenRejected> listener) {
+    this.onTokenRejected = listener;
+    return this;
+  }
+
+  Engine engine() {
+    return engine;
+  }
+
   /** Approve and Reject ask to confirm on protected environments and destructive intents. */
   static java.util.function.Predicate<io.intentbot.engine.model.RunRecord> confirmsDecisions(
       Engine engine) {
@@ -171,6 +224,9 @@ public final class SlackBot implements AutoCloseable {
       config.setMethodsEndpointUrlPrefix(settings.apiUrl());
     }
     config.setPrettyResponseLoggingEnabled(false);
+    // The SDK's call statistics look the team up with auth.test before every call and log each
+    // failure with a stack trace; intentbot keeps its own metrics.
+    config.getMethodsConfig().setStatsEnabled(false);
     return Slack.getInstance(config);
   }
 
@@ -206,10 +262,14 @@ public final class SlackBot implements AutoCloseable {
   }
 
   /**
-   * Starts delivering the outbox and starts the Bolt app (which calls {@code auth.test}). The
-   * engine is started by whoever built it, once this bot's listeners are in place.
+   * Checks the token ({@code auth.test}; when Slack cannot be reached, the bot starts anyway and
+   * keeps asking), starts delivering the outbox and starts the Bolt app. The engine is started by
+   * whoever built it, once this bot's listeners are in place.
+   *
+   * @throws SlackTokenRejected when Slack refuses the token
    */
   public void start() {
+    auth.start(e -> onTokenRejected.accept(e));
     if (engine.access().open()) {
       log.warn("no access: rules in the config: every workspace member may run every intent");
     }
@@ -455,8 +515,17 @@ public final class SlackBot implements AutoCloseable {
         responseUrl);
   }
 
+  /**
+   * Whether this request is new: neither its own key (trigger id and the like) nor its signed bytes
+   * (signature and timestamp) were seen before; both are remembered.
+   */
   private boolean first(RequestHeaders headers, String key) {
     boolean first = seen.firstTime(key);
+    String signature = headers == null ? null : headers.getFirstValue("X-Slack-Signature");
+    if (signature != null) {
+      String ts = headers.getFirstValue("X-Slack-Request-Timestamp");
+      first &= seen.firstTime("signed:" + ts + ":" + signature);
+    }
     if (!first) {
       log.info(
           "ignoring a repeated delivery ({}, retry {})",
@@ -482,6 +551,7 @@ public final class SlackBot implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    auth.close();
     poster.close();
     try {
       app.stop();

@@ -1,5 +1,7 @@
 package io.intentbot.bot.slack;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +30,18 @@ public final class SlackHealth {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Map<String, String> problems = new ConcurrentSkipListMap<>();
+
+  /** Whether Slack answered: unknown until the first call, then the latest answer. */
+  public enum Reach {
+    UNKNOWN,
+    OK,
+    UNREACHABLE,
+    REJECTED
+  }
+
+  private volatile Reach reach = Reach.UNKNOWN;
+  private volatile Instant unreachableSince;
+  private volatile String why = "";
 
   /**
    * The health of one Slack app in this process (by API URL and bot token): the group directory the
@@ -68,12 +82,43 @@ public final class SlackHealth {
     return List.copyOf(problems.values());
   }
 
-  /** The body of {@code /healthz}: {@code ok}, then a line per problem. */
-  public String report() {
-    StringBuilder out = new StringBuilder("ok\n");
-    for (String p : problems()) {
-      out.append("slack: ").append(p).append('\n');
+  /** Slack answered {@code auth.test} with the token accepted. */
+  public void reachable() {
+    reach = Reach.OK;
+    unreachableSince = null;
+    why = "";
+  }
+
+  /** Slack could not be reached at {@code now} ({@code reason}: the connection error). */
+  public synchronized void unreachable(Instant now, String reason) {
+    if (reach != Reach.UNREACHABLE) {
+      unreachableSince = now;
     }
-    return out.toString();
+    reach = Reach.UNREACHABLE;
+    why = reason == null ? "" : reason;
+  }
+
+  /** Slack refused the token ({@code error}, e.g. {@code invalid_auth}). */
+  public void rejected(String error) {
+    reach = Reach.REJECTED;
+    unreachableSince = null;
+    why = error == null ? "" : error;
+  }
+
+  public Reach reach() {
+    return reach;
+  }
+
+  /** The last connection error or Slack's refusal, empty when none. */
+  public String why() {
+    return why;
+  }
+
+  /** How long Slack has been unreachable at {@code now}; zero when it is not. */
+  public Duration unreachableFor(Instant now) {
+    Instant since = unreachableSince;
+    return reach != Reach.UNREACHABLE || since == null
+        ? Duration.ZERO
+        : Duration.between(since, now);
   }
 }

@@ -1,6 +1,7 @@
 package io.intentbot.bot.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.intentbot.bot.testing.FakeSlack;
 import io.intentbot.bot.testing.SlackBed;
@@ -8,7 +9,10 @@ import io.intentbot.bot.testing.TestIntents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code java -jar intentbot.jar serve --port 0} as a real process over a temporary folder with the
@@ -50,5 +54,31 @@ final class ServeProcess {
   /** Where the process writes its output. */
   static Path log(Path dir) {
     return dir.resolve("serve.log");
+  }
+
+  /**
+   * A JVM start, migrations and Slack: seconds when idle, far more on two cores shared by several
+   * builds. The deadline is for a hang, not speed.
+   */
+  static final Duration STARTUP = Duration.ofSeconds(120);
+
+  private static final Pattern PORT = Pattern.compile("serving Slack on port (\\d+)");
+
+  /** The port {@code serve} says it listens on, once it says so; fails when it exits first. */
+  static int awaitPort(Process serve, Path dir) throws IOException {
+    int[] port = {-1};
+    await()
+        .atMost(STARTUP)
+        .until(
+            () -> {
+              Matcher m = PORT.matcher(Files.readString(log(dir)));
+              if (m.find()) {
+                port[0] = Integer.parseInt(m.group(1));
+                return true;
+              }
+              return !serve.isAlive();
+            });
+    assertThat(port[0]).as("serve exited:%n%s", Files.readString(log(dir))).isPositive();
+    return port[0];
   }
 }

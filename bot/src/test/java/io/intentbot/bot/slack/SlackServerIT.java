@@ -195,7 +195,12 @@ class SlackServerIT {
         .contains("intentbot_runs_total{intent=\"deploy-app\",status=\"succeeded\"} 1.0")
         .contains("intentbot_step_duration_seconds")
         .contains("intentbot_slack_ack_seconds");
-    assertThat(requests.get(base + "/healthz").body()).isEqualTo("ok\n");
+    HttpResponse<String> health = requests.get(base + "/healthz");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body())
+        .isEqualTo(
+            "{\"status\":\"ok\",\"slack\":\"ok\",\"database\":\"ok\",\"broken_intents\":[],"
+                + "\"slack_problems\":[]}\n");
   }
 
   @Test

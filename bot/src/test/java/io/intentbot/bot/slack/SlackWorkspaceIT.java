@@ -171,8 +171,8 @@ class SlackWorkspaceIT {
         .contains("missing_scope", "groups:read", "nothing was run");
     assertThat(bed.engine().history(null, 10)).isEmpty();
     assertThat(requests.get(base + "/healthz").body())
-        .startsWith("ok\n")
-        .contains("slack: conversations.info: missing_scope", "groups:read");
+        .startsWith("{\"status\":\"degraded\",\"slack\":\"ok\"")
+        .contains("\"slack_problems\":[\"conversations.info: missing_scope", "groups:read");
   }
 
   @Test

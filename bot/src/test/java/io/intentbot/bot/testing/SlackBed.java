@@ -3,6 +3,7 @@ package io.intentbot.bot.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.intentbot.bot.slack.OutboxStore;
+import io.intentbot.bot.slack.ReplayKeyStore;
 import io.intentbot.bot.slack.SlackBot;
 import io.intentbot.bot.slack.SlackServer;
 import io.intentbot.bot.slack.SlackSettings;
@@ -29,6 +30,7 @@ public final class SlackBed implements AutoCloseable {
   public final String dbUrl;
   public EngineFixture bed;
   public OutboxStore outbox;
+  public ReplayKeyStore replays;
   public SlackServer server;
   public SignedRequests requests;
 
@@ -64,7 +66,9 @@ public final class SlackBed implements AutoCloseable {
             .expiryInterval(settings().expiryInterval());
     bed.build();
     outbox = OutboxStore.open(dbUrl, null, null);
+    replays = ReplayKeyStore.open(dbUrl, null, null, java.time.Clock.systemUTC());
     server = new SlackServer(bed.engine(), settings(), outbox);
+    server.bot().replayKeys(replays);
     bed.started();
     int port = server.start(0);
     requests =
@@ -84,6 +88,10 @@ public final class SlackBed implements AutoCloseable {
     if (outbox != null) {
       outbox.close();
       outbox = null;
+    }
+    if (replays != null) {
+      replays.close();
+      replays = null;
     }
   }
 
