@@ -20,6 +20,7 @@ import io.intentbot.engine.step.StepTypeRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -66,7 +67,8 @@ public final class Engine implements AutoCloseable {
             builder.expiryInterval,
             builder.listeners,
             builder.leadership,
-            builder.secretKey);
+            builder.secretKey,
+            builder.secrets);
   }
 
   public static Builder builder() {
@@ -281,6 +283,7 @@ public final class Engine implements AutoCloseable {
     private final List<RunListener> listeners = new ArrayList<>();
     private Leadership leadership;
     private String secretKey;
+    private final List<String> secrets = new ArrayList<>();
 
     private Builder() {}
 
@@ -369,6 +372,18 @@ public final class Engine implements AutoCloseable {
     public Builder secretKey(String base64Key) {
       io.intentbot.engine.internal.SecretVault.check(base64Key);
       this.secretKey = base64Key;
+      return this;
+    }
+
+    /**
+     * Values every run masks wherever it shows text (step output, plans, refusals, errors, the
+     * audit record), besides its own secret parameters and the datasources' passwords: the
+     * adapter's credentials (a Slack bot token, a signing secret), the audit database's password.
+     * Null and blank values are skipped. A step can still print such a value it got some other way
+     * (a file, a command); it is masked there too, in its plain, base64, hex and URL forms.
+     */
+    public Builder secrets(Collection<String> values) {
+      values.stream().filter(v -> v != null && !v.isBlank()).forEach(secrets::add);
       return this;
     }
 

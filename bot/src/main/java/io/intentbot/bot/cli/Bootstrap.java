@@ -198,6 +198,7 @@ final class Bootstrap implements AutoCloseable {
             .stepTypes(registry())
             .auditStore(audit())
             .groupDirectory(groups)
+            .secrets(BotSecrets.of(env))
             .processTimeout(processTimeout()));
   }
 

@@ -109,6 +109,16 @@ public final class AuditStores {
     return new JdbcAuditStore(dataSource, Clock.systemUTC(), () -> {});
   }
 
+  /**
+   * The password written into {@code jdbcUrl} ({@code ?password=} or {@code ;PASSWORD=}), if any: a
+   * secret for the runs to mask.
+   */
+  public static Optional<String> passwordInUrl(String jdbcUrl) {
+    return jdbcUrl == null
+        ? Optional.empty()
+        : Optional.ofNullable(JdbcUrls.takePassword(jdbcUrl).password());
+  }
+
   private static HikariDataSource pool(String jdbcUrl, String user, String password) {
     JdbcUrls.Split split = JdbcUrls.takePassword(jdbcUrl);
     HikariConfig config = new HikariConfig();

@@ -84,8 +84,10 @@ public final class RunCoordinator {
       Duration expiryInterval,
       List<RunListener> listeners,
       Leadership leadership,
-      String secretKey) {
+      String secretKey,
+      List<String> secrets) {
     SecretVault vault = SecretVault.of(secretKey);
+    SecretMasks masks = new SecretMasks(config, secrets);
     this.config = config;
     this.catalog = catalog;
     this.stepTypes = stepTypes;
@@ -126,7 +128,8 @@ public final class RunCoordinator {
             config,
             catalog,
             expressions,
-            new Planner(stepTypes, catalog, config, expressions, clock));
+            new Planner(stepTypes, catalog, config, expressions, clock),
+            masks);
     StepRunner stepRunner =
         new StepRunner(
             stepTypes,

@@ -1,6 +1,5 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.EnvironmentConfig;
 import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.definition.IntentCatalog;
@@ -30,9 +29,15 @@ final class RunPreparer {
   private final Expressions expressions;
   private final ParameterBinder binder;
   private final Planner planner;
+  private final SecretMasks masks;
 
   RunPreparer(
-      IntentbotConfig config, IntentCatalog catalog, Expressions expressions, Planner planner) {
+      IntentbotConfig config,
+      IntentCatalog catalog,
+      Expressions expressions,
+      Planner planner,
+      SecretMasks masks) {
+    this.masks = masks;
     this.config = config;
     this.catalog = catalog;
     this.expressions = expressions;
@@ -63,10 +68,7 @@ final class RunPreparer {
     EnvironmentConfig environment = envName == null ? null : config.environments().get(envName);
     String app =
         intent.appParameter().map(p -> (String) parameters.values().get(p.name())).orElse(null);
-    Redactor redactor = new Redactor(parameters.secrets());
-    config.datasources().values().stream()
-        .map(DatasourceConfig::password)
-        .forEach(redactor::addSecret);
+    Redactor redactor = masks.forRun(parameters.secrets());
     RunScope scope =
         new RunScope(
             parameters.values(),

@@ -115,6 +115,13 @@ public final class EngineFixture implements AutoCloseable {
   private int maxConcurrentRuns;
   private boolean recordEvents = true;
   private String secretKey;
+  private final List<String> secrets = new ArrayList<>();
+
+  /** Values engines built from now on mask in every run, as {@code Engine.Builder#secrets}. */
+  public EngineFixture secrets(String... values) {
+    secrets.addAll(java.util.Arrays.asList(values));
+    return this;
+  }
 
   /** The {@code INTENTBOT_SECRET_KEY} of engines built from now on (null: none, the default). */
   public EngineFixture secretKey(String base64Key) {
@@ -218,7 +225,8 @@ public final class EngineFixture implements AutoCloseable {
             .clock(clock)
             .processTimeout(processTimeout)
             .expiryInterval(expiryInterval)
-            .secretKey(secretKey);
+            .secretKey(secretKey)
+            .secrets(secrets);
     if (recordEvents) {
       builder.listener(events::add);
     }
