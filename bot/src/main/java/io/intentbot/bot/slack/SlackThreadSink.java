@@ -44,6 +44,11 @@ public final class SlackThreadSink implements ThreadSink {
         : note;
   }
 
+  /** An approval card, or the run's final top message (its result): ahead of step output. */
+  static boolean urgent(io.intentbot.bot.chat.RunHead head) {
+    return head.awaitingApproval() || head.run().status().isTerminal();
+  }
+
   @Override
   public void accept(ThreadUpdate update) {
     var run = update.run();
@@ -56,6 +61,7 @@ public final class SlackThreadSink implements ThreadSink {
           run.id(),
           channel,
           OutboxStore.Kind.HEAD,
+          urgent(h.head()) ? OutboxStore.Priority.URGENT : OutboxStore.Priority.ORDINARY,
           SlackBlocks.fallback(h.head()),
           SlackBlocks.head(h.head(), confirm.test(run)));
     } else if (update instanceof ThreadUpdate.Line l) {
