@@ -156,4 +156,69 @@ class OutboxFairnessIT {
         .singleElement()
         .satisfies(c -> assertThat(c.get("text")).contains("C0OPS-run-2 line 1"));
   }
+
+  private static io.intentbot.engine.model.RunRecord run(
+      String id, io.intentbot.engine.model.RunStatus status) {
+    return new io.intentbot.engine.model.RunRecord(
+        id,
+        "deploy-app",
+        java.util.Map.of(),
+        "U0ALICE",
+        "production",
+        "web",
+        status,
+        false,
+        "hash",
+        null,
+        clockless(),
+        null,
+        null,
+        java.util.Map.of(),
+        null,
+        java.util.Map.of("channel", "C0OPS", "source", "slack"));
+  }
+
+  private static Instant clockless() {
+    return Instant.parse("2026-12-02T02:00:00Z");
+  }
+
+  private static io.intentbot.bot.chat.ThreadUpdate.Head head(
+      io.intentbot.engine.model.RunRecord run, String state, boolean awaiting) {
+    return new io.intentbot.bot.chat.ThreadUpdate.Head(
+        run, new io.intentbot.bot.chat.RunHead(run, state, null, awaiting, null, List.of(), null));
+  }
+
+  @Test
+  void theThreadSinkMarksApprovalCardsAndFinalResultsUrgentAndProgressNot() {
+    backlog("C0OPS", 20, 5);
+    SlackThreadSink sink = new SlackThreadSink(outbox, () -> {});
+    outbox.saveThread("busy", "C0OPS", "1600000098.000001");
+    sink.accept(
+        head(run("busy", io.intentbot.engine.model.RunStatus.RUNNING), "running step 2", false));
+    sink.accept(
+        head(
+            run("prod-1", io.intentbot.engine.model.RunStatus.WAITING_APPROVAL),
+            "waiting for approval (0 of 1)",
+            true));
+    outbox.saveThread("done", "C0OPS", "1600000099.000001");
+    sink.accept(
+        head(run("done", io.intentbot.engine.model.RunStatus.SUCCEEDED), "succeeded in 3s", false));
+
+    List<String> served = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      slack.resetRequests();
+      assertThat(poster.drainOnce()).isEqualTo(1);
+      served.add(
+          slack.okCalls("/api/chat.").stream()
+              .map(c -> c.path() + " " + c.get("text"))
+              .findFirst()
+              .orElseThrow());
+      clock.advance(INTERVAL);
+    }
+    assertThat(served.get(0)).startsWith("/api/chat.postMessage").contains("waiting for approval");
+    assertThat(served.get(1)).startsWith("/api/chat.update").contains("succeeded in 3s");
+    assertThat(served.get(2))
+        .as("a progress update waits its turn behind older output")
+        .contains("C0OPS-run-1 line 1");
+  }
 }
