@@ -64,6 +64,7 @@ public final class RunCoordinator {
   private final Duties duties;
   private final AccessPolicy access;
   private final AccessJournal journal;
+  private final RunAdmission admission;
   private final DecisionsElsewhere elsewhere;
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.BUILT);
 
@@ -81,6 +82,7 @@ public final class RunCoordinator {
       Leadership leadership,
       String secretKey) {
     SecretVault vault = SecretVault.of(secretKey);
+    io.intentbot.engine.config.LoadLimits limits = io.intentbot.engine.config.LoadLimits.of(config);
     this.config = config;
     this.catalog = catalog;
     this.stepTypes = stepTypes;
@@ -111,6 +113,7 @@ public final class RunCoordinator {
     ApprovalGate gate = new ApprovalGate(groups);
     this.access = new AccessPolicy(config, groups);
     this.journal = new AccessJournal(audit, clock, events);
+    this.admission = new RunAdmission(limits, audit, journal);
     this.elsewhere = new DecisionsElsewhere(audit, events, this.leadership, timer);
     RunPreparer preparer =
         new RunPreparer(
@@ -130,7 +133,8 @@ public final class RunCoordinator {
             timer,
             orchestration,
             clock,
-            durable);
+            durable,
+            new StepSlots(limits.processes()));
     WaitingRuns waiting = new WaitingRuns(audit, events, clock, endings::ended, vault, processId);
     this.control =
         new RunControl(
@@ -247,7 +251,7 @@ public final class RunCoordinator {
       return new Submission.Refused(new Refusal.ShuttingDown());
     }
     requireStarted();
-    return intake.submit(request);
+    return admission.submit(request, intake::submit);
   }
 
   public Decision approve(String runId, Actor actor) {
