@@ -405,6 +405,7 @@ class EngineRunTest {
   void waitingRunsHoldNoThreadAndCanBeCancelledWhileWaiting() throws Exception {
     fixture =
         new EngineFixture(dir)
+            .config(EngineFixture.DEFAULT_CONFIG + "limits: { runs_per_user: 60 }\n")
             .intent(
                 "pause",
                 """

@@ -47,6 +47,22 @@ public final class OutboxStore implements AutoCloseable {
     FILE
   }
 
+  /**
+   * Which messages go first in a channel: approval cards, final results and notices ahead of
+   * progress and step output. A run's own messages keep their order whatever their priority.
+   */
+  public enum Priority {
+    /** Approval cards, a run's final top message, notices: posted before what is ordinary. */
+    URGENT,
+    /** Progress notes, step output, files, top messages of a run in progress. */
+    ORDINARY;
+
+    /** The priority a kind has unless the writer says otherwise: notices are urgent. */
+    static Priority of(Kind kind) {
+      return kind == Kind.NOTICE ? URGENT : ORDINARY;
+    }
+  }
+
   /** One stored message. */
   public record Message(
       long id, String runId, String channel, Kind kind, String body, String blocks, int attempts) {}
@@ -120,20 +136,27 @@ public final class OutboxStore implements AutoCloseable {
     }
   }
 
+  /** Stores a message with its kind's {@link Priority#of priority}; returns its id. */
+  public long add(String runId, String channel, Kind kind, String body, String blocks) {
+    return add(runId, channel, kind, Priority.of(kind), body, blocks);
+  }
+
+  /** Stores a message; returns its id. */
   public synchronized long add(
-      String runId, String channel, Kind kind, String body, String blocks) {
+      String runId, String channel, Kind kind, Priority priority, String body, String blocks) {
     try (PreparedStatement st =
         connection()
             .prepareStatement(
-                "INSERT INTO slack_outbox (run_id, channel, kind, body, blocks, created_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO slack_outbox (run_id, channel, kind, priority, body, blocks,"
+                    + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
       st.setString(1, runId);
       st.setString(2, channel);
       st.setString(3, kind.name());
-      st.setString(4, body);
-      st.setString(5, blocks);
-      st.setTimestamp(6, Timestamp.from(clock.instant()));
+      st.setInt(4, priority.ordinal());
+      st.setString(5, body);
+      st.setString(6, blocks);
+      st.setTimestamp(7, Timestamp.from(clock.instant()));
       st.executeUpdate();
       try (ResultSet keys = st.getGeneratedKeys()) {
         keys.next();
@@ -144,14 +167,66 @@ public final class OutboxStore implements AutoCloseable {
     }
   }
 
-  /** Undelivered messages, oldest first. */
+  private static final String COLUMNS =
+      "SELECT id, run_id, channel, kind, body, blocks, attempts FROM slack_outbox";
+
+  /** Undelivered messages, oldest first (every channel; for inspection and tests). */
   public synchronized List<Message> pending(int limit) {
-    List<Message> out = new ArrayList<>();
+    return read(COLUMNS + " WHERE delivered_at IS NULL ORDER BY id", limit);
+  }
+
+  /**
+   * The channels with undelivered messages: those with an urgent one first, then by their oldest
+   * message. Each is read on its own ({@link #next}), so no channel's backlog hides another's.
+   */
+  public synchronized List<String> pendingChannels() {
+    List<String> out = new ArrayList<>();
     try (PreparedStatement st =
-        connection()
-            .prepareStatement(
-                "SELECT id, run_id, channel, kind, body, blocks, attempts FROM slack_outbox"
-                    + " WHERE delivered_at IS NULL ORDER BY id")) {
+            connection()
+                .prepareStatement(
+                    "SELECT channel FROM slack_outbox WHERE delivered_at IS NULL GROUP BY channel"
+                        + " ORDER BY MIN(priority), MIN(id)");
+        ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the outbox: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What {@code channel} is to get next: its most urgent undelivered message (oldest first among
+   * equals) and, unless that is a {@link Kind#NOTICE}, the undelivered messages of the same run in
+   * the channel (notices aside), oldest first, at most {@code limit}: a run's thread keeps its
+   * order, and the run with an approval card or a final result is the one served.
+   */
+  public synchronized List<Message> next(String channel, int limit) {
+    List<Message> top =
+        read(
+            COLUMNS + " WHERE delivered_at IS NULL AND channel = ? ORDER BY priority, id",
+            1,
+            channel);
+    if (top.isEmpty() || top.get(0).kind() == Kind.NOTICE) {
+      return top;
+    }
+    return read(
+        COLUMNS
+            + " WHERE delivered_at IS NULL AND channel = ? AND run_id = ? AND kind <> ?"
+            + " ORDER BY id",
+        limit,
+        channel,
+        top.get(0).runId(),
+        Kind.NOTICE.name());
+  }
+
+  private List<Message> read(String sql, int limit, String... args) {
+    List<Message> out = new ArrayList<>();
+    try (PreparedStatement st = connection().prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        st.setString(i + 1, args[i]);
+      }
       st.setMaxRows(limit);
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {

@@ -146,8 +146,7 @@ public final class SlackBot implements AutoCloseable {
     engine.addListener(metrics);
     engine.addListener(
         new RunThread(
-            new SlackThreadSink(
-                outbox, poster::wake, settings.breakGlassChannel(), confirmsDecisions(engine)),
+            new SlackThreadSink(outbox, poster::wake, confirmsDecisions(engine)),
             engine.config(),
             SlackText.MENTIONS,
             RunThread.fromSource("slack"),
@@ -155,6 +154,13 @@ public final class SlackBot implements AutoCloseable {
             500));
     engine.addListener(
         new OutputFiles(outbox, poster::wake, RunThread.fromSource("slack"), SHOWN_OUTPUT_LINES));
+    engine.addListener(
+        new BreakGlassAlerts(
+            outbox,
+            poster::wake,
+            settings.breakGlassChannel(),
+            engine.config(),
+            RunThread.fromSource("slack")));
     wire();
   }
 

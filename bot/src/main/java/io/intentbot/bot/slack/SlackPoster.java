@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -21,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * Delivers the {@link OutboxStore} to Slack in the background, so that a run never waits on Slack.
  *
  * <ul>
+ *   <li>Fair and prioritised: each pass visits every channel with something to post, those with an
+ *       approval card, a final result or a notice first, and makes at most one call in each, so a
+ *       busy channel never delays another. In a channel, the run with the most urgent message is
+ *       served next ({@link OutboxStore#next}): a card or a final result goes ahead of other runs'
+ *       step output; a run's own messages keep their order.
  *   <li>At most one call per channel every {@code minInterval} (Slack allows about one message per
  *       second per channel); lines that pile up meanwhile are posted together (coalesced), up to
  *       {@value #MAX_BATCH_CHARS} characters.
@@ -44,6 +48,9 @@ public final class SlackPoster implements AutoCloseable {
   static final int MAX_BATCH_CHARS = 3500;
   static final int MAX_BATCH_LINES = 60;
   static final int MAX_ATTEMPTS = 5;
+
+  /** Messages of one run read for one call: more than a call can carry. */
+  static final int MAX_READ = 200;
 
   /**
    * Messages arriving within this time of each other are read in one pass (an approval's note and
@@ -225,19 +232,14 @@ public final class SlackPoster implements AutoCloseable {
     if (!mayDrain.getAsBoolean()) {
       return 0;
     }
-    List<OutboxStore.Message> pending = outbox.pending(1000);
-    Map<String, List<OutboxStore.Message>> byChannel = new LinkedHashMap<>();
-    for (OutboxStore.Message m : pending) {
-      byChannel.computeIfAbsent(m.channel(), c -> new ArrayList<>()).add(m);
-    }
     int calls = 0;
     Instant now = clock.instant();
-    for (var entry : byChannel.entrySet()) {
-      String channel = entry.getKey();
+    for (String channel : outbox.pendingChannels()) {
       if (now.isBefore(nextAllowed.getOrDefault(channel, Instant.MIN))) {
         continue;
       }
-      if (deliverNext(channel, entry.getValue())) {
+      List<OutboxStore.Message> queue = outbox.next(channel, MAX_READ);
+      if (!queue.isEmpty() && deliverNext(channel, queue)) {
         calls++;
       }
     }

@@ -10,25 +10,23 @@ import java.util.function.Predicate;
  * SlackPoster}. Runs without a {@code channel} in their origin are not posted. What is stored is
  * final Slack text: notes as {@link SlackText#mrkdwn} (the thread's mentions come from a {@link
  * io.intentbot.bot.chat.RunThread} given {@link SlackText#MENTIONS}), output lines escaped, every
- * message within {@link SlackLimits}.
+ * message within {@link SlackLimits}. Nothing here reacts to what a line says: output is quoted as
+ * output, and the break-glass alert comes from the run's event ({@link BreakGlassAlerts}).
  */
 public final class SlackThreadSink implements ThreadSink {
 
   private final OutboxStore outbox;
   private final Runnable wake;
-  private final String breakGlassChannel;
   private final Predicate<RunRecord> confirm;
 
-  public SlackThreadSink(OutboxStore outbox, Runnable wake, String breakGlassChannel) {
-    this(outbox, wake, breakGlassChannel, run -> false);
+  public SlackThreadSink(OutboxStore outbox, Runnable wake) {
+    this(outbox, wake, run -> false);
   }
 
   /** {@code confirm}: which runs' approval buttons ask to confirm (protected, destructive). */
-  public SlackThreadSink(
-      OutboxStore outbox, Runnable wake, String breakGlassChannel, Predicate<RunRecord> confirm) {
+  public SlackThreadSink(OutboxStore outbox, Runnable wake, Predicate<RunRecord> confirm) {
     this.outbox = outbox;
     this.wake = wake;
-    this.breakGlassChannel = breakGlassChannel;
     this.confirm = confirm;
   }
 
@@ -46,6 +44,11 @@ public final class SlackThreadSink implements ThreadSink {
         : note;
   }
 
+  /** An approval card, or the run's final top message (its result): ahead of step output. */
+  static boolean urgent(io.intentbot.bot.chat.RunHead head) {
+    return head.awaitingApproval() || head.run().status().isTerminal();
+  }
+
   @Override
   public void accept(ThreadUpdate update) {
     var run = update.run();
@@ -58,6 +61,7 @@ public final class SlackThreadSink implements ThreadSink {
           run.id(),
           channel,
           OutboxStore.Kind.HEAD,
+          urgent(h.head()) ? OutboxStore.Priority.URGENT : OutboxStore.Priority.ORDINARY,
           SlackBlocks.fallback(h.head()),
           SlackBlocks.head(h.head(), confirm.test(run)));
     } else if (update instanceof ThreadUpdate.Line l) {
@@ -69,22 +73,6 @@ public final class SlackThreadSink implements ThreadSink {
               SlackPoster.MAX_BATCH_CHARS);
       outbox.add(
           run.id(), channel, output ? OutboxStore.Kind.OUTPUT : OutboxStore.Kind.NOTE, text, null);
-      if (breakGlassChannel != null && l.text().startsWith("BREAK GLASS")) {
-        outbox.add(
-            run.id(),
-            breakGlassChannel,
-            OutboxStore.Kind.NOTICE,
-            SlackLimits.cut(
-                ":rotating_light: "
-                    + SlackText.mrkdwn(l.text())
-                    + " (run `"
-                    + SlackText.escape(run.id())
-                    + "` in <#"
-                    + channel
-                    + ">)",
-                SlackLimits.FALLBACK_TEXT),
-            null);
-      }
     }
     wake.run();
   }

@@ -40,8 +40,29 @@ public final class SlackBed implements AutoCloseable {
     this.dbUrl = dbUrl;
   }
 
+  private String breakGlassChannel;
+
+  /** Announces break-glass runs in {@code channel} ({@code slack.break_glass_channel}). */
+  public SlackBed breakGlassChannel(String channel) {
+    this.breakGlassChannel = channel;
+    return this;
+  }
+
   public SlackSettings settings() {
-    return settings(slack);
+    SlackSettings s = settings(slack);
+    return breakGlassChannel == null
+        ? s
+        : new SlackSettings(
+            s.botToken(),
+            s.signingSecret(),
+            s.appToken(),
+            s.apiUrl(),
+            s.command(),
+            s.channels(),
+            breakGlassChannel,
+            s.minPostInterval(),
+            s.maxBackoff(),
+            s.expiryInterval());
   }
 
   /** The settings of a bot that talks to {@code slack}, signed with {@link #SECRET}. */

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The sections the engine's built-in step types read: {@code pg_dump: { binary }} (sql.dump) and
  * {@code http: { allow }} (the addresses the http step may reach beyond public ones) and {@code
- * shell: { pass_env }} (variables of the bot's environment that shell steps get).
+ * shell: { pass_env }} (variables of the bot's environment that shell steps get), and the engine's
+ * {@code limits: { runs_per_user, runs_total, processes }}.
  */
 public final class BuiltinConfigSections implements ConfigSection.Provider {
 
@@ -23,6 +24,13 @@ public final class BuiltinConfigSections implements ConfigSection.Provider {
         new ConfigSection(
             "shell",
             ConfigSchema.fields().key("pass_env", ConfigSchema.listOf(ConfigSchema.string())),
-            "the shell step type (PassedEnvironment)"));
+            "the shell step type (PassedEnvironment)"),
+        new ConfigSection(
+            "limits",
+            ConfigSchema.fields()
+                .key("runs_per_user", ConfigSchema.integer())
+                .key("runs_total", ConfigSchema.integer())
+                .key("processes", ConfigSchema.integer()),
+            "the engine's load limits (LoadLimits)"));
   }
 }

@@ -107,6 +107,9 @@ final class AccessJournal {
     if (refusal instanceof Refusal.ApprovalSourceNotAllowed r) {
       return "environments." + r.environment() + ".approval.from";
     }
+    if (refusal instanceof Refusal.LimitReached r) {
+      return "limits." + r.limit().key();
+    }
     if (refusal instanceof Refusal.UntrustedIdentity) {
       return "trusted_os_users";
     }

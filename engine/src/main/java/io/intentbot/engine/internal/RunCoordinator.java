@@ -69,6 +69,7 @@ public final class RunCoordinator {
   private final Duties duties;
   private final AccessPolicy access;
   private final AccessJournal journal;
+  private final RunAdmission admission;
   private final DecisionsElsewhere elsewhere;
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.BUILT);
 
@@ -88,6 +89,7 @@ public final class RunCoordinator {
       List<String> secrets) {
     SecretVault vault = SecretVault.of(secretKey);
     SecretMasks masks = new SecretMasks(config, secrets);
+    io.intentbot.engine.config.LoadLimits limits = io.intentbot.engine.config.LoadLimits.of(config);
     this.config = config;
     this.catalog = catalog;
     this.stepTypes = stepTypes;
@@ -122,6 +124,7 @@ public final class RunCoordinator {
     ApprovalGate gate = new ApprovalGate(groups);
     this.access = new AccessPolicy(config, groups);
     this.journal = new AccessJournal(audit, clock, events);
+    this.admission = new RunAdmission(limits, audit, journal);
     this.elsewhere = new DecisionsElsewhere(audit, events, this.leadership, timer);
     RunPreparer preparer =
         new RunPreparer(
@@ -142,7 +145,8 @@ public final class RunCoordinator {
             timer,
             orchestration,
             clock,
-            durable);
+            durable,
+            new StepSlots(limits.processes()));
     WaitingRuns waiting = new WaitingRuns(audit, events, clock, endings::ended, vault, processId);
     this.control =
         new RunControl(
@@ -260,7 +264,7 @@ public final class RunCoordinator {
       return new Submission.Refused(new Refusal.ShuttingDown());
     }
     requireStarted();
-    return intake.submit(request);
+    return admission.submit(request, intake::submit);
   }
 
   public Decision approve(String runId, Actor actor) {

@@ -55,6 +55,7 @@ final class StepRunner {
   private final StepAttempts attempts;
   private final LibraryStepRunner library;
   private final StepGuards guards;
+  private final StepSlots slots;
 
   StepRunner(
       StepTypeRegistry registry,
@@ -67,7 +68,9 @@ final class StepRunner {
       ScheduledExecutorService timer,
       Executor orchestration,
       Clock clock,
-      DurableWrites durable) {
+      DurableWrites durable,
+      StepSlots slots) {
+    this.slots = slots;
     this.registry = registry;
     this.catalog = catalog;
     this.config = config;
@@ -166,15 +169,21 @@ final class StepRunner {
           journal.finished(
               state, started, changed.get().status(), 0, Map.of(), "", changed.get().reason()));
     }
+    Supplier<CompletableFuture<StepAttempts.Attempted>> attempt =
+        () ->
+            attempts.run(
+                state,
+                stepId,
+                type.name(),
+                step.retry(),
+                step.timeout(),
+                () -> launch(state, type, input, context),
+                line -> context.output().line(line));
+    // A step on a thread of its own waits for a slot (limits.processes), holding no thread.
     CompletableFuture<StepAttempts.Attempted> attempted =
-        attempts.run(
-            state,
-            stepId,
-            type.name(),
-            step.retry(),
-            step.timeout(),
-            () -> launch(state, type, input, context),
-            line -> context.output().line(line));
+        type.instant() || type instanceof AsyncStepType
+            ? attempt.get()
+            : slots.run(state, () -> context.output().line(slots.waitingNote()), attempt);
     Function<StepAttempts.Attempted, StepOutcome> record =
         ended -> withMdc(state, () -> finished(state, step, started, scope, buffer, ended));
     // An instant step has ended already, on this (an orchestration) thread: record it here.

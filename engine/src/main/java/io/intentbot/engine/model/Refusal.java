@@ -207,4 +207,30 @@ public sealed interface Refusal {
    * {@code trusted_os_users}; they act as {@code self}.
    */
   record UntrustedIdentity(String osUser, String claimed, String self) implements Refusal {}
+
+  /**
+   * A load limit of config's {@code limits:} is reached: {@code max} runs are in progress (waiting
+   * for approval, queued or running) for the requester ({@link Limit#RUNS_PER_USER}) or in all
+   * (across every process on the audit database). Nothing was recorded; submit again once one ends.
+   */
+  record LimitReached(Limit limit, int max, String requester) implements Refusal {}
+
+  /** The load limits a submission can reach. */
+  enum Limit {
+    /** {@code limits.runs_per_user}: runs in progress for one requester. */
+    RUNS_PER_USER("runs_per_user"),
+    /** {@code limits.runs_total}: runs in progress in all. */
+    RUNS_TOTAL("runs_total");
+
+    private final String key;
+
+    Limit(String key) {
+      this.key = key;
+    }
+
+    /** The key under {@code limits:} in config, e.g. {@code runs_per_user}. */
+    public String key() {
+      return key;
+    }
+  }
 }

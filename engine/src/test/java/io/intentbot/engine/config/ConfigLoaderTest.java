@@ -131,8 +131,8 @@ class ConfigLoaderTest {
                 """))
         .containsExactly(
             "c.yaml:2:1: unknown key 'enviroments' (did you mean 'environments'?); expected one of"
-                + " access, admins, apps, datasources, environments, http, identities, pg_dump,"
-                + " shell, trusted_os_users, users",
+                + " access, admins, apps, datasources, environments, http, identities, limits,"
+                + " pg_dump, shell, trusted_os_users, users",
             "c.yaml:7:5: unknown key 'environments.production.protectd' (did you mean"
                 + " 'protected'?); expected one of approval, break_glass, freeze, impersonate,"
                 + " kube_context, namespace, protected, or a key that an intent reads as env.<key>"
@@ -152,7 +152,8 @@ class ConfigLoaderTest {
             "c.yaml:14:12: unknown key 'pg_dump.binay' (did you mean 'binary'?); expected one of"
                 + " binary",
             "c.yaml:15:1: unknown key 'slak'; expected one of access, admins, apps, datasources,"
-                + " environments, http, identities, pg_dump, shell, trusted_os_users, users");
+                + " environments, http, identities, limits, pg_dump, shell, trusted_os_users,"
+                + " users");
   }
 
   @Test
