@@ -49,6 +49,7 @@ class EngineAccessTest {
       datasources:
         web-sandbox: { url: "jdbc:h2:mem:ws", environment: sandbox }
         web-production: { url: "jdbc:h2:mem:wp", environment: production }
+        live-production: { url: "jdbc:h2:file:#dir/live-production", environment: production, migrations: migrations }
       access:
         - intents: ["*"]
           environments: [sandbox]
@@ -103,6 +104,19 @@ class EngineAccessTest {
                   - id: seed
                     type: sql
                     with: { datasource: "${{ steps.settings.outputs.datasource }}", statement: "CREATE TABLE IF NOT EXISTS seeded (id INT)" }
+                """)
+            .intent(
+                "inspect-db",
+                """
+                name: inspect-db
+                risk: read-only
+                parameters:
+                  env: { type: environment, default: sandbox }
+                  datasource: { type: string, required: true }
+                steps:
+                  - id: pending
+                    type: flyway
+                    with: { datasource: "${{ params.datasource }}", action: info }
                 """)
             .intent(
                 "restore-app",
@@ -206,6 +220,34 @@ class EngineAccessTest {
     assertThat(((Decision.Refused) engine.approve(id, "U_CAROL")).reason())
         .isInstanceOf(Refusal.NotAnApprover.class);
     assertThat(engine.approve(id, "U_BOB").accepted()).isTrue();
+  }
+
+  @Test
+  void aRefusedDryRunNeverOpensTheProductionDatabaseItsParametersName() throws Exception {
+    fixture.config(CONFIG.replace("#freeze", "").replace("#dir", dir.toString()));
+    java.nio.file.Files.createDirectories(fixture.intentsDir().resolve("migrations"));
+    Path live = dir.resolve("live-production.mv.db");
+    Engine engine = fixture.start();
+    for (String datasource :
+        List.of("datasource=live-production", " datasource = live-production ")) {
+      Submission carol =
+          engine.submit(request("inspect-db", "U_CAROL", null, "cli", datasource).asDryRun());
+      assertThat(((Submission.Refused) carol).reason())
+          .as("refused before planning, on every environment the parameters name")
+          .isInstanceOfSatisfying(
+              Refusal.RefusedByPolicy.class,
+              r -> assertThat(r.environments()).containsExactly("sandbox", "production"));
+      assertThat(live).as("planning would have opened it").doesNotExist();
+    }
+    assertThat(engine.refusedAttempts(5))
+        .extracting(AccessEvent::environments)
+        .containsOnly(List.of("sandbox", "production"));
+
+    Submission alice =
+        engine.submit(
+            request("inspect-db", "U_ALICE", null, "cli", "datasource=live-production").asDryRun());
+    assertThat(alice).isInstanceOf(Submission.Planned.class);
+    assertThat(live).as("the plan of someone allowed reads it").exists();
   }
 
   @Test
