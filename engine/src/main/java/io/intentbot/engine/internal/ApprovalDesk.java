@@ -162,6 +162,17 @@ final class ApprovalDesk {
     if (!state.plan.hash().equals(run.planHash())) {
       Map<String, String> shown = shownInputs(runId);
       List<String> changes = shown.isEmpty() ? List.of() : state.inputs.changesSince(shown);
+      if (changes.isEmpty()) {
+        return new Replanned(
+            null,
+            refuseAndEnd(
+                run,
+                new Refusal.PlanFormatChanged(runId),
+                "the plan format changed with this version of intentbot, so the plan that was"
+                    + " shown cannot be checked; run "
+                    + runId
+                    + " will not start: submit it again"));
+      }
       return new Replanned(
           null,
           refuseAndEnd(
