@@ -115,6 +115,16 @@ public final class EngineFixture implements AutoCloseable {
   private int maxConcurrentRuns;
   private boolean recordEvents = true;
   private String secretKey;
+  private io.intentbot.engine.leader.Leadership leadership;
+
+  /**
+   * The leadership of engines built from now on (null: the engine's default, a lease per duty in
+   * the audit database), for tests that hand duties from one replica to another themselves.
+   */
+  public EngineFixture leadership(io.intentbot.engine.leader.Leadership leadership) {
+    this.leadership = leadership;
+    return this;
+  }
 
   /** The {@code INTENTBOT_SECRET_KEY} of engines built from now on (null: none, the default). */
   public EngineFixture secretKey(String base64Key) {
@@ -224,6 +234,9 @@ public final class EngineFixture implements AutoCloseable {
     }
     if (maxConcurrentRuns > 0) {
       builder.maxConcurrentRuns(maxConcurrentRuns);
+    }
+    if (leadership != null) {
+      builder.leadership(leadership);
     }
     Engine engine = builder.build();
     engines.add(engine);
