@@ -173,4 +173,52 @@ abstract class ApprovalCountContract {
     assertThat(((Decision.Refused) engine.approve(id, "U_ALICE")).reason())
         .isEqualTo(new Refusal.AlreadyApproved(id, order, RunStatus.SUCCEEDED));
   }
+
+  @Test
+  void twoReplicasThreadTheirApprovalsInTheOrderTheyWereRecorded() throws Exception {
+    fixture.config(EngineFixture.DEFAULT_CONFIG.replace("required: 1", "required: 2"));
+    List<String> thread = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch firstTelling = new CountDownLatch(1);
+    CountDownLatch secondRecorded = new CountDownLatch(1);
+    Engine first = fixture.build();
+    first.addListener(
+        event -> {
+          if (event instanceof RunEvent.ApprovalRecorded e) {
+            firstTelling.countDown();
+            try {
+              // A slow replica: it tells its thread late, after the other one recorded the next
+              // approval if it could (at most a few seconds: it cannot while this one holds it).
+              secondRecorded.await(3, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+              Thread.currentThread().interrupt();
+            }
+            thread.add(e.approvals() + " " + e.approval().user());
+          }
+        });
+    first.start();
+    Engine second = fixture.build();
+    second.addListener(
+        event -> {
+          if (event instanceof RunEvent.ApprovalRecorded e) {
+            secondRecorded.countDown();
+            thread.add(e.approvals() + " " + e.approval().user());
+          }
+        });
+    second.start();
+    String id = request(first);
+    ExecutorService clicks = Executors.newFixedThreadPool(2);
+    try {
+      Future<Decision> alice = clicks.submit(() -> first.approve(id, "U_ALICE"));
+      assertThat(firstTelling.await(10, TimeUnit.SECONDS)).isTrue();
+      Future<Decision> bob = clicks.submit(() -> second.approve(id, "U_BOB"));
+      assertThat(alice.get(30, TimeUnit.SECONDS).accepted()).isTrue();
+      assertThat(bob.get(30, TimeUnit.SECONDS).accepted()).isTrue();
+    } finally {
+      clicks.shutdownNow();
+    }
+    assertThat(thread).containsExactly("1 U_ALICE", "2 U_BOB");
+    assertThat(first.audit().approvals(id))
+        .extracting(ApprovalRecord::user)
+        .containsExactly("U_ALICE", "U_BOB");
+  }
 }

@@ -49,6 +49,7 @@ class EngineAccessTest {
       datasources:
         web-sandbox: { url: "jdbc:h2:mem:ws", environment: sandbox }
         web-production: { url: "jdbc:h2:mem:wp", environment: production }
+        live-production: { url: "jdbc:h2:file:#dir/live-production", environment: production, migrations: migrations }
       access:
         - intents: ["*"]
           environments: [sandbox]
@@ -103,6 +104,19 @@ class EngineAccessTest {
                   - id: seed
                     type: sql
                     with: { datasource: "${{ steps.settings.outputs.datasource }}", statement: "CREATE TABLE IF NOT EXISTS seeded (id INT)" }
+                """)
+            .intent(
+                "inspect-db",
+                """
+                name: inspect-db
+                risk: read-only
+                parameters:
+                  env: { type: environment, default: sandbox }
+                  datasource: { type: string, required: true }
+                steps:
+                  - id: pending
+                    type: flyway
+                    with: { datasource: "${{ params.datasource }}", action: info }
                 """)
             .intent(
                 "restore-app",
@@ -206,6 +220,34 @@ class EngineAccessTest {
     assertThat(((Decision.Refused) engine.approve(id, "U_CAROL")).reason())
         .isInstanceOf(Refusal.NotAnApprover.class);
     assertThat(engine.approve(id, "U_BOB").accepted()).isTrue();
+  }
+
+  @Test
+  void aRefusedDryRunNeverOpensTheProductionDatabaseItsParametersName() throws Exception {
+    fixture.config(CONFIG.replace("#freeze", "").replace("#dir", dir.toString()));
+    java.nio.file.Files.createDirectories(fixture.intentsDir().resolve("migrations"));
+    Path live = dir.resolve("live-production.mv.db");
+    Engine engine = fixture.start();
+    for (String datasource :
+        List.of("datasource=live-production", " datasource = live-production ")) {
+      Submission carol =
+          engine.submit(request("inspect-db", "U_CAROL", null, "cli", datasource).asDryRun());
+      assertThat(((Submission.Refused) carol).reason())
+          .as("refused before planning, on every environment the parameters name")
+          .isInstanceOfSatisfying(
+              Refusal.RefusedByPolicy.class,
+              r -> assertThat(r.environments()).containsExactly("sandbox", "production"));
+      assertThat(live).as("planning would have opened it").doesNotExist();
+    }
+    assertThat(engine.refusedAttempts(5))
+        .extracting(AccessEvent::environments)
+        .containsOnly(List.of("sandbox", "production"));
+
+    Submission alice =
+        engine.submit(
+            request("inspect-db", "U_ALICE", null, "cli", "datasource=live-production").asDryRun());
+    assertThat(alice).isInstanceOf(Submission.Planned.class);
+    assertThat(live).as("the plan of someone allowed reads it").exists();
   }
 
   @Test
@@ -367,6 +409,85 @@ class EngineAccessTest {
     assertThat(decided.user()).isEqualTo("U_BOB");
     assertThat(decided.osUser()).isEqualTo("bob");
     assertThat(decided.host()).isEqualTo("build-1");
+  }
+
+  /** A leadership the test hands over itself; counts the looks for decisions made elsewhere. */
+  static final class Handover implements io.intentbot.engine.leader.Leadership {
+    volatile boolean leading;
+    final java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    Handover(boolean leading) {
+      this.leading = leading;
+    }
+
+    @Override
+    public boolean mayRun(String duty) {
+      if (duty.equals("decisions-elsewhere")) {
+        asked.incrementAndGet();
+      }
+      return leading;
+    }
+
+    @Override
+    public String describe() {
+      return "handed over by the test";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aDecisionMadeWhileLeadershipChangesHandsReachesTheCardThroughTheNextLeader() {
+    fixture.config(
+        CONFIG
+            .replace("#freeze", "")
+            .replace("expires_after: 30m", "expires_after: 30m, from: [slack, cli]"));
+    Handover first = new Handover(true);
+    Handover second = new Handover(false);
+    List<RunEvent> toldByFirst = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<RunEvent> toldBySecond = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Engine a = fixture.leadership(first).build();
+    a.addListener(toldByFirst::add);
+    a.start();
+    a.followDecisionsMadeElsewhere(Duration.ofMillis(20));
+    Engine b = fixture.leadership(second).build();
+    b.addListener(toldBySecond::add);
+    b.start();
+    b.followDecisionsMadeElsewhere(Duration.ofMillis(20));
+    Engine terminal = fixture.leadership(new Handover(false)).start();
+    String before = waitingInProduction(a);
+    String during = waitingInProduction(a);
+    Actor bob = new Actor("U_BOB", "cli", null, "bob", "build-1");
+
+    assertThat(terminal.approve(before, bob).accepted()).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> decidedElsewhere(toldByFirst, before));
+    first.leading = false;
+    assertThat(terminal.approve(during, bob).accepted()).isTrue();
+    int asked = second.asked.get();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> second.asked.get() >= asked + 3); // it looked while nobody led
+    second.leading = true;
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> decidedElsewhere(toldBySecond, during));
+    assertThat(decidedElsewhere(toldByFirst, during)).isFalse();
+    assertThat(decidedElsewhere(toldBySecond, before))
+        .as("the new leader resumes where the last one left off")
+        .isFalse();
+  }
+
+  private static String waitingInProduction(Engine engine) {
+    Submission waiting =
+        engine.submit(
+            request("deploy-app", "U_DEPLOYER", "C_OPS", "slack", "app=web", "env=production"));
+    return ((Submission.AwaitingApproval) waiting).run().id();
+  }
+
+  private static boolean decidedElsewhere(List<RunEvent> told, String runId) {
+    return told.stream()
+        .anyMatch(e -> e instanceof RunEvent.DecidedElsewhere d && d.run().id().equals(runId));
   }
 
   @Test

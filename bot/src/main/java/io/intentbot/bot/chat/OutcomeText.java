@@ -145,6 +145,12 @@ public final class OutcomeText {
           + r.runId()
           + " will not start: request it again to see the new plan";
     }
+    if (refusal instanceof Refusal.PlanFormatChanged r) {
+      return "the plan format changed with this version of intentbot, so the plan that was shown"
+          + " cannot be checked; run "
+          + r.runId()
+          + " will not start: submit it again";
+    }
     if (refusal instanceof Refusal.EnvironmentGone r) {
       return "environment '"
           + r.environment()

@@ -111,6 +111,12 @@ class OutcomeTextTest {
                 + " web-production changed); run "
                 + ID
                 + " will not start: request it again to see the new plan");
+    assertThat(plain.refusal(new Refusal.PlanFormatChanged(ID)))
+        .isEqualTo(
+            "the plan format changed with this version of intentbot, so the plan that was shown"
+                + " cannot be checked; run "
+                + ID
+                + " will not start: submit it again");
     assertThat(
             plain.refusal(
                 new Refusal.AlreadyApproved(ID, List.of("U_ALICE", "U_BOB"), RunStatus.RUNNING)))

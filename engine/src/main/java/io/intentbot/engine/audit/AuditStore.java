@@ -88,6 +88,16 @@ public interface AuditStore extends AutoCloseable {
   long lastAccessId();
 
   /**
+   * Where {@code reader} (a follower of the access log) left off, shared by every process on the
+   * database, so that a replica taking over a duty resumes where the last one stopped: the stored
+   * position, or {@code start}, stored as it, when there is none yet.
+   */
+  long readPosition(String reader, long start);
+
+  /** Moves {@code reader}'s position forward to {@code position}; it never moves back. */
+  void advanceReadPosition(String reader, long position);
+
+  /**
    * Gives {@code key} to {@code runId} if nobody holds it; returns the holder's run id when
    * somebody else does (empty when the lock was granted or is already this run's).
    */

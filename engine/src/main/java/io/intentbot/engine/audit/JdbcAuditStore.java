@@ -39,6 +39,7 @@ public final class JdbcAuditStore implements AuditStore {
   private final ChainSealer sealer;
   private final ChainVerifier verifier;
   private final WaitingRunStore waitingRuns;
+  private final ReadPositions positions;
   private final AutoCloseable onClose;
   private volatile Optional<String> stepUpsert;
 
@@ -61,6 +62,7 @@ public final class JdbcAuditStore implements AuditStore {
     this.sealer = new ChainSealer(jdbc, clock, key);
     this.verifier = new ChainVerifier(jdbc, key);
     this.waitingRuns = new JdbcWaitingRunStore(jdbc);
+    this.positions = new ReadPositions(jdbc);
     this.onClose = onClose;
   }
 
@@ -355,6 +357,16 @@ public final class JdbcAuditStore implements AuditStore {
     return jdbc.withConnection(
         "read the access log's last id",
         connection -> Jdbc.query(connection, AccessRows.LAST_ID, row -> row.getLong("id")).get(0));
+  }
+
+  @Override
+  public long readPosition(String reader, long start) {
+    return positions.position(reader, start);
+  }
+
+  @Override
+  public void advanceReadPosition(String reader, long position) {
+    positions.advance(reader, position);
   }
 
   @Override

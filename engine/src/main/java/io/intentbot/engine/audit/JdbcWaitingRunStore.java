@@ -54,7 +54,10 @@ final class JdbcWaitingRunStore implements WaitingRunStore {
   }
 
   @Override
-  public CountedApproval recordCountedApproval(ApprovalRecord approval, int required) {
+  public CountedApproval recordCountedApproval(
+      ApprovalRecord approval,
+      int required,
+      java.util.function.Consumer<CountedApproval> whileHeld) {
     return jdbc.inTransaction(
         "record an approval of run " + approval.runId(),
         connection -> {
@@ -88,7 +91,10 @@ final class JdbcWaitingRunStore implements WaitingRunStore {
               approval.comment(),
               place);
           placed.add(approval.user());
-          return new CountedApproval(CountedApproval.Outcome.RECORDED, place, placed);
+          CountedApproval counted =
+              new CountedApproval(CountedApproval.Outcome.RECORDED, place, placed);
+          whileHeld.accept(counted);
+          return counted;
         });
   }
 

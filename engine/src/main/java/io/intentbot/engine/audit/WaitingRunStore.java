@@ -25,7 +25,20 @@ public interface WaitingRunStore {
    * threads and processes, at most {@code required} approvals are ever recorded on a run, each at
    * its own place (1, 2, …), and one user decides once. Nothing is recorded on a sealed run.
    */
-  CountedApproval recordCountedApproval(ApprovalRecord approval, int required);
+  default CountedApproval recordCountedApproval(ApprovalRecord approval, int required) {
+    return recordCountedApproval(approval, required, counted -> {});
+  }
+
+  /**
+   * As {@link #recordCountedApproval(ApprovalRecord, int)}, calling {@code whileHeld} with a
+   * recorded approval while the run's row lock is still held, before the commit: whatever it does
+   * (telling the listeners, who post to the run's thread) happens for place 1 before place 2 is
+   * even counted, in whichever process each was recorded.
+   */
+  CountedApproval recordCountedApproval(
+      ApprovalRecord approval,
+      int required,
+      java.util.function.Consumer<CountedApproval> whileHeld);
 
   /**
    * Stores that the run has secret parameters: {@code sealed} (their encrypted form), or null when

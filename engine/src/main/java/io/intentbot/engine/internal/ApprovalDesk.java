@@ -162,6 +162,17 @@ final class ApprovalDesk {
     if (!state.plan.hash().equals(run.planHash())) {
       Map<String, String> shown = shownInputs(runId);
       List<String> changes = shown.isEmpty() ? List.of() : state.inputs.changesSince(shown);
+      if (changes.isEmpty()) {
+        return new Replanned(
+            null,
+            refuseAndEnd(
+                run,
+                new Refusal.PlanFormatChanged(runId),
+                "the plan format changed with this version of intentbot, so the plan that was"
+                    + " shown cannot be checked; run "
+                    + runId
+                    + " will not start: submit it again"));
+      }
       return new Replanned(
           null,
           refuseAndEnd(
@@ -232,7 +243,9 @@ final class ApprovalDesk {
    * starts the run with the last one. However many approvals arrive at once, on however many
    * processes, no more than the required number are recorded (the store counts them under the run's
    * row lock); later ones are refused as already approved by those recorded. Events of one run are
-   * published in the order its approvals were recorded.
+   * published in the order its approvals were recorded, across processes too: each is published
+   * while the run's row lock is held, so the next approval is counted only after it (the threads of
+   * replicas sharing one outbox show approvals in the order of their places).
    */
   private Decision recordApproval(
       RunRecord run, RunState state, EnvironmentConfig environment, String user, Instant now) {
@@ -241,10 +254,16 @@ final class ApprovalDesk {
     ApprovalRecord approval = new ApprovalRecord(runId, user, true, run.planHash(), now, null);
     CountedApproval counted;
     synchronized (publishOrder(runId)) {
-      counted = audit.waitingRuns().recordCountedApproval(approval, required);
-      if (counted.recorded()) {
-        events.publish(new RunEvent.ApprovalRecorded(run, approval, counted.place(), required));
-      }
+      counted =
+          audit
+              .waitingRuns()
+              .recordCountedApproval(
+                  approval,
+                  required,
+                  recorded ->
+                      events.publish(
+                          new RunEvent.ApprovalRecorded(
+                              run, approval, recorded.place(), required)));
     }
     switch (counted.outcome()) {
       case ENOUGH_ALREADY:

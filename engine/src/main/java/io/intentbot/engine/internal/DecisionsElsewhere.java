@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +15,11 @@ import org.slf4j.LoggerFactory;
  * Tells this process's listeners about decisions made from a terminal (the CLI, the console) in any
  * process, as {@link RunEvent.DecidedElsewhere}, so that a chat adapter updates the run's card: a
  * card must not keep live buttons after a decision made elsewhere. Reads the access log every
- * interval, from the entry that was newest when it started; with several replicas only the one
- * leading {@link #DUTY} tells its listeners.
+ * interval; with several replicas only the one leading {@link #DUTY} tells its listeners. Where it
+ * left off is kept in the database after each entry, so a replica that takes the duty over resumes
+ * after the last entry the previous leader handled: a decision made while leadership changed hands
+ * still reaches its card (one handled just before a leader died may be told twice; updating a card
+ * twice is harmless). The first follower on a database starts at its newest entry.
  */
 final class DecisionsElsewhere {
 
@@ -29,7 +31,6 @@ final class DecisionsElsewhere {
   private final EventBus events;
   private final Leadership leadership;
   private final ScheduledExecutorService timer;
-  private final AtomicLong seen = new AtomicLong(-1);
   private final AtomicBoolean following = new AtomicBoolean();
 
   DecisionsElsewhere(
@@ -44,7 +45,11 @@ final class DecisionsElsewhere {
     if (!following.compareAndSet(false, true)) {
       return;
     }
-    seen.set(audit.lastAccessId());
+    try {
+      audit.readPosition(DUTY, audit.lastAccessId());
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read where decisions made elsewhere were left off: {}", e.toString());
+    }
     timer.scheduleWithFixedDelay(
         this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -53,17 +58,16 @@ final class DecisionsElsewhere {
   void poll() {
     try {
       if (!leadership.mayRun(DUTY)) {
-        seen.set(audit.lastAccessId());
         return;
       }
-      for (AccessEvent event : audit.accessDecisionsAfter(seen.get())) {
-        seen.set(event.id());
-        if (event.runId() == null || "slack".equals(event.source())) {
-          continue;
+      long from = audit.readPosition(DUTY, audit.lastAccessId());
+      for (AccessEvent event : audit.accessDecisionsAfter(from)) {
+        if (event.runId() != null && !"slack".equals(event.source())) {
+          audit
+              .findRun(event.runId())
+              .ifPresent(run -> events.publish(new RunEvent.DecidedElsewhere(run, event)));
         }
-        audit
-            .findRun(event.runId())
-            .ifPresent(run -> events.publish(new RunEvent.DecidedElsewhere(run, event)));
+        audit.advanceReadPosition(DUTY, event.id());
       }
     } catch (RuntimeException e) {
       LOG.warn("cannot read decisions made elsewhere: {}", e.toString());

@@ -90,7 +90,7 @@ final class SubmissionIntake {
     IntentDefinition named = catalog.find(request.intent()).orElse(null);
     if (named != null) {
       // Before planning: a plan may read the environments (a database, a cluster).
-      List<String> asked = TouchedEnvironments.fromArguments(named, request.arguments());
+      List<String> asked = TouchedEnvironments.beforePlanning(named, request.arguments(), config);
       Optional<Refusal> early = access.mayRun(actor, named, asked);
       if (early.isPresent()) {
         return refuse(actor, action, named.name(), asked, early.get());

@@ -7,8 +7,11 @@ import io.intentbot.engine.definition.IntentDefinition;
 import io.intentbot.engine.definition.ParameterDefinition;
 import io.intentbot.engine.definition.ParameterType;
 import io.intentbot.engine.model.Plan;
+import io.intentbot.engine.params.BindResult;
+import io.intentbot.engine.params.ParameterBinder;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,22 +61,43 @@ final class TouchedEnvironments {
   }
 
   /**
-   * The environments named by the {@code environment} parameters among raw {@code key=value}
-   * arguments, before they are bound (to refuse before planning).
+   * The environments a request touches that are knowable from its arguments alone, to refuse before
+   * planning (a plan may read a database or a cluster): the value of every {@code environment}
+   * parameter, given or by default, and the {@code environment:} of every configured datasource
+   * that a parameter's value names. Arguments are read as the binder reads them (keys and values
+   * trimmed); arguments that do not bind are still read, so a refusal names what they asked for. It
+   * may name more than the plan will touch (a value that names a datasource no step uses): that
+   * only ever refuses, never allows.
    */
-  static List<String> fromArguments(IntentDefinition intent, List<String> arguments) {
-    List<String> out = new ArrayList<>();
-    for (ParameterDefinition p : intent.parameters()) {
-      if (p.type() != ParameterType.ENVIRONMENT) {
-        continue;
-      }
-      for (String argument : arguments) {
-        if (argument.startsWith(p.name() + "=")) {
-          out.add(argument.substring(p.name().length() + 1));
-        }
+  static List<String> beforePlanning(
+      IntentDefinition intent, List<String> arguments, IntentbotConfig config) {
+    BindResult bound = new ParameterBinder(config).bind(intent, arguments);
+    Map<String, Object> values =
+        bound.ok() ? bound.parameters().values() : given(intent, arguments);
+    Set<String> names = new LinkedHashSet<>(fromParameters(intent, values));
+    for (Object value : values.values()) {
+      if (value instanceof String name) {
+        config.datasource(name.trim()).map(DatasourceConfig::environment).ifPresent(names::add);
       }
     }
-    return out;
+    return List.copyOf(names);
+  }
+
+  /** Every value given (trimmed, as the binder reads them) or defaulted, by parameter name. */
+  private static Map<String, Object> given(IntentDefinition intent, List<String> arguments) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (ParameterDefinition p : intent.parameters()) {
+      if (p.defaultValue() != null) {
+        values.put(p.name(), p.defaultValue());
+      }
+    }
+    for (String argument : arguments) {
+      int eq = argument.indexOf('=');
+      if (eq > 0) {
+        values.put(argument.substring(0, eq).trim(), argument.substring(eq + 1).trim());
+      }
+    }
+    return values;
   }
 
   /**

@@ -63,6 +63,14 @@ public sealed interface Refusal {
     }
   }
 
+  /**
+   * The waiting run's plan hash was computed in a format this version of intentbot no longer makes
+   * (every input it can compare is unchanged, or the run was recorded before inputs were kept), so
+   * the plan approvers saw cannot be checked against the plan that would run; the run is cancelled
+   * and must be submitted again.
+   */
+  record PlanFormatChanged(String runId) implements Refusal {}
+
   /** The run's environment left the config while it waited; the run is cancelled. */
   record EnvironmentGone(String runId, String environment) implements Refusal {}
 

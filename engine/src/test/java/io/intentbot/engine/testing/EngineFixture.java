@@ -123,6 +123,17 @@ public final class EngineFixture implements AutoCloseable {
     return this;
   }
 
+  private io.intentbot.engine.leader.Leadership leadership;
+
+  /**
+   * The leadership of engines built from now on (null: the engine's default, a lease per duty in
+   * the audit database), for tests that hand duties from one replica to another themselves.
+   */
+  public EngineFixture leadership(io.intentbot.engine.leader.Leadership leadership) {
+    this.leadership = leadership;
+    return this;
+  }
+
   /** The {@code INTENTBOT_SECRET_KEY} of engines built from now on (null: none, the default). */
   public EngineFixture secretKey(String base64Key) {
     this.secretKey = base64Key;
@@ -232,6 +243,9 @@ public final class EngineFixture implements AutoCloseable {
     }
     if (maxConcurrentRuns > 0) {
       builder.maxConcurrentRuns(maxConcurrentRuns);
+    }
+    if (leadership != null) {
+      builder.leadership(leadership);
     }
     Engine engine = builder.build();
     engines.add(engine);
