@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +104,6 @@ final class SoakBench {
           """);
 
   private static final Pattern RUN_VALUE = Pattern.compile("\"value\":\"(r-[a-z0-9]+)\"");
-  private static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
   private final Duration duration;
 
@@ -114,7 +112,7 @@ final class SoakBench {
   }
 
   /** One sample of the bot process. */
-  private record Sample(long atNanos, long threads, double rssMb) {}
+  record Sample(long atNanos, long threads, double rssMb) {}
 
   Figures run(Path work) throws Exception {
     ExecutorService clicks = Executors.newFixedThreadPool(4, Daemon.threads("soak-click"));
@@ -204,17 +202,24 @@ final class SoakBench {
           samples.add(new Sample(now, bot.threads(), bot.rssMb()));
         }
         if (afterFullGc.size() < fullGcAt.length && now >= fullGcAt[afterFullGc.size()]) {
-          afterFullGc.add(fullGc(bot, gcLog));
+          afterFullGc.add(GcLog.fullGc(bot, gcLog));
         }
         Thread.sleep(20);
       }
       Thread.sleep(12_000); // the last holds and approvals end
       samples.add(new Sample(System.nanoTime(), bot.threads(), bot.rssMb()));
-      afterFullGc.add(fullGc(bot, gcLog));
+      afterFullGc.add(GcLog.fullGc(bot, gcLog));
       String metrics = get(base + "/metrics");
-      List<double[]> heap = heap(gcLog);
-      return figures(
-          samples, heap, afterFullGc, metrics, commandAcks, clickAcks, toCard, sendErrors.get());
+      return new SoakFigures(duration, warmup())
+          .figures(
+              samples,
+              GcLog.heap(gcLog),
+              afterFullGc,
+              metrics,
+              commandAcks,
+              clickAcks,
+              toCard,
+              sendErrors.get());
     } finally {
       clicks.shutdownNow();
     }
@@ -223,164 +228,6 @@ final class SoakBench {
   /** A quarter of the run, at most a minute: start-up and the first compilations settle. */
   private long warmup() {
     return Math.min(TimeUnit.MINUTES.toNanos(1), duration.toNanos() / 4);
-  }
-
-  /**
-   * The bot's heap after a full collection it is asked for ({@code jcmd PID GC.run}): what is live,
-   * without the garbage the young collections leave in the old generation; NaN without jcmd.
-   */
-  static double fullGc(JavaProcess bot, Path gcLog) throws Exception {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    if (!Files.isExecutable(jcmd)) {
-      return Double.NaN;
-    }
-    int before = fullCollections(gcLog).size();
-    Process p =
-        new ProcessBuilder(jcmd.toString(), String.valueOf(bot.pid()), "GC.run")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    p.waitFor(60, TimeUnit.SECONDS);
-    for (int i = 0; i < 100; i++) {
-      List<Double> full = fullCollections(gcLog);
-      if (full.size() > before) {
-        return full.get(full.size() - 1);
-      }
-      Thread.sleep(100);
-    }
-    return Double.NaN;
-  }
-
-  private static List<Double> fullCollections(Path gcLog) throws Exception {
-    List<Double> out = new ArrayList<>();
-    if (Files.isRegularFile(gcLog)) {
-      for (String line : Files.readAllLines(gcLog)) {
-        Matcher m = GC.matcher(line);
-        if (line.contains("Pause Full") && m.find()) {
-          out.add(Double.parseDouble(m.group(2)));
-        }
-      }
-    }
-    return out;
-  }
-
-  private Figures figures(
-      List<Sample> samples,
-      List<double[]> heap,
-      List<Double> afterFullGc,
-      String metrics,
-      ConcurrentLinkedQueue<Long> commandAcks,
-      ConcurrentLinkedQueue<Long> clickAcks,
-      List<Long> toCard,
-      int sendErrors) {
-    long t0 = samples.get(0).atNanos() + warmup();
-    long middle = t0 + (samples.get(samples.size() - 1).atNanos() - t0) / 2;
-    long threadsFirst = 0;
-    long threadsSecond = 0;
-    double rssFirst = 0;
-    double rssSecond = 0;
-    for (Sample s : samples) {
-      if (s.atNanos() < t0) {
-        continue;
-      }
-      if (s.atNanos() < middle) {
-        threadsFirst = Math.max(threadsFirst, s.threads());
-        rssFirst = Math.max(rssFirst, s.rssMb());
-      } else {
-        threadsSecond = Math.max(threadsSecond, s.threads());
-        rssSecond = Math.max(rssSecond, s.rssMb());
-      }
-    }
-    double heapAfterGcFirst = 0;
-    double heapAfterGcSecond = 0;
-    double heapAfterGcMax = 0;
-    double heapCommittedMax = 0;
-    int skip = heap.size() / 4;
-    for (int i = 0; i < heap.size(); i++) {
-      heapAfterGcMax = Math.max(heapAfterGcMax, heap.get(i)[0]);
-      heapCommittedMax = Math.max(heapCommittedMax, heap.get(i)[1]);
-      if (i < skip) {
-        continue;
-      }
-      if (i < skip + (heap.size() - skip) / 2) {
-        heapAfterGcFirst = Math.max(heapAfterGcFirst, heap.get(i)[0]);
-      } else {
-        heapAfterGcSecond = Math.max(heapAfterGcSecond, heap.get(i)[0]);
-      }
-    }
-    long threadsMax = samples.stream().mapToLong(Sample::threads).max().orElse(0);
-    double rssMax = samples.stream().mapToDouble(Sample::rssMb).max().orElse(0);
-    Latencies commands = new Latencies(commandAcks.stream().mapToLong(Long::longValue).toArray());
-    Latencies clicks = new Latencies(clickAcks.stream().mapToLong(Long::longValue).toArray());
-    Latencies cards = new Latencies(toCard.stream().mapToLong(Long::longValue).toArray());
-    boolean threadsBounded = threadsMax < MAX_THREADS && threadsSecond <= threadsFirst + 20;
-    // Live heap (after full collections at the warm-up's end, half-way and at the end) when jcmd
-    // can ask for them; else the young collections' maxima, which include old garbage.
-    boolean full = afterFullGc.size() == 3 && afterFullGc.stream().noneMatch(d -> d.isNaN());
-    double liveMid = full ? afterFullGc.get(1) : Double.NaN;
-    double liveEnd = full ? afterFullGc.get(2) : Double.NaN;
-    boolean heapBounded =
-        full
-            ? liveEnd <= Math.max(afterFullGc.get(0), liveMid) * 1.25 + 8
-            : heap.size() < 4 || heapAfterGcSecond <= heapAfterGcFirst * 1.25 + 8;
-    boolean rssBounded = rssSecond <= rssFirst * 1.5 + 48;
-    Figures figures =
-        new Figures("soak")
-            .put("minutes", duration.toSeconds() / 60.0)
-            .put("threads_max", threadsMax, "< " + MAX_THREADS)
-            .put("threads_max_first_half", threadsFirst)
-            .put("threads_max_second_half", threadsSecond)
-            .put("heap_after_gc_max_mb", heapAfterGcMax)
-            .put("heap_after_gc_max_first_half_mb", heapAfterGcFirst)
-            .put("heap_after_gc_max_second_half_mb", heapAfterGcSecond)
-            .put("heap_live_after_warmup_mb", full ? afterFullGc.get(0) : null)
-            .put("heap_live_half_way_mb", full ? liveMid : null)
-            .put("heap_live_at_end_mb", full ? liveEnd : null)
-            .put("heap_committed_max_mb", heapCommittedMax)
-            .put("gc_count", heap.size())
-            .put("rss_max_mb", rssMax)
-            .put("rss_max_first_half_mb", rssFirst)
-            .put("rss_max_second_half_mb", rssSecond)
-            .put("runs_done", sum(metrics, "intentbot_runs_total{"))
-            .put("runs_succeeded", sum(metrics, "intentbot_runs_total{", "status=\"succeeded\""))
-            .put("refusals", sum(metrics, "intentbot_refused_total{"))
-            .put(
-                "refusals_runs_per_user",
-                sum(metrics, "intentbot_refused_total{", "rule=\"limits.runs_per_user\""))
-            .put("command_ack_p99_ms", commands.percentileMs(99))
-            .put("command_ack_max_ms", commands.maxMs())
-            .put("commands_sent", commands.count())
-            .put("click_ack_p99_ms", clicks.percentileMs(99))
-            .put("clicks", clicks.count())
-            .put("command_to_card_p99_ms", cards.percentileMs(99))
-            .put("cards_seen", cards.count())
-            .put("send_errors", sendErrors, "== 0")
-            .put("threads_bounded", threadsBounded)
-            .put("heap_bounded", heapBounded)
-            .put("rss_bounded", rssBounded)
-            .put("cores", Runtime.getRuntime().availableProcessors());
-    if (!threadsBounded || !heapBounded || !rssBounded) {
-      figures.print(System.out, System.err);
-      throw new IllegalStateException(
-          "threads or memory grew during the soak: threads "
-              + threadsFirst
-              + " -> "
-              + threadsSecond
-              + " (max "
-              + threadsMax
-              + "), heap after GC "
-              + heapAfterGcFirst
-              + " -> "
-              + heapAfterGcSecond
-              + " MB (live after full GC "
-              + afterFullGc
-              + "), RSS "
-              + rssFirst
-              + " -> "
-              + rssSecond
-              + " MB");
-    }
-    return figures;
   }
 
   private static void send(
@@ -426,39 +273,6 @@ final class SoakBench {
     } catch (Exception e) {
       errors.incrementAndGet();
     }
-  }
-
-  /** The sum of the Prometheus samples whose line starts with {@code name} and has every label. */
-  static double sum(String metrics, String name, String... labels) {
-    double total = 0;
-    for (String line : metrics.split("\n")) {
-      if (!line.startsWith(name)) {
-        continue;
-      }
-      boolean all = true;
-      for (String label : labels) {
-        all &= line.contains(label);
-      }
-      if (all) {
-        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return total;
-  }
-
-  /** Each collection's heap after it and the heap's size, in MB, from the GC log. */
-  static List<double[]> heap(Path gcLog) throws Exception {
-    List<double[]> out = new ArrayList<>();
-    if (!Files.isRegularFile(gcLog)) {
-      return out;
-    }
-    for (String line : Files.readAllLines(gcLog)) {
-      Matcher m = GC.matcher(line);
-      if (m.find()) {
-        out.add(new double[] {Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))});
-      }
-    }
-    return out;
   }
 
   private static String get(String url) throws Exception {
