@@ -2,14 +2,15 @@ package io.intentbot.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Runs benchmarks by name ({@code ack engine thread startup catalogue concurrency}, default all)
- * and prints each one's figures: one JSON line on stdout, a table on stderr. {@code bench/run}
- * starts one JVM per benchmark so that none warms up another.
+ * Runs benchmarks by name ({@code ack engine thread startup catalogue concurrency}, default all;
+ * {@code soak} only when named) and prints each one's figures: one JSON line on stdout, a table on
+ * stderr. {@code bench/run} starts one JVM per benchmark so that none warms up another.
  */
 public final class BenchMain {
 
@@ -61,6 +62,12 @@ public final class BenchMain {
       case "catalogue" -> new CatalogueBench(5).run(work);
       case "concurrency" -> new ConcurrencyBench().run(work);
       case "slack" -> new SlackBench(Integer.getInteger("bench.slack.commands", 300)).run(work);
+      case "soak" ->
+          new SoakBench(
+                  Duration.ofSeconds(
+                      Math.round(
+                          60 * Double.parseDouble(System.getProperty("bench.soak.minutes", "30")))))
+              .run(work);
       case "deploy" -> {
         Figures figures = new Figures("deploy");
         io.intentbot.kubernetes.testing.DeployBenchmark.measure().forEach(figures::put);
@@ -68,7 +75,7 @@ public final class BenchMain {
       }
       default ->
           throw new IllegalArgumentException(
-              "unknown benchmark " + name + "; known: " + String.join(" ", ALL));
+              "unknown benchmark " + name + "; known: " + String.join(" ", ALL) + " soak");
     };
   }
 

@@ -22,7 +22,7 @@ final class ServedBot implements AutoCloseable {
    * The engine's part of {@link #CONFIG}: an engine in the bench's own JVM reads only this, since
    * the {@code slack:} section's schema comes with the bot, which is not on the bench classpath.
    * Its run limits are raised so that the benchmarks' bursts (200 runs at once from one user) are
-   * measured, not refused.
+   * measured, not refused ({@code soak} keeps the shipped limits and counts its refusals).
    */
   static final String ENGINE_CONFIG =
       """
@@ -72,24 +72,38 @@ final class ServedBot implements AutoCloseable {
   }
 
   static ServedBot start(Path work, Map<String, String> intents, FakeSlack slack) throws Exception {
+    return start(work, intents, slack, CONFIG, List.of());
+  }
+
+  /** As above, on {@code configYaml}, with {@code jvmArgs} before {@code -jar}. */
+  static ServedBot start(
+      Path work,
+      Map<String, String> intents,
+      FakeSlack slack,
+      String configYaml,
+      List<String> jvmArgs)
+      throws Exception {
     Path intentsDir = Files.createDirectories(work.resolve("intents"));
     for (var intent : intents.entrySet()) {
       Files.writeString(intentsDir.resolve(intent.getKey() + ".yaml"), intent.getValue());
     }
-    Path config = Files.writeString(work.resolve("intentbot.yaml"), CONFIG);
+    Path config = Files.writeString(work.resolve("intentbot.yaml"), configYaml);
     int port = JavaProcess.freePort();
+    List<String> args = new java.util.ArrayList<>(jvmArgs);
+    args.addAll(
+        List.of(
+            "-jar",
+            jar().toAbsolutePath().toString(),
+            "serve",
+            "--port",
+            String.valueOf(port),
+            "--config",
+            config.toString(),
+            "--intents",
+            intentsDir.toString()));
     JavaProcess process =
         JavaProcess.start(
-            List.of(
-                "-jar",
-                jar().toAbsolutePath().toString(),
-                "serve",
-                "--port",
-                String.valueOf(port),
-                "--config",
-                config.toString(),
-                "--intents",
-                intentsDir.toString()),
+            args,
             Map.of(
                 "SLACK_BOT_TOKEN",
                 ServedBot.BOT_TOKEN,

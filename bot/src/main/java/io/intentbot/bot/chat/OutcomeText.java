@@ -283,12 +283,14 @@ public final class OutcomeText {
       return r.limit() == Refusal.Limit.RUNS_PER_USER
           ? "you have "
               + r.max()
-              + " runs in progress, the most one person may have at once (limits.runs_per_user: "
+              + (r.max() == 1 ? " run" : " runs")
+              + " in progress, the most one person may have at once (limits.runs_per_user: "
               + r.max()
               + "): submit again when one has finished, or cancel one"
           : "intentbot has "
               + r.max()
-              + " runs in progress, the most it takes at once (limits.runs_total: "
+              + (r.max() == 1 ? " run" : " runs")
+              + " in progress, the most it takes at once (limits.runs_total: "
               + r.max()
               + "): submit again when some have finished";
     }

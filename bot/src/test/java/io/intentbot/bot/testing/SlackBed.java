@@ -41,6 +41,13 @@ public final class SlackBed implements AutoCloseable {
   }
 
   private String breakGlassChannel;
+  private String config = TestIntents.CONFIG;
+
+  /** Runs on {@code yaml} instead of {@link TestIntents#CONFIG}. */
+  public SlackBed config(String yaml) {
+    this.config = yaml;
+    return this;
+  }
 
   /** Announces break-glass runs in {@code channel} ({@code slack.break_glass_channel}). */
   public SlackBed breakGlassChannel(String channel) {
@@ -83,6 +90,7 @@ public final class SlackBed implements AutoCloseable {
   public SlackBed start() throws Exception {
     bed =
         TestIntents.engine(dir, SlackBot.groupDirectory(settings()))
+            .config(config)
             .database(dbUrl, null, null)
             .expiryInterval(settings().expiryInterval());
     bed.build();
