@@ -28,9 +28,9 @@ public final class BuiltinConfigSections implements ConfigSection.Provider {
         new ConfigSection(
             "limits",
             ConfigSchema.fields()
-                .key("runs_per_user", ConfigSchema.integer())
-                .key("runs_total", ConfigSchema.integer())
-                .key("processes", ConfigSchema.integer()),
+                .key("runs_per_user", ConfigSchema.count())
+                .key("runs_total", ConfigSchema.count())
+                .key("processes", ConfigSchema.count()),
             "the engine's load limits (LoadLimits)"));
   }
 }

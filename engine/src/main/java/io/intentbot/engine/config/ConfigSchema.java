@@ -35,6 +35,11 @@ public sealed interface ConfigSchema {
     return Scalar.INTEGER;
   }
 
+  /** A whole number of at least 1 (a limit, a count). */
+  static ConfigSchema count() {
+    return Scalar.COUNT;
+  }
+
   /** A duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m}. */
   static ConfigSchema duration() {
     return Scalar.DURATION;
@@ -79,6 +84,7 @@ public sealed interface ConfigSchema {
     STRING,
     BOOLEAN,
     INTEGER,
+    COUNT,
     DURATION,
     STRINGS,
     ANY

@@ -133,6 +133,7 @@ final class SchemaWalk {
       case STRING -> "a text";
       case BOOLEAN -> "true or false";
       case INTEGER -> "a whole number";
+      case COUNT -> "a whole number of at least 1";
       case DURATION -> "a duration";
       case STRINGS -> "a list of texts";
       case ANY -> "anything";
@@ -225,6 +226,11 @@ final class SchemaWalk {
       case INTEGER -> {
         if (!(node.isIntegralNumber() || node.asText().trim().matches("-?\\d{1,9}"))) {
           add(pointer, "'" + where + "' must be a whole number, got " + shown(node));
+        }
+      }
+      case COUNT -> {
+        if (!node.asText().trim().matches("0*[1-9]\\d{0,8}")) {
+          add(pointer, "'" + where + "' must be a whole number of at least 1, got " + shown(node));
         }
       }
       case DURATION -> {

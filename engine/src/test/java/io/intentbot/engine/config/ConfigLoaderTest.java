@@ -250,6 +250,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aLimitBelowOneIsAConfigProblemWithItsPlace() {
+    assertThat(problems(loader, "limits:\n  runs_per_user: 0\n  processes: -3\n  runs_total: 7\n"))
+        .containsExactly(
+            "c.yaml:2:18: 'limits.runs_per_user' must be a whole number of at least 1, got '0'",
+            "c.yaml:3:14: 'limits.processes' must be a whole number of at least 1, got '-3'");
+  }
+
+  @Test
   void sectionsDeclaredByOtherModulesAreCheckedByTheirSchema() {
     ConfigSection kubernetes =
         new ConfigSection(
