@@ -37,7 +37,7 @@ final class ApproveCommand extends BaseCommand {
       if (actor == null) {
         return ExitCode.REFUSED;
       }
-      SignalTrap signals = SignalTrap.cancelling(engine, actor.user(), "approve", err());
+      SignalTrap.cancelling(engine, actor.user(), "approve", err());
       Decision decision = engine.approve(runId, actor);
       if (!decision.accepted()) {
         err().println("refused: " + OutcomeText.PLAIN.decision(decision));
@@ -50,7 +50,6 @@ final class ApproveCommand extends BaseCommand {
       if (decision.run().status() == RunStatus.WAITING_APPROVAL) {
         return ExitCode.WAITING_FOR_APPROVAL;
       }
-      signals.cancelIfSignalled();
       return RunCommand.finish(engine, runId, out(), err());
     }
   }

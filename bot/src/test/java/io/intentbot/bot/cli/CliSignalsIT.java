@@ -128,7 +128,7 @@ class CliSignalsIT {
 
     assertThat(exit.code()).as(exit.err()).isEqualTo(ExitCode.FAILED);
     assertThat(exit.err())
-        .contains("SIGINT: cancelling the runs of this process")
+        .contains("intentbot: cancelled " + id + " (U_CAROL (SIGINT to intentbot run))")
         .contains("run " + id + " cancelled");
     assertCancelledAndFree(id, "U_CAROL (SIGINT to intentbot run)");
   }
