@@ -168,7 +168,7 @@ public final class Engine implements AutoCloseable {
    * (SIGINT to intentbot run)"}: each is recorded {@code cancelled by <by> …}), through the steps'
    * own cancellation (no thread writing to the audit store is interrupted), and waits up to {@code
    * grace} for each to record its end and release its lock. For adapters that stop on a signal.
-   * Returns the runs that had not ended within {@code grace}.
+   * Returns the runs it cancelled (none: nothing ran here).
    */
   public List<String> cancelRunsHere(String by, Duration grace) {
     return coordinator.cancelRunsHere(by, grace);

@@ -161,6 +161,21 @@ public final class OutcomeText {
           + String.join("; ", r.problems())
           + "); the run will not start, request it again";
     }
+    if (refusal instanceof Refusal.IntentNotLoaded r) {
+      return "run "
+          + r.runId()
+          + " is a "
+          + r.intent()
+          + " run, and "
+          + (r.broken()
+              ? r.intent()
+                  + ".yaml in "
+                  + r.intentsDir()
+                  + " is invalid (`intentbot lint` says why)"
+              : "this intentbot has no intent " + r.intent() + " in " + r.intentsDir())
+          + ": nothing was decided and the run is unchanged; use the intents folder of the process"
+          + " that planned it (--intents DIR or INTENTBOT_INTENTS)";
+    }
     if (refusal instanceof Refusal.InAnotherProcess r) {
       return "run "
           + r.runId()

@@ -4,6 +4,7 @@ import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.model.Actor;
 import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.Refusal;
 import io.intentbot.engine.model.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,17 +37,19 @@ final class ApproveCommand extends BaseCommand {
       if (actor == null) {
         return ExitCode.REFUSED;
       }
-      SignalTrap signals = SignalTrap.cancelling(engine, actor.user(), "approve", err());
+      SignalTrap.cancelling(engine, actor.user(), "approve", err());
       Decision decision = engine.approve(runId, actor);
       if (!decision.accepted()) {
         err().println("refused: " + OutcomeText.PLAIN.decision(decision));
-        return decision.run() == null ? ExitCode.INVALID : ExitCode.REFUSED;
+        return decision.run() == null
+                || ((Decision.Refused) decision).reason() instanceof Refusal.IntentNotLoaded
+            ? ExitCode.INVALID
+            : ExitCode.REFUSED;
       }
       out().println(OutcomeText.PLAIN.decision(decision));
       if (decision.run().status() == RunStatus.WAITING_APPROVAL) {
         return ExitCode.WAITING_FOR_APPROVAL;
       }
-      signals.cancelIfSignalled();
       return RunCommand.finish(engine, runId, out(), err());
     }
   }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "cancel",
     description =
-        "Cancel a run that waits for approval or for its lock (a running run is cancelled by the process running it).")
+        "Cancel a run that waits for approval or for its lock; a run whose process has stopped is marked interrupted and its lock freed at once (a run of a live process is cancelled there: Ctrl-C, or cancel in its console or in Slack).")
 final class CancelCommand extends BaseCommand {
 
   @Parameters(index = "0", paramLabel = "RUN")

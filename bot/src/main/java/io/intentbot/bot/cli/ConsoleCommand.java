@@ -54,10 +54,7 @@ final class ConsoleCommand extends BaseCommand {
           caught -> {
             System.out.println();
             SignalTrap.cancel(
-                engine,
-                started.user() + " (" + caught.name() + " to intentbot console)",
-                caught,
-                err());
+                engine, started.user() + " (" + caught.name() + " to intentbot console)", err());
             if (caught.exitCode() > 0) {
               System.exit(caught.exitCode());
             }

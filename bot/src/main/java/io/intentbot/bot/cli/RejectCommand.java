@@ -4,6 +4,7 @@ import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.model.Actor;
 import io.intentbot.engine.model.Decision;
+import io.intentbot.engine.model.Refusal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +36,10 @@ final class RejectCommand extends BaseCommand {
       Decision decision = engine.reject(runId, actor, reason);
       if (!decision.accepted()) {
         err().println("refused: " + OutcomeText.PLAIN.decision(decision));
-        return decision.run() == null ? ExitCode.INVALID : ExitCode.REFUSED;
+        return decision.run() == null
+                || ((Decision.Refused) decision).reason() instanceof Refusal.IntentNotLoaded
+            ? ExitCode.INVALID
+            : ExitCode.REFUSED;
       }
       out().println(OutcomeText.PLAIN.decision(decision));
       return ExitCode.SUCCEEDED;

@@ -63,7 +63,7 @@ final class RunCommand extends BaseCommand {
       if (actor == null) {
         return ExitCode.REFUSED;
       }
-      SignalTrap signals = SignalTrap.cancelling(engine, actor.user(), "run", err());
+      SignalTrap.cancelling(engine, actor.user(), "run", err());
       Map<String, String> origin = new LinkedHashMap<>(actor.origin());
       origin.put("cli_session", session);
       RunRequest request =
@@ -105,7 +105,6 @@ final class RunCommand extends BaseCommand {
         return ExitCode.WAITING_FOR_APPROVAL;
       }
       RunRecord started = ((Submission.Started) submission).run();
-      signals.cancelIfSignalled();
       return finish(engine, started.id(), out(), err());
     }
   }

@@ -46,7 +46,6 @@ final class SignalTrap implements AutoCloseable {
 
   private final Consumer<Caught> onSignal;
   private final AtomicReference<Caught> fired = new AtomicReference<>();
-  private volatile Runnable lateCancel;
   private Runnable restore = () -> {};
 
   private SignalTrap(Consumer<Caught> onSignal) {
@@ -114,37 +113,28 @@ final class SignalTrap implements AutoCloseable {
   /**
    * Traps signals for {@code intentbot COMMAND} acting as {@code who}: a signal cancels every run
    * this process executes, recorded as {@code cancelled by WHO (SIGINT to intentbot COMMAND)}, and
-   * says so on {@code err}. A command that starts a run after the signal came (it was planning)
-   * calls {@link #cancelIfSignalled}.
+   * says so on {@code err}; the command then ends as after any cancelled run. When nothing runs
+   * here (the command is still planning, or it prints), the process exits at once.
    */
   static SignalTrap cancelling(Engine engine, String who, String command, PrintWriter err) {
-    String[] by = new String[1];
-    SignalTrap trap =
-        install(
-            caught -> {
-              by[0] = who + " (" + caught.name() + " to intentbot " + command + ")";
-              cancel(engine, by[0], caught, err);
-            });
-    trap.lateCancel = () -> cancel(engine, by[0], trap.fired(), err);
-    return trap;
+    return install(
+        caught -> {
+          List<String> cancelled =
+              cancel(engine, who + " (" + caught.name() + " to intentbot " + command + ")", err);
+          if (cancelled.isEmpty() && caught.exitCode() > 0) {
+            System.exit(caught.exitCode());
+          }
+        });
   }
 
   /** Cancels every run this process executes as {@code by}, saying so on {@code err}. */
-  static void cancel(Engine engine, String by, Caught caught, PrintWriter err) {
-    err.println("intentbot: " + caught.name() + ": cancelling the runs of this process");
-    err.flush();
-    List<String> left = engine.cancelRunsHere(by, GRACE);
-    if (!left.isEmpty()) {
-      err.println("intentbot: not recorded as cancelled yet: " + String.join(", ", left));
+  static List<String> cancel(Engine engine, String by, PrintWriter err) {
+    List<String> cancelled = engine.cancelRunsHere(by, GRACE);
+    if (!cancelled.isEmpty()) {
+      err.println("intentbot: cancelled " + String.join(", ", cancelled) + " (" + by + ")");
       err.flush();
     }
-  }
-
-  /** After starting a run: cancels it at once if a signal came meanwhile. */
-  void cancelIfSignalled() {
-    if (fired.get() != null && lateCancel != null) {
-      lateCancel.run();
-    }
+    return cancelled;
   }
 
   /**

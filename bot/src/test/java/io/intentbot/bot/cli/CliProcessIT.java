@@ -3,12 +3,8 @@ package io.intentbot.bot.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
  * process is approved and executed by another, as a pipeline and an approver would do it.
  */
 class CliProcessIT {
-
-  record Exit(int code, String out, String err) {}
 
   @TempDir Path dir;
   private CliFixture fixture;
@@ -41,55 +35,38 @@ class CliProcessIT {
         """);
   }
 
-  private Exit intentbot(String... args) throws IOException, InterruptedException {
+  private CliProcess.Exit intentbot(String... args) throws IOException, InterruptedException {
     return intentbotAs("carol", args);
   }
 
   /** The packaged jar run by the operating-system user {@code osUser}. */
-  private Exit intentbotAs(String osUser, String... args) throws IOException, InterruptedException {
-    Path jar = Path.of("target", "intentbot.jar").toAbsolutePath();
-    assertThat(jar).as("the packaged jar (built in the package phase)").exists();
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    builder.environment().putAll(fixture.env(osUser));
-    Path out = dir.resolve("out.txt");
-    Path err = dir.resolve("err.txt");
-    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process process = builder.start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("intentbot finished").isTrue();
-    return new Exit(
-        process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+  private CliProcess.Exit intentbotAs(String osUser, String... args)
+      throws IOException, InterruptedException {
+    return CliProcess.run(dir, fixture.env(osUser), args);
   }
 
   @Test
   void aRunWaitingForApprovalIsApprovedFromAnotherProcess() throws Exception {
-    Exit waiting = intentbot("run", "deploy-app", "app=web", "env=production", "--as", "U_CAROL");
+    CliProcess.Exit waiting =
+        intentbot("run", "deploy-app", "app=web", "env=production", "--as", "U_CAROL");
     assertThat(waiting.code()).as(waiting.err()).isEqualTo(3);
     String id = waiting.out().strip().lines().reduce((a, b) -> b).orElseThrow();
     assertThat(id).matches("r-[a-z0-9]{8}");
 
-    Exit self = intentbot("approve", id, "--as", "U_CAROL");
+    CliProcess.Exit self = intentbot("approve", id, "--as", "U_CAROL");
     assertThat(self.code()).isEqualTo(4);
 
-    Exit impersonated = intentbot("approve", id, "--as", "U_BOB");
+    CliProcess.Exit impersonated = intentbot("approve", id, "--as", "U_BOB");
     assertThat(impersonated.code()).as("carol claims to be an approver").isEqualTo(4);
     assertThat(impersonated.err())
         .contains("operating-system user carol may not act as U_BOB")
         .contains("trusted_os_users");
 
-    Exit approved = intentbotAs("bob", "approve", id);
+    CliProcess.Exit approved = intentbotAs("bob", "approve", id);
     assertThat(approved.code()).as(approved.err()).isZero();
     assertThat(approved.out()).contains("deployed web to web").contains("run " + id + " succeeded");
 
-    Exit show = intentbot("show", id);
+    CliProcess.Exit show = intentbot("show", id);
     assertThat(show.out()).contains("approved by U_BOB").contains("status     succeeded");
     assertThat(show.out()).contains("from       cli, os user carol@test-host");
     assertThat(intentbot("history", "--refused").out())
@@ -103,17 +80,17 @@ class CliProcessIT {
 
   @Test
   void exitCodesForBadInputAndDryRun() throws Exception {
-    Exit bad = intentbot("run", "deploy-app", "app=mobile", "env=sandbox");
+    CliProcess.Exit bad = intentbot("run", "deploy-app", "app=mobile", "env=sandbox");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err())
         .contains("parameter 'app' must be one of the configured apps: web, api; got 'mobile'");
-    Exit dry = intentbot("run", "deploy-app", "app=web", "env=production", "--dry-run");
+    CliProcess.Exit dry = intentbot("run", "deploy-app", "app=web", "env=production", "--dry-run");
     assertThat(dry.code()).isZero();
     assertThat(dry.out())
         .contains("nothing will change")
         .contains("1. rollout: ")
         .contains("plan hash ");
-    Exit usage = intentbot("run");
+    CliProcess.Exit usage = intentbot("run");
     assertThat(usage.code()).isEqualTo(2);
     assertThat(usage.err()).contains("Missing required parameter: 'INTENT'");
   }
@@ -129,23 +106,11 @@ class CliProcessIT {
             type: shell
             with: { command: [echo, hi] }
         """);
-    Path jar = Path.of("target", "intentbot.jar").toAbsolutePath();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString(),
-                "run",
-                "noisy")
-            .directory(dir.toFile());
-    builder.environment().putAll(fixture.env());
-    builder.environment().put("INTENTBOT_LOG_FORMAT", "json");
-    builder.environment().put("INTENTBOT_LOG_LEVEL", "INFO");
-    Path err = dir.resolve("json-err.txt");
-    builder.redirectError(err.toFile()).redirectOutput(dir.resolve("json-out.txt").toFile());
-    Process process = builder.start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    List<String> lines = Files.readAllLines(err);
+    java.util.Map<String, String> env = new java.util.HashMap<>(fixture.env());
+    env.put("INTENTBOT_LOG_FORMAT", "json");
+    env.put("INTENTBOT_LOG_LEVEL", "INFO");
+    CliProcess.Exit run = CliProcess.run(dir, env, "run", "noisy");
+    List<String> lines = run.err().lines().toList();
     assertThat(lines).isNotEmpty();
     assertThat(lines)
         .anyMatch(

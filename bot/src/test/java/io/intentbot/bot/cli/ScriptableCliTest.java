@@ -94,4 +94,25 @@ class ScriptableCliTest {
         .contains("1. rollout: ")
         .contains("waits for approval in production; approve with: intentbot approve r-");
   }
+
+  @Test
+  void anApproverWithoutTheIntentsIsRefusedAndTheRunStillWaits() throws Exception {
+    CliFixture.Result waiting = cli.run("run", "deploy-app", "app=web", "env=production");
+    assertThat(waiting.exitCode()).isEqualTo(3);
+    String id = waiting.out().strip();
+    Path elsewhere = java.nio.file.Files.createDirectories(dir.resolve("other-intents"));
+
+    for (String verb : List.of("approve", "reject")) {
+      CliFixture.Result refused = cli.runAs("alice", verb, id, "--intents", elsewhere.toString());
+      assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
+      assertThat(refused.err())
+          .contains("run " + id + " is a deploy-app run, and this intentbot has no intent")
+          .contains("nothing was decided and the run is unchanged");
+      assertThat(cli.run("show", id).out()).contains("status     waiting_approval");
+    }
+
+    CliFixture.Result approved = cli.runAs("alice", "approve", id);
+    assertThat(approved.exitCode()).as(approved.err()).isZero();
+    assertThat(approved.out()).contains("rolling out web");
+  }
 }

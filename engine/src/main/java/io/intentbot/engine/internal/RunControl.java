@@ -28,6 +28,8 @@ import java.util.function.Consumer;
  */
 final class RunControl {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunControl.class);
+
   private final IntentbotConfig config;
   private final AccessPolicy access;
   private final AuditStore audit;
@@ -151,20 +153,21 @@ final class RunControl {
 
   /**
    * Cancels every active run as {@code by} (who, and why) through the steps' cancellation, and
-   * waits up to {@code grace} for them to record it and release their locks; returns the runs still
-   * active then.
+   * waits up to {@code grace} for them to record it and release their locks; returns the runs it
+   * cancelled.
    */
   List<String> cancelAll(String by, Duration grace) {
-    active.values().forEach(a -> a.state().cancel(by));
+    List<Active> cancelled = List.copyOf(active.values());
+    cancelled.forEach(a -> a.state().cancel(by));
     CompletableFuture<?>[] endings =
-        active.values().stream().map(Active::ending).toArray(CompletableFuture[]::new);
+        cancelled.stream().map(Active::ending).toArray(CompletableFuture[]::new);
     try {
       CompletableFuture.allOf(endings).get(grace.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (TimeoutException | ExecutionException e) {
-      // the caller stops anyway; it is told which runs had not ended
+      LOG.warn("runs not ended {} after cancelling them: {}", grace, active.keySet());
     }
-    return List.copyOf(active.keySet());
+    return cancelled.stream().map(a -> a.state().id()).toList();
   }
 }

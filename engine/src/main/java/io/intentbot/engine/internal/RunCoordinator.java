@@ -269,6 +269,10 @@ public final class RunCoordinator {
 
   public Decision approve(String runId, Actor actor) {
     requireStarted();
+    Optional<Decision> unknown = notInterpretable(runId);
+    if (unknown.isPresent()) {
+      return unknown.get();
+    }
     Optional<Refusal> source = approvalSourceRefusal(runId, actor);
     if (source.isPresent()) {
       RunRecord run = audit.findRun(runId).orElse(null);
@@ -287,12 +291,39 @@ public final class RunCoordinator {
 
   public Decision reject(String runId, Actor actor, String reason) {
     requireStarted();
+    Optional<Decision> unknown = notInterpretable(runId);
+    if (unknown.isPresent()) {
+      return unknown.get();
+    }
     return recorded(actor, "reject", runId, desk.reject(runId, actor.user(), reason));
   }
 
   public Decision acknowledge(String runId, Actor actor, String note) {
     requireStarted();
+    Optional<Decision> unknown = notInterpretable(runId);
+    if (unknown.isPresent()) {
+      return unknown.get();
+    }
     return recorded(actor, "ack", runId, desk.acknowledge(runId, actor.user(), note));
+  }
+
+  /**
+   * A refusal when the run's intent is not in this process's catalogue: deciding on a plan this
+   * process cannot read would end the run (approving plans it again, and a missing intent is a
+   * changed plan), so nothing is decided and the run stays as it was.
+   */
+  private Optional<Decision> notInterpretable(String runId) {
+    Optional<RunRecord> run = audit.findRun(runId);
+    if (run.isEmpty() || catalog.find(run.get().intent()).isPresent()) {
+      return Optional.empty();
+    }
+    String intent = run.get().intent();
+    boolean broken =
+        catalog.problems().stream().anyMatch(p -> p.location().file().equals(intent + ".yaml"));
+    return Optional.of(
+        Decision.refused(
+            new Refusal.IntentNotLoaded(runId, intent, catalog.dir().toString(), broken),
+            run.get()));
   }
 
   /** Who may do what, as the config says. */

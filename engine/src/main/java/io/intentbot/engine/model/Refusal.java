@@ -22,6 +22,19 @@ public sealed interface Refusal {
   /** No run has this id. */
   record NoSuchRun(String runId) implements Refusal {}
 
+  /**
+   * This process cannot interpret the run: its intent is not in this process's intents folder (a
+   * command started without the {@code --intents} of the process that planned it, or the file was
+   * removed or broken since). Nothing is decided on such a run; it stays as it was.
+   *
+   * @param runId the run
+   * @param intent its intent
+   * @param intentsDir the intents folder this process loaded
+   * @param broken whether the intent's file is there but invalid
+   */
+  record IntentNotLoaded(String runId, String intent, String intentsDir, boolean broken)
+      implements Refusal {}
+
   /** An approval or rejection for a run that is not (or no longer) waiting for approval. */
   record NotWaiting(String runId, RunStatus status) implements Refusal {}
 

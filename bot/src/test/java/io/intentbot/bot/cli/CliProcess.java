@@ -1,0 +1,88 @@
+package io.intentbot.bot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged jar ({@code java -jar target/intentbot.jar ARGS}) as a process of its own, in a
+ * folder, with the environment given; its stdout and stderr go to {@code NAME.out} and {@code
+ * NAME.err} there.
+ */
+final class CliProcess {
+
+  record Exit(int code, String out, String err) {}
+
+  final Process process;
+  private final Path out;
+  private final Path err;
+
+  private CliProcess(Process process, Path out, Path err) {
+    this.process = process;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** The process builder, outputs not yet redirected: for callers that need more (a stdin pipe). */
+  static ProcessBuilder builder(Path dir, Map<String, String> env, String... args) {
+    Path jar = Path.of("target", "intentbot.jar").toAbsolutePath();
+    assertThat(jar).as("the packaged jar (built in the package phase)").exists();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    builder.environment().remove("KUBERNETES_SERVICE_HOST");
+    builder.environment().putAll(env);
+    return builder;
+  }
+
+  /** Starts {@code intentbot ARGS}; {@code name} names its output files. */
+  static CliProcess start(Path dir, String name, Map<String, String> env, String... args)
+      throws IOException {
+    Path out = dir.resolve(name + ".out");
+    Path err = dir.resolve(name + ".err");
+    ProcessBuilder builder = builder(dir, env, args);
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    return new CliProcess(builder.start(), out, err);
+  }
+
+  /** Runs {@code intentbot ARGS} to its end (at most a minute). */
+  static Exit run(Path dir, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    return start(dir, "cli", env, args).exit();
+  }
+
+  String out() throws IOException {
+    return Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
+  }
+
+  String err() throws IOException {
+    return Files.exists(err) ? Files.readString(err, StandardCharsets.UTF_8) : "";
+  }
+
+  /**
+   * Sends {@code signal} ({@code INT}, {@code TERM}, {@code KILL}) as {@code kill -SIGNAL} does.
+   */
+  void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start();
+    assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(kill.exitValue()).as("kill -%s", signal).isZero();
+  }
+
+  /** Waits for the end (at most a minute) and returns the exit code and outputs. */
+  Exit exit() throws IOException, InterruptedException {
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("intentbot finished").isTrue();
+    return new Exit(process.exitValue(), out(), err());
+  }
+}
