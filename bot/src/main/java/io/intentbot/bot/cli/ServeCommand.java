@@ -1,5 +1,6 @@
 package io.intentbot.bot.cli;
 
+import io.intentbot.bot.slack.AuditWitness;
 import io.intentbot.bot.slack.OutboxStore;
 import io.intentbot.bot.slack.SlackBot;
 import io.intentbot.bot.slack.SlackGroupDirectory;
@@ -55,6 +56,7 @@ final class ServeCommand extends BaseCommand {
     // After the Slack listeners are in place, so that each interrupted run's thread says so.
     engine.start();
     engine.recoverInterrupted();
+    AuditWitness.start(engine, outbox); // slack.audit_channel, if set: each new audit head
     int listening =
         server.start(
             port != null ? port : Integer.parseInt(env().getOrDefault("INTENTBOT_PORT", "3000")));
