@@ -65,6 +65,7 @@ public final class RunCoordinator {
   private final AccessPolicy access;
   private final AccessJournal journal;
   private final DecisionsElsewhere elsewhere;
+  private final SecretMasks masks;
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.BUILT);
 
   public RunCoordinator(
@@ -82,7 +83,7 @@ public final class RunCoordinator {
       String secretKey,
       List<String> secrets) {
     SecretVault vault = SecretVault.of(secretKey);
-    SecretMasks masks = new SecretMasks(config, secrets);
+    this.masks = new SecretMasks(config, secrets);
     this.config = config;
     this.catalog = catalog;
     this.stepTypes = stepTypes;
@@ -112,7 +113,7 @@ public final class RunCoordinator {
     DurableWrites durable = DurableWrites.standard();
     ApprovalGate gate = new ApprovalGate(groups);
     this.access = new AccessPolicy(config, groups);
-    this.journal = new AccessJournal(audit, clock, events);
+    this.journal = new AccessJournal(audit, clock, events, masks.process());
     this.elsewhere = new DecisionsElsewhere(audit, events, this.leadership, timer);
     RunPreparer preparer =
         new RunPreparer(
@@ -250,7 +251,7 @@ public final class RunCoordinator {
       return new Submission.Refused(new Refusal.ShuttingDown());
     }
     requireStarted();
-    return intake.submit(request);
+    return MaskedOutcomes.submission(intake.submit(request), masks.forRequest(request, catalog));
   }
 
   public Decision approve(String runId, Actor actor) {
@@ -291,13 +292,15 @@ public final class RunCoordinator {
    * refusal.
    */
   public Refusal refuseIdentity(Actor actor, String claimed) {
-    return journal.refused(
-        actor,
-        "act-as",
-        null,
-        null,
-        List.of(),
-        new Refusal.UntrustedIdentity(actor.osUser(), claimed, actor.user()));
+    return MaskedOutcomes.refusal(
+        journal.refused(
+            actor,
+            "act-as",
+            null,
+            null,
+            List.of(),
+            new Refusal.UntrustedIdentity(actor.osUser(), claimed, actor.user())),
+        masks.process());
   }
 
   /** See {@link io.intentbot.engine.Engine#followDecisionsMadeElsewhere}. */
@@ -353,7 +356,7 @@ public final class RunCoordinator {
           runId,
           ((Decision.Accepted) decision).kind().name());
     }
-    return decision;
+    return MaskedOutcomes.decision(decision, masks.process());
   }
 
   private static boolean permission(Refusal refusal) {
