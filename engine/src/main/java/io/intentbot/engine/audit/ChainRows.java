@@ -141,6 +141,18 @@ final class ChainRows {
         link.recordMac());
   }
 
+  /** How many rows of this kind were there before entries were sealed (the V12 migration). */
+  static long legacy(Connection connection, ChainEntry.Kind kind) throws SQLException {
+    return Jdbc.query(
+            connection,
+            "SELECT rows_before FROM chain_legacy WHERE kind = ?",
+            row -> row.getLong("rows_before"),
+            kind.column)
+        .stream()
+        .findFirst()
+        .orElse(0L);
+  }
+
   /** How many rows of {@code table} no chain entry covers (written before entries were sealed). */
   static long uncovered(Connection connection, ChainEntry.Kind kind) throws SQLException {
     String covered =

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param entries entries checked by kind, in chain order of first appearance: "finished runs",
  *     "decisions" (approvals, rejections, break glass), "acknowledgements", "access log entries"
  * @param outside rows of those kinds that no entry covers because they were written before the
- *     audit store sealed them (an upgraded database), by kind; only kinds with some
+ *     audit store sealed them (an upgraded database: as many as there were then), by kind; only
+ *     kinds with some. More rows without an entry than that are a problem.
  */
 public record VerifyResult(
     int checked,

@@ -888,20 +888,38 @@ abstract class AuditStoreContractTest {
     assertVerified(store, THREADS * 3);
   }
 
+  @Test
+  void aDecisionInsertedBehindTheStoresBackFailsVerify() throws Exception {
+    store.createRun(run("r-fake01", RunStatus.WAITING_APPROVAL));
+    insertDecisionBehindTheStoresBack("r-fake01", "U_FAKE");
+
+    assertThat(store.verify().problems())
+        .containsExactly(
+            "1 of the decisions carry no chain entry though the store seals every one it writes"
+                + " (inserted behind its back?)");
+  }
+
   /** Rows written before the store sealed them (an upgraded database) are named, not hidden. */
   @Test
-  void rowsNoEntryCoversAreCountedAsNotCovered() throws Exception {
+  void rowsFromBeforeTheUpgradeAreCountedAsNotCovered() throws Exception {
     store.createRun(run("r-old001", RunStatus.WAITING_APPROVAL));
-    tamper(
-        "INSERT INTO approvals (run_id, user_id, approved, decided_at) VALUES (?, ?, TRUE, ?)",
-        "r-old001",
-        "U_OLD",
-        java.time.OffsetDateTime.parse("2026-11-01T00:00:00Z"));
+    insertDecisionBehindTheStoresBack("r-old001", "U_OLD");
+    tamper("UPDATE chain_legacy SET rows_before = 1 WHERE kind = 'approval'");
 
     VerifyResult result = store.verify();
 
+    assertThat(result.problems()).isEmpty();
     assertThat(result.outside()).isEqualTo(Map.of("decisions", 1L));
-    assertThat(result.covers(store.head()).get(1)).contains("1 decisions");
+    assertThat(result.covers(store.head()).get(1))
+        .contains("rows written before this store sealed them (1 decisions)");
+  }
+
+  private void insertDecisionBehindTheStoresBack(String runId, String user) throws SQLException {
+    tamper(
+        "INSERT INTO approvals (run_id, user_id, approved, decided_at) VALUES (?, ?, TRUE, ?)",
+        runId,
+        user,
+        java.time.OffsetDateTime.parse("2026-11-01T00:00:00Z"));
   }
 
   private static AccessEvent refusal(String user, Instant at) {
