@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code intentbot audit verify [--expect-head SEQ:HASH]} recomputes the hash chain over every
- * finished run; {@code intentbot audit head} prints its newest entry, to keep outside the database.
+ * finished run, decision, acknowledgement and access log entry; {@code intentbot audit head} prints
+ * its newest entry, to keep outside the database.
  */
 @Command(
     name = "audit",
@@ -28,7 +29,8 @@ final class AuditCommand implements Runnable {
   @Command(
       name = "verify",
       description =
-          "Report any finished run's record edited or deleted since it was sealed. Exit 1 if any.")
+          "Report any entry of the audit chain (a finished run, a decision, an acknowledgement,"
+              + " an access log entry) edited or deleted since it was sealed. Exit 1 if any.")
   static final class Verify extends BaseCommand {
 
     @Option(
@@ -53,18 +55,12 @@ final class AuditCommand implements Runnable {
         VerifyResult result = audit.verify(expected);
         boolean keyed = boot.auditKey().isPresent();
         if (result.intact()) {
-          out().println("audit chain intact: " + result.checked() + " sealed runs checked");
+          out().println("audit chain intact: " + result.checked() + " entries checked");
         } else {
           result.problems().forEach(p -> out().println("TAMPERED: " + p));
-          out()
-              .println(
-                  result.problems().size() + " problems in " + result.checked() + " sealed runs");
+          out().println(result.problems().size() + " problems in " + result.checked() + " entries");
         }
-        out()
-            .println(
-                "covers: each finished run's record, its steps and its approvals, in seq order, up"
-                    + " to the head "
-                    + audit.head());
+        result.covers(audit.head()).forEach(out()::println);
         out()
             .println(
                 keyed
@@ -88,9 +84,6 @@ final class AuditCommand implements Runnable {
                         h -> "expected head " + h + (result.intact() ? ": present, unchanged" : ""))
                     .orElse(
                         "expected head: none given (--expect-head SEQ:HASH finds a deleted tail)"));
-        out()
-            .println(
-                "not covered: runs not finished yet, and acknowledgements of break-glass runs");
         return result.intact() ? ExitCode.SUCCEEDED : ExitCode.FAILED;
       }
     }

@@ -1,6 +1,7 @@
 package io.intentbot.bot.cli;
 
 import io.intentbot.bot.chat.BrokenIntents;
+import io.intentbot.bot.slack.AuditWitness;
 import io.intentbot.bot.slack.HttpLimits;
 import io.intentbot.bot.slack.OutboxStore;
 import io.intentbot.bot.slack.ReplayKeyStore;
@@ -110,6 +111,7 @@ final class ServeCommand extends BaseCommand {
       // After the Slack listeners are in place, so that each interrupted run's thread says so.
       engine.start();
       engine.recoverInterrupted();
+      AuditWitness.start(engine, outbox); // slack.audit_channel, if set: each new audit head
       listening = server.start(listen);
     } catch (Exception | Error e) {
       closeAll.run();

@@ -24,6 +24,7 @@ public final class SlackConfigSections implements ConfigSection.Provider {
                 .key("command", string())
                 .key("channels", listOf(string()))
                 .key("break_glass_channel", string())
+                .key("audit_channel", string())
                 .key("min_post_interval", duration()),
             "the Slack adapter (SlackSettings)"),
         new ConfigSection(

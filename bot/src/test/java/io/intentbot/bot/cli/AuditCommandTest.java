@@ -63,6 +63,43 @@ class AuditCommandTest {
   }
 
   @Test
+  void aDecisionOrARefusedAttemptDeletedWithPlainSqlFailsVerify() throws Exception {
+    cli.engine.intent(
+        "deploy",
+        "name: deploy\nrisk: mutating\nparameters:\n  env: { type: environment, required: true }\n"
+            + "steps:\n  - id: a\n    type: set\n    with: { x: '1' }\n");
+    CliFixture.Result waiting = cli.runWith(KEYED, "run", "deploy", "env=production");
+    assertThat(waiting.exitCode()).as(waiting.err()).isEqualTo(3);
+    String id = waiting.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+    assertThat(cli.runWith(KEYED, "approve", id).exitCode()).as("self approval").isEqualTo(4);
+    Map<String, String> alice = new java.util.HashMap<>(KEYED);
+    alice.put("USER", "alice");
+    CliFixture.Result approved = cli.runWith(alice, "approve", id);
+    assertThat(approved.exitCode()).as(approved.err()).isZero();
+    CliFixture.Result intact = cli.runWith(KEYED, "audit", "verify");
+    assertThat(intact.exitCode()).as(intact.out()).isZero();
+    assertThat(intact.out())
+        .contains("covers: 1 finished runs, 1 decisions, 0 acknowledgements, 2 access log entries");
+
+    try (Connection c = DriverManager.getConnection(cli.engine.dbUrl());
+        Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM access_log WHERE refused = TRUE");
+      s.executeUpdate("UPDATE approvals SET user_id = 'U_BOB'");
+    }
+
+    CliFixture.Result tampered = cli.runWith(KEYED, "audit", "verify");
+    assertThat(tampered.exitCode()).isEqualTo(1);
+    assertThat(tampered.out())
+        .containsPattern(
+            "TAMPERED: access log entry \\d+ \\(seq 1\\) was deleted after it was sealed")
+        .contains(
+            "TAMPERED: the decision of U_ALICE on run "
+                + id
+                + " (seq 2) was deleted after it was sealed")
+        .contains("was changed after it was sealed");
+  }
+
+  @Test
   void aBadHeadOrAWeakKeyIsAClearError() {
     CliFixture.Result bad = cli.run("audit", "verify", "--expect-head", "12:abc");
     assertThat(bad.exitCode()).isEqualTo(2);

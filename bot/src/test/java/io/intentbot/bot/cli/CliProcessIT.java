@@ -75,7 +75,8 @@ class CliProcessIT {
         .contains("trusted_os_users")
         .contains("carol@test-host");
     assertThat(intentbot("audit", "verify").out())
-        .contains("audit chain intact: 1 sealed runs checked");
+        .contains("audit chain intact: 5 entries checked")
+        .contains("covers: 1 finished runs, 1 decisions, 0 acknowledgements, 3 access log entries");
   }
 
   @Test

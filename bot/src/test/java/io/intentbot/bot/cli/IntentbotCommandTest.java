@@ -130,8 +130,9 @@ class IntentbotCommandTest {
     CliFixture.Result intact = cli.run("audit", "verify");
     assertThat(intact.exitCode()).isZero();
     assertThat(intact.out())
-        .startsWith("audit chain intact: 1 sealed runs checked\n")
-        .contains("covers: each finished run's record, its steps and its approvals")
+        .startsWith("audit chain intact: 1 entries checked\n")
+        .contains("covers: 1 finished runs, 0 decisions, 0 acknowledgements, 0 access log entries")
+        .contains("each finished run's row with its steps and decisions")
         .contains("MACs: not checked (INTENTBOT_AUDIT_KEY is not set)");
     try (Connection c = DriverManager.getConnection(cli.engine.dbUrl());
         Statement s = c.createStatement()) {

@@ -17,10 +17,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The hash of one sealed run: SHA-256 over the previous record's hash and a canonical JSON form of
- * the run row, its steps and its approvals. The canonical form sorts every object's keys, writes
- * timestamps as epoch milliseconds and keeps nulls, so it is the same whichever database the values
- * were read back from.
+ * The hash of one entry of the chain: SHA-256 over the previous entry's hash and a canonical JSON
+ * form of the entry. For a run: the run row, its steps and its approvals; for another entry ({@link
+ * ChainEntry}: an approval, an acknowledgement, an access log entry): its row. The canonical form
+ * sorts every object's keys, writes timestamps as epoch milliseconds and keeps nulls, so it is the
+ * same whichever database the values were read back from.
  */
 final class ChainHasher {
 
@@ -33,11 +34,33 @@ final class ChainHasher {
   private ChainHasher() {}
 
   static String hash(String prevHash, SealedRun sealed) {
+    return hash(prevHash, canonical(sealed));
+  }
+
+  /**
+   * The hash of an entry that is not a run: the previous hash and the canonical JSON of its seq,
+   * seal time, kind and stored row.
+   */
+  static String hash(
+      String prevHash, long seq, Instant sealedAt, ChainEntry entry, Map<String, Object> row) {
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("seq", seq);
+    record.put("sealed_at", millis(sealedAt));
+    record.put("kind", entry.kind().column);
+    record.put("row", row);
+    try {
+      return hash(prevHash, CANONICAL.writeValueAsString(record));
+    } catch (JsonProcessingException e) {
+      throw new AuditStoreException("audit store: cannot serialise " + entry.describe(), e);
+    }
+  }
+
+  private static String hash(String prevHash, String canonical) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update(prevHash.getBytes(StandardCharsets.UTF_8));
       sha.update((byte) '\n');
-      sha.update(canonical(sealed).getBytes(StandardCharsets.UTF_8));
+      sha.update(canonical.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);

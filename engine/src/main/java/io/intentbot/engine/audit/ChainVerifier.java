@@ -4,18 +4,22 @@ import io.intentbot.engine.model.RunRecord;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Walks the hash chain in seq order and recomputes every sealed run's hash from what is stored now.
- * It finds rows edited since they were sealed (the run, any of its steps or approvals, added or
- * deleted ones included), sealed runs deleted (a gap in seq, or a tail shorter than the chain head
- * says) and links rewritten. Alone it cannot find a chain rebuilt from scratch, or a tail deleted
- * together with the head, by someone who can write every row: with an {@link AuditKey} it also
- * checks each run's MAC (a rebuild without the key fails), and with an expected {@link ChainHead}
- * kept elsewhere it checks that entry is still there, unchanged (a deleted tail fails).
+ * Walks the hash chain in seq order and recomputes every entry's hash from what is stored now: each
+ * sealed run's, and each other entry's ({@link ChainEntry}: a decision, an acknowledgement, an
+ * access log entry). It finds rows edited since they were sealed (the run, any of its steps or
+ * approvals, added or deleted ones included; a decision, acknowledgement or access log row edited
+ * or deleted), entries deleted (a gap in seq, or a tail shorter than the chain head says) and links
+ * rewritten. Alone it cannot find a chain rebuilt from scratch, or a tail deleted together with the
+ * head, by someone who can write every row: with an {@link AuditKey} it also checks each run's MAC
+ * (a rebuild without the key fails), and with an expected {@link ChainHead} kept elsewhere it
+ * checks that entry is still there, unchanged (a deleted tail fails).
  */
 final class ChainVerifier {
 
@@ -50,6 +54,7 @@ final class ChainVerifier {
     String previousHash = ChainHasher.GENESIS;
     int checked = 0;
     int signed = 0;
+    Map<String, Integer> entries = new LinkedHashMap<>();
     Long firstSigned = null;
     boolean expectedSeen = false;
     for (ChainRows.Link link : links) {
@@ -57,11 +62,12 @@ final class ChainVerifier {
         break; // sealed after we read the head; checked by the next verify
       }
       checked++;
+      entries.merge(kindName(link), 1, Integer::sum);
       if (expectedHead.isPresent() && link.seq() == expectedHead.get().seq()) {
         expectedSeen = true;
         if (!expectedHead.get().hash().equals(link.recordHash())) {
           problems.add(
-              describe(link)
+              link.describe()
                   + " is not the entry expected ("
                   + expectedHead.get()
                   + "): the chain was rewritten from there");
@@ -74,13 +80,13 @@ final class ChainVerifier {
             signed++;
           } else {
             problems.add(
-                describe(link)
+                link.describe()
                     + " carries a MAC that INTENTBOT_AUDIT_KEY did not make (re-sealed"
                     + " without the key, or another key)");
           }
         } else if (firstSigned != null) {
           problems.add(
-              describe(link)
+              link.describe()
                   + " carries no MAC though records before it do (re-sealed without the key?)");
         }
       }
@@ -88,10 +94,13 @@ final class ChainVerifier {
         problems.add(missing(expected, link.seq() - 1));
       } else if (!Objects.equals(link.prevHash(), previousHash)) {
         problems.add(
-            describe(link) + " does not follow the record before it (its prev_hash was changed)");
+            link.describe() + " does not follow the record before it (its prev_hash was changed)");
       }
-      if (!Objects.equals(recompute(connection, link), link.recordHash())) {
-        problems.add(describe(link) + " was changed after it was sealed");
+      Optional<String> recomputed = recompute(connection, link);
+      if (recomputed.isEmpty()) {
+        problems.add(link.describe() + " was deleted after it was sealed");
+      } else if (!Objects.equals(recomputed.get(), link.recordHash())) {
+        problems.add(link.describe() + " was changed after it was sealed");
       }
       previousHash = link.recordHash();
       expected = link.seq() + 1;
@@ -123,17 +132,45 @@ final class ChainVerifier {
               + head.lastSeq()
               + "): records were deleted");
     }
-    return new VerifyResult(checked, signed, problems);
+    Map<String, Long> outside = new LinkedHashMap<>();
+    for (ChainEntry.Kind kind : ChainEntry.Kind.values()) {
+      long uncovered = ChainRows.uncovered(connection, kind);
+      long legacy = Math.min(uncovered, ChainRows.legacy(connection, kind));
+      if (legacy > 0) {
+        outside.put(kindName(kind), legacy);
+      }
+      if (uncovered > legacy) {
+        problems.add(
+            (uncovered - legacy)
+                + " of the "
+                + kindName(kind)
+                + " carry no chain entry though the store seals every one it writes (inserted"
+                + " behind its back?)");
+      }
+    }
+    return new VerifyResult(checked, signed, problems, entries, outside);
   }
 
-  private static String recompute(Connection connection, ChainRows.Link link) throws SQLException {
+  /** The entry's hash from what is stored now; empty when its row is gone. */
+  private static Optional<String> recompute(Connection connection, ChainRows.Link link)
+      throws SQLException {
+    String prev = Objects.requireNonNullElse(link.prevHash(), "");
+    if (link.entry() != null) {
+      return link.entry()
+          .row(connection)
+          .map(row -> ChainHasher.hash(prev, link.seq(), link.sealedAt(), link.entry(), row));
+    }
     RunRecord run = ChainRows.run(connection, link.runId()).orElseThrow();
     SealedRun sealed = ChainRows.sealed(connection, run, link.seq(), link.sealedAt());
-    return ChainHasher.hash(Objects.requireNonNullElse(link.prevHash(), ""), sealed);
+    return Optional.of(ChainHasher.hash(prev, sealed));
   }
 
-  private static String describe(ChainRows.Link link) {
-    return "run " + link.runId() + " (seq " + link.seq() + ")";
+  private static String kindName(ChainRows.Link link) {
+    return link.entry() == null ? VerifyResult.KINDS.get(0) : kindName(link.entry().kind());
+  }
+
+  private static String kindName(ChainEntry.Kind kind) {
+    return VerifyResult.KINDS.get(kind.ordinal() + 1);
   }
 
   private static String missing(long from, long to) {

@@ -61,7 +61,7 @@ public final class JdbcAuditStore implements AuditStore {
     this.leases = new LeaseTable(jdbc);
     this.sealer = new ChainSealer(jdbc, clock, key);
     this.verifier = new ChainVerifier(jdbc, key);
-    this.waitingRuns = new JdbcWaitingRunStore(jdbc);
+    this.waitingRuns = new JdbcWaitingRunStore(jdbc, sealer);
     this.positions = new ReadPositions(jdbc);
     this.onClose = onClose;
   }
@@ -241,6 +241,7 @@ public final class JdbcAuditStore implements AuditStore {
     return jdbc.inTransaction(
         "record a decision on run " + approval.runId(),
         connection -> {
+          ChainRows.Head head = ChainRows.lockHead(connection);
           if (!SealGuard.lockOpenRun(connection, approval.runId())) {
             return false;
           }
@@ -256,6 +257,7 @@ public final class JdbcAuditStore implements AuditStore {
             return false;
           }
           Jdbc.update(connection, ApprovalRows.INSERT, ApprovalRows.insertParams(approval));
+          sealer.append(connection, head, ChainEntry.approval(approval.runId(), approval.user()));
           return true;
         });
   }
@@ -309,11 +311,13 @@ public final class JdbcAuditStore implements AuditStore {
     return jdbc.inTransaction(
         "record a review of run " + review.runId(),
         connection -> {
+          ChainRows.Head head = ChainRows.lockHead(connection);
           if (!Jdbc.query(connection, ReviewRows.SELECT_FOR_RUN, ReviewRows::read, review.runId())
               .isEmpty()) {
             return false;
           }
           Jdbc.update(connection, ReviewRows.INSERT, ReviewRows.insertParams(review));
+          sealer.append(connection, head, ChainEntry.acknowledgement(review.runId()));
           return true;
         });
   }
@@ -332,8 +336,10 @@ public final class JdbcAuditStore implements AuditStore {
     return jdbc.inTransaction(
         "record an access log entry",
         connection -> {
+          ChainRows.Head head = ChainRows.lockHead(connection); // also orders the ids
           Jdbc.update(connection, AccessRows.INSERT, AccessRows.insertParams(event));
           long id = Jdbc.query(connection, AccessRows.LAST_ID, row -> row.getLong("id")).get(0);
+          sealer.append(connection, head, ChainEntry.access(id));
           return event.withId(id);
         });
   }

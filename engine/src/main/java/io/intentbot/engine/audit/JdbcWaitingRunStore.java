@@ -17,9 +17,11 @@ import java.util.Optional;
 final class JdbcWaitingRunStore implements WaitingRunStore {
 
   private final Jdbc jdbc;
+  private final ChainSealer sealer;
 
-  JdbcWaitingRunStore(Jdbc jdbc) {
+  JdbcWaitingRunStore(Jdbc jdbc, ChainSealer sealer) {
     this.jdbc = jdbc;
+    this.sealer = sealer;
   }
 
   @Override
@@ -61,6 +63,7 @@ final class JdbcWaitingRunStore implements WaitingRunStore {
     return jdbc.inTransaction(
         "record an approval of run " + approval.runId(),
         connection -> {
+          ChainRows.Head head = ChainRows.lockHead(connection);
           if (!SealGuard.lockOpenRun(connection, approval.runId())) {
             return new CountedApproval(CountedApproval.Outcome.RUN_SEALED, 0, List.of());
           }
@@ -90,6 +93,7 @@ final class JdbcWaitingRunStore implements WaitingRunStore {
               Jdbc.timestamp(approval.at()),
               approval.comment(),
               place);
+          sealer.append(connection, head, ChainEntry.approval(approval.runId(), approval.user()));
           placed.add(approval.user());
           CountedApproval counted =
               new CountedApproval(CountedApproval.Outcome.RECORDED, place, placed);
@@ -106,7 +110,8 @@ final class JdbcWaitingRunStore implements WaitingRunStore {
         "SELECT user_id, place FROM approvals WHERE run_id = ? ORDER BY place, decided_at, user_id",
         row -> {
           int place = row.getInt("place");
-          return new Decided(row.getString("user_id"), row.wasNull() ? null : place);
+          Integer placed = row.wasNull() ? null : place; // before reading another column
+          return new Decided(row.getString("user_id"), placed);
         },
         runId);
   }

@@ -23,8 +23,10 @@ final class AccessJournal {
   private final Clock clock;
   private final EventBus events;
   private final AtomicLong refused = new AtomicLong();
+  private final Redactor redactor;
 
-  AccessJournal(AuditStore audit, Clock clock, EventBus events) {
+  AccessJournal(AuditStore audit, Clock clock, EventBus events, Redactor redactor) {
+    this.redactor = redactor;
     this.audit = audit;
     this.clock = clock;
     this.events = events;
@@ -54,9 +56,10 @@ final class AccessJournal {
                 environments,
                 rule(refusal, environments),
                 true,
-                refusal.toString()));
+                redactor.redact(refusal.toString())));
     refused.incrementAndGet();
-    LOG.info("refused {} {} by {} ({}): {}", action, intent, actor.user(), event.rule(), refusal);
+    LOG.info(
+        "refused {} {} by {} ({}): {}", action, intent, actor.user(), event.rule(), event.reason());
     events.refused(event);
     return refusal;
   }
@@ -78,7 +81,7 @@ final class AccessJournal {
             List.of(),
             null,
             false,
-            reason));
+            redactor.redact(reason)));
   }
 
   /** Refusals recorded by this process. */

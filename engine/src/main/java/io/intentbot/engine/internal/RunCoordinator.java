@@ -71,6 +71,7 @@ public final class RunCoordinator {
   private final AccessJournal journal;
   private final RunAdmission admission;
   private final DecisionsElsewhere elsewhere;
+  private final SecretMasks masks;
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.BUILT);
 
   public RunCoordinator(
@@ -88,7 +89,7 @@ public final class RunCoordinator {
       String secretKey,
       List<String> secrets) {
     SecretVault vault = SecretVault.of(secretKey);
-    SecretMasks masks = new SecretMasks(config, secrets);
+    this.masks = new SecretMasks(config, secrets);
     io.intentbot.engine.config.LoadLimits limits = io.intentbot.engine.config.LoadLimits.of(config);
     this.config = config;
     this.catalog = catalog;
@@ -123,7 +124,7 @@ public final class RunCoordinator {
     DurableWrites durable = DurableWrites.standard();
     ApprovalGate gate = new ApprovalGate(groups);
     this.access = new AccessPolicy(config, groups);
-    this.journal = new AccessJournal(audit, clock, events);
+    this.journal = new AccessJournal(audit, clock, events, masks.process());
     this.admission = new RunAdmission(limits, audit, journal);
     this.elsewhere = new DecisionsElsewhere(audit, events, this.leadership, timer);
     RunPreparer preparer =
@@ -264,7 +265,8 @@ public final class RunCoordinator {
       return new Submission.Refused(new Refusal.ShuttingDown());
     }
     requireStarted();
-    return admission.submit(request, intake::submit);
+    return MaskedOutcomes.submission(
+        admission.submit(request, intake::submit), masks.forRequest(request, catalog));
   }
 
   public Decision approve(String runId, Actor actor) {
@@ -336,13 +338,15 @@ public final class RunCoordinator {
    * refusal.
    */
   public Refusal refuseIdentity(Actor actor, String claimed) {
-    return journal.refused(
-        actor,
-        "act-as",
-        null,
-        null,
-        List.of(),
-        new Refusal.UntrustedIdentity(actor.osUser(), claimed, actor.user()));
+    return MaskedOutcomes.refusal(
+        journal.refused(
+            actor,
+            "act-as",
+            null,
+            null,
+            List.of(),
+            new Refusal.UntrustedIdentity(actor.osUser(), claimed, actor.user())),
+        masks.process());
   }
 
   /** See {@link io.intentbot.engine.Engine#followDecisionsMadeElsewhere}. */
@@ -398,7 +402,7 @@ public final class RunCoordinator {
           runId,
           ((Decision.Accepted) decision).kind().name());
     }
-    return decision;
+    return MaskedOutcomes.decision(decision, masks.process());
   }
 
   private static boolean permission(Refusal refusal) {

@@ -9,10 +9,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The ways one secret value shows up in output: as given, stripped of surrounding whitespace, and
- * encoded. For base64 the value can start at any of three byte offsets of the encoded text; at each
- * offset only the characters that depend on the value's bytes alone are kept, which is what appears
- * whatever came before or after it.
+ * The ways one secret value shows up in output: stripped of surrounding whitespace (which masks it
+ * with any whitespace around it, and keeps the text's own spaces), and encoded, as given and
+ * stripped. For base64 the value can start at any of three byte offsets of the encoded text; at
+ * each offset only the characters that depend on the value's bytes alone are kept, which is what
+ * appears whatever came before or after it.
  */
 final class SecretForms {
 
@@ -24,11 +25,15 @@ final class SecretForms {
 
   Set<String> all() {
     Set<String> forms = new LinkedHashSet<>();
-    for (String text : new String[] {value, value.strip()}) {
+    String stripped = value.strip();
+    for (String text : new String[] {value, stripped}) {
       if (text.isEmpty()) {
         continue;
       }
-      forms.add(text);
+      if (text.equals(stripped)) {
+        // the blanks around it are not the secret: masking them too would eat the text's spaces
+        forms.add(text);
+      }
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       forms.add(HexFormat.of().formatHex(bytes));
       forms.add(HexFormat.of().formatHex(bytes).toUpperCase(Locale.ROOT));

@@ -2,6 +2,8 @@ package io.intentbot.engine.internal;
 
 import io.intentbot.engine.config.DatasourceConfig;
 import io.intentbot.engine.config.IntentbotConfig;
+import io.intentbot.engine.definition.IntentCatalog;
+import io.intentbot.engine.model.RunRequest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -30,6 +32,28 @@ final class SecretMasks {
   Redactor forRun(Iterable<String> runSecrets) {
     Redactor redactor = new Redactor(always);
     runSecrets.forEach(redactor::addSecret);
+    return redactor;
+  }
+
+  /**
+   * A redactor for what the engine answers {@code request}: these secrets and the values given to
+   * the intent's secret parameters (with or without surrounding blanks), before they are bound.
+   */
+  Redactor forRequest(RunRequest request, IntentCatalog catalog) {
+    Redactor redactor = process();
+    catalog
+        .find(request.intent())
+        .ifPresent(
+            intent -> {
+              for (String argument : request.arguments()) {
+                int eq = argument.indexOf('=');
+                String key = eq < 0 ? null : argument.substring(0, eq).trim();
+                intent.parameters().stream()
+                    .filter(p -> p.secret() && p.name().equals(key))
+                    .findFirst()
+                    .ifPresent(p -> redactor.addSecret(argument.substring(eq + 1)));
+              }
+            });
     return redactor;
   }
 

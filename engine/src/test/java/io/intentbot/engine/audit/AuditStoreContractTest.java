@@ -8,6 +8,7 @@ import static io.intentbot.engine.audit.Runs.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.intentbot.engine.model.AccessEvent;
 import io.intentbot.engine.model.ApprovalRecord;
 import io.intentbot.engine.model.ReviewRecord;
 import io.intentbot.engine.model.RunRecord;
@@ -271,7 +272,9 @@ abstract class AuditStoreContractTest {
     assertThat(store.review("r-bg001")).contains(review);
     assertThat(store.review("r-plain1")).isEmpty();
     assertThat(store.runsAwaitingReview()).isEmpty();
-    assertThat(store.verify().intact()).as("a review is outside the sealed record").isTrue();
+    assertThat(store.verify().intact())
+        .as("a review after the seal is an entry of its own")
+        .isTrue();
   }
 
   // --- transitions
@@ -440,14 +443,15 @@ abstract class AuditStoreContractTest {
 
     assertThat(result.problems()).isEmpty();
     assertThat(result.intact()).isTrue();
-    assertThat(result.checked()).isEqualTo(3);
+    assertThat(result.checked()).isEqualTo(6);
+    assertThat(result.entries()).isEqualTo(Map.of("finished runs", 3, "decisions", 3));
   }
 
   @Test
   void anEmptyChainVerifiesIntact() {
     store.createRun(run("r-open01", RunStatus.RUNNING));
 
-    assertThat(store.verify()).isEqualTo(new VerifyResult(0, List.of()));
+    assertVerified(store, 0);
   }
 
   @Test
@@ -481,7 +485,7 @@ abstract class AuditStoreContractTest {
             null));
     store.seal("r-odd001");
 
-    assertThat(store.verify()).isEqualTo(new VerifyResult(1, List.of()));
+    assertVerified(store, 1);
   }
 
   @Test
@@ -491,8 +495,8 @@ abstract class AuditStoreContractTest {
     store.seal("r-s1");
     store.seal("r-s3");
 
-    assertThat(store.verify()).isEqualTo(new VerifyResult(3, List.of()));
-    assertThat(tamper("UPDATE runs SET reason = reason WHERE id = 'r-s3' AND seq = 3"))
+    assertVerified(store, 6);
+    assertThat(tamper("UPDATE runs SET reason = reason WHERE id = 'r-s3' AND seq = 6"))
         .isEqualTo(1);
   }
 
@@ -554,7 +558,7 @@ abstract class AuditStoreContractTest {
     tamper("UPDATE runs SET requester = ? WHERE id = ?", "U_SOMEONE_ELSE", "r-s2");
 
     assertThat(store.verify().problems())
-        .containsExactly("run r-s2 (seq 2) was changed after it was sealed");
+        .containsExactly("run r-s2 (seq 4) was changed after it was sealed");
   }
 
   @Test
@@ -566,8 +570,8 @@ abstract class AuditStoreContractTest {
 
     assertThat(store.verify().problems())
         .containsExactly(
-            "run r-s1 (seq 1) was changed after it was sealed",
-            "run r-s3 (seq 3) was changed after it was sealed");
+            "run r-s1 (seq 2) was changed after it was sealed",
+            "run r-s3 (seq 6) was changed after it was sealed");
   }
 
   @Test
@@ -577,8 +581,11 @@ abstract class AuditStoreContractTest {
     deleteRun("r-s2");
 
     VerifyResult result = store.verify();
-    assertThat(result.problems()).containsExactly("record seq 2 is missing (deleted?)");
-    assertThat(result.checked()).isEqualTo(2);
+    assertThat(result.problems())
+        .containsExactly(
+            "the decision of U_APPROVER on run r-s2 (seq 3) was deleted after it was sealed",
+            "record seq 4 is missing (deleted?)");
+    assertThat(result.checked()).isEqualTo(5);
   }
 
   @Test
@@ -587,7 +594,10 @@ abstract class AuditStoreContractTest {
 
     deleteRun("r-s3");
 
-    assertThat(store.verify().problems()).containsExactly("record seq 3 is missing (deleted?)");
+    assertThat(store.verify().problems())
+        .containsExactly(
+            "the decision of U_APPROVER on run r-s3 (seq 5) was deleted after it was sealed",
+            "record seq 6 is missing (deleted?)");
   }
 
   @Test
@@ -597,7 +607,7 @@ abstract class AuditStoreContractTest {
     tamper("UPDATE steps SET output_text = ? WHERE run_id = ? AND idx = 0", "all fine", "r-s1");
 
     assertThat(store.verify().problems())
-        .containsExactly("run r-s1 (seq 1) was changed after it was sealed");
+        .containsExactly("run r-s1 (seq 2) was changed after it was sealed");
   }
 
   @Test
@@ -609,8 +619,9 @@ abstract class AuditStoreContractTest {
 
     assertThat(store.verify().problems())
         .containsExactly(
-            "run r-s2 (seq 2) was changed after it was sealed",
-            "run r-s3 (seq 3) was changed after it was sealed");
+            "run r-s2 (seq 4) was changed after it was sealed",
+            "the decision of U_APPROVER on run r-s3 (seq 5) was deleted after it was sealed",
+            "run r-s3 (seq 6) was changed after it was sealed");
   }
 
   @Test
@@ -621,8 +632,8 @@ abstract class AuditStoreContractTest {
 
     assertThat(store.verify().problems())
         .containsExactly(
-            "run r-s2 (seq 2) does not follow the record before it (its prev_hash was changed)",
-            "run r-s2 (seq 2) was changed after it was sealed");
+            "run r-s2 (seq 4) does not follow the record before it (its prev_hash was changed)",
+            "run r-s2 (seq 4) was changed after it was sealed");
   }
 
   @Test
@@ -633,7 +644,7 @@ abstract class AuditStoreContractTest {
 
     assertThat(store.verify().problems())
         .containsExactly(
-            "record seq 2 is missing (deleted?)",
+            "record seq 4 is missing (deleted?)",
             "run r-s2 carries a seal but no seq (its place in the chain was removed)");
   }
 
@@ -653,7 +664,7 @@ abstract class AuditStoreContractTest {
 
     concurrently(seals);
 
-    assertThat(store.verify()).isEqualTo(new VerifyResult(THREADS, List.of()));
+    assertVerified(store, THREADS);
   }
 
   @Test
@@ -673,7 +684,7 @@ abstract class AuditStoreContractTest {
 
       concurrently(seals);
 
-      assertThat(other.verify()).isEqualTo(new VerifyResult(THREADS, List.of()));
+      assertVerified(other, THREADS);
     }
   }
 
@@ -684,7 +695,7 @@ abstract class AuditStoreContractTest {
 
     ChainHead head = store.head();
 
-    assertThat(head.seq()).isEqualTo(3);
+    assertThat(head.seq()).isEqualTo(6);
     assertThat(ChainHead.parse(head.toString())).isEqualTo(head);
   }
 
@@ -693,15 +704,16 @@ abstract class AuditStoreContractTest {
     sealThree();
     ChainHead witnessed = store.head();
     deleteRun("r-s3");
-    ChainHead second = new ChainHead(2, chainHash("r-s2"));
-    tamper("UPDATE chain_head SET last_seq = 2, last_hash = ?", second.hash());
+    assertThat(tamper("DELETE FROM chain_entries WHERE seq = 5")).as("r-s3's approval").isOne();
+    ChainHead second = new ChainHead(4, chainHash("r-s2"));
+    tamper("UPDATE chain_head SET last_seq = 4, last_hash = ?", second.hash());
 
     assertThat(store.verify().intact()).as("the chain alone cannot see a deleted tail").isTrue();
     assertThat(store.verify(Optional.of(witnessed)).problems())
         .containsExactly(
             "the expected entry "
                 + witnessed
-                + " is not in the chain (the chain ends at seq 2): records were deleted");
+                + " is not in the chain (the chain ends at seq 4): records were deleted");
     assertThat(store.verify(Optional.of(second)).intact()).isTrue();
   }
 
@@ -710,7 +722,9 @@ abstract class AuditStoreContractTest {
     store.close();
     store = AuditStores.open(url, user(), password(), Optional.of(KEY));
     sealThree();
-    assertThat(store.verify()).isEqualTo(new VerifyResult(3, 3, List.of()));
+    assertThat(store.verify())
+        .extracting(VerifyResult::checked, VerifyResult::signed, VerifyResult::problems)
+        .containsExactly(6, 6, List.of());
     ChainHead witnessed = store.head();
 
     tamper("UPDATE runs SET requester = 'U_SOMEONE_ELSE' WHERE id = 'r-s2'");
@@ -721,17 +735,20 @@ abstract class AuditStoreContractTest {
     }
     assertThat(store.verify().problems())
         .containsExactly(
-            "run r-s2 (seq 2) carries a MAC that INTENTBOT_AUDIT_KEY did not make (re-sealed"
+            "run r-s2 (seq 4) carries a MAC that INTENTBOT_AUDIT_KEY did not make (re-sealed"
                 + " without the key, or another key)",
-            "run r-s3 (seq 3) carries a MAC that INTENTBOT_AUDIT_KEY did not make (re-sealed"
+            "the decision of U_APPROVER on run r-s3 (seq 5) carries a MAC that"
+                + " INTENTBOT_AUDIT_KEY did not make (re-sealed without the key, or another key)",
+            "run r-s3 (seq 6) carries a MAC that INTENTBOT_AUDIT_KEY did not make (re-sealed"
                 + " without the key, or another key)");
     tamper("UPDATE runs SET record_mac = NULL");
+    tamper("UPDATE chain_entries SET record_mac = NULL");
     assertThat(store.verify().problems())
         .as("stripped of every MAC it looks sealed before the key: the kept head catches that")
         .isEmpty();
     assertThat(store.verify(Optional.of(witnessed)).problems())
         .containsExactly(
-            "run r-s3 (seq 3) is not the entry expected ("
+            "run r-s3 (seq 6) is not the entry expected ("
                 + witnessed
                 + "): the chain was rewritten from there");
   }
@@ -745,15 +762,182 @@ abstract class AuditStoreContractTest {
 
     assertThat(store.verify().problems())
         .containsExactly(
-            "run r-s3 (seq 3) carries no MAC though records before it do (re-sealed without the"
+            "run r-s3 (seq 6) carries no MAC though records before it do (re-sealed without the"
                 + " key?)");
     try (AuditStore other =
         AuditStores.open(url, user(), password(), Optional.of(AuditKey.of("b".repeat(40))))) {
       assertThat(other.verify().problems())
-          .hasSize(3)
+          .hasSize(6)
           .filteredOn(p -> p.contains("did not make"))
-          .hasSize(2);
+          .hasSize(5);
     }
+  }
+
+  // --- decisions, acknowledgements and the access log are entries of the chain
+
+  @Test
+  void aDecisionEditedOrDeletedBeforeItsRunEndsFailsVerify() throws Exception {
+    store.createRun(run("r-wait01", RunStatus.WAITING_APPROVAL));
+    store.recordApproval(approval("r-wait01", "U_ALICE", T0.plusSeconds(1)));
+    store.recordApproval(
+        new ApprovalRecord("r-wait01", "U_BOB", false, "plan-r-wait01", T0.plusSeconds(2), "no"));
+    assertThat(
+            store
+                .waitingRuns()
+                .recordCountedApproval(approval("r-wait01", "U_CAROL", T0.plusSeconds(3)), 2)
+                .outcome())
+        .isEqualTo(CountedApproval.Outcome.RECORDED);
+    assertVerified(store, 3);
+    assertThat(store.verify().entries()).isEqualTo(Map.of("decisions", 3));
+
+    tamper("UPDATE approvals SET comment = 'fine by me' WHERE user_id = 'U_ALICE'");
+    tamper("DELETE FROM approvals WHERE user_id = 'U_BOB'");
+    tamper("UPDATE approvals SET place = 2 WHERE user_id = 'U_CAROL'");
+
+    assertThat(store.verify().problems())
+        .containsExactly(
+            "the decision of U_ALICE on run r-wait01 (seq 1) was changed after it was sealed",
+            "the decision of U_BOB on run r-wait01 (seq 2) was deleted after it was sealed",
+            "the decision of U_CAROL on run r-wait01 (seq 3) was changed after it was sealed");
+  }
+
+  @Test
+  void anAcknowledgementEditedOrDeletedFailsVerify() throws Exception {
+    store.createRun(finished("r-bg002", T0));
+    store.seal("r-bg002");
+    store.recordReview(new ReviewRecord("r-bg002", "U09", T0.plusSeconds(60), "warranted"));
+    assertThat(store.verify().entries())
+        .isEqualTo(Map.of("finished runs", 1, "acknowledgements", 1));
+
+    tamper("UPDATE run_reviews SET user_id = 'U_SOMEONE'");
+    assertThat(store.verify().problems())
+        .containsExactly(
+            "the acknowledgement of run r-bg002 (seq 2) was changed after it was sealed");
+    tamper("DELETE FROM run_reviews");
+    assertThat(store.verify().problems())
+        .containsExactly(
+            "the acknowledgement of run r-bg002 (seq 2) was deleted after it was sealed");
+    assertThat(store.runsAwaitingReview()).isEmpty(); // not a break-glass run: nothing to review
+  }
+
+  @Test
+  void aRefusedAttemptEditedOrDeletedFailsVerify() throws Exception {
+    AccessEvent first = store.recordAccess(refusal("U_MALLORY", T0));
+    AccessEvent second = store.recordAccess(refusal("U_MALLORY", T0.plusSeconds(1)));
+    assertThat(second.id()).isGreaterThan(first.id());
+    assertThat(store.verify().entries()).isEqualTo(Map.of("access log entries", 2));
+
+    tamper("DELETE FROM access_log WHERE id = ?", first.id());
+    tamper("UPDATE access_log SET user_id = 'U_NOBODY' WHERE id = ?", second.id());
+
+    assertThat(store.verify().problems())
+        .containsExactly(
+            "access log entry " + first.id() + " (seq 1) was deleted after it was sealed",
+            "access log entry " + second.id() + " (seq 2) was changed after it was sealed");
+    assertThat(store.refusedAttempts(10)).extracting(AccessEvent::user).containsExactly("U_NOBODY");
+  }
+
+  @Test
+  void entriesOfEveryKindShareOneChainWithTheRunsAndItsMacs() throws Exception {
+    store.close();
+    store = AuditStores.open(url, user(), password(), Optional.of(KEY));
+    sealThree();
+    store.recordAccess(refusal("U_MALLORY", T0));
+    store.recordReview(new ReviewRecord("r-s1", "U09", T0.plusSeconds(60), null));
+
+    VerifyResult result = store.verify();
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.signed()).isEqualTo(8);
+    assertThat(result.entries())
+        .isEqualTo(
+            Map.of(
+                "finished runs",
+                3,
+                "decisions",
+                3,
+                "acknowledgements",
+                1,
+                "access log entries",
+                1));
+    assertThat(store.head().seq()).isEqualTo(8);
+    assertThat(result.covers(store.head()).get(0))
+        .startsWith(
+            "covers: 3 finished runs, 3 decisions, 1 acknowledgements, 1 access log entries");
+  }
+
+  @Test
+  void concurrentDecisionsAndSealsNeverForkTheChain() throws Exception {
+    List<Callable<Object>> work = new ArrayList<>();
+    for (int i = 0; i < THREADS; i++) {
+      String id = "r-mix" + i;
+      store.createRun(finished(id, T0.plusSeconds(i)));
+      store.createRun(run("r-ask" + i, RunStatus.WAITING_APPROVAL));
+      int n = i;
+      work.add(
+          () -> {
+            store.seal(id);
+            return null;
+          });
+      work.add(() -> store.recordApproval(approval("r-ask" + n, "U_A", T0)));
+      work.add(() -> store.recordAccess(refusal("U_M" + n, T0)));
+    }
+
+    concurrently(work);
+
+    assertVerified(store, THREADS * 3);
+  }
+
+  @Test
+  void aDecisionInsertedBehindTheStoresBackFailsVerify() throws Exception {
+    store.createRun(run("r-fake01", RunStatus.WAITING_APPROVAL));
+    insertDecisionBehindTheStoresBack("r-fake01", "U_FAKE");
+
+    assertThat(store.verify().problems())
+        .containsExactly(
+            "1 of the decisions carry no chain entry though the store seals every one it writes"
+                + " (inserted behind its back?)");
+  }
+
+  /** Rows written before the store sealed them (an upgraded database) are named, not hidden. */
+  @Test
+  void rowsFromBeforeTheUpgradeAreCountedAsNotCovered() throws Exception {
+    store.createRun(run("r-old001", RunStatus.WAITING_APPROVAL));
+    insertDecisionBehindTheStoresBack("r-old001", "U_OLD");
+    tamper("UPDATE chain_legacy SET rows_before = 1 WHERE kind = 'approval'");
+
+    VerifyResult result = store.verify();
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.outside()).isEqualTo(Map.of("decisions", 1L));
+    assertThat(result.covers(store.head()).get(1))
+        .contains("rows written before this store sealed them (1 decisions)");
+  }
+
+  private void insertDecisionBehindTheStoresBack(String runId, String user) throws SQLException {
+    tamper(
+        "INSERT INTO approvals (run_id, user_id, approved, decided_at) VALUES (?, ?, TRUE, ?)",
+        runId,
+        user,
+        java.time.OffsetDateTime.parse("2026-11-01T00:00:00Z"));
+  }
+
+  private static AccessEvent refusal(String user, Instant at) {
+    return new AccessEvent(
+        0,
+        at,
+        user,
+        "mallory",
+        "host-1",
+        "cli",
+        null,
+        "run",
+        "deploy-app",
+        null,
+        List.of("production"),
+        "access[1]",
+        true,
+        "deploy-app in production: only members of S01DEPLOYERS");
   }
 
   private static final AuditKey KEY = AuditKey.of("k".repeat(32));
@@ -770,21 +954,41 @@ abstract class AuditStoreContractTest {
       String previous = ChainHasher.GENESIS;
       long seq = 0;
       for (ChainRows.Link link : ChainRows.links(connection)) {
-        RunRecord run = ChainRows.run(connection, link.runId()).orElseThrow();
-        String hash =
-            ChainHasher.hash(
-                previous, ChainRows.sealed(connection, run, link.seq(), link.sealedAt()));
+        String hash;
+        if (link.entry() == null) {
+          RunRecord run = ChainRows.run(connection, link.runId()).orElseThrow();
+          hash =
+              ChainHasher.hash(
+                  previous, ChainRows.sealed(connection, run, link.seq(), link.sealedAt()));
+        } else {
+          hash =
+              ChainHasher.hash(
+                  previous,
+                  link.seq(),
+                  link.sealedAt(),
+                  link.entry(),
+                  link.entry().row(connection).orElseThrow());
+        }
         Jdbc.update(
             connection,
-            "UPDATE runs SET prev_hash = ?, record_hash = ? WHERE id = ?",
+            link.entry() == null
+                ? "UPDATE runs SET prev_hash = ?, record_hash = ? WHERE seq = ?"
+                : "UPDATE chain_entries SET prev_hash = ?, record_hash = ? WHERE seq = ?",
             previous,
             hash,
-            link.runId());
+            link.seq());
         previous = hash;
         seq = link.seq();
       }
       ChainRows.moveHead(connection, seq, previous);
     }
+  }
+
+  /** Asserts the chain verifies intact with {@code checked} entries. */
+  static void assertVerified(AuditStore store, int checked) {
+    VerifyResult result = store.verify();
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.checked()).isEqualTo(checked);
   }
 
   private void sealThree() {
