@@ -109,9 +109,7 @@ final class SlackAuth implements AutoCloseable {
     if (check()) {
       return;
     }
-    log.warn(
-        "Slack is unreachable ({}): serving anyway, trying again with back-off",
-        health.why());
+    log.warn("Slack is unreachable ({}): serving anyway, trying again with back-off", health.why());
     retries =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

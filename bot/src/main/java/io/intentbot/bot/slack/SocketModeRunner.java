@@ -100,13 +100,17 @@ public final class SocketModeRunner implements AutoCloseable {
       return true;
     }
     try {
-      // The client first, so that a failure to reach Slack is this exception: SocketModeApp's own
-      // factory logs it with a stack trace and leaves the app without a client.
-      SocketModeClient client =
-          SlackBot.slack(settings)
-              .socketMode(settings.appToken(), SocketModeClient.Backend.JavaWebSocket);
-      SocketModeApp app = new SocketModeApp(client, bot.app());
-      app.startAsync();
+      // Asked first, so that a failure to reach Slack is this exception: SocketModeApp's own
+      // client factory logs it with a stack trace and leaves the app without a client.
+      SlackBot.slack(settings).issueSocketModeUrl(settings.appToken());
+      SocketModeApp app =
+          new SocketModeApp(settings.appToken(), bot.app(), SocketModeClient.Backend.JavaWebSocket);
+      try {
+        app.startAsync();
+      } catch (NullPointerException e) {
+        // Slack went away between the two calls: the factory made no client
+        throw new java.io.IOException("Socket Mode connection failed", e);
+      }
       socket = app;
       return true;
     } catch (java.io.IOException e) {
