@@ -117,6 +117,9 @@ final class ServeCommand extends BaseCommand {
       closeAll.run();
       throw e;
     }
+    if (server.healthPort() >= 0) {
+      log.info("/healthz also on port {}", server.healthPort());
+    }
     log.info(
         "intentbot serving Slack on port {} ({} intents{})",
         listening,
@@ -124,9 +127,6 @@ final class ServeCommand extends BaseCommand {
         engine.catalog().problems().isEmpty()
             ? ""
             : ", " + engine.catalog().problems().size() + " problems in intent files");
-    if (server.healthPort() >= 0) {
-      log.info("/healthz also on port {}", server.healthPort());
-    }
     Runtime.getRuntime().addShutdownHook(new Thread(closeAll));
     server.join();
     if (rejected.get() != null) {

@@ -8,6 +8,7 @@ import com.slack.api.methods.response.auth.AuthTestResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,17 @@ import org.slf4j.LoggerFactory;
 final class SlackAuth implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SlackAuth.class);
+
+  /** Slack's errors for a token it refuses; any other error is Slack failing, to try again. */
+  static final Set<String> REFUSED =
+      Set.of(
+          "invalid_auth",
+          "not_authed",
+          "account_inactive",
+          "token_revoked",
+          "token_expired",
+          "not_allowed_token_type",
+          "ekm_access_denied");
 
   private final MethodsClient methods;
   private final String variable;
@@ -67,6 +79,10 @@ final class SlackAuth implements AutoCloseable {
         health.reachable();
         return true;
       }
+      if (!REFUSED.contains(response.getError())) {
+        health.unreachable(clock.instant(), "auth.test: " + response.getError());
+        return false;
+      }
       health.rejected(response.getError());
       throw new SlackTokenRejected(variable, response.getError());
     } catch (IOException e) {
@@ -93,10 +109,7 @@ final class SlackAuth implements AutoCloseable {
     if (check()) {
       return;
     }
-    log.warn(
-        "Slack is unreachable ({}): serving anyway, trying again with back-off; /healthz says"
-            + " slack: unreachable",
-        health.why());
+    log.warn("Slack is unreachable ({}): serving anyway, trying again with back-off", health.why());
     retries =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

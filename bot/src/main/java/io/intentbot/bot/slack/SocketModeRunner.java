@@ -5,7 +5,6 @@ import com.slack.api.socket_mode.SocketModeClient;
 import io.intentbot.engine.Engine;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,22 +29,13 @@ public final class SocketModeRunner implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SocketModeRunner.class);
 
-  /** Slack's errors for a token it refuses ({@code apps.connections.open}). */
-  private static final Set<String> REFUSED =
-      Set.of(
-          "invalid_auth",
-          "not_authed",
-          "account_inactive",
-          "token_revoked",
-          "token_expired",
-          "not_allowed_token_type");
-
   private final SlackBot bot;
   private final SlackSettings settings;
   private SocketModeApp socket;
   private ScheduledExecutorService retries;
   private volatile Consumer<SlackTokenRejected> onRejected = e -> {};
   private volatile boolean stopped;
+  private boolean warned;
 
   /**
    * @throws IllegalStateException naming the variables to set when credentials are missing
@@ -110,18 +100,31 @@ public final class SocketModeRunner implements AutoCloseable {
       return true;
     }
     try {
+      // Asked first, so that a failure to reach Slack is this exception: SocketModeApp's own
+      // client factory logs it with a stack trace and leaves the app without a client.
+      SlackBot.slack(settings).issueSocketModeUrl(settings.appToken());
       SocketModeApp app =
           new SocketModeApp(settings.appToken(), bot.app(), SocketModeClient.Backend.JavaWebSocket);
-      app.startAsync();
+      try {
+        app.startAsync();
+      } catch (NullPointerException e) {
+        // Slack went away between the two calls: the factory made no client
+        throw new java.io.IOException("Socket Mode connection failed", e);
+      }
       socket = app;
       return true;
     } catch (java.io.IOException e) {
-      log.warn(
-          "Slack is unreachable for Socket Mode ({}): trying again with back-off", e.toString());
+      if (!warned) {
+        warned = true;
+        log.warn(
+            "Slack is unreachable for Socket Mode ({}): trying again with back-off", e.toString());
+      } else {
+        log.debug("Slack still unreachable for Socket Mode ({})", e.toString());
+      }
       return false;
     } catch (IllegalStateException e) {
       String message = String.valueOf(e.getMessage());
-      for (String error : REFUSED) {
+      for (String error : SlackAuth.REFUSED) {
         if (message.contains(error)) {
           throw new SlackTokenRejected("SLACK_APP_TOKEN", error);
         }

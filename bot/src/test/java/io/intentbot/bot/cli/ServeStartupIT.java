@@ -188,4 +188,40 @@ class ServeStartupIT {
     assertThat(health.body())
         .startsWith("{\"status\":\"unavailable\",\"slack\":\"unreachable\",\"database\":\"ok\"");
   }
+
+  /** {@code intentbot socket} instead of serve, with an app token. */
+  private ProcessBuilder socket() throws Exception {
+    ProcessBuilder builder = ServeProcess.builder(dir, slack);
+    builder.command().removeAll(List.of("--port", "0"));
+    builder.command().set(builder.command().indexOf("serve"), "socket");
+    builder.environment().put("SLACK_APP_TOKEN", "xapp-test-token-0123456789");
+    return builder;
+  }
+
+  @Test
+  void socketModeWithAnAppTokenSlackRejectsIsFatalWithThatWord() throws Exception {
+    slack.server.stubFor(
+        post(urlEqualTo("/api/apps.connections.open"))
+            .willReturn(okJson("{\"ok\":false,\"error\":\"invalid_auth\"}")));
+    assertThat(failedStart(socket(), ExitCode.INVALID))
+        .contains("intentbot socket: Slack rejected SLACK_APP_TOKEN: invalid_auth");
+  }
+
+  @Test
+  void socketModeWithSlackUnreachableKeepsTrying() throws Exception {
+    slack.server.stubFor(
+        post(urlEqualTo("/api/apps.connections.open"))
+            .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    serve = socket().start();
+    await()
+        .atMost(ServeProcess.STARTUP)
+        .failFast("socket exited", () -> !serve.isAlive())
+        .until(
+            () ->
+                slack.calls("/api/apps.connections.open").size() >= 2
+                    && Files.readString(ServeProcess.log(dir))
+                        .contains("Slack is unreachable for Socket Mode"));
+    assertThat(serve.isAlive()).as("still running, trying again").isTrue();
+    assertThat(Files.readString(ServeProcess.log(dir))).doesNotContain("\tat ");
+  }
 }
