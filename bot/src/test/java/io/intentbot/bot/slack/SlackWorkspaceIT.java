@@ -481,4 +481,23 @@ class SlackWorkspaceIT {
     String blocks = cardOfLatestRun();
     assertThat(blocks).doesNotContain("intent_approve", "\"confirm\"");
   }
+
+  @Test
+  void aRetryAfterOnViewsOpenIsHonouredAndTheRequesterToldWhatToDo() throws Exception {
+    slack.server.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/views.open"))
+            .willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                    .withStatus(429)
+                    .withHeader("Retry-After", "600")));
+    requests.command("U0OTHER", CHANNEL, "deploy-app app=web");
+    await().atMost(WAIT).until(() -> replies("U0OTHER").size() == 1);
+    assertThat(replies("U0OTHER").get(0)).contains("The form could not open (Slack: HTTP 429)");
+
+    requests.command("U0OTHER", CHANNEL, "deploy-app app=api");
+    await().atMost(WAIT).until(() -> replies("U0OTHER").size() == 2);
+    assertThat(replies("U0OTHER").get(1)).contains("Slack asked intentbot to slow down");
+    assertThat(slack.calls("/api/views.open")).as("none within Retry-After").hasSize(1);
+  }
 }
