@@ -305,12 +305,12 @@ public final class OutcomeText {
     }
     return "; membership of "
         + join(here.groups().stream().map(approvers::group).toList())
-        + " cannot be checked here (no Slack bot token: set SLACK_BOT_TOKEN, or use Slack), so here"
-        + " only "
+        + " cannot be checked here (no Slack bot token: set SLACK_BOT_TOKEN, or use Slack), so "
         + (here.users().isEmpty()
             ? "nobody"
-            : "one of " + String.join(", ", here.users().stream().map(approvers::user).toList()))
-        + " may run it";
+            : "only one of "
+                + String.join(", ", here.users().stream().map(approvers::user).toList()))
+        + " may run it here";
   }
 
   private static String join(java.util.List<String> names) {

@@ -70,8 +70,8 @@ class CliGroupsTest {
         .isEqualTo(
             "refused: deploy-app in production: only members of S_DEPLOYERS (access[2]);"
                 + " membership of S_DEPLOYERS or S_SRE cannot be checked here (no Slack bot"
-                + " token: set SLACK_BOT_TOKEN, or use Slack), so here only one of U_ALICE may run"
-                + " it\n");
+                + " token: set SLACK_BOT_TOKEN, or use Slack), so only one of U_ALICE may run it"
+                + " here\n");
     assertThat(slack.calls("/api/usergroups.users.list")).isEmpty();
   }
 
