@@ -361,10 +361,29 @@ public final class OutcomeText {
                 : whoMay(r.allows());
     String channels = join(r.channels().stream().map(approvers::channel).toList());
     if (r.everyone()) {
-      return what + ": only from " + channels + " (" + r.rule() + ")";
+      return what + ": only from " + channels + " (" + r.rule() + ")" + unknownHere(r);
     }
     String where = r.channels().isEmpty() ? "" : ", from " + channels;
-    return what + ": only " + who + where + " (" + r.rule() + ")";
+    return what + ": only " + who + where + " (" + r.rule() + ")" + unknownHere(r);
+  }
+
+  /**
+   * Where group membership cannot be resolved: which groups cannot be checked, and who may run it
+   * here instead (the users the rules name by id).
+   */
+  private String unknownHere(Refusal.RefusedByPolicy r) {
+    Approvers here = r.groupsUnknownHere();
+    if (here == null) {
+      return "";
+    }
+    return "; membership of "
+        + join(here.groups().stream().map(approvers::group).toList())
+        + " cannot be checked here (no Slack bot token: set SLACK_BOT_TOKEN, or use Slack), so "
+        + (here.users().isEmpty()
+            ? "nobody"
+            : "only one of "
+                + String.join(", ", here.users().stream().map(approvers::user).toList()))
+        + " may run it here";
   }
 
   private static String join(java.util.List<String> names) {

@@ -18,8 +18,10 @@ import java.util.function.Predicate;
  * Turns run events into a chat thread: one top message per run, updated as the run moves, and step
  * progress and output as lines below it. Chat-neutral; the {@link ThreadSink} posts.
  *
- * <p>A step's output is cut after {@code maxOutputLines} lines with a pointer to {@code intentbot
- * show RUN}; each line is cut to {@code maxLineLength} characters.
+ * <p>A step's output is cut after {@code maxOutputLines} lines, followed by a typed {@link
+ * ThreadUpdate.Line#outputCut} note that each adapter renders (the terminal points to {@code
+ * intentbot show RUN}, Slack to the file it attaches); each line is cut to {@code maxLineLength}
+ * characters.
  */
 public final class RunThread implements RunListener {
 
@@ -132,13 +134,7 @@ public final class RunThread implements RunListener {
       }
     } else if (event instanceof RunEvent.StepFinished e) {
       if (state.outputLines > maxOutputLines) {
-        note(
-            run,
-            "… "
-                + (state.outputLines - maxOutputLines)
-                + " more lines: see `intentbot show "
-                + run.id()
-                + "`");
+        sink.accept(ThreadUpdate.Line.outputCut(run, state.outputLines - maxOutputLines));
       }
       note(run, stepResult(e.step()));
     } else if (event instanceof RunEvent.DecidedElsewhere e) {

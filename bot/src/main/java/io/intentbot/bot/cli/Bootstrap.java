@@ -297,9 +297,12 @@ final class Bootstrap implements AutoCloseable {
     };
   }
 
-  /** The engine, built and not started: add listeners, then {@code start()} it. */
+  /**
+   * The engine of the CLI and the console, built and not started: add listeners, then {@code
+   * start()} it. Groups are Slack's where a bot token is configured (see TerminalGroups).
+   */
   Engine engine() {
-    return engine(GroupDirectory.NONE);
+    return engine(io.intentbot.bot.slack.TerminalGroups.directory(env, config()));
   }
 
   /** The engine, started, for commands that add no listener. */

@@ -16,6 +16,14 @@ import java.util.function.Predicate;
  */
 final class OutputFiles implements RunListener {
 
+  /**
+   * The thread's note after a step whose output was cut ({@code ThreadUpdate.LineKind.OUTPUT_CUT}):
+   * chat users cannot run {@code intentbot show}, so it points at the file attached below it.
+   */
+  static String note(int hidden) {
+    return "… " + hidden + " more lines: the whole output is in the file below";
+  }
+
   /** The most of one step's output kept for its file (the outbox's body column holds 100,000). */
   static final int MAX_CHARS = 90_000;
 

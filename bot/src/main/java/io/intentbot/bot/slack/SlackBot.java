@@ -206,14 +206,18 @@ public final class SlackBot implements AutoCloseable {
     return engine;
   }
 
-  /** Approve and Reject ask to confirm on protected environments and destructive intents. */
+  /**
+   * Approve and Reject ask to confirm on destructive intents and where the environment that gates
+   * the approval (the strictest the run touches: {@code copy env=sandbox from_env=production} is
+   * gated by production) is protected.
+   */
   static java.util.function.Predicate<io.intentbot.engine.model.RunRecord> confirmsDecisions(
       Engine engine) {
     return run ->
-        (run.environment() != null
+        (run.approvalEnvironment() != null
                 && engine
                     .config()
-                    .environment(run.environment())
+                    .environment(run.approvalEnvironment())
                     .map(e -> e.isProtected())
                     .orElse(true))
             || engine

@@ -30,20 +30,6 @@ public final class SlackThreadSink implements ThreadSink {
     this.confirm = confirm;
   }
 
-  private static final java.util.regex.Pattern SHOW_POINTER =
-      java.util.regex.Pattern.compile("… (\\d+) more lines: see `intentbot show [^`]*`");
-
-  /**
-   * The thread's note about output it did not show points at the file {@link OutputFiles} attaches
-   * below it (chat users cannot run {@code intentbot show}).
-   */
-  static String filePointer(String note) {
-    var m = SHOW_POINTER.matcher(note);
-    return m.matches()
-        ? "… " + m.group(1) + " more lines: the whole output is in the file below"
-        : note;
-  }
-
   /** An approval card, or the run's final top message (its result): ahead of step output. */
   static boolean urgent(io.intentbot.bot.chat.RunHead head) {
     return head.awaitingApproval() || head.run().status().isTerminal();
@@ -66,7 +52,8 @@ public final class SlackThreadSink implements ThreadSink {
           SlackBlocks.head(h.head(), confirm.test(run)));
     } else if (update instanceof ThreadUpdate.Line l) {
       boolean output = l.kind() == ThreadUpdate.LineKind.OUTPUT;
-      String line = output ? l.text() : filePointer(l.text());
+      String line =
+          l.kind() == ThreadUpdate.LineKind.OUTPUT_CUT ? OutputFiles.note(l.hidden()) : l.text();
       String text =
           SlackLimits.cut(
               output ? SlackText.escape(SlackText.plain(line)) : SlackText.mrkdwn(line),

@@ -264,6 +264,20 @@ class OutcomeTextTest {
                     List.of())))
         .startsWith(
             "seed in sandbox and production: no one access rule covers all of these environments");
+    assertThat(
+            OutcomeText.PLAIN.refusal(
+                new Refusal.RefusedByPolicy(
+                    "access[2]",
+                    new Approvers(List.of(), List.of("S01DEPLOYERS")),
+                    "deploy-app",
+                    List.of("production"),
+                    List.of(),
+                    new Approvers(List.of(), List.of("S01DEPLOYERS")))))
+        .as("from a terminal that cannot resolve groups")
+        .isEqualTo(
+            "deploy-app in production: only members of S01DEPLOYERS (access[2]); membership of"
+                + " S01DEPLOYERS cannot be checked here (no Slack bot token: set SLACK_BOT_TOKEN,"
+                + " or use Slack), so nobody may run it here");
   }
 
   @Test

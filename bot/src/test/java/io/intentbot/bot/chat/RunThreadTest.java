@@ -51,6 +51,12 @@ class RunThreadTest {
           .extracting(u -> ((ThreadUpdate.Line) u).text())
           .contains("… 26 more lines: see `intentbot show " + id + "`");
       assertThat(updates)
+          .as("the cut is a typed value each adapter renders, not text to rewrite")
+          .filteredOn(
+              u -> u instanceof ThreadUpdate.Line l && l.kind() == ThreadUpdate.LineKind.OUTPUT_CUT)
+          .singleElement()
+          .satisfies(u -> assertThat(((ThreadUpdate.Line) u).hidden()).isEqualTo(26));
+      assertThat(updates)
           .filteredOn(u -> u instanceof ThreadUpdate.Head)
           .extracting(u -> ((ThreadUpdate.Head) u).head().state())
           .contains("running step 1 of 1: print")

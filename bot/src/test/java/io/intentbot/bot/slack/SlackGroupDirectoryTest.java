@@ -8,7 +8,10 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Group members are cached for the ttl on the directory's clock. */
+/**
+ * Group members are cached for the ttl on the directory's clock; configuration errors reach {@code
+ * /healthz}; a 429's Retry-After is honoured.
+ */
 class SlackGroupDirectoryTest {
 
   @Test
@@ -33,5 +36,41 @@ class SlackGroupDirectoryTest {
     clock.advance(Duration.ofMinutes(5));
     assertThat(groups.members("S1")).containsExactlyInAnyOrder("U1", "U2");
     assertThat(groups.members("S2")).isEmpty();
+  }
+
+  @Test
+  void aMissingScopeIsReportedOnHealthzNotOnlyLoggedAndClearsOnceFixed() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    StubSlackMethods slack = new StubSlackMethods();
+    SlackHealth health = new SlackHealth();
+    SlackGroupDirectory groups =
+        new SlackGroupDirectory(slack.client(), Duration.ofMinutes(1), clock, health);
+
+    slack.refuse("missing_scope");
+    assertThat(groups.members("S1")).isEmpty();
+    assertThat(health.report())
+        .isEqualTo(
+            "ok\nslack: usergroups.users.list: missing_scope (add the scope usergroups:read to the"
+                + " Slack app and reinstall it)\n");
+
+    assertThat(groups.members("S1")).containsExactly("U1");
+    assertThat(health.problems()).isEmpty();
+  }
+
+  @Test
+  void aRetryAfterOnTheGroupLookUpIsHonoured() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    StubSlackMethods slack = new StubSlackMethods();
+    SlackGroupDirectory groups =
+        new SlackGroupDirectory(slack.client(), Duration.ofMinutes(1), clock);
+
+    slack.rateLimit(30);
+    assertThat(groups.members("S1")).isEmpty();
+    clock.advance(Duration.ofSeconds(29));
+    assertThat(groups.members("S1")).isEmpty();
+    assertThat(slack.calls).as("no call before Retry-After").hasSize(1);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(groups.members("S1")).containsExactly("U1");
+    assertThat(slack.calls).hasSize(2);
   }
 }

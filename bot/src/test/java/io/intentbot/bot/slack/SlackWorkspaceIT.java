@@ -84,6 +84,21 @@ class SlackWorkspaceIT {
           with: { command: [seq, "1", "75"] }
       """;
 
+  /** Copies between two environments: gated by the source's approval, run in the target. */
+  static final String COPY =
+      """
+      name: copy-data
+      description: Copies an app's data from one environment into another
+      risk: RISK
+      parameters:
+        env: { type: environment, required: true }
+        from_env: { type: environment, required: true }
+      steps:
+        - id: copy
+          type: set
+          with: { from: "${{ params.from_env }}" }
+      """;
+
   @TempDir Path dir;
   FakeSlack slack;
   EngineFixture bed;
@@ -101,6 +116,10 @@ class SlackWorkspaceIT {
             .intent("echo-note", ECHO)
             .intent("many-notes", MANY)
             .intent("long-output", LONG)
+            .intent(
+                "restore-data",
+                COPY.replace("copy-data", "restore-data").replace("RISK", "destructive"))
+            .intent("copy-data", COPY.replace("RISK", "mutating"))
             .expiryInterval(settings.expiryInterval());
     bed.build();
     outbox = OutboxStore.open(bed.dbUrl(), null, null);
@@ -420,5 +439,65 @@ class SlackWorkspaceIT {
     await().atMost(WAIT).until(() -> !posts(CHANNEL).isEmpty());
     String blocks = posts(CHANNEL).get(0).get("blocks");
     assertThat(blocks).contains("\"confirm\"", "Approve run " + run.id() + "?");
+  }
+
+  /** The blocks of the card of the latest run, once posted. */
+  private String cardOfLatestRun() {
+    RunRecord run = latestRun();
+    await()
+        .atMost(WAIT)
+        .until(() -> posts(CHANNEL).stream().anyMatch(c -> c.get("blocks").contains(run.id())));
+    return posts(CHANNEL).stream()
+        .map(c -> c.get("blocks"))
+        .filter(b -> b.contains(run.id()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void aDestructiveIntentsButtonsAskToConfirmWhateverEnvironmentItRunsIn() throws Exception {
+    requests.command("U0ALICE", CHANNEL, "restore-data env=sandbox from_env=production");
+    String blocks = cardOfLatestRun();
+    assertThat(blocks).contains("intent_approve", "intent_reject");
+    String id = latestRun().id();
+    assertThat(blocks)
+        .as("both buttons ask")
+        .contains("Approve run " + id + "?", "Reject run " + id + "?");
+  }
+
+  @Test
+  void buttonsGatedByAProtectedEnvironmentTheRunTouchesAskToConfirm() throws Exception {
+    requests.command("U0ALICE", CHANNEL, "copy-data env=sandbox from_env=production");
+    RunRecord run = latestRun();
+    assertThat(run.environment()).isEqualTo("sandbox");
+    assertThat(run.approvalEnvironment()).isEqualTo("production");
+    String blocks = cardOfLatestRun();
+    assertThat(blocks).contains("intent_approve", "intent_reject", "\"confirm\"");
+  }
+
+  @Test
+  void anUnprotectedRunHasNoButtonsToConfirm() throws Exception {
+    requests.command("U0ALICE", CHANNEL, "copy-data env=sandbox from_env=sandbox");
+    String blocks = cardOfLatestRun();
+    assertThat(blocks).doesNotContain("intent_approve", "\"confirm\"");
+  }
+
+  @Test
+  void aRetryAfterOnViewsOpenIsHonouredAndTheRequesterToldWhatToDo() throws Exception {
+    slack.server.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/views.open"))
+            .willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                    .withStatus(429)
+                    .withHeader("Retry-After", "600")));
+    requests.command("U0OTHER", CHANNEL, "deploy-app app=web");
+    await().atMost(WAIT).until(() -> replies("U0OTHER").size() == 1);
+    assertThat(replies("U0OTHER").get(0)).contains("The form could not open (Slack: HTTP 429)");
+
+    requests.command("U0OTHER", CHANNEL, "deploy-app app=api");
+    await().atMost(WAIT).until(() -> replies("U0OTHER").size() == 2);
+    assertThat(replies("U0OTHER").get(1)).contains("Slack asked intentbot to slow down");
+    assertThat(slack.calls("/api/views.open")).as("none within Retry-After").hasSize(1);
   }
 }

@@ -92,10 +92,14 @@ final class StubSlackMethods {
       }
       case "usergroupsUsersList" -> {
         calls.add(new Call("usergroups.users.list", null, null));
-        next();
+        String error = next();
         UsergroupsUsersListResponse response = new UsergroupsUsersListResponse();
-        response.setOk(true);
-        response.setUsers(groupMembers);
+        response.setOk(error == null);
+        response.setError(error);
+        if ("missing_scope".equals(error)) {
+          response.setNeeded("usergroups:read");
+        }
+        response.setUsers(error == null ? groupMembers : null);
         return response;
       }
       default -> throw new UnsupportedOperationException(method);

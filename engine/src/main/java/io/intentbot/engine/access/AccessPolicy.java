@@ -13,8 +13,10 @@ import io.intentbot.engine.model.Approvers;
 import io.intentbot.engine.model.Refusal;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides from the config who may run which intent where, who may break glass and who may cancel;
@@ -55,6 +57,8 @@ public final class AccessPolicy {
     }
     String risk = intent.risk().label();
     AccessRule nearest = null;
+    Set<String> unresolved = new LinkedHashSet<>();
+    Set<String> byId = new LinkedHashSet<>();
     for (AccessRule rule : access.rules()) {
       if (!rule.coversIntent(intent.name(), risk)
           || !environments.stream().allMatch(rule::coversEnvironment)) {
@@ -66,7 +70,13 @@ public final class AccessPolicy {
       if (nearest == null) {
         nearest = rule;
       }
+      if (!groups.resolves() && fromChannel(rule, actor)) {
+        unresolved.addAll(rule.groups());
+        byId.addAll(rule.users());
+      }
     }
+    Approvers unknownHere =
+        unresolved.isEmpty() ? null : new Approvers(List.copyOf(byId), List.copyOf(unresolved));
     List<String> envs = List.copyOf(environments);
     if (nearest == null) {
       return Optional.of(
@@ -79,7 +89,8 @@ public final class AccessPolicy {
             new Approvers(nearest.users(), nearest.groups()),
             intent.name(),
             envs,
-            nearest.channels()));
+            nearest.channels(),
+            unknownHere));
   }
 
   /**

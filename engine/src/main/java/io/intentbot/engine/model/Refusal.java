@@ -156,17 +156,32 @@ public sealed interface Refusal {
    * @param intent the intent
    * @param environments the environments the request touches
    * @param channels the channels that rule requires (empty: any)
+   * @param groupsUnknownHere null where group membership is known; where it cannot be resolved (the
+   *     CLI or console without a Slack bot token), the groups of the rules that would cover the
+   *     request, whose members may therefore not run it here, and the users those rules name by id,
+   *     who may
    */
   record RefusedByPolicy(
       String rule,
       Approvers allows,
       String intent,
       List<String> environments,
-      List<String> channels)
+      List<String> channels,
+      Approvers groupsUnknownHere)
       implements Refusal {
     public RefusedByPolicy {
       environments = List.copyOf(environments);
       channels = List.copyOf(channels);
+    }
+
+    /** A refusal where group membership is known. */
+    public RefusedByPolicy(
+        String rule,
+        Approvers allows,
+        String intent,
+        List<String> environments,
+        List<String> channels) {
+      this(rule, allows, intent, environments, channels, null);
     }
 
     /** Whether the rule covers everyone ({@code users: ["*"]}). */

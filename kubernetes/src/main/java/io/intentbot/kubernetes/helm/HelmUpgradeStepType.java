@@ -278,16 +278,32 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
     return args;
   }
 
+  /**
+   * The values files and a local chart (folder or {@code .tgz}): the plan hash covers their
+   * contents, so an approval given on the plan cancels the run when one of them changes.
+   */
+  @Override
+  protected List<Path> reads(Input input, StepContext context) {
+    List<Path> reads = new ArrayList<>();
+    input.valuesFiles().forEach(file -> reads.add(context.intentsDir().resolve(file)));
+    localChart(input, context).ifPresent(reads::add);
+    return reads;
+  }
+
   /** A local chart folder resolves against the intents folder; repo/chart and URLs stay. */
   private static String chart(Input input, StepContext context) {
+    return localChart(input, context).map(Path::toString).orElse(input.chart());
+  }
+
+  private static java.util.Optional<Path> localChart(Input input, StepContext context) {
     String chart = input.chart();
     if (chart.contains("://")) {
-      return chart;
+      return java.util.Optional.empty();
     }
     Path local = context.intentsDir().resolve(chart);
     return Files.isDirectory(local) || chart.endsWith(".tgz") && Files.isRegularFile(local)
-        ? local.toString()
-        : chart;
+        ? java.util.Optional.of(local)
+        : java.util.Optional.empty();
   }
 
   private static Path valuesFile(Input input) {

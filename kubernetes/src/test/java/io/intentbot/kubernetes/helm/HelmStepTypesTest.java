@@ -373,4 +373,34 @@ class HelmStepTypesTest {
         .noneMatch(line -> line.contains("do-not-leak") || line.contains("nor-this"))
         .noneMatch(line -> line.startsWith("SLACK_") || line.startsWith("INTENTBOT_"));
   }
+
+  @Test
+  void upgradeReadsItsValuesFilesAndALocalChartSoThePlanBindsThem() throws Exception {
+    Files.createDirectories(dir.resolve("charts/web"));
+    Files.writeString(dir.resolve("charts/web/Chart.yaml"), "name: web\n");
+    Files.writeString(dir.resolve("prod.yaml"), "replicas: 3\n");
+    Files.writeString(dir.resolve("web-1.2.0.tgz"), "a packaged chart");
+    var step = new HelmUpgradeStepType(helm);
+
+    assertThat(
+            step.reads(
+                with("release", "web", "chart", "charts/web", "values_files", List.of("prod.yaml")),
+                context))
+        .containsExactly(dir.resolve("prod.yaml"), dir.resolve("charts/web"));
+    assertThat(step.reads(with("release", "web", "chart", "web-1.2.0.tgz"), context))
+        .containsExactly(dir.resolve("web-1.2.0.tgz"));
+    assertThat(
+            step.reads(
+                with(
+                    "release",
+                    "web",
+                    "chart",
+                    "oci://registry.example/web",
+                    "values_files",
+                    List.of("prod.yaml")),
+                context))
+        .as("a chart from a repository is pinned by its version, not read from disk")
+        .containsExactly(dir.resolve("prod.yaml"));
+    assertThat(step.reads(with("release", "web", "chart", "bitnami/nginx"), context)).isEmpty();
+  }
 }
