@@ -189,4 +189,24 @@ class KubeconfigClientsIT {
                   + " and that the kubeconfig names the right server");
     }
   }
+
+  @Test
+  void noClusterConfiguredFailsEveryStepAtOnceAndNeverOpensTheCircuit() throws Exception {
+    Path home = Files.createDirectories(dir.resolve("home"));
+    try (KubernetesClients clients =
+        KubernetesClients.fromKubeconfig(Map.of("HOME", home.toString()))) {
+      var step =
+          new io.intentbot.kubernetes.deployment.ScaleStepType(
+              ClusterAccess.of(clients, new ResilientCalls(MockCluster.FAST)));
+      for (int i = 0; i < 8; i++) {
+        var result = step.execute(MockCluster.with("deployment", "web", "replicas", 1), context());
+
+        assertThat(result.reason())
+            .as("attempt " + (i + 1))
+            .isEqualTo(
+                "no Kubernetes cluster configured for staging: set KUBECONFIG, or kube_context in"
+                    + " config, or run inside a pod");
+      }
+    }
+  }
 }

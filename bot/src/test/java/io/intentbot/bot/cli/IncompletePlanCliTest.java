@@ -90,4 +90,16 @@ class IncompletePlanCliTest {
     assertThat(result.out()).doesNotContain("r-");
     assertThat(cli.run("history").out()).doesNotContain("waiting");
   }
+
+  @Test
+  void aDeployThatFailsBeforeItsRolloutFailsForThatReasonAndItsOnFailureDoesNotCrash() {
+    CliFixture.Result result = cli.run("run", "deploy-app", "app=web", "env=sandbox");
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCode.FAILED);
+    assertThat(result.err())
+        .contains("no Kubernetes cluster configured for sandbox")
+        .doesNotContain("is not present in map")
+        .doesNotContain("on_failure steps did not all succeed")
+        .contains("no on_failure step applied (their conditions were false)");
+  }
 }

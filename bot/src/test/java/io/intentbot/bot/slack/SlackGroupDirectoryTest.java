@@ -48,10 +48,10 @@ class SlackGroupDirectoryTest {
 
     slack.refuse("missing_scope");
     assertThat(groups.members("S1")).isEmpty();
-    assertThat(health.report())
-        .isEqualTo(
-            "ok\nslack: usergroups.users.list: missing_scope (add the scope usergroups:read to the"
-                + " Slack app and reinstall it)\n");
+    assertThat(health.problems())
+        .containsExactly(
+            "usergroups.users.list: missing_scope (add the scope usergroups:read to the"
+                + " Slack app and reinstall it)");
 
     assertThat(groups.members("S1")).containsExactly("U1");
     assertThat(health.problems()).isEmpty();

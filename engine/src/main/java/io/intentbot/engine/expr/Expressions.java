@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 
 /**
  * Evaluates {@code ${{ }}} expressions with CEL (the Common Expression Language, as Kubernetes uses
@@ -116,17 +115,6 @@ public final class Expressions {
    * step that has not run) becomes the placeholder {@code ⟨expression⟩}.
    */
   public Object renderLenient(Object value, Map<String, Object> scope) {
-    return renderLenient(value, scope, reference -> false);
-  }
-
-  /**
-   * Renders for a dry run as {@link #renderLenient(Object, Map)} does, and also leaves open (as
-   * {@code ⟨expression⟩}) every expression that reads a path {@code unknown} matches: a value the
-   * plan does not know (a read that failed, a step that does not run while planning), which must
-   * not be evaluated into a default such as {@code has(…) == false}.
-   */
-  public Object renderLenient(
-      Object value, Map<String, Object> scope, Predicate<Reference> unknown) {
     if (value instanceof String text) {
       if (!Template.containsExpression(text)) {
         return text;
@@ -138,58 +126,29 @@ public final class Expressions {
         return text;
       }
       if (template.isSingleExpression()) {
-        return tryEvaluate(template.parts().get(0).text(), scope, unknown);
+        return tryEvaluate(template.parts().get(0).text(), scope, true);
       }
       StringBuilder out = new StringBuilder();
       for (Template.Part part : template.parts()) {
-        out.append(
-            part.expression() ? text(tryEvaluate(part.text(), scope, unknown)) : part.text());
+        out.append(part.expression() ? text(tryEvaluate(part.text(), scope, false)) : part.text());
       }
       return out.toString();
     }
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> out.put(String.valueOf(k), renderLenient(v, scope, unknown)));
+      map.forEach((k, v) -> out.put(String.valueOf(k), renderLenient(v, scope)));
       return out;
     }
     if (value instanceof List<?> list) {
       List<Object> out = new ArrayList<>();
-      list.forEach(v -> out.add(renderLenient(v, scope, unknown)));
+      list.forEach(v -> out.add(renderLenient(v, scope)));
       return out;
     }
     return value;
   }
 
-  /**
-   * Whether a template (or a bare expression) reads a path {@code unknown} matches; an expression
-   * that does not compile counts as reading one.
-   */
-  public boolean reads(String text, Predicate<Reference> unknown) {
+  private Object tryEvaluate(String expression, Map<String, Object> scope, boolean typed) {
     try {
-      List<String> expressions =
-          Template.containsExpression(text)
-              ? Template.parse(text).parts().stream()
-                  .filter(Template.Part::expression)
-                  .map(Template.Part::text)
-                  .toList()
-              : List.of(text);
-      for (String expression : expressions) {
-        if (compile(expression).references().stream().anyMatch(unknown)) {
-          return true;
-        }
-      }
-      return false;
-    } catch (ExpressionException e) {
-      return true;
-    }
-  }
-
-  private Object tryEvaluate(
-      String expression, Map<String, Object> scope, Predicate<Reference> unknown) {
-    try {
-      if (compile(expression).references().stream().anyMatch(unknown)) {
-        return PLACEHOLDER_OPEN + expression + PLACEHOLDER_CLOSE;
-      }
       return evaluate(expression, scope);
     } catch (ExpressionException e) {
       return PLACEHOLDER_OPEN + expression + PLACEHOLDER_CLOSE;

@@ -1,17 +1,19 @@
 package io.intentbot.engine.internal;
 
-import io.intentbot.engine.expr.Reference;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.Map;
 
 /**
  * What a plan does not know in one scope (the intent's, or one library step call's): paths such as
  * {@code steps.history} (a read that failed, a step that does not run while planning), {@code
- * steps.version.outputs.previous} or {@code params.deployed_image}. An expression reading one of
- * them, or a value that holds one, is left open in the plan rather than evaluated into a default.
+ * steps.version.outputs.previous} or {@code params.deployed_image}. Expressions are evaluated over
+ * the scope {@link #strip without} them, so one that reads them fails and is left open in the plan
+ * ({@code ⟨expression⟩}) rather than evaluated into a default, while one that only names them in a
+ * branch it does not take still gets its value.
  */
-final class PlanUnknowns implements Predicate<Reference> {
+final class PlanUnknowns {
 
   private final List<List<String>> paths = new ArrayList<>();
 
@@ -24,20 +26,27 @@ final class PlanUnknowns implements Predicate<Reference> {
     return paths.stream().anyMatch(p -> p.get(0).equals("steps"));
   }
 
-  /**
-   * Whether the reference reads an unknown path: one is a prefix of the other ({@code
-   * steps.history.outputs.revisions} reads the unknown {@code steps.history}; {@code steps} as a
-   * whole holds it).
-   */
-  @Override
-  public boolean test(Reference reference) {
-    List<String> read = reference.path();
-    for (List<String> path : paths) {
-      int common = Math.min(read.size(), path.size());
-      if (read.subList(0, common).equals(path.subList(0, common))) {
-        return true;
-      }
+  /** The variables without the unknown paths (copied where they change; the scope is not). */
+  Map<String, Object> strip(Map<String, Object> variables) {
+    if (paths.isEmpty()) {
+      return variables;
     }
-    return false;
+    Map<String, Object> known = new LinkedHashMap<>(variables);
+    paths.forEach(path -> remove(known, path, 0));
+    return known;
+  }
+
+  private static void remove(Map<String, Object> map, List<String> path, int at) {
+    String key = path.get(at);
+    if (at == path.size() - 1) {
+      map.remove(key);
+      return;
+    }
+    if (map.get(key) instanceof Map<?, ?> inner) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      inner.forEach((k, v) -> copy.put(String.valueOf(k), v));
+      map.put(key, copy);
+      remove(copy, path, at + 1);
+    }
   }
 }

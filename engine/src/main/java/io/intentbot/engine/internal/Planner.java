@@ -124,8 +124,8 @@ final class Planner {
     RunState state = walk.state();
     PlanUnknowns unknown = walk.unknown();
     for (StepDefinition step : definitions) {
-      Map<String, Object> variables = scope.variables();
-      String condition = conditionText(step, variables, unknown);
+      Map<String, Object> variables = unknown.strip(scope.variables());
+      String condition = conditionText(step, variables);
       if ("false".equals(condition)) {
         out.add(
             planned(
@@ -145,7 +145,7 @@ final class Planner {
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> with =
-          (Map<String, Object>) expressions.renderLenient(step.with(), variables, unknown);
+          (Map<String, Object>) expressions.renderLenient(step.with(), variables);
       if (step.uses() != null) {
         LibraryStep lib = catalog.libraryStep(step.uses()).orElseThrow();
         inputs.library(lib);
@@ -176,7 +176,8 @@ final class Planner {
         lib.outputs()
             .forEach(
                 (name, template) -> {
-                  Object value = expressions.renderLenient(template, child.variables(), inLibrary);
+                  Object value =
+                      expressions.renderLenient(template, inLibrary.strip(child.variables()));
                   outputs.put(name, value);
                   if (Expressions.hasPlaceholder(value)) {
                     unknown.add("steps", step.id(), "outputs", name);
@@ -339,13 +340,9 @@ final class Planner {
    * "false" when the condition is known to be false, null when true or absent, else the text (it
    * reads what the plan does not know, or cannot be evaluated yet).
    */
-  private String conditionText(
-      StepDefinition step, Map<String, Object> variables, PlanUnknowns unknown) {
+  private String conditionText(StepDefinition step, Map<String, Object> variables) {
     if (step.condition() == null) {
       return null;
-    }
-    if (expressions.reads(step.condition(), unknown)) {
-      return step.condition();
     }
     try {
       return expressions.test(step.condition(), variables) ? null : "false";

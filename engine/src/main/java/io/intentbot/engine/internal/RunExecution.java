@@ -228,7 +228,9 @@ final class RunExecution {
               ? ""
               : rolledBack
                   ? "; on_failure steps ran and succeeded"
-                  : "; on_failure steps did not all succeed";
+                  : allOk
+                      ? "; no on_failure step applied (their conditions were false)"
+                      : "; on_failure steps did not all succeed";
       end(RunStatus.FAILED, reason + note, Map.of(), rolledBack, null);
       finish();
       return;

@@ -101,7 +101,9 @@ final class StepRunner {
     StepRecord record = journal.draft(state, stepId, phase, step.kind());
     Optional<StepGuards.Stop> stop = guards.before(state, step, scope);
     if (stop.isPresent()) {
-      scope.record(step.id(), stop.get().status(), Map.of());
+      if (stop.get().status() != StepStatus.CANCELLED) {
+        scope.record(step.id(), stop.get().status(), Map.of()); // a cancelled run never ran it
+      }
       return done(stopped(state, record, number, total, stop.get()));
     }
     Map<String, Object> rendered;

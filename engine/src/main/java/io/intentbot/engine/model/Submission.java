@@ -39,7 +39,11 @@ public sealed interface Submission {
     }
   }
 
-  /** A dry run: the plan, recorded, nothing changed. */
+  /**
+   * A dry run: the plan, recorded, nothing changed. When the plan is not {@link Plan#complete()
+   * complete} (a read failed while planning), the dry run is recorded failed and adapters say what
+   * could not be read ({@link Plan#failedReads()}).
+   */
   record Planned(RunRecord run, Plan plan) implements Submission {}
 
   /** Recorded and waiting for approvals. */

@@ -41,7 +41,7 @@ public interface StepType {
    * Whether {@link #execute} changes nothing outside the run: it only computes outputs from its
    * input ({@code set}) or only reads ({@code kubernetes.rollout-history}). The planner executes
    * pure steps during a dry run so that later steps can be described with real values; an exception
-   * or failure there only makes the description vaguer.
+   * or failure there is a failed read: the plan is incomplete, and what depends on it stays open.
    */
   default boolean pure() {
     return false;

@@ -19,6 +19,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code kubernetes.apply}: creates or updates objects from manifests (rendered templates) and
@@ -53,6 +55,11 @@ public final class ApplyStepType extends KubernetesStepType<ApplyStepType.Input>
 
   public ApplyStepType(ClusterAccess access) {
     super(NAME, "Create or update objects from manifests", Input.class, access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("created", "changed", "unchanged", "objects"));
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.intentbot.kubernetes.Namespaced;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code kubernetes.exec}: runs a command in a pod's container and returns its output. The command
@@ -52,6 +53,11 @@ public final class ExecStepType extends KubernetesStepType<ExecStepType.Input> {
 
   public ExecStepType(ClusterAccess access) {
     super(NAME, "Run a command in a pod's container", Input.class, access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("pod", "exit_code", "stdout", "stderr", "timed_out", "truncated"));
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code kubernetes.logs}: the last lines of a container's log, optionally only those newer than
@@ -52,6 +53,11 @@ public final class LogsStepType extends KubernetesStepType<LogsStepType.Input> {
 
   public LogsStepType(ClusterAccess access) {
     super(NAME, "Show the last lines of a container's log", Input.class, Purity.PURE, access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("pod", "logs", "lines"));
   }
 
   @Override

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,6 +75,11 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
 
   public NetworkCheckStepType(ClusterAccess access) {
     super(NAME, "Check DNS, TCP and HTTP targets from inside the cluster", Input.class, access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("results", "ok", "failed", "pod"));
   }
 
   @Override

@@ -15,6 +15,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code kubernetes.pods}: the pods matching a label selector with their phase, readiness, restarts
@@ -42,6 +44,11 @@ public final class PodsStepType extends KubernetesStepType<PodsStepType.Input> {
         Input.class,
         Purity.PURE,
         access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("pods", "total", "ready", "not_ready", "namespace_exists"));
   }
 
   @Override

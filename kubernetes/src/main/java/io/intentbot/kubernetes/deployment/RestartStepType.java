@@ -12,6 +12,8 @@ import io.intentbot.kubernetes.KubernetesStepType;
 import io.intentbot.kubernetes.Namespaced;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code kubernetes.restart}: restarts a Deployment's pods with a rolling update, as {@code kubectl
@@ -35,6 +37,11 @@ public final class RestartStepType extends KubernetesStepType<RestartStepType.In
 
   public RestartStepType(ClusterAccess access) {
     super(NAME, "Restart a Deployment's pods with a rolling update", Input.class, access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("restarted_at"));
   }
 
   @Override

@@ -12,6 +12,8 @@ import io.intentbot.kubernetes.Namespaced;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code kubernetes.rollout-history}: the revisions of a Deployment, read from the ReplicaSets it
@@ -34,6 +36,11 @@ public final class RolloutHistoryStepType extends KubernetesStepType<RolloutHist
 
   public RolloutHistoryStepType(ClusterAccess access) {
     super(NAME, "List the revisions of a Deployment", Input.class, Purity.PURE, access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("revisions", "current_revision", "previous_revision"));
   }
 
   @Override

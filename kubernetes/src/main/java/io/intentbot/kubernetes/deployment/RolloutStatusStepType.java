@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -63,6 +64,22 @@ public final class RolloutStatusStepType extends PollingStepType<RolloutStatusSt
 
   public RolloutStatusStepType(ClusterAccess access) {
     super(NAME, "Wait until a Deployment's rollout is complete", Input.class, access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(
+        Set.of(
+            "replicas",
+            "updated_replicas",
+            "ready_replicas",
+            "available_replicas",
+            "revision",
+            "elapsed",
+            "failed_pod",
+            "failure_reason",
+            "events",
+            "logs"));
   }
 
   @Override

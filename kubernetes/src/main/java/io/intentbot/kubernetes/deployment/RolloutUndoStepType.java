@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code kubernetes.rollout-undo}: rolls a Deployment back to the previous revision or to a given
@@ -39,6 +40,11 @@ public final class RolloutUndoStepType extends KubernetesStepType<RolloutUndoSte
 
   public RolloutUndoStepType(ClusterAccess access) {
     super(NAME, "Roll a Deployment back to the previous or a given revision", Input.class, access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("from_revision", "to_revision", "images", "changed"));
   }
 
   @Override

@@ -14,6 +14,8 @@ import io.intentbot.kubernetes.KubernetesStepType;
 import io.intentbot.kubernetes.Namespaced;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code kubernetes.scale}: sets the replica count of a Deployment (or a StatefulSet) with a JSON
@@ -36,6 +38,11 @@ public final class ScaleStepType extends KubernetesStepType<ScaleStepType.Input>
 
   public ScaleStepType(ClusterAccess access) {
     super(NAME, "Set the replica count of a Deployment or StatefulSet", Input.class, access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("previous_replicas", "replicas", "changed"));
   }
 
   @Override

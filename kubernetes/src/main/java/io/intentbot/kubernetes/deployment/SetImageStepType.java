@@ -59,6 +59,11 @@ public final class SetImageStepType extends KubernetesStepType<SetImageStepType.
   }
 
   @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("deployment", "namespace", "images", "previous_images", "changed"));
+  }
+
+  @Override
   protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     String name = input.deployment();
     var deployment = Deployments.find(cluster, name);

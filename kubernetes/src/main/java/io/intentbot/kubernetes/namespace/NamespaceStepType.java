@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code kubernetes.namespace}: creates (or brings up to date) a namespace with labels, a
@@ -96,6 +98,11 @@ public final class NamespaceStepType extends KubernetesStepType<NamespaceStepTyp
         "Create a namespace with labels, quota, limits and role bindings",
         Input.class,
         access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("namespace", "created", "objects"));
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code kubernetes.ingress}: creates or updates a {@code networking.k8s.io/v1} Ingress routing one
@@ -54,6 +55,11 @@ public final class IngressStepType extends KubernetesStepType<IngressStepType.In
 
   public IngressStepType(ClusterAccess access) {
     super(NAME, "Create or update an Ingress for a host, path and service", Input.class, access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("name", "host", "url", "action"));
   }
 
   @Override

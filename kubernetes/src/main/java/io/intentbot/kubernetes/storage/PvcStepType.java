@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -88,6 +89,19 @@ public final class PvcStepType extends PollingStepType<PvcStepType.Input> {
 
   public PvcStepType(ClusterAccess access) {
     super(NAME, "Create, grow or snapshot a PersistentVolumeClaim", Input.class, access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(
+        Set.of(
+            "name",
+            "action",
+            "size",
+            "previous_size",
+            "resize_pending",
+            "snapshot",
+            "ready_to_use"));
   }
 
   @Override

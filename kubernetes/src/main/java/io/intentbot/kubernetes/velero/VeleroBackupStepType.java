@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -78,6 +80,12 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
         "Back up namespaces with Velero and wait for the backup to complete",
         Input.class,
         access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(
+        Set.of("name", "phase", "items_backed_up", "total_items", "warnings", "errors"));
   }
 
   @Override

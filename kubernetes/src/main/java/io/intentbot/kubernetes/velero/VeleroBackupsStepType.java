@@ -18,6 +18,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code velero.backups}: lists Velero backups, newest first by {@code status.startTimestamp} (as
@@ -45,6 +47,11 @@ public final class VeleroBackupsStepType extends KubernetesStepType<VeleroBackup
 
   public VeleroBackupsStepType(ClusterAccess access) {
     super(NAME, "List Velero backups, newest first", Input.class, Purity.PURE, access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("backups", "count", "latest_completed"));
   }
 
   @Override

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPInputStream;
@@ -75,6 +76,20 @@ public final class VeleroDescribeStepType extends PollingStepType<VeleroDescribe
         Input.class,
         Purity.PURE,
         access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(
+        Set.of(
+            "backup",
+            "phase",
+            "namespaces",
+            "available",
+            "kinds",
+            "resources",
+            "resource_count",
+            "message"));
   }
 
   @Override

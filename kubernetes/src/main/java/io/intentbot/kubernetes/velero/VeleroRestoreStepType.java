@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -80,6 +82,12 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
 
   public VeleroRestoreStepType(ClusterAccess access) {
     super(NAME, "Restore a Velero backup, optionally into other namespaces", Input.class, access);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(
+        Set.of("name", "phase", "items_restored", "total_items", "warnings", "errors"));
   }
 
   @Override
