@@ -1,5 +1,6 @@
 package io.intentbot.bot.cli;
 
+import io.intentbot.bot.chat.BrokenIntents;
 import io.intentbot.bot.chat.ChatUser;
 import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.bot.console.ConsoleSession;
@@ -60,12 +61,7 @@ final class ConsoleCommand extends BaseCommand {
             }
           });
       engine.recoverInterrupted();
-      if (!engine.catalog().problems().isEmpty()) {
-        err()
-            .println(
-                engine.catalog().problems().size()
-                    + " problems in intent files; `intentbot lint` shows them");
-      }
+      BrokenIntents.print(engine.catalog(), err());
       return session.run();
     }
   }

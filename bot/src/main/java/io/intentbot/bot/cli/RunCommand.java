@@ -1,12 +1,12 @@
 package io.intentbot.bot.cli;
 
+import io.intentbot.bot.chat.BrokenIntents;
 import io.intentbot.bot.chat.OutcomeText;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.model.Actor;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunRequest;
 import io.intentbot.engine.model.Submission;
-import io.intentbot.engine.yaml.LoadProblem;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,6 +59,7 @@ final class RunCommand extends BaseCommand {
       TerminalThread.follow(engine, session, out(), err());
       engine.start();
       engine.recoverInterrupted();
+      BrokenIntents.print(engine.catalog(), err());
       Actor actor = actor(boot, engine, as);
       if (actor == null) {
         return ExitCode.REFUSED;
@@ -71,7 +72,6 @@ final class RunCommand extends BaseCommand {
       Submission submission = engine.submit(request);
       if (submission instanceof Submission.Invalid invalid) {
         invalid.errors().forEach(e -> err().println("error: " + e));
-        brokenFile(boot).forEach(p -> err().println("  " + p));
         return ExitCode.INVALID;
       }
       if (submission instanceof Submission.Refused refused) {
@@ -134,12 +134,5 @@ final class RunCommand extends BaseCommand {
         return ExitCode.FAILED;
       }
     }
-  }
-
-  private List<String> brokenFile(Bootstrap boot) {
-    return boot.catalog().problems().stream()
-        .filter(p -> p.location().file().equals(intent + ".yaml"))
-        .map(LoadProblem::toString)
-        .toList();
   }
 }
