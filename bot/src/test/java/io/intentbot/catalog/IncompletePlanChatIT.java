@@ -45,7 +45,7 @@ class IncompletePlanChatIT {
     assertThat(reply.text())
         .contains(
             "This dry run failed: the plan is incomplete: could not read step history"
-                + " (kubernetes.rollout-history): could not ")
+                + " (kubernetes.rollout-history)")
         .contains("cannot reach the Kubernetes API server " + server)
         .doesNotContain("version = 0.0.1")
         .doesNotContain("previous = 0.0.0");

@@ -328,13 +328,17 @@ public final class OutcomeText {
     return plan.complete() ? null : "the plan is incomplete: " + failedReads(plan.failedReads());
   }
 
+  /** Each reason once, after the steps that failed with it, in the order of the plan. */
   private static String failedReads(List<FailedRead> reads) {
-    return "could not read "
-        + String.join(
-            "; ",
-            reads.stream()
-                .map(r -> "step " + r.step() + " (" + r.type() + "): " + r.reason())
-                .toList());
+    java.util.Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
+    reads.forEach(
+        r ->
+            byReason
+                .computeIfAbsent(r.reason(), k -> new java.util.ArrayList<>())
+                .add("step " + r.step() + " (" + r.type() + ")"));
+    List<String> parts = new java.util.ArrayList<>();
+    byReason.forEach((reason, steps) -> parts.add(String.join(", ", steps) + ": " + reason));
+    return "could not read " + String.join("; ", parts);
   }
 
   /**

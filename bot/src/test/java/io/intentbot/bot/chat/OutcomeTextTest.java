@@ -324,5 +324,15 @@ class OutcomeTextTest {
             "the plan is incomplete: could not read step history (kubernetes.rollout-history): no Kubernetes cluster");
     assertThat(plain.incomplete(new Plan("deploy-app", Map.of(), null, List.of(), "hash")))
         .isNull();
+    List<FailedRead> same =
+        List.of(
+            new FailedRead("history", "kubernetes.rollout-history", "no cluster"),
+            new FailedRead("health.rollout", "kubernetes.rollout-status", "no cluster"),
+            new FailedRead("backups", "velero.backups", "HTTP 403"));
+    assertThat(plain.incomplete(new Plan("x", Map.of(), null, List.of(), "h", List.of(), same)))
+        .isEqualTo(
+            "the plan is incomplete: could not read step history (kubernetes.rollout-history),"
+                + " step health.rollout (kubernetes.rollout-status): no cluster; step backups"
+                + " (velero.backups): HTTP 403");
   }
 }
