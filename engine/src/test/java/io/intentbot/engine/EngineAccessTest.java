@@ -251,6 +251,22 @@ class EngineAccessTest {
   }
 
   @Test
+  void aMistypedEnvironmentIsAnInvalidParameterWithADidYouMeanNotARefusal() {
+    Engine engine = fixture.start();
+    Submission typo =
+        engine.submit(request("deploy-app", "U_CAROL", null, "cli", "app=web", "env=sandbx"));
+    assertThat(typo).isInstanceOf(Submission.Invalid.class);
+    assertThat(((Submission.Invalid) typo).problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.parameter()).isEqualTo("env");
+              assertThat(p.didYouMean()).contains("sandbox");
+            });
+    assertThat(engine.refusedAttempts(5)).isEmpty();
+  }
+
+  @Test
   void restoringFromProductionIntoSandboxWaitsForProductionsApproval() {
     Engine engine = fixture.start();
     Submission copy =

@@ -65,9 +65,10 @@ final class TouchedEnvironments {
    * planning (a plan may read a database or a cluster): the value of every {@code environment}
    * parameter, given or by default, and the {@code environment:} of every configured datasource
    * that a parameter's value names. Arguments are read as the binder reads them (keys and values
-   * trimmed); arguments that do not bind are still read, so a refusal names what they asked for. It
-   * may name more than the plan will touch (a value that names a datasource no step uses): that
-   * only ever refuses, never allows.
+   * trimmed); arguments that do not bind are still read, so a refusal names what they asked for,
+   * except an environment that is not configured, which the binder reports as a mistake. It may
+   * name more than the plan will touch (a value that names a datasource no step uses): that only
+   * ever refuses, never allows.
    */
   static List<String> beforePlanning(
       IntentDefinition intent, List<String> arguments, IntentbotConfig config) {
@@ -75,6 +76,11 @@ final class TouchedEnvironments {
     Map<String, Object> values =
         bound.ok() ? bound.parameters().values() : given(intent, arguments);
     Set<String> names = new LinkedHashSet<>(fromParameters(intent, values));
+    if (!bound.ok()) {
+      // An environment that is not configured is the binder's to report (with a did-you-mean):
+      // such a request is never planned, so there is nothing to refuse early.
+      names.retainAll(config.environments().keySet());
+    }
     for (Object value : values.values()) {
       if (value instanceof String name) {
         config.datasource(name.trim()).map(DatasourceConfig::environment).ifPresent(names::add);
