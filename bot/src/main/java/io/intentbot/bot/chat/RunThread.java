@@ -156,7 +156,10 @@ public final class RunThread implements RunListener {
               + run.status().label()
               + (run.status().isTerminal()
                   ? ""
-                  : " in the process that decided: `intentbot show " + run.id() + "`"));
+                  : " in the process that decided; its steps are not threaded here (on the bot's"
+                      + " host, `intentbot show "
+                      + run.id()
+                      + "` shows them)"));
       head(run, state, text + " (" + run.status().label() + ")");
       if (run.status().isTerminal()) {
         states.remove(run.id());
