@@ -83,15 +83,30 @@ final class PodFailures {
     }
   }
 
+  Duration grace() {
+    return grace;
+  }
+
   /** The pods the ReplicaSet selects and owns. */
   static List<Pod> podsOf(Cluster cluster, ReplicaSet rs) {
     Map<String, String> labels = rs.getSpec().getTemplate().getMetadata().getLabels();
-    String uid = rs.getMetadata().getUid();
-    return cluster
-        .call(
+    return owned(
+        cluster.call(
             "list pods of replica set " + cluster.ref(rs.getMetadata().getName()),
-            c -> c.pods().inNamespace(cluster.namespace()).withLabels(labels).list().getItems())
-        .stream()
+            c -> c.pods().inNamespace(cluster.namespace()).withLabels(labels).list().getItems()),
+        rs);
+  }
+
+  /** Of {@code pods}, those the ReplicaSet selects and owns, by name. */
+  static List<Pod> owned(List<Pod> pods, ReplicaSet rs) {
+    Map<String, String> labels = rs.getSpec().getTemplate().getMetadata().getLabels();
+    String uid = rs.getMetadata().getUid();
+    return pods.stream()
+        .filter(
+            p ->
+                labels == null
+                    || (p.getMetadata().getLabels() != null
+                        && p.getMetadata().getLabels().entrySet().containsAll(labels.entrySet())))
         .filter(
             p ->
                 uid == null
@@ -103,9 +118,10 @@ final class PodFailures {
   }
 
   /** The first pod that will not come up, with its events and logs read, if any. */
-  Optional<Failure> find(Cluster cluster, List<Pod> pods, Instant now) {
+  Optional<Failure> find(
+      Cluster cluster, List<Pod> pods, Instant now, java.util.function.Consumer<Instant> lookAt) {
     for (Pod pod : pods) {
-      Optional<Failure> found = inspect(pod, now);
+      Optional<Failure> found = inspect(pod, now, lookAt);
       if (found.isPresent()) {
         Failure f = found.get();
         return Optional.of(
@@ -122,7 +138,9 @@ final class PodFailures {
     return Optional.empty();
   }
 
-  private Optional<Failure> inspect(Pod pod, Instant now) {
+  /** A failure of the pod, or none yet ({@code lookAt} then gets when a grace runs out). */
+  private Optional<Failure> inspect(
+      Pod pod, Instant now, java.util.function.Consumer<Instant> lookAt) {
     String name = pod.getMetadata().getName();
     if (pod.getStatus() == null) {
       return Optional.empty();
@@ -172,6 +190,7 @@ final class PodFailures {
                 List.of(),
                 List.of()));
       }
+      lookAt.accept(since.plus(grace));
     }
     return Optional.empty();
   }
