@@ -1,7 +1,6 @@
 package io.intentbot.kubernetes.deployment;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -10,7 +9,6 @@ import io.intentbot.kubernetes.Cluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -196,36 +194,7 @@ final class PodFailures {
   }
 
   private static List<String> events(Cluster cluster, String pod) {
-    try {
-      List<Event> events =
-          cluster.call(
-              "list events of pod " + cluster.ref(pod),
-              c ->
-                  c.v1()
-                      .events()
-                      .inNamespace(cluster.namespace())
-                      .withField("involvedObject.name", pod)
-                      .list()
-                      .getItems());
-      if (events.isEmpty()) {
-        // an API server that does not index involvedObject.name (fabric8's mock) answers none
-        events =
-            cluster.call(
-                "list events in " + cluster.namespace(),
-                c -> c.v1().events().inNamespace(cluster.namespace()).list().getItems());
-      }
-      return events.stream()
-          .filter(e -> e.getInvolvedObject() != null)
-          .filter(e -> pod.equals(e.getInvolvedObject().getName()))
-          .sorted(Comparator.comparing(PodFailures::lastSeen))
-          .map(e -> e.getReason() + ": " + e.getMessage())
-          .collect(
-              java.util.stream.Collectors.collectingAndThen(
-                  java.util.stream.Collectors.toList(),
-                  l -> new ArrayList<>(l.subList(Math.max(0, l.size() - EVENTS), l.size()))));
-    } catch (RuntimeException e) {
-      return List.of("(events could not be read: " + e.getMessage() + ")");
-    }
+    return io.intentbot.kubernetes.PodEvents.of(cluster, pod, EVENTS);
   }
 
   /** The last log lines of a container that ran: the previous one for a crash loop. */
@@ -249,14 +218,6 @@ final class PodFailures {
     } catch (RuntimeException e) {
       return List.of("(the previous container's log could not be read: " + e.getMessage() + ")");
     }
-  }
-
-  private static String lastSeen(Event e) {
-    String t =
-        e.getLastTimestamp() != null
-            ? e.getLastTimestamp()
-            : e.getEventTime() == null ? null : e.getEventTime().getTime();
-    return t == null ? "" : t;
   }
 
   private static Stream<ContainerStatus> stream(List<ContainerStatus> statuses) {
