@@ -108,7 +108,7 @@ public final class ApplyStepType extends KubernetesStepType<ApplyStepType.Input>
     List<Applier.Change> changes = new ArrayList<>();
     for (Map<String, Object> manifest : manifests(input)) {
       changes.add(
-          Applier.compare(cluster, serialization.convertValue(manifest, HasMetadata.class)));
+          Applier.compare(cluster, serialization.convertValue(manifest, HasMetadata.class), true));
     }
     return changes;
   }
