@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Creates or updates one object the way {@code kubernetes.apply} does, for every step type that
@@ -85,6 +86,49 @@ public final class Applier {
     return copy;
   }
 
+  static final String DRY_RUN_NOT_ALLOWED = "server-side dry run not allowed";
+
+  /**
+   * Sends the write {@code change} would make with {@code dryRun=All} ({@code kubectl apply
+   * --dry-run=server}): the API server validates it and runs its admission (quotas, webhooks,
+   * policies) without storing anything. Empty when it accepts the write or there is none; else what
+   * it answered: its refusal, or that the dry run itself is not allowed (a 403: the write is then
+   * checked only when it is made).
+   */
+  public static Optional<String> dryRun(Cluster cluster, Change change) {
+    if (change.action() == Action.UNCHANGED) {
+      return Optional.empty();
+    }
+    try {
+      if (change.action() == Action.CREATED) {
+        cluster.call(
+            "dry-run the create of " + change.ref(),
+            c -> c.resource(change.desired()).dryRun().create());
+      } else {
+        HasMetadata updated = merged(cluster, change);
+        cluster.call(
+            "dry-run the update of " + change.ref(), c -> c.resource(updated).dryRun().update());
+      }
+      return Optional.empty();
+    } catch (io.intentbot.kubernetes.ClusterAccessException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+            && k.getCode() == 403) {
+          return Optional.of(DRY_RUN_NOT_ALLOWED + ": " + e.getMessage());
+        }
+      }
+      return Optional.of("the API server refuses it (server-side dry run): " + e.getMessage());
+    }
+  }
+
+  private static HasMetadata merged(Cluster cluster, Change change) {
+    KubernetesSerialization serialization = cluster.client().getKubernetesSerialization();
+    Map<String, Object> merged =
+        ObjectDiff.merge(change.live(), toMap(serialization, change.desired()));
+    change.dropped().forEach(path -> AppliedFields.remove(merged, path));
+    return serialization.convertValue(merged, change.desired().getClass());
+  }
+
   /** Does what {@code change} found, and says so on {@code output}. */
   public static void apply(Cluster cluster, Change change, StepOutput output) {
     KubernetesSerialization serialization = cluster.client().getKubernetesSerialization();
@@ -107,10 +151,7 @@ public final class Applier {
         }
       }
       case CHANGED -> {
-        Map<String, Object> merged =
-            ObjectDiff.merge(change.live(), toMap(serialization, change.desired()));
-        change.dropped().forEach(path -> AppliedFields.remove(merged, path));
-        HasMetadata updated = serialization.convertValue(merged, change.desired().getClass());
+        HasMetadata updated = merged(cluster, change);
         cluster.call("update " + change.ref(), c -> c.resource(updated).update());
       }
       case UNCHANGED -> {}

@@ -165,4 +165,57 @@ class ApplyBehaviourIT {
                 .get("intentbot.io/applied-fields"))
         .isEqualTo("[[\"data\",\"a\"],[\"data\",\"b\"]]");
   }
+
+  @Test
+  void thePlanAsksTheApiServerWithADryRunAndSaysWhatItRefuses() throws Exception {
+    var step = new ApplyStepType(cluster.access);
+    step.execute(
+        with(
+            "manifests",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { A: \"1\" }\n"),
+        cluster.context());
+    String before =
+        cluster
+            .admin
+            .configMaps()
+            .inNamespace(NAMESPACE)
+            .withName("web")
+            .get()
+            .getMetadata()
+            .getResourceVersion();
+    String changed =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { A: \"2\" }\n---\n"
+            + "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: new }\ndata: { B: \"1\" }\n";
+    cluster.api.resetCount();
+
+    StepPlan accepted = step.plan(with("manifests", changed), cluster.dryRunContext());
+    cluster.api.drop("PUT", "dryRun=All", 1, 422, null);
+    StepPlan refused = step.plan(with("manifests", changed), cluster.dryRunContext());
+
+    assertThat(cluster.api.requests())
+        .filteredOn(r -> r.contains("dryRun=All"))
+        .extracting(r -> r.substring(0, r.indexOf(' ')))
+        .containsExactly("PUT", "POST", "PUT", "POST");
+    assertThat(accepted.summary()).doesNotContain("would fail");
+    assertThat(refused.summary())
+        .endsWith("(would fail: the API server refuses ConfigMap/shop-staging/web)");
+    assertThat(refused.details())
+        .anyMatch(
+            d ->
+                d.startsWith(
+                        "  the API server refuses it (server-side dry run): could not dry-run the"
+                            + " update of ConfigMap/shop-staging/web")
+                    && d.contains("injected by the test"));
+    assertThat(
+            cluster
+                .admin
+                .configMaps()
+                .inNamespace(NAMESPACE)
+                .withName("web")
+                .get()
+                .getMetadata()
+                .getResourceVersion())
+        .isEqualTo(before);
+    assertThat(cluster.admin.configMaps().inNamespace(NAMESPACE).withName("new").get()).isNull();
+  }
 }

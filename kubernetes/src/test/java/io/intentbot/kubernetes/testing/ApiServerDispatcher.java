@@ -119,6 +119,9 @@ public final class ApiServerDispatcher extends Dispatcher {
         return response;
       }
     }
+    if (request.getPath().contains("dryRun=All")) {
+      return dryRun(request);
+    }
     MockResponse response = inner.dispatch(request);
     if (response.getWebSocketListener() != null) {
       WebSocketListener listener = response.getWebSocketListener();
@@ -140,6 +143,39 @@ public final class ApiServerDispatcher extends Dispatcher {
   }
 
   private final List<WebSocket> sockets = new CopyOnWriteArrayList<>();
+
+  /**
+   * A write with {@code dryRun=All}, as a real API server answers it (the CRUD mock would store
+   * it): validated and admitted, returned, not stored. A create of an object that exists gets 409.
+   */
+  private MockResponse dryRun(RecordedRequest request) {
+    String path = request.getPath().replaceAll("[?&]dryRun=All", "").replaceFirst("&", "?");
+    String body = request.getUtf8Body();
+    if ("POST".equals(request.getMethod())) {
+      String name =
+          io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                  body, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)
+              .getMetadata()
+              .getName();
+      MockResponse existing =
+          inner.dispatch(
+              new RecordedRequest(
+                  "HTTP/1.1",
+                  HttpMethod.GET,
+                  path.replaceFirst("\\?.*", "") + "/" + name,
+                  Headers.builder().build(),
+                  new Buffer()));
+      if (existing.code() == 200) {
+        return new MockResponse()
+            .setResponseCode(409)
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":409,"
+                    + "\"reason\":\"AlreadyExists\",\"message\":\"already exists\"}");
+      }
+      return new MockResponse().setResponseCode(201).setBody(body);
+    }
+    return new MockResponse().setResponseCode(200).setBody(body);
+  }
 
   /** Waits until the mock's watch listener has sent what it queued (it sends from its executor). */
   private static void flush(WebSocketListener listener) {

@@ -1,7 +1,6 @@
 package io.intentbot.kubernetes.testing;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -86,11 +85,11 @@ public final class MockCluster implements AutoCloseable {
 
   /**
    * A started fabric8 mock API server in CRUD mode, with expectations (exec, logs, errors) answered
-   * first.
+   * first, behind an {@link ApiServerDispatcher} (server-side dry runs are not stored).
    */
   public static KubernetesMockServer startServer() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    return startServer(responses, new KubernetesMixedDispatcher(responses));
+    return startServer(responses, new ApiServerDispatcher(responses));
   }
 
   private static KubernetesMockServer startServer(
