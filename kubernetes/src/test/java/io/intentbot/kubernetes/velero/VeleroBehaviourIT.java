@@ -108,6 +108,28 @@ class VeleroBehaviourIT {
   }
 
   @Test
+  void fileSystemBackupAndTheDataMoverAreAskedForInTheBackupsSpec() {
+    location(VeleroObjects.defaultStorageLocation(VELERO, "default"));
+
+    StepResult result =
+        run(
+            new VeleroBackupStepType(cluster.access),
+            with("name", "b-fs", "fs_backup", true, "snapshot_move_data", "true"),
+            context(Map.of()));
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    var backup =
+        cluster
+            .admin
+            .genericKubernetesResources(Velero.BACKUPS)
+            .inNamespace(VELERO)
+            .withName("b-fs")
+            .get();
+    assertThat(backup.<Object>get("spec", "defaultVolumesToFsBackup")).isEqualTo(true);
+    assertThat(backup.<Object>get("spec", "snapshotMoveData")).isEqualTo(true);
+  }
+
+  @Test
   void aBackupCreateRetriedAfterItsResponseWasLostCountsAsCreated() {
     location(VeleroObjects.defaultStorageLocation(VELERO, "default"));
     cluster.api.loseResponse("POST", "/backups");
