@@ -79,8 +79,6 @@ public final class MockCluster implements AutoCloseable {
     while (time.arrivals() < target && System.nanoTime() < deadline) {
       java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
     }
-    if (time.arrivals() < target)
-      System.out.println("SETTLE short by " + (target - time.arrivals()) + " of " + sent);
   }
 
   /**
