@@ -1,4 +1,7 @@
-# Build with Maven, run on a JRE 17 as a non-root user, with config/ and intents/ in the image.
+# Build with Maven, run on a JRE 17 as a non-root user, with config/ and intents/ in the image,
+# and helm (update-helm-chart's helm.* steps) taken from the helm image as a build stage.
+FROM alpine/helm:3.17.3 AS helm
+
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
@@ -9,6 +12,7 @@ RUN groupadd --system --gid 10001 intentbot \
  && useradd --system --uid 10001 --gid intentbot --home-dir /app --shell /usr/sbin/nologin intentbot
 WORKDIR /app
 COPY --from=build /src/bot/target/intentbot.jar /app/intentbot.jar
+COPY --from=helm /usr/bin/helm /usr/local/bin/helm
 COPY config/ /app/config/
 COPY intents/ /app/intents/
 RUN mkdir -p /app/data && chown -R intentbot:intentbot /app/data
@@ -16,7 +20,10 @@ USER 10001:10001
 ENV INTENTBOT_CONFIG=/app/config/intentbot.yaml \
     INTENTBOT_INTENTS=/app/intents \
     INTENTBOT_PORT=3000 \
-    MALLOC_ARENA_MAX=2
+    MALLOC_ARENA_MAX=2 \
+    HELM_CACHE_HOME=/tmp/helm/cache \
+    HELM_CONFIG_HOME=/tmp/helm/config \
+    HELM_DATA_HOME=/tmp/helm/data
 EXPOSE 3000
 VOLUME ["/app/data"]
 HEALTHCHECK --interval=30s --timeout=3s CMD ["sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/3000 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]

@@ -81,6 +81,10 @@ class BackupRestoreIT {
         .contains("volume data is not overwritten in place");
     assertSucceeded(update);
     assertSucceeded(skip);
+    assertThat(update.parameters())
+        .as("a restore may take as long as Velero's own item operation timeout")
+        .containsEntry("timeout", "4h")
+        .containsEntry("health_timeout", "10m");
     assertThat(controllers.all(Controllers.RESTORES))
         .extracting(r -> r.<Object>get("spec", "existingResourcePolicy"))
         .containsExactlyInAnyOrder("update", "none");

@@ -30,6 +30,10 @@ import org.slf4j.MDC;
  *       or the decision throws) or the deadline ({@link Polling#timeout()} from now on the clock).
  *       Between reads nothing runs: the next read is a task on the scheduler, which only hands it
  *       to the call threads.
+ *   <li>{@link #watch} opens watches ({@link Watched}) first, then looks at once, again as soon as
+ *       a watch reports a change, at a time a look asked for ({@link Wakeup#at}), and every {@link
+ *       Polling#interval()} (the resync) in any case, until a decision, a failure or the deadline.
+ *       The watches are closed when it ends.
  *   <li>{@link #cancel} (the step's future was cancelled: the run was cancelled or timed out) drops
  *       the scheduled read, interrupts running calls, cancels every future this poll handed out and
  *       starts nothing more. {@link #ensure} cleanup still runs.
@@ -100,6 +104,186 @@ public final class AsyncPoll {
       look(new Look<>(polling, deadline, read, decide, timedOut, result));
     }
     return result;
+  }
+
+  /** How a look asks for the next one sooner than the resync (a grace that runs out). */
+  public interface Wakeup {
+    void at(Instant when);
+  }
+
+  /**
+   * Like {@link #until}, but woken by watches rather than looking every interval: {@code open}
+   * (blocking, on the call threads) starts the watches, each change of which calls the runnable it
+   * is given; then {@code read} (from the watches' caches) and {@code decide} run at once, after
+   * every change (coalesced: one look at a time, one more if something changed during it), at each
+   * {@link Wakeup#at} asked for, every {@link Polling#interval()} as a resync, and at the deadline.
+   * The watches are closed when the wait ends however it ends.
+   */
+  public <T, R> CompletableFuture<R> watch(
+      Polling polling,
+      Function<Runnable, List<? extends AutoCloseable>> open,
+      Callable<T> read,
+      java.util.function.BiFunction<? super T, Wakeup, Optional<R>> decide,
+      Function<? super T, ? extends R> timedOut) {
+    CompletableFuture<R> result = new CompletableFuture<>();
+    if (!track(result)) {
+      return result;
+    }
+    Instant deadline = clock.instant().plus(polling.timeout());
+    Woken<T, R> woken = new Woken<>(polling, deadline, read, decide, timedOut, result);
+    call(() -> open.apply(() -> scheduler.execute(() -> woken.changed())))
+        .whenComplete(
+            (watches, error) -> {
+              if (error != null) {
+                result.completeExceptionally(cause(error));
+                return;
+              }
+              ensure(result, () -> watches.forEach(AsyncPoll::closeQuietly));
+              woken.lookNow();
+            });
+    return result;
+  }
+
+  private static void closeQuietly(AutoCloseable watch) {
+    try {
+      watch.close();
+    } catch (Exception e) {
+      // closing a watch that already broke
+    }
+  }
+
+  /** The state of one {@link #watch}: at most one look running, one scheduled. */
+  private final class Woken<T, R> implements Wakeup {
+    private final Polling polling;
+    private final Instant deadline;
+    private final Callable<T> read;
+    private final java.util.function.BiFunction<? super T, Wakeup, Optional<R>> decide;
+    private final Function<? super T, ? extends R> timedOut;
+    private final CompletableFuture<R> result;
+    private boolean looking;
+    private boolean dirty;
+    private Instant asked;
+    private Future<?> next;
+
+    Woken(
+        Polling polling,
+        Instant deadline,
+        Callable<T> read,
+        java.util.function.BiFunction<? super T, Wakeup, Optional<R>> decide,
+        Function<? super T, ? extends R> timedOut,
+        CompletableFuture<R> result) {
+      this.polling = polling;
+      this.deadline = deadline;
+      this.read = read;
+      this.decide = decide;
+      this.timedOut = timedOut;
+      this.result = result;
+    }
+
+    @Override
+    public void at(Instant when) {
+      synchronized (lock) {
+        if (asked == null || when.isBefore(asked)) {
+          asked = when;
+        }
+      }
+    }
+
+    /** A watch saw a change (on the scheduler). */
+    void changed() {
+      synchronized (lock) {
+        if (looking) {
+          dirty = true;
+          return;
+        }
+        if (next == null) {
+          return; // the watches are still opening: the first look comes anyway
+        }
+      }
+      lookNow();
+    }
+
+    void lookNow() {
+      synchronized (lock) {
+        if (cancelled || result.isDone()) {
+          return;
+        }
+        if (next != null) {
+          next.cancel(false);
+          scheduled.remove(next);
+          next = null;
+        }
+        looking = true;
+        dirty = false;
+        asked = null;
+      }
+      call(this::once)
+          .whenComplete(
+              (decided, error) -> {
+                if (error != null) {
+                  result.completeExceptionally(cause(error));
+                } else if (decided != null) {
+                  result.complete(decided.value());
+                } else {
+                  afterLook();
+                }
+              });
+    }
+
+    private Decided<R> once() throws Exception {
+      T value = read.call();
+      Optional<R> decided = decide.apply(value, this);
+      if (decided.isPresent()) {
+        return new Decided<>(decided.get());
+      }
+      return clock.instant().isBefore(deadline) ? null : new Decided<>(timedOut.apply(value));
+    }
+
+    private void afterLook() {
+      boolean again;
+      synchronized (lock) {
+        looking = false;
+        again = dirty;
+        if (!again) {
+          Instant now = clock.instant();
+          Instant when = now.plus(polling.interval());
+          if (asked != null && asked.isBefore(when)) {
+            when = asked;
+          }
+          if (deadline.isBefore(when)) {
+            when = deadline;
+          }
+          long nanos = Math.max(1_000_000L, java.time.Duration.between(now, when).toNanos());
+          if (cancelled) {
+            return;
+          }
+          try {
+            Future<?>[] self = new Future<?>[1];
+            self[0] =
+                scheduler.schedule(
+                    () -> {
+                      synchronized (lock) {
+                        scheduled.remove(self[0]);
+                        if (next != self[0]) {
+                          return;
+                        }
+                        next = null;
+                      }
+                      lookNow();
+                    },
+                    nanos,
+                    TimeUnit.NANOSECONDS);
+            next = self[0];
+            scheduled.add(self[0]);
+          } catch (RejectedExecutionException e) {
+            result.completeExceptionally(e);
+          }
+        }
+      }
+      if (again) {
+        lookNow();
+      }
+    }
   }
 
   /**

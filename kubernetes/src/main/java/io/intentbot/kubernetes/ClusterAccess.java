@@ -59,6 +59,17 @@ public record ClusterAccess(
   }
 
   /**
+   * The cluster an undo acts on: as {@link #cluster}, with the API calls guarded by the {@link
+   * ResilientCalls#recovery} breakers.
+   */
+  public Cluster recoveryCluster(Namespaced input, StepContext context) {
+    return new Cluster(
+        clients.client(context),
+        calls.recovery(),
+        KubernetesClients.namespace(input.namespace(), context));
+  }
+
+  /**
    * Whether an exception is an expected failure of a cluster step, failing it with its message: a
    * cluster error, or an input the schema let through but the step cannot use.
    */

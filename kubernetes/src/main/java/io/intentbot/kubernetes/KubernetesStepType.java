@@ -39,7 +39,19 @@ public abstract class KubernetesStepType<I extends Record & Namespaced> extends 
 
   @Override
   protected final StepResult execute(I input, StepContext context) throws InterruptedException {
-    return execute(input, context, access.cluster(input, context));
+    return execute(
+        input,
+        context,
+        undoes() ? access.recoveryCluster(input, context) : access.cluster(input, context));
+  }
+
+  /**
+   * Whether this step type undoes a failed change (what an {@code on_failure} runs): its calls then
+   * pass circuit breakers of their own ({@link ResilientCalls#recovery}), so the failures that made
+   * the change fail cannot refuse its undo untried.
+   */
+  protected boolean undoes() {
+    return false;
   }
 
   @Override

@@ -33,12 +33,28 @@ public final class ResilientCalls {
 
   private final ApiResilience settings;
   private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+  private final ResilientCalls recovery;
 
   /** Per API server, the last call that failed in a retryable way and why, for messages. */
   private final Map<String, String> lastFailures = new ConcurrentHashMap<>();
 
   public ResilientCalls(ApiResilience settings) {
     this.settings = settings;
+    this.recovery = new ResilientCalls(settings, null);
+  }
+
+  private ResilientCalls(ApiResilience settings, Void recoveryItself) {
+    this.settings = settings;
+    this.recovery = this;
+  }
+
+  /**
+   * The same retries with circuit breakers of their own, for the calls that undo a failed change
+   * (an intent's {@code on_failure} rollback): the failures that opened the normal breaker must not
+   * refuse the undo without it being tried.
+   */
+  public ResilientCalls recovery() {
+    return recovery;
   }
 
   /**

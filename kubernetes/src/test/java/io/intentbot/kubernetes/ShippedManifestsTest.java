@@ -107,4 +107,23 @@ class ShippedManifestsTest {
         .isEqualTo("metadata.namespace");
     assertThat(env.get("INTENTBOT_LEADER_ELECTION").getValue()).isEqualTo("kubernetes");
   }
+
+  @Test
+  void theImageShipsHelmWithItsHomesWhereTheReadOnlyPodMayWrite() throws Exception {
+    String dockerfile = Files.readString(Path.of("..", "Dockerfile"));
+    assertThat(dockerfile)
+        .containsPattern("(?m)^FROM alpine/helm:\\d+\\.\\d+\\.\\d+ AS helm$")
+        .contains("COPY --from=helm /usr/bin/helm /usr/local/bin/helm");
+    var container =
+        only(objects(), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    List<String> writable =
+        container.getVolumeMounts().stream().map(m -> m.getMountPath()).toList();
+    for (String home : List.of("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME")) {
+      var matcher = java.util.regex.Pattern.compile(home + "=(\\S+)").matcher(dockerfile);
+      assertThat(matcher.find()).as(home + " is set in the image").isTrue();
+      String dir = matcher.group(1);
+      assertThat(writable).as(home + "=" + dir).anyMatch(mount -> dir.startsWith(mount + "/"));
+    }
+  }
 }

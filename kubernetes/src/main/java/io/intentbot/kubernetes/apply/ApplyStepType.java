@@ -67,10 +67,23 @@ public final class ApplyStepType extends KubernetesStepType<ApplyStepType.Input>
     List<String> details = new ArrayList<>();
     Map<Applier.Action, Integer> counts = new EnumMap<>(Applier.Action.class);
     List<Applier.Change> changes = changes(input, cluster);
+    List<String> refused = new ArrayList<>();
     for (Applier.Change change : changes) {
       counts.merge(change.action(), 1, Integer::sum);
       details.addAll(change.describe());
+      Applier.dryRun(cluster, change)
+          .ifPresent(
+              answer -> {
+                details.add("  " + answer);
+                if (!answer.startsWith(Applier.DRY_RUN_NOT_ALLOWED)) {
+                  refused.add(change.ref());
+                }
+              });
     }
+    String failing =
+        refused.isEmpty()
+            ? ""
+            : " (would fail: the API server refuses " + String.join(", ", refused) + ")";
     return StepPlan.of(
         "Apply "
             + changes.size()
@@ -80,7 +93,8 @@ public final class ApplyStepType extends KubernetesStepType<ApplyStepType.Input>
             + counts.getOrDefault(Applier.Action.CHANGED, 0)
             + " to change, "
             + counts.getOrDefault(Applier.Action.UNCHANGED, 0)
-            + " unchanged",
+            + " unchanged"
+            + failing,
         details);
   }
 
@@ -115,7 +129,7 @@ public final class ApplyStepType extends KubernetesStepType<ApplyStepType.Input>
     List<Applier.Change> changes = new ArrayList<>();
     for (Map<String, Object> manifest : manifests(input)) {
       changes.add(
-          Applier.compare(cluster, serialization.convertValue(manifest, HasMetadata.class)));
+          Applier.compare(cluster, serialization.convertValue(manifest, HasMetadata.class), true));
     }
     return changes;
   }

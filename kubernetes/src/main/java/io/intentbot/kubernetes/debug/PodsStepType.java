@@ -10,6 +10,7 @@ import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.KubernetesStepType;
 import io.intentbot.kubernetes.Namespaced;
+import io.intentbot.kubernetes.PodEvents;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -33,6 +34,9 @@ import java.util.Set;
 public final class PodsStepType extends KubernetesStepType<PodsStepType.Input> {
 
   public static final String NAME = "kubernetes.pods";
+
+  /** Events shown per pod, the latest ones, as {@code kubectl describe pod} ends with. */
+  static final int EVENTS = 5;
 
   /** The {@code with:} block; {@code selector} a mapping or {@code key=value,...} text. */
   public record Input(String namespace, Object selector) implements Namespaced {}
@@ -76,9 +80,20 @@ public final class PodsStepType extends KubernetesStepType<PodsStepType.Input> {
                         .getItems());
     List<Map<String, Object>> rows = new ArrayList<>();
     int ready = 0;
+    Map<String, List<String>> events =
+        pods.isEmpty()
+            ? Map.of()
+            : PodEvents.of(
+                cluster,
+                pods.stream()
+                    .map(p -> p.getMetadata().getName())
+                    .collect(java.util.stream.Collectors.toSet()),
+                EVENTS);
     for (Pod pod :
         pods.stream().sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList()) {
       Map<String, Object> row = row(pod);
+      List<String> own = events.getOrDefault(pod.getMetadata().getName(), List.of());
+      row.put("events", own);
       if (Boolean.TRUE.equals(row.get("ready"))) {
         ready++;
       }
@@ -101,6 +116,9 @@ public final class PodsStepType extends KubernetesStepType<PodsStepType.Input> {
                               "; ",
                               ((List<?>) row.get("messages"))
                                   .stream().map(String::valueOf).toList())));
+      if (!Boolean.TRUE.equals(row.get("ready"))) {
+        own.forEach(e -> context.output().line("  event: " + e));
+      }
     }
     boolean namespaceExists =
         cluster.call(

@@ -91,11 +91,16 @@ final class Deployments {
 
   /** The ReplicaSets the Deployment owns. */
   static List<ReplicaSet> replicaSets(Cluster cluster, Deployment deployment) {
-    String uid = deployment.getMetadata().getUid();
     List<ReplicaSet> sets =
         cluster.call(
             "list replica sets in " + cluster.namespace(),
             c -> c.apps().replicaSets().inNamespace(cluster.namespace()).list().getItems());
+    return owned(sets, deployment);
+  }
+
+  /** Of {@code sets}, the ReplicaSets the Deployment owns. */
+  static List<ReplicaSet> owned(List<ReplicaSet> sets, Deployment deployment) {
+    String uid = deployment.getMetadata().getUid();
     return sets.stream()
         .filter(rs -> ownedBy(rs, uid, deployment.getMetadata().getName()))
         .toList();

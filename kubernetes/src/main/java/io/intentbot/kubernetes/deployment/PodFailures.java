@@ -1,7 +1,6 @@
 package io.intentbot.kubernetes.deployment;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -10,7 +9,6 @@ import io.intentbot.kubernetes.Cluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -83,15 +81,30 @@ final class PodFailures {
     }
   }
 
+  Duration grace() {
+    return grace;
+  }
+
   /** The pods the ReplicaSet selects and owns. */
   static List<Pod> podsOf(Cluster cluster, ReplicaSet rs) {
     Map<String, String> labels = rs.getSpec().getTemplate().getMetadata().getLabels();
-    String uid = rs.getMetadata().getUid();
-    return cluster
-        .call(
+    return owned(
+        cluster.call(
             "list pods of replica set " + cluster.ref(rs.getMetadata().getName()),
-            c -> c.pods().inNamespace(cluster.namespace()).withLabels(labels).list().getItems())
-        .stream()
+            c -> c.pods().inNamespace(cluster.namespace()).withLabels(labels).list().getItems()),
+        rs);
+  }
+
+  /** Of {@code pods}, those the ReplicaSet selects and owns, by name. */
+  static List<Pod> owned(List<Pod> pods, ReplicaSet rs) {
+    Map<String, String> labels = rs.getSpec().getTemplate().getMetadata().getLabels();
+    String uid = rs.getMetadata().getUid();
+    return pods.stream()
+        .filter(
+            p ->
+                labels == null
+                    || (p.getMetadata().getLabels() != null
+                        && p.getMetadata().getLabels().entrySet().containsAll(labels.entrySet())))
         .filter(
             p ->
                 uid == null
@@ -103,9 +116,10 @@ final class PodFailures {
   }
 
   /** The first pod that will not come up, with its events and logs read, if any. */
-  Optional<Failure> find(Cluster cluster, List<Pod> pods, Instant now) {
+  Optional<Failure> find(
+      Cluster cluster, List<Pod> pods, Instant now, java.util.function.Consumer<Instant> lookAt) {
     for (Pod pod : pods) {
-      Optional<Failure> found = inspect(pod, now);
+      Optional<Failure> found = inspect(pod, now, lookAt);
       if (found.isPresent()) {
         Failure f = found.get();
         return Optional.of(
@@ -122,7 +136,9 @@ final class PodFailures {
     return Optional.empty();
   }
 
-  private Optional<Failure> inspect(Pod pod, Instant now) {
+  /** A failure of the pod, or none yet ({@code lookAt} then gets when a grace runs out). */
+  private Optional<Failure> inspect(
+      Pod pod, Instant now, java.util.function.Consumer<Instant> lookAt) {
     String name = pod.getMetadata().getName();
     if (pod.getStatus() == null) {
       return Optional.empty();
@@ -172,41 +188,13 @@ final class PodFailures {
                 List.of(),
                 List.of()));
       }
+      lookAt.accept(since.plus(grace));
     }
     return Optional.empty();
   }
 
   private static List<String> events(Cluster cluster, String pod) {
-    try {
-      List<Event> events =
-          cluster.call(
-              "list events of pod " + cluster.ref(pod),
-              c ->
-                  c.v1()
-                      .events()
-                      .inNamespace(cluster.namespace())
-                      .withField("involvedObject.name", pod)
-                      .list()
-                      .getItems());
-      if (events.isEmpty()) {
-        // an API server that does not index involvedObject.name (fabric8's mock) answers none
-        events =
-            cluster.call(
-                "list events in " + cluster.namespace(),
-                c -> c.v1().events().inNamespace(cluster.namespace()).list().getItems());
-      }
-      return events.stream()
-          .filter(e -> e.getInvolvedObject() != null)
-          .filter(e -> pod.equals(e.getInvolvedObject().getName()))
-          .sorted(Comparator.comparing(PodFailures::lastSeen))
-          .map(e -> e.getReason() + ": " + e.getMessage())
-          .collect(
-              java.util.stream.Collectors.collectingAndThen(
-                  java.util.stream.Collectors.toList(),
-                  l -> new ArrayList<>(l.subList(Math.max(0, l.size() - EVENTS), l.size()))));
-    } catch (RuntimeException e) {
-      return List.of("(events could not be read: " + e.getMessage() + ")");
-    }
+    return io.intentbot.kubernetes.PodEvents.of(cluster, pod, EVENTS);
   }
 
   /** The last log lines of a container that ran: the previous one for a crash loop. */
@@ -230,14 +218,6 @@ final class PodFailures {
     } catch (RuntimeException e) {
       return List.of("(the previous container's log could not be read: " + e.getMessage() + ")");
     }
-  }
-
-  private static String lastSeen(Event e) {
-    String t =
-        e.getLastTimestamp() != null
-            ? e.getLastTimestamp()
-            : e.getEventTime() == null ? null : e.getEventTime().getTime();
-    return t == null ? "" : t;
   }
 
   private static Stream<ContainerStatus> stream(List<ContainerStatus> statuses) {

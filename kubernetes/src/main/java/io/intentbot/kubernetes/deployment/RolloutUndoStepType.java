@@ -71,6 +71,11 @@ public final class RolloutUndoStepType extends KubernetesStepType<RolloutUndoSte
   }
 
   @Override
+  protected boolean undoes() {
+    return true;
+  }
+
+  @Override
   protected StepResult execute(Input input, StepContext context, Cluster cluster) {
     String name = input.deployment();
     Deployment deployment = Deployments.require(cluster, name);

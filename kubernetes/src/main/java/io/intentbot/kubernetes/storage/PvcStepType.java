@@ -187,10 +187,16 @@ public final class PvcStepType extends PollingStepType<PvcStepType.Input> {
     Polling polling =
         Polling.of(
             input.timeout(), input.pollInterval(), Duration.ofMinutes(10), Duration.ofSeconds(3));
-    return poll.until(
+    String namespace = cluster.namespace();
+    return io.intentbot.kubernetes.WatchedWait.until(
+        poll,
         polling,
+        cluster,
+        "watch PVC " + cluster.ref(name),
+        c -> c.persistentVolumeClaims().inNamespace(namespace).withName(name),
         () -> live(cluster, name),
-        claim -> {
+        claim -> claim,
+        (PersistentVolumeClaim claim) -> {
           Quantity capacity =
               claim == null || claim.getStatus() == null || claim.getStatus().getCapacity() == null
                   ? null
@@ -238,7 +244,8 @@ public final class PvcStepType extends PollingStepType<PvcStepType.Input> {
                                         + (c.getMessage() == null ? "" : ": " + c.getMessage()))
                             .toList())
                     + ")",
-                outputs));
+                outputs),
+        context.output());
   }
 
   private static boolean condition(PersistentVolumeClaim claim, String type) {
@@ -349,18 +356,26 @@ public final class PvcStepType extends PollingStepType<PvcStepType.Input> {
             input.timeout(), input.pollInterval(), Duration.ofMinutes(10), Duration.ofSeconds(3));
     io.intentbot.kubernetes.ProgressLine progress =
         new io.intentbot.kubernetes.ProgressLine(context.output());
-    return poll.until(
+    String namespace = cluster.namespace();
+    return io.intentbot.kubernetes.WatchedWait.until(
+        poll,
         polling,
+        cluster,
+        "watch VolumeSnapshot " + cluster.ref(snapshot),
+        c ->
+            c.genericKubernetesResources(VOLUME_SNAPSHOTS)
+                .inNamespace(namespace)
+                .withName(snapshot),
         () ->
-            Optional.ofNullable(
-                cluster.call(
-                    "read VolumeSnapshot " + cluster.ref(snapshot),
-                    c ->
-                        c.genericKubernetesResources(VOLUME_SNAPSHOTS)
-                            .inNamespace(cluster.namespace())
-                            .withName(snapshot)
-                            .get())),
-        live -> {
+            cluster.call(
+                "read VolumeSnapshot " + cluster.ref(snapshot),
+                c ->
+                    c.genericKubernetesResources(VOLUME_SNAPSHOTS)
+                        .inNamespace(namespace)
+                        .withName(snapshot)
+                        .get()),
+        Optional::ofNullable,
+        (Optional<io.fabric8.kubernetes.api.model.GenericKubernetesResource> live) -> {
           Object ready = live.map(l -> l.<Object>get("status", "readyToUse")).orElse(null);
           Object error = live.map(l -> l.<Object>get("status", "error", "message")).orElse(null);
           if (Boolean.TRUE.equals(ready)) {
@@ -384,7 +399,8 @@ public final class PvcStepType extends PollingStepType<PvcStepType.Input> {
                     + live.map(l -> l.<Object>get("status", "error", "message"))
                         .map(e -> ": " + e)
                         .orElse(""),
-                outputs));
+                outputs),
+        context.output());
   }
 
   /** The current size when a resize is needed, null when the size is already right. */

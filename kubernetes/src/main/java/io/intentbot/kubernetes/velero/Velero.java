@@ -193,17 +193,22 @@ public final class Velero {
       StepOutput output,
       AsyncPoll poll) {
     ProgressLine progress = new ProgressLine(output);
-    return poll.until(
+    String namespace = velero.namespace();
+    return io.intentbot.kubernetes.WatchedWait.until(
+        poll,
         polling,
-        () -> {
-          GenericKubernetesResource live = get(velero, kind, name);
+        velero,
+        "watch " + kind.getKind() + " " + velero.ref(name),
+        c -> c.genericKubernetesResources(kind).inNamespace(namespace).withName(name),
+        () -> get(velero, kind, name),
+        live -> {
           if (live == null) {
             throw new ClusterAccessException(
                 kind.getKind() + " " + velero.ref(name) + " disappeared");
           }
           return live;
         },
-        live -> {
+        (GenericKubernetesResource live) -> {
           String phase = phase(live);
           progress.report(
               kind.getKind().toLowerCase() + " " + name + ": " + phase + progress(live));
@@ -227,7 +232,8 @@ public final class Velero {
                     + phase(live)
                     + " after "
                     + Durations.format(polling.timeout())
-                    + "; Velero goes on with it"));
+                    + "; Velero goes on with it"),
+        output);
   }
 
   static String phase(GenericKubernetesResource resource) {

@@ -62,6 +62,8 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
       String storageLocation,
       String ttl,
       Boolean snapshotVolumes,
+      Boolean fsBackup,
+      Boolean snapshotMoveData,
       Map<String, String> labels,
       Duration timeout,
       Duration pollInterval)
@@ -177,6 +179,14 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
     }
     if (input.snapshotVolumes() != null) {
       spec.put("snapshotVolumes", input.snapshotVolumes());
+    }
+    if (input.fsBackup() != null) {
+      // velero backup create --default-volumes-to-fs-backup: volumes copied by the node agent
+      spec.put("defaultVolumesToFsBackup", input.fsBackup());
+    }
+    if (input.snapshotMoveData() != null) {
+      // velero backup create --snapshot-move-data: CSI snapshots moved to the storage location
+      spec.put("snapshotMoveData", input.snapshotMoveData());
     }
     return Cluster.customResource(
         Velero.BACKUPS, name, Velero.namespace(context.config()), labels, spec);

@@ -93,4 +93,129 @@ class ApplyBehaviourIT {
     assertThat(cluster.admin.configMaps().inNamespace(NAMESPACE).withName("web").get().getData())
         .containsEntry("A", "1");
   }
+
+  @Test
+  void aFieldDroppedFromTheManifestIsRemovedButFieldsSetByOthersStay() throws Exception {
+    var step = new ApplyStepType(cluster.access);
+    step.execute(
+        with(
+            "manifests",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web, labels: { tier: web } }\n"
+                + "data: { A: \"1\", B: \"2\" }\n"),
+        cluster.context());
+    // another tool adds a key and a label of its own
+    cluster
+        .admin
+        .configMaps()
+        .inNamespace(NAMESPACE)
+        .withName("web")
+        .edit(
+            c -> {
+              c.getData().put("OTHER", "kept");
+              c.getMetadata().getLabels().put("owner", "someone-else");
+              return c;
+            });
+    String smaller =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { A: \"1\" }\n";
+
+    StepPlan plan = step.plan(with("manifests", smaller), cluster.dryRunContext());
+    StepResult result = step.execute(with("manifests", smaller), cluster.context());
+
+    assertThat(plan.details())
+        .contains("  data.B: 2 -> (removed)", "  metadata.labels.tier: web -> (removed)");
+    assertThat((java.util.List<?>) result.outputs().get("changed")).hasSize(1);
+    var live = cluster.admin.configMaps().inNamespace(NAMESPACE).withName("web").get();
+    assertThat(live.getData()).containsOnlyKeys("A", "OTHER");
+    assertThat(live.getMetadata().getLabels()).containsOnlyKeys("owner");
+  }
+
+  @Test
+  void aSecretKeyDroppedFromTheManifestIsRemovedWithItsValueMasked() throws Exception {
+    var step = new ApplyStepType(cluster.access);
+    step.execute(
+        with(
+            "manifests",
+            "apiVersion: v1\nkind: Secret\nmetadata: { name: db }\ndata: { a: "
+                + b64("one")
+                + ", b: "
+                + b64("two")
+                + " }\n"),
+        cluster.context());
+
+    StepPlan plan =
+        step.plan(
+            with(
+                "manifests",
+                "apiVersion: v1\nkind: Secret\nmetadata: { name: db }\ndata: { a: "
+                    + b64("one")
+                    + " }\n"),
+            cluster.dryRunContext());
+
+    assertThat(plan.details()).contains("  data.b: *** (before) -> (removed)");
+    assertThat(String.join("\n", plan.details())).doesNotContain(b64("two"));
+    assertThat(
+            cluster
+                .admin
+                .secrets()
+                .inNamespace(NAMESPACE)
+                .withName("db")
+                .get()
+                .getMetadata()
+                .getAnnotations()
+                .get("intentbot.io/applied-fields"))
+        .isEqualTo("[[\"data\",\"a\"],[\"data\",\"b\"]]");
+  }
+
+  @Test
+  void thePlanAsksTheApiServerWithADryRunAndSaysWhatItRefuses() throws Exception {
+    var step = new ApplyStepType(cluster.access);
+    step.execute(
+        with(
+            "manifests",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { A: \"1\" }\n"),
+        cluster.context());
+    String before =
+        cluster
+            .admin
+            .configMaps()
+            .inNamespace(NAMESPACE)
+            .withName("web")
+            .get()
+            .getMetadata()
+            .getResourceVersion();
+    String changed =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web }\ndata: { A: \"2\" }\n---\n"
+            + "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: new }\ndata: { B: \"1\" }\n";
+    cluster.api.resetCount();
+
+    StepPlan accepted = step.plan(with("manifests", changed), cluster.dryRunContext());
+    cluster.api.drop("PUT", "dryRun=All", 1, 422, null);
+    StepPlan refused = step.plan(with("manifests", changed), cluster.dryRunContext());
+
+    assertThat(cluster.api.requests())
+        .filteredOn(r -> r.contains("dryRun=All"))
+        .extracting(r -> r.substring(0, r.indexOf(' ')))
+        .containsExactly("PUT", "POST", "PUT", "POST");
+    assertThat(accepted.summary()).doesNotContain("would fail");
+    assertThat(refused.summary())
+        .endsWith("(would fail: the API server refuses ConfigMap/shop-staging/web)");
+    assertThat(refused.details())
+        .anyMatch(
+            d ->
+                d.startsWith(
+                        "  the API server refuses it (server-side dry run): could not dry-run the"
+                            + " update of ConfigMap/shop-staging/web")
+                    && d.contains("injected by the test"));
+    assertThat(
+            cluster
+                .admin
+                .configMaps()
+                .inNamespace(NAMESPACE)
+                .withName("web")
+                .get()
+                .getMetadata()
+                .getResourceVersion())
+        .isEqualTo(before);
+    assertThat(cluster.admin.configMaps().inNamespace(NAMESPACE).withName("new").get()).isNull();
+  }
 }

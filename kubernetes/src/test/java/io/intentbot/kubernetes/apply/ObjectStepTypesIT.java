@@ -486,7 +486,8 @@ class ObjectStepTypesIT {
             with("name", "blog", "host", "shop.example.com", "service", "blog", "port", 80), other);
     assertThat(refused.failed()).isTrue();
     assertThat(refused.reason())
-        .isEqualTo("host shop.example.com is already routed by ingress shop-staging/web");
+        .isEqualTo(
+            "host shop.example.com path / is already routed by ingress shop-staging/web (class nginx)");
     assertThat(
             cluster
                 .admin
@@ -497,5 +498,188 @@ class ObjectStepTypesIT {
                 .withName("blog")
                 .get())
         .isNull();
+  }
+
+  @Test
+  void ingressConflictsOnlyOnTheSameHostPathAndClass() throws Exception {
+    var step = new IngressStepType(cluster.access);
+    step.execute(
+        with(
+            "name",
+            "web",
+            "host",
+            "shop.example.com",
+            "service",
+            "web",
+            "port",
+            80,
+            "ingress_class",
+            "nginx"),
+        cluster.context());
+
+    StepResult otherPath =
+        step.execute(
+            with(
+                "name",
+                "api",
+                "host",
+                "shop.example.com",
+                "path",
+                "/api",
+                "service",
+                "api",
+                "port",
+                80,
+                "ingress_class",
+                "nginx"),
+            cluster.context());
+    StepResult otherClass =
+        step.execute(
+            with(
+                "name",
+                "web-internal",
+                "host",
+                "shop.example.com",
+                "service",
+                "web",
+                "port",
+                80,
+                "ingress_class",
+                "internal"),
+            cluster.context());
+    StepResult samePath =
+        step.execute(
+            with(
+                "name",
+                "web-copy",
+                "host",
+                "SHOP.example.com",
+                "path",
+                "/",
+                "service",
+                "web",
+                "port",
+                80),
+            cluster.context());
+
+    assertThat(otherPath.success()).as(otherPath.reason()).isTrue();
+    assertThat(otherClass.success()).as(otherClass.reason()).isTrue();
+    assertThat(samePath.failed()).isTrue();
+    assertThat(samePath.reason())
+        .startsWith("host SHOP.example.com path / is already routed by ingress shop-staging/");
+  }
+
+  @Test
+  void ingressUpdateChangesOnlyItsHostsPathAndKeepsTheRest() throws Exception {
+    cluster
+        .admin
+        .network()
+        .v1()
+        .ingresses()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .endMetadata()
+                .withNewSpec()
+                .withIngressClassName("nginx")
+                .addNewRule()
+                .withHost("shop.example.com")
+                .withNewHttp()
+                .addNewPath()
+                .withPath("/")
+                .withPathType("Prefix")
+                .withNewBackend()
+                .withNewService()
+                .withName("web")
+                .withNewPort()
+                .withNumber(80)
+                .endPort()
+                .endService()
+                .endBackend()
+                .endPath()
+                .addNewPath()
+                .withPath("/api")
+                .withPathType("Prefix")
+                .withNewBackend()
+                .withNewService()
+                .withName("api")
+                .withNewPort()
+                .withNumber(80)
+                .endPort()
+                .endService()
+                .endBackend()
+                .endPath()
+                .endHttp()
+                .endRule()
+                .addNewRule()
+                .withHost("admin.example.com")
+                .endRule()
+                .addNewTl()
+                .withHosts("admin.example.com")
+                .withSecretName("admin-tls")
+                .endTl()
+                .endSpec()
+                .build())
+        .create();
+
+    StepResult result =
+        new IngressStepType(cluster.access)
+            .execute(
+                with(
+                    "name",
+                    "web",
+                    "host",
+                    "shop.example.com",
+                    "path",
+                    "/api",
+                    "service",
+                    "api-v2",
+                    "port",
+                    8080,
+                    "tls_secret",
+                    "shop-tls"),
+                cluster.context());
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    var spec =
+        cluster
+            .admin
+            .network()
+            .v1()
+            .ingresses()
+            .inNamespace(NAMESPACE)
+            .withName("web")
+            .get()
+            .getSpec();
+    assertThat(spec.getIngressClassName()).isEqualTo("nginx");
+    assertThat(spec.getRules())
+        .extracting(r -> r.getHost())
+        .containsExactly("shop.example.com", "admin.example.com");
+    assertThat(spec.getRules().get(0).getHttp().getPaths())
+        .extracting(p -> p.getPath() + " " + p.getBackend().getService().getName())
+        .containsExactly("/ web", "/api api-v2");
+    assertThat(spec.getTls())
+        .extracting(t -> t.getSecretName() + " " + t.getHosts())
+        .containsExactly("admin-tls [admin.example.com]", "shop-tls [shop.example.com]");
+  }
+
+  @Test
+  void ingressChecksItsNamespaceWhenListingEveryNamespaceIsForbidden() throws Exception {
+    cluster.api.drop("GET", "/networking.k8s.io/v1/ingresses", 1, 403, null);
+    var context = cluster.context();
+
+    StepResult result =
+        new IngressStepType(cluster.access)
+            .execute(
+                with("name", "web", "host", "shop.example.com", "service", "web", "port", 80),
+                context);
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(context.lines())
+        .contains(
+            "may not list Ingresses in every namespace: host shop.example.com checked against"
+                + " namespace shop-staging only");
   }
 }

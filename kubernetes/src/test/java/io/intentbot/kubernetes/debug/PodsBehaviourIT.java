@@ -60,9 +60,14 @@ class PodsBehaviourIT {
                     .build()));
     cluster.admin.pods().inNamespace(NAMESPACE).resource(pending).create();
     cluster.admin.pods().inNamespace(NAMESPACE).resource(init).create();
+    event("web-0", "FailedScheduling", "0/3 nodes are available: 3 Insufficient memory.", 1);
+    event("web-1", "Failed", "Failed to pull image \"migrate:9\": not found", 2);
+    event("web-1", "BackOff", "Back-off pulling image \"migrate:9\"", 3);
+    event("web-9", "Started", "another pod's event", 4);
+    var context = cluster.context();
 
     StepResult result =
-        new PodsStepType(cluster.access).execute(with("selector", "app=web"), cluster.context());
+        new PodsStepType(cluster.access).execute(with("selector", "app=web"), context);
 
     @SuppressWarnings("unchecked")
     var rows = (List<Map<String, Object>>) result.outputs().get("pods");
@@ -73,5 +78,38 @@ class PodsBehaviourIT {
     assertThat(rows.get(1))
         .containsEntry("reasons", List.of("init migrate: ImagePullBackOff"))
         .containsEntry("messages", List.of("init migrate: Back-off pulling image \"migrate:9\""));
+    assertThat(rows.get(0))
+        .containsEntry(
+            "events", List.of("FailedScheduling: 0/3 nodes are available: 3 Insufficient memory."));
+    assertThat(rows.get(1))
+        .containsEntry(
+            "events",
+            List.of(
+                "Failed: Failed to pull image \"migrate:9\": not found",
+                "BackOff: Back-off pulling image \"migrate:9\""));
+    assertThat(context.lines()).contains("  event: BackOff: Back-off pulling image \"migrate:9\"");
+  }
+
+  private void event(String pod, String reason, String message, int minute) {
+    cluster
+        .admin
+        .v1()
+        .events()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new io.fabric8.kubernetes.api.model.EventBuilder()
+                .withNewMetadata()
+                .withName(pod + "." + reason)
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withKind("Pod")
+                .withName(pod)
+                .withNamespace(NAMESPACE)
+                .endInvolvedObject()
+                .withReason(reason)
+                .withMessage(message)
+                .withLastTimestamp("2026-12-01T12:0" + minute + ":00Z")
+                .build())
+        .create();
   }
 }

@@ -214,6 +214,28 @@ class DeploymentStepTypesIT {
   }
 
   @Test
+  void theUndoGetsThroughTheCircuitTheFailedChangeOpened() throws Exception {
+    writeRevisions();
+    // the API server fails four reads in a row: the change fails, and its circuit opens
+    cluster.api.drop("GET", "/deployments/web", 4, 500, null);
+    var scale = new ScaleStepType(cluster.access);
+    scale.execute(with("deployment", "web", "replicas", 5), cluster.context());
+    StepResult refused = scale.execute(with("deployment", "web", "replicas", 5), cluster.context());
+    assertThat(refused.reason()).contains("circuit open after repeated failures");
+
+    // it answers again: the on_failure undo is tried at once, not refused for 30 s
+    StepResult undo =
+        new RolloutUndoStepType(cluster.access)
+            .execute(with("deployment", "web"), cluster.context());
+
+    assertThat(undo.success()).as(undo.reason()).isTrue();
+    assertThat(undo.outputs()).containsEntry("to_revision", 2L);
+    assertThat(scale.execute(with("deployment", "web", "replicas", 5), cluster.context()).reason())
+        .as("other calls still wait for the circuit")
+        .contains("circuit open after repeated failures");
+  }
+
+  @Test
   void scaleDescribesThenPatchesReplicas() throws Exception {
     var step = new ScaleStepType(cluster.access);
 

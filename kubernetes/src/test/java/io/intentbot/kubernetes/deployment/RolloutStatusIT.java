@@ -196,6 +196,24 @@ class RolloutStatusIT {
   }
 
   @Test
+  void aRolloutIsFollowedByWatchesWithoutAGetPerLook() {
+    setImage("registry/web:1.1.0");
+    cluster.api.resetCount();
+
+    StepResult result = rolloutStatus(cluster.context(), "deployment", "web", "resync", "30s");
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    List<String> requests = cluster.api.requests();
+    assertThat(requests).filteredOn(r -> r.contains("watch=true")).hasSize(3);
+    // the controller's own reads and writes aside, the step lists three times and never polls:
+    // polling every 2 s read the Deployment once a look, i.e. about once per controller pass
+    assertThat(requests)
+        .filteredOn(r -> r.startsWith("GET") && r.contains("/deployments") && !r.contains("watch"))
+        .filteredOn(r -> r.contains("fieldSelector"))
+        .hasSize(1);
+  }
+
+  @Test
   void aFewSecondsOfApiErrorsDoNotFailTheRollout() {
     setImage("registry/web:1.1.0");
     assertThat(
@@ -203,13 +221,32 @@ class RolloutStatusIT {
                 .success())
         .isTrue();
     setImage("registry/web:1.2.0");
-    // every attempt of one look (the retries included) fails, as in a short API server restart
-    cluster.api.drop("GET", "/deployments/web", 3, 503, null);
+    // every attempt of one look (the retries included) fails, as in a short API server restart,
+    // and the watches the step opened are closed by the server
+    cluster.time.schedule(
+        () -> {
+          cluster.api.drop("GET", "/deployments", 3, 503, null);
+          cluster.api.breakWatches();
+        },
+        1500,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
     RecordingStepContext context = cluster.context();
 
     StepResult result = rolloutStatus(context, "deployment", "web");
 
     assertThat(result.success()).as(result.reason()).isTrue();
-    assertThat(context.text()).contains("the API server did not answer");
+  }
+
+  @Test
+  void withoutPermissionToWatchItReadsInstead() {
+    setImage("registry/web:1.1.0");
+    cluster.api.drop("GET", "watch=true", 20, 403, null);
+    cluster.api.drop("GET", "fieldSelector=metadata.name", 20, 403, null);
+    RecordingStepContext context = cluster.context();
+
+    StepResult result = rolloutStatus(context, "deployment", "web", "poll_interval", "500ms");
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(context.text()).contains("could not watch deployment shop-staging/web");
   }
 }

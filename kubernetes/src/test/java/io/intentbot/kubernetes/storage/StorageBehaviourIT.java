@@ -98,6 +98,9 @@ class StorageBehaviourIT {
     assertThat(result.success()).as(result.reason()).isTrue();
     assertThat(result.outputs()).containsEntry("resize_pending", true);
     assertThat(context.text()).contains("FileSystemResizePending");
+    assertThat(cluster.api.requests())
+        .as("the resize is followed with a watch")
+        .anyMatch(r -> r.contains("/persistentvolumeclaims?") && r.contains("watch=true"));
   }
 
   @Test
@@ -149,5 +152,8 @@ class StorageBehaviourIT {
 
     assertThat(result.success()).as(result.reason()).isTrue();
     assertThat(context.text()).contains("the snapshot controller retries");
+    assertThat(cluster.api.requests())
+        .as("the snapshot is followed with a watch")
+        .anyMatch(r -> r.contains("/volumesnapshots?") && r.contains("watch=true"));
   }
 }

@@ -9,6 +9,8 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,24 @@ public final class ApiServerDispatcher extends Dispatcher {
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final List<String> seen = new CopyOnWriteArrayList<>();
   private final AtomicInteger touches = new AtomicInteger();
+  private final List<WebSocketListener> watches = new CopyOnWriteArrayList<>();
+
+  /**
+   * Watch events sent to the watches still open since the last call. By the time a write's response
+   * leaves, the events it causes have been sent: the mock sends them from a thread of its own,
+   * which this dispatcher waits for.
+   */
+  public long newWatchEvents() {
+    long sum = 0;
+    for (CountingListener listener : open) {
+      long now = listener.sent.get();
+      sum += now - listener.taken;
+      listener.taken = now;
+    }
+    return sum;
+  }
+
+  private final List<CountingListener> open = new CopyOnWriteArrayList<>();
 
   public ApiServerDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
     this.inner = new KubernetesMixedDispatcher(responses);
@@ -99,7 +119,157 @@ public final class ApiServerDispatcher extends Dispatcher {
         return response;
       }
     }
-    return inner.dispatch(request);
+    if (request.getPath().contains("dryRun=All")) {
+      return dryRun(request);
+    }
+    MockResponse response = inner.dispatch(request);
+    if (response.getWebSocketListener() != null) {
+      WebSocketListener listener = response.getWebSocketListener();
+      watches.add(listener);
+      response.withWebSocketUpgrade(new CountingListener(listener));
+    } else if (!"GET".equals(request.getMethod())) {
+      if (!Boolean.getBoolean("noflush")) watches.forEach(ApiServerDispatcher::flush);
+    }
+    return response;
+  }
+
+  /**
+   * Closes every open watch from the server's side, as an API server restarting (or a proxy timing
+   * out a long request) does: clients must list and watch again.
+   */
+  public void breakWatches() {
+    sockets.forEach(socket -> socket.close(1001, "the API server is going away"));
+    sockets.clear();
+  }
+
+  private final List<WebSocket> sockets = new CopyOnWriteArrayList<>();
+
+  /**
+   * A write with {@code dryRun=All}, as a real API server answers it (the CRUD mock would store
+   * it): validated and admitted, returned, not stored. A create of an object that exists gets 409.
+   */
+  private MockResponse dryRun(RecordedRequest request) {
+    String path = request.getPath().replaceAll("[?&]dryRun=All", "").replaceFirst("&", "?");
+    String body = request.getUtf8Body();
+    if ("POST".equals(request.getMethod())) {
+      String name =
+          io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                  body, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)
+              .getMetadata()
+              .getName();
+      MockResponse existing =
+          inner.dispatch(
+              new RecordedRequest(
+                  "HTTP/1.1",
+                  HttpMethod.GET,
+                  path.replaceFirst("\\?.*", "") + "/" + name,
+                  Headers.builder().build(),
+                  new Buffer()));
+      if (existing.code() == 200) {
+        return new MockResponse()
+            .setResponseCode(409)
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":409,"
+                    + "\"reason\":\"AlreadyExists\",\"message\":\"already exists\"}");
+      }
+      return new MockResponse().setResponseCode(201).setBody(body);
+    }
+    return new MockResponse().setResponseCode(200).setBody(body);
+  }
+
+  /** Waits until the mock's watch listener has sent what it queued (it sends from its executor). */
+  private static void flush(WebSocketListener listener) {
+    try {
+      java.lang.reflect.Field field = listener.getClass().getDeclaredField("executor");
+      field.setAccessible(true);
+      var executor = (java.util.concurrent.ScheduledExecutorService) field.get(listener);
+      if (!executor.isShutdown()) {
+        executor.submit(() -> {}).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } catch (java.util.concurrent.RejectedExecutionException | ReflectiveOperationException e) {
+      // a closed watch, or another mock version: nothing to wait for
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // the watch is stuck: the waiting test notices
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The mock's watch listener, with every message it sends counted. */
+  private final class CountingListener extends WebSocketListener {
+    private final WebSocketListener inner;
+    private final java.util.concurrent.atomic.AtomicLong sent =
+        new java.util.concurrent.atomic.AtomicLong();
+    private volatile long taken;
+
+    CountingListener(WebSocketListener inner) {
+      this.inner = inner;
+    }
+
+    private WebSocket counting(WebSocket socket) {
+      return new WebSocket() {
+        @Override
+        public RecordedRequest request() {
+          return socket.request();
+        }
+
+        @Override
+        public boolean send(String text) {
+          sent.incrementAndGet();
+          return socket.send(text);
+        }
+
+        @Override
+        public boolean send(byte[] bytes) {
+          sent.incrementAndGet();
+          return socket.send(bytes);
+        }
+
+        @Override
+        public boolean close(int code, String reason) {
+          return socket.close(code, reason);
+        }
+      };
+    }
+
+    @Override
+    public void onBeforeAccept(WebSocket socket, io.fabric8.mockwebserver.http.Response response) {
+      inner.onBeforeAccept(counting(socket), response);
+    }
+
+    @Override
+    public void onOpen(WebSocket socket, io.fabric8.mockwebserver.http.Response response) {
+      sockets.add(socket);
+      open.add(this);
+      inner.onOpen(counting(socket), response);
+    }
+
+    @Override
+    public void onMessage(WebSocket socket, String text) {
+      inner.onMessage(counting(socket), text);
+    }
+
+    @Override
+    public void onClosing(WebSocket socket, int code, String reason) {
+      watches.remove(inner);
+      open.remove(this);
+      inner.onClosing(counting(socket), code, reason);
+    }
+
+    @Override
+    public void onClosed(WebSocket socket, int code, String reason) {
+      watches.remove(inner);
+      open.remove(this);
+      inner.onClosed(counting(socket), code, reason);
+    }
+
+    @Override
+    public void onFailure(
+        WebSocket socket, Throwable error, io.fabric8.mockwebserver.http.Response response) {
+      watches.remove(inner);
+      open.remove(this);
+      inner.onFailure(counting(socket), error, response);
+    }
   }
 
   private void touch(String objectPath) {

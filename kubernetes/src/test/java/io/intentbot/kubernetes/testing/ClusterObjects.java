@@ -98,6 +98,8 @@ public final class ClusterObjects {
         .withName(name)
         .withNamespace(owner.getMetadata().getNamespace())
         .addToAnnotations(REVISION, String.valueOf(revision))
+        .addToLabels("app", app)
+        .addToLabels("pod-template-hash", "h" + revision)
         .addNewOwnerReference()
         .withApiVersion("apps/v1")
         .withKind("Deployment")

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * step types make for set-image plus rollout-status of a healthy rollout whose pods take 30 s to
  * become ready (the controller's own requests not counted), and {@code bad_image_detect_s}, the
  * seconds from set-image of an image that cannot be pulled until rollout-status fails, with its
- * defaults (5m timeout, 2s looks, 30s grace). {@code bench/run deploy} prints them.
+ * defaults (5m timeout, watches with a 30s resync, 30s grace). {@code bench/run deploy} prints
+ * them.
  */
 public final class DeployBenchmark {
 

@@ -751,6 +751,7 @@ public final class DeploymentController {
         .withName(name + "-r" + revision)
         .withNamespace(d.getMetadata().getNamespace())
         .withAnnotations(annotations)
+        .withLabels(template.getMetadata().getLabels())
         .addNewOwnerReference()
         .withApiVersion("apps/v1")
         .withKind("Deployment")

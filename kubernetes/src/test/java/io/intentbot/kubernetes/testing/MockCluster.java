@@ -1,7 +1,6 @@
 package io.intentbot.kubernetes.testing;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -60,15 +59,35 @@ public final class MockCluster implements AutoCloseable {
     admin = server.createClient();
     clients = KubernetesClients.fromConfig(admin.getConfiguration());
     access = new ClusterAccess(clients, calls, time.clock(), Runnable::run, time);
+    time.settleWith(this::settle);
+  }
+
+  /**
+   * Before virtual time moves on, the watch events the mock has sent to open watches since last
+   * time must have reached the steps' watches and been handed to {@link #time} (a real cluster's
+   * events arrive within milliseconds; virtual time would otherwise jump minutes past them). Waits
+   * for as many arrivals as events sent; at most 1 s, after which time moves on and a late event is
+   * seen when it arrives, as a slow watch's would be.
+   */
+  private void settle() {
+    long sent = api.newWatchEvents();
+    if (sent == 0) {
+      return;
+    }
+    long target = time.arrivals() + sent;
+    long deadline = System.nanoTime() + 1_000_000_000L;
+    while (time.arrivals() < target && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
+    }
   }
 
   /**
    * A started fabric8 mock API server in CRUD mode, with expectations (exec, logs, errors) answered
-   * first.
+   * first, behind an {@link ApiServerDispatcher} (server-side dry runs are not stored).
    */
   public static KubernetesMockServer startServer() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    return startServer(responses, new KubernetesMixedDispatcher(responses));
+    return startServer(responses, new ApiServerDispatcher(responses));
   }
 
   private static KubernetesMockServer startServer(

@@ -33,6 +33,24 @@ public final class VirtualTime extends AbstractExecutorService implements Schedu
   private Instant now = Instant.parse("2026-12-01T12:00:00Z");
   private long sequence;
   private boolean shutdown;
+  private volatile Thread owner;
+  private final java.util.concurrent.atomic.AtomicLong arrivals =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile Runnable settle = () -> {};
+
+  /**
+   * What to wait for before the clock moves on: work other threads hand in (a watch event from the
+   * API server) must be in the queue first, or virtual time would race past it. The default waits
+   * for nothing.
+   */
+  public void settleWith(Runnable settle) {
+    this.settle = settle;
+  }
+
+  /** Tasks handed in by other threads than the one running this time (watch events). */
+  public long arrivals() {
+    return arrivals.get();
+  }
 
   private final Clock clock =
       new Clock() {
@@ -71,6 +89,7 @@ public final class VirtualTime extends AbstractExecutorService implements Schedu
    * @throws AssertionError when nothing is scheduled and the future is still not done
    */
   public <T> T run(CompletableFuture<T> future) {
+    owner = Thread.currentThread();
     int ran = 0;
     while (!future.isDone()) {
       if (!runNext()) {
@@ -85,11 +104,13 @@ public final class VirtualTime extends AbstractExecutorService implements Schedu
 
   /** Runs every task due within {@code duration}, then sets the clock to its end. */
   public void advance(Duration duration) {
+    owner = Thread.currentThread();
     Instant end;
     synchronized (this) {
       end = now.plus(duration);
     }
     while (true) {
+      settleBeforeTimeMoves();
       synchronized (this) {
         Task<?> next = queue.peek();
         if (next == null || next.time.isAfter(end)) {
@@ -101,7 +122,19 @@ public final class VirtualTime extends AbstractExecutorService implements Schedu
     }
   }
 
+  private void settleBeforeTimeMoves() {
+    boolean moves;
+    synchronized (this) {
+      Task<?> next = queue.peek();
+      moves = next == null || next.time.isAfter(now);
+    }
+    if (moves) {
+      settle.run();
+    }
+  }
+
   private boolean runNext() {
+    settleBeforeTimeMoves();
     Task<?> task;
     synchronized (this) {
       task = queue.poll();
@@ -119,6 +152,9 @@ public final class VirtualTime extends AbstractExecutorService implements Schedu
   }
 
   private synchronized <T> Task<T> add(Task<T> task) {
+    if (owner != null && Thread.currentThread() != owner) {
+      arrivals.incrementAndGet();
+    }
     if (shutdown) {
       throw new java.util.concurrent.RejectedExecutionException("shut down");
     }

@@ -90,6 +90,46 @@ class VeleroBehaviourIT {
   }
 
   @Test
+  void aBackupsPhasesAreFollowedWithAWatchNotAGetPerLook() {
+    location(VeleroObjects.defaultStorageLocation(VELERO, "default"));
+    cluster.api.resetCount();
+
+    StepResult result =
+        run(new VeleroBackupStepType(cluster.access), with("name", "b-watched"), context(Map.of()));
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(cluster.api.requests())
+        .filteredOn(r -> r.contains("/backups") && r.contains("watch=true"))
+        .hasSize(1);
+    // Velero's phases (New, InProgress, Completed) came as watch events: no GET per look
+    assertThat(cluster.api.requests())
+        .filteredOn(r -> r.startsWith("GET") && r.contains("/backups/b-watched"))
+        .hasSizeLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void fileSystemBackupAndTheDataMoverAreAskedForInTheBackupsSpec() {
+    location(VeleroObjects.defaultStorageLocation(VELERO, "default"));
+
+    StepResult result =
+        run(
+            new VeleroBackupStepType(cluster.access),
+            with("name", "b-fs", "fs_backup", true, "snapshot_move_data", "true"),
+            context(Map.of()));
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    var backup =
+        cluster
+            .admin
+            .genericKubernetesResources(Velero.BACKUPS)
+            .inNamespace(VELERO)
+            .withName("b-fs")
+            .get();
+    assertThat(backup.<Object>get("spec", "defaultVolumesToFsBackup")).isEqualTo(true);
+    assertThat(backup.<Object>get("spec", "snapshotMoveData")).isEqualTo(true);
+  }
+
+  @Test
   void aBackupCreateRetriedAfterItsResponseWasLostCountsAsCreated() {
     location(VeleroObjects.defaultStorageLocation(VELERO, "default"));
     cluster.api.loseResponse("POST", "/backups");
