@@ -47,6 +47,12 @@ class IntentbotCommandTest {
             """);
   }
 
+  /** What `run` says first while broken-one.yaml does not load. */
+  private static final String BROKEN_FILES =
+      "invalid intent file: broken-one.yaml:4:11: unknown step type 'nope'; `intentbot steps`"
+          + " lists them\n1 intent file(s) did not load and cannot be run; `intentbot lint` shows"
+          + " every problem\n";
+
   @Test
   void runSucceedsAndStreamsTheThread() {
     CliFixture.Result result = cli.run("run", "deploy-app", "app=web", "env=sandbox", "replicas=3");
@@ -64,14 +70,14 @@ class IntentbotCommandTest {
         cli.run("run", "deploy-app", "app=web", "env=sandbox", "replicas=99");
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err())
-        .isEqualTo("error: parameter 'replicas' must be between 1 and 20, got 99\n");
+        .isEqualTo(BROKEN_FILES + "error: parameter 'replicas' must be between 1 and 20, got 99\n");
     CliFixture.Result unknown = cli.run("run", "deploy-ap");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("unknown intent 'deploy-ap'. Did you mean deploy-app?");
     CliFixture.Result broken = cli.run("run", "broken-one");
     assertThat(broken.exitCode()).isEqualTo(2);
     assertThat(broken.err())
-        .startsWith("error: intent 'broken-one' cannot run: its file has problems")
+        .startsWith(BROKEN_FILES + "error: intent 'broken-one' cannot run: its file has problems")
         .contains("broken-one.yaml:4:11: unknown step type 'nope'");
     assertThat(cli.run("history").out()).isEqualTo("no runs yet\n");
   }
@@ -174,7 +180,8 @@ class IntentbotCommandTest {
         .until(() -> cli.run("history").out().contains("running"));
     CliFixture.Result second = cli.run("run", "slow");
     assertThat(second.exitCode()).isEqualTo(4);
-    assertThat(second.err()).startsWith("refused: another run holds the lock one-at-a-time: r-");
+    assertThat(second.err())
+        .startsWith(BROKEN_FILES + "refused: another run holds the lock one-at-a-time: r-");
     first.join();
   }
 }
