@@ -15,6 +15,12 @@ import java.util.concurrent.TimeUnit;
  * The packaged jar ({@code java -jar target/intentbot.jar ARGS}) as a process of its own, in a
  * folder, with the environment given; its stdout and stderr go to {@code NAME.out} and {@code
  * NAME.err} there.
+ *
+ * <p>It is started through {@code env --default-signal=INT} (GNU coreutils), which then execs java
+ * in the same process: a command started in the background by a non-interactive shell (as a CI job
+ * may start the build) ignores SIGINT, every process it starts inherits that, and a JVM never hands
+ * an ignored signal to its handlers, so the tests of Ctrl-C would fail for a reason of the
+ * runner's, not intentbot's.
  */
 final class CliProcess {
 
@@ -37,6 +43,8 @@ final class CliProcess {
     List<String> command =
         new ArrayList<>(
             List.of(
+                "env",
+                "--default-signal=INT",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
                 jar.toString()));
