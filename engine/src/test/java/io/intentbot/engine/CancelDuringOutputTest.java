@@ -54,6 +54,7 @@ class CancelDuringOutputTest {
     Engine engine = fixture.build();
     CountDownLatch inListener = new CountDownLatch(1);
     CountDownLatch cancelled = new CountDownLatch(1);
+    CountDownLatch listenerDone = new CountDownLatch(1);
     AtomicReference<Boolean> interruptedInListener = new AtomicReference<>();
     AtomicReference<Throwable> writeFailure = new AtomicReference<>();
     engine.addListener(
@@ -70,6 +71,8 @@ class CancelDuringOutputTest {
             statement.execute("INSERT INTO listener_probe VALUES ('written while cancelled')");
           } catch (Exception e) {
             writeFailure.set(e);
+          } finally {
+            listenerDone.countDown();
           }
         });
     engine.start();
@@ -81,6 +84,8 @@ class CancelDuringOutputTest {
 
     RunRecord run = engine.awaitFinished(started.run().id(), Duration.ofSeconds(20)).orElseThrow();
     assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+    // The run ends as soon as its step is cancelled; the line's delivery finishes on its own.
+    assertThat(listenerDone.await(20, TimeUnit.SECONDS)).isTrue();
     assertThat(interruptedInListener.get()).as("listener ran on an interrupted thread").isFalse();
     assertThat(writeFailure.get()).as("the listener's database write").isNull();
     assertThat(engine.steps(run.id())).hasSize(1);
