@@ -107,6 +107,7 @@ final class SignatureFilter implements Filter {
         .write(
             ("{\"error\":\"request body over " + maxBody + " bytes\"}")
                 .getBytes(StandardCharsets.UTF_8));
+    out.flushBuffer();
   }
 
   /** Slack's {@code ssl_check=1} request (form-encoded, no command, no payload). */

@@ -205,6 +205,9 @@ public final class SlackServer implements AutoCloseable {
     http.setRequestHeaderSize(16 * 1024);
     // A body that trickles in slower than this is cut off (408) instead of holding its thread.
     http.setMinRequestDataRate(1024);
+    // Dispatched with its headers: Jetty 9.4 otherwise waits for the first body bytes (or the idle
+    // timeout) before any filter runs, so an oversized Content-Length got its 413 only 30 s later.
+    http.setDelayDispatchUntilContent(false);
     return http;
   }
 

@@ -113,7 +113,8 @@ class ServeHttpLimitsIT {
   @Test
   void anOversizedUnsignedPostIs413BeforeItsBodyIsSent() throws Exception {
     Socket socket = open(port);
-    socket.setSoTimeout(60_000);
+    // Well short of the 30 s idle timeout, which is when a 413 waiting for the body would come.
+    socket.setSoTimeout(10_000);
     OutputStream out = socket.getOutputStream();
     out.write(
         ("POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
