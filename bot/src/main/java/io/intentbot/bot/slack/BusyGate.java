@@ -1,7 +1,6 @@
 package io.intentbot.bot.slack;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
 import javax.servlet.Filter;
 import javax.servlet.FilterChain;
@@ -34,11 +33,9 @@ final class BusyGate implements Filter {
       throws IOException, ServletException {
     if (!permits.tryAcquire()) {
       HttpServletResponse out = (HttpServletResponse) response;
-      out.setStatus(503);
       out.setHeader("Retry-After", "1");
       out.setHeader("Connection", "close");
-      out.setContentType("application/json");
-      out.getOutputStream().write("{\"error\":\"busy\"}".getBytes(StandardCharsets.UTF_8));
+      JsonError.send(out, 503, "busy");
       return;
     }
     try {

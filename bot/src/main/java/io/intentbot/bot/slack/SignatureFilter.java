@@ -79,20 +79,12 @@ final class SignatureFilter implements Filter {
     }
     if (!valid(
         http.getHeader("X-Slack-Request-Timestamp"), http.getHeader("X-Slack-Signature"), body)) {
-      HttpServletResponse out = (HttpServletResponse) response;
-      out.setStatus(401);
-      out.setContentType("application/json");
-      out.getOutputStream()
-          .write("{\"error\":\"invalid request\"}".getBytes(StandardCharsets.UTF_8));
+      JsonError.send((HttpServletResponse) response, 401, "invalid request");
       return;
     }
     String problem = payloadProblem(body);
     if (problem != null) {
-      HttpServletResponse out = (HttpServletResponse) response;
-      out.setStatus(400);
-      out.setContentType("application/json");
-      out.getOutputStream()
-          .write(("{\"error\":\"" + problem + "\"}").getBytes(StandardCharsets.UTF_8));
+      JsonError.send((HttpServletResponse) response, 400, problem);
       return;
     }
     chain.doFilter(new CachedBody(http, body), response);
@@ -100,13 +92,8 @@ final class SignatureFilter implements Filter {
 
   /** 413, and the connection closed rather than the rest of the body read and thrown away. */
   private void tooLarge(HttpServletResponse out) throws IOException {
-    out.setStatus(413);
     out.setHeader("Connection", "close");
-    out.setContentType("application/json");
-    out.getOutputStream()
-        .write(
-            ("{\"error\":\"request body over " + maxBody + " bytes\"}")
-                .getBytes(StandardCharsets.UTF_8));
+    JsonError.send(out, 413, "request body over " + maxBody + " bytes");
     out.flushBuffer();
   }
 
