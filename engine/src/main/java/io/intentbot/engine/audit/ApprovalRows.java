@@ -13,7 +13,9 @@ final class ApprovalRows {
 
   static final String SELECT_FOR_RUN =
       "SELECT run_id, user_id, approved, plan_hash, decided_at, comment FROM approvals"
-          + " WHERE run_id = ? ORDER BY decided_at, user_id";
+          + " WHERE run_id = ?"
+          // in the order they were counted (their place), as the thread shows them; then by time
+          + " ORDER BY CASE WHEN place IS NULL THEN 1 ELSE 0 END, place, decided_at, user_id";
 
   private ApprovalRows() {}
 
