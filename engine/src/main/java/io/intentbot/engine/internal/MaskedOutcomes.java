@@ -5,9 +5,12 @@ import io.intentbot.engine.model.InputProblem;
 import io.intentbot.engine.model.Refusal;
 import io.intentbot.engine.model.Submission;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Puts what the engine answers through a {@link Redactor}, as step output is: input problems (which
@@ -47,46 +50,61 @@ final class MaskedOutcomes {
   }
 
   /**
-   * The refusal with every text it carries masked: each {@code String} component, and each string
-   * in a {@code List} component. Refusals are records; one that cannot be rebuilt is returned as it
-   * is rather than lost.
+   * The refusal with every text it carries masked: each {@code String}, in the refusal itself, in
+   * the records it holds (a {@link io.intentbot.engine.model.FailedRead}'s reason) and in their
+   * lists, at any depth. Fails closed: a refusal that cannot be rebuilt masked is an error, never
+   * returned as it is.
+   *
+   * @throws IllegalStateException when a refusal kind cannot be rebuilt (a record without an
+   *     accessible canonical constructor); {@code MaskedOutcomesTest} rebuilds every kind
    */
   static Refusal refusal(Refusal refusal, Redactor redactor) {
-    RecordComponent[] components = refusal.getClass().getRecordComponents();
-    if (components == null) {
-      return refusal;
-    }
-    try {
-      Object[] values = new Object[components.length];
-      Class<?>[] types = new Class<?>[components.length];
-      boolean changed = false;
-      for (int i = 0; i < components.length; i++) {
-        types[i] = components[i].getType();
-        Object value = components[i].getAccessor().invoke(refusal);
-        Object masked = mask(value, redactor);
-        changed |= masked != value && !masked.equals(value);
-        values[i] = masked;
-      }
-      if (!changed) {
-        return refusal;
-      }
-      Constructor<?> canonical = refusal.getClass().getDeclaredConstructor(types);
-      canonical.setAccessible(true);
-      return (Refusal) canonical.newInstance(values);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return refusal;
-    }
+    return (Refusal) mask(refusal, redactor);
   }
 
   private static Object mask(Object value, Redactor redactor) {
     if (value instanceof String text) {
       return redactor.redact(text);
     }
-    if (value instanceof List<?> list && list.stream().anyMatch(String.class::isInstance)) {
-      List<Object> out = new ArrayList<>();
-      list.forEach(item -> out.add(item instanceof String s ? redactor.redact(s) : item));
-      return List.copyOf(out);
+    if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      boolean changed = false;
+      for (Object item : list) {
+        Object masked = mask(item, redactor);
+        changed |= !Objects.equals(masked, item);
+        out.add(masked);
+      }
+      return changed ? Collections.unmodifiableList(out) : list;
+    }
+    if (value instanceof Record record) {
+      return maskRecord(record, redactor);
     }
     return value;
+  }
+
+  private static Object maskRecord(Record record, Redactor redactor) {
+    RecordComponent[] components = record.getClass().getRecordComponents();
+    Object[] values = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    boolean changed = false;
+    try {
+      for (int i = 0; i < components.length; i++) {
+        types[i] = components[i].getType();
+        Method accessor = components[i].getAccessor();
+        accessor.setAccessible(true);
+        Object value = accessor.invoke(record);
+        values[i] = mask(value, redactor);
+        changed |= !Objects.equals(values[i], value);
+      }
+      if (!changed) {
+        return record;
+      }
+      Constructor<?> canonical = record.getClass().getDeclaredConstructor(types);
+      canonical.setAccessible(true);
+      return canonical.newInstance(values);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot mask the secrets in a " + record.getClass().getSimpleName() + ": " + e, e);
+    }
   }
 }
