@@ -150,6 +150,33 @@ class EngineLimitsTest {
   }
 
   @Test
+  void theAccessRulesRefuseBeforeTheLimitsAreCountedSoALimitNeverMasksTheRule() throws Exception {
+    Engine engine =
+        start(
+            """
+            limits: { runs_per_user: 5, runs_total: 1 }
+            access:
+              - intents: [hold]
+                users: [U_A]
+            """);
+    Submission first = engine.submit(hold("U_A"));
+    assertThat(first).isInstanceOf(Submission.Started.class);
+
+    Submission stranger = engine.submit(hold("U_B"));
+
+    assertThat(stranger).isInstanceOf(Submission.Refused.class);
+    assertThat(((Submission.Refused) stranger).reason())
+        .as("U_B may not run hold at all: that is the answer, not 'the limit is reached'")
+        .isInstanceOfSatisfying(
+            Refusal.RefusedByPolicy.class,
+            policy -> assertThat(policy.allows().users()).containsExactly("U_A"));
+    assertThat(engine.submit(hold("U_A")))
+        .isEqualTo(
+            new Submission.Refused(new Refusal.LimitReached(Refusal.Limit.RUNS_TOTAL, 1, "U_A")));
+    cancelAll(engine, List.of(((Submission.Started) first).run().id()));
+  }
+
+  @Test
   void threadsAndChildProcessesStayBoundedWith300QueuedRuns() throws Exception {
     Engine engine = start("limits: { runs_per_user: 1000, runs_total: 1000, processes: 4 }\n");
     var threads = ManagementFactory.getThreadMXBean();

@@ -46,8 +46,19 @@ final class RunAdmission {
     this.journal = journal;
   }
 
-  /** Takes {@code request} in through {@code intake} if the limits allow it; dry runs always. */
-  Submission submit(RunRequest request, Function<RunRequest, Submission> intake) {
+  /**
+   * Takes {@code request} in through {@code intake} if the limits allow it; dry runs always. What
+   * {@code refusedFirst} refuses (the access rules) is refused before the limits are counted, so a
+   * limit never masks the rule that would refuse anyway.
+   */
+  Submission submit(
+      RunRequest request,
+      Function<RunRequest, Optional<Submission>> refusedFirst,
+      Function<RunRequest, Submission> intake) {
+    Optional<Submission> refused = refusedFirst.apply(request);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     if (request.dryRun()) {
       return intake.apply(request);
     }

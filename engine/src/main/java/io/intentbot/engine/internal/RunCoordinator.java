@@ -266,7 +266,8 @@ public final class RunCoordinator {
     }
     requireStarted();
     return MaskedOutcomes.submission(
-        admission.submit(request, intake::submit), masks.forRequest(request, catalog));
+        admission.submit(request, intake::refusedBeforePlanning, intake::plan),
+        masks.forRequest(request, catalog));
   }
 
   public Decision approve(String runId, Actor actor) {

@@ -76,26 +76,37 @@ final class SubmissionIntake {
     this.locks = locks;
   }
 
-  Submission submit(RunRequest request) {
+  /**
+   * What refuses {@code request} before anything is planned or counted: a break-glass without a
+   * reason, or the access rules on every environment its arguments name (a plan may read them: a
+   * database, a cluster). Empty when it may go on to {@link #plan}.
+   */
+  Optional<Submission> refusedBeforePlanning(RunRequest request) {
     String breakGlass = request.breakGlassReason();
     if (breakGlass != null && breakGlass.isBlank()) {
-      return new Submission.Invalid(
-          List.of(
-              InputProblem.general(
-                  InputProblem.Kind.BREAK_GLASS_WITHOUT_REASON,
-                  "--break-glass needs a reason, e.g. --break-glass \"site down, INC-123\"")));
+      return Optional.of(
+          new Submission.Invalid(
+              List.of(
+                  InputProblem.general(
+                      InputProblem.Kind.BREAK_GLASS_WITHOUT_REASON,
+                      "--break-glass needs a reason, e.g. --break-glass \"site down, INC-123\""))));
+    }
+    IntentDefinition named = catalog.find(request.intent()).orElse(null);
+    if (named == null) {
+      return Optional.empty();
     }
     Actor actor = Actor.of(request);
-    String action = request.dryRun() ? "dry-run" : breakGlass != null ? "break-glass" : "run";
-    IntentDefinition named = catalog.find(request.intent()).orElse(null);
-    if (named != null) {
-      // Before planning: a plan may read the environments (a database, a cluster).
-      List<String> asked = TouchedEnvironments.beforePlanning(named, request.arguments(), config);
-      Optional<Refusal> early = access.mayRun(actor, named, asked);
-      if (early.isPresent()) {
-        return refuse(actor, action, named.name(), asked, early.get());
-      }
-    }
+    List<String> asked = TouchedEnvironments.beforePlanning(named, request.arguments(), config);
+    return access
+        .mayRun(actor, named, asked)
+        .map(early -> refuse(actor, action(request), named.name(), asked, early));
+  }
+
+  /** Plans and takes in {@code request}, which {@link #refusedBeforePlanning} let through. */
+  Submission plan(RunRequest request) {
+    String breakGlass = request.breakGlassReason();
+    Actor actor = Actor.of(request);
+    String action = action(request);
     String runId = RunIds.next();
     PreparedRun prepared =
         preparer.prepare(
@@ -278,5 +289,11 @@ final class SubmissionIntake {
         Map.of(),
         null,
         origin);
+  }
+
+  private static String action(RunRequest request) {
+    return request.dryRun()
+        ? "dry-run"
+        : request.breakGlassReason() != null ? "break-glass" : "run";
   }
 }
