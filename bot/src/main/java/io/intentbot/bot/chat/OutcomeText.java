@@ -113,7 +113,13 @@ public final class OutcomeText {
           + r.environment()
           + "; "
           + whoMay(r.mayDecide())
-          + (r.requesterMay() ? " or the requester may" : " may");
+          + (r.requesterMay() ? " or the requester may" : " may")
+          + (r.groupsUnchecked()
+              ? "; membership of "
+                  + join(r.mayDecide().groups().stream().map(approvers::group).toList())
+                  + " cannot be checked here (no Slack bot token: set SLACK_BOT_TOKEN, or decide"
+                  + " in Slack)"
+              : "");
     }
     if (refusal instanceof Refusal.MayNotCancel r) {
       return "only the requester ("

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CliGroupsTest {
 
   static final String CONFIG =
-      EngineFixture.DEFAULT_CONFIG
+      EngineFixture.DEFAULT_CONFIG.replace(
+              "expires_after: 30m", "expires_after: 30m, from: [slack, cli]")
           + """
           access:
             - intents: ["*"]
@@ -32,7 +33,7 @@ class CliGroupsTest {
               environments: [sandbox, production]
               users: [U_ALICE]
               groups: [S_SRE]
-          identities: { dave: U0GROUP, carol: U_CAROL }
+          identities: { dave: U0GROUP, carol: U_CAROL, alice: U_ALICE }
           """;
 
   @TempDir Path dir;
@@ -73,6 +74,24 @@ class CliGroupsTest {
                 + " token: set SLACK_BOT_TOKEN, or use Slack), so only one of U_ALICE may run it"
                 + " here\n");
     assertThat(slack.calls("/api/usergroups.users.list")).isEmpty();
+  }
+
+  @Test
+  void withoutABotTokenAGroupApproverIsToldGroupsCannotBeCheckedHereNotJustNotAnApprover() {
+    CliFixture.Result alice = cli.runAs("alice", "run", "deploy-app", "app=web", "env=production");
+    assertThat(alice.exitCode()).as(alice.err()).isEqualTo(3);
+    String run = alice.out().strip();
+
+    CliFixture.Result dave = cli.runAs("dave", "approve", run);
+
+    assertThat(dave.exitCode()).as(dave.err()).isEqualTo(4);
+    assertThat(dave.err())
+        .contains("you may not approve runs in production")
+        .contains(
+            "membership of S_SRE cannot be checked here (no Slack bot token: set"
+                + " SLACK_BOT_TOKEN, or decide in Slack)");
+    CliFixture.Result bob = cli.runAs("carol", "reject", run);
+    assertThat(bob.err()).contains("membership of S_SRE cannot be checked here");
   }
 
   @Test

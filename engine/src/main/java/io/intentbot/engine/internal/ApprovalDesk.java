@@ -322,7 +322,8 @@ final class ApprovalDesk {
               environment.name(),
               Refusal.Action.REJECT,
               Approvers.of(environment.approval()),
-              true),
+              true,
+              gate.groupsUnchecked(environment.approval())),
           run);
     }
     String comment = reason == null || reason.isBlank() ? null : reason;

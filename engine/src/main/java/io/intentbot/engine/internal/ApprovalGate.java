@@ -50,7 +50,14 @@ final class ApprovalGate {
     if (mayApprove(policy, user)) {
       return Optional.empty();
     }
-    return Optional.of(new Refusal.NotAnApprover(environment.name(), action, approvers, false));
+    return Optional.of(
+        new Refusal.NotAnApprover(
+            environment.name(), action, approvers, false, groupsUnchecked(policy)));
+  }
+
+  /** Whether {@code policy} names groups whose membership cannot be resolved here. */
+  boolean groupsUnchecked(ApprovalPolicy policy) {
+    return !policy.groups().isEmpty() && !groups.resolves();
   }
 
   boolean mayApprove(ApprovalPolicy policy, String user) {

@@ -52,10 +52,23 @@ public sealed interface Refusal {
 
   /**
    * The user is not among those who may do {@code action} in {@code environment}; {@code
-   * requesterMay} says whether the run's requester may too (rejecting their own request).
+   * requesterMay} says whether the run's requester may too (rejecting their own request); {@code
+   * groupsUnchecked} says that group membership cannot be checked where the user asked (a terminal
+   * without a Slack bot token), so only the users named by id may decide there.
    */
-  record NotAnApprover(String environment, Action action, Approvers mayDecide, boolean requesterMay)
-      implements Refusal {}
+  record NotAnApprover(
+      String environment,
+      Action action,
+      Approvers mayDecide,
+      boolean requesterMay,
+      boolean groupsUnchecked)
+      implements Refusal {
+
+    public NotAnApprover(
+        String environment, Action action, Approvers mayDecide, boolean requesterMay) {
+      this(environment, action, mayDecide, requesterMay, false);
+    }
+  }
 
   /** Only the requester or the environment's approvers may cancel this run. */
   record MayNotCancel(String runId, String requester, Approvers approvers) implements Refusal {}
