@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -94,6 +96,11 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
 
   public HelmUpgradeStepType(HelmCli helm) {
     super(NAME, "Install or upgrade a Helm release (helm upgrade --install)", Input.class, helm);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("release", "namespace", "revision", "status"));
   }
 
   @Override

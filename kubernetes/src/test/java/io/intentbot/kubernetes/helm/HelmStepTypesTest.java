@@ -375,6 +375,22 @@ class HelmStepTypesTest {
   }
 
   @Test
+  void eachHelmStepTypeDeclaresExactlyTheOutputsItReturnsSoLintCanCheckReaders() throws Exception {
+    var upgrade = new HelmUpgradeStepType(helm);
+    var history = new HelmHistoryStepType(helm);
+    var rollback = new HelmRollbackStepType(helm);
+
+    StepResult upgraded =
+        upgrade.execute(with("release", "web", "chart", "oci://registry.example/web"), context);
+    StepResult listed = history.execute(with("release", "web"), context);
+    StepResult rolledBack = rollback.execute(with("release", "web"), context);
+
+    assertThat(upgrade.outputs()).hasValue(upgraded.outputs().keySet());
+    assertThat(history.outputs()).hasValue(listed.outputs().keySet());
+    assertThat(rollback.outputs()).hasValue(rolledBack.outputs().keySet());
+  }
+
+  @Test
   void upgradeReadsItsValuesFilesAndALocalChartSoThePlanBindsThem() throws Exception {
     Files.createDirectories(dir.resolve("charts/web"));
     Files.writeString(dir.resolve("charts/web/Chart.yaml"), "name: web\n");
