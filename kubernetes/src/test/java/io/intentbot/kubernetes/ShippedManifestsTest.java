@@ -50,6 +50,11 @@ class ShippedManifestsTest {
             "ClusterRoleBinding",
             "Role",
             "RoleBinding",
+            "ClusterRole",
+            "Namespace",
+            "RoleBinding",
+            "Namespace",
+            "RoleBinding",
             "Deployment",
             "Service");
     Deployment deployment = only(objects, Deployment.class);
@@ -74,7 +79,13 @@ class ShippedManifestsTest {
     List<HasMetadata> objects = objects();
     ServiceAccount account = only(objects, ServiceAccount.class);
     Role role = only(objects, Role.class);
-    RoleBinding binding = only(objects, RoleBinding.class);
+    RoleBinding binding =
+        objects.stream()
+            .filter(RoleBinding.class::isInstance)
+            .map(RoleBinding.class::cast)
+            .filter(b -> b.getMetadata().getName().equals("intentbot-leader-election"))
+            .findFirst()
+            .orElseThrow();
     assertThat(role.getMetadata().getNamespace()).isEqualTo(account.getMetadata().getNamespace());
     assertThat(role.getRules())
         .anySatisfy(
