@@ -124,13 +124,16 @@ class ShippedManifestsTest {
     String dockerfile = Files.readString(Path.of("..", "Dockerfile"));
     assertThat(dockerfile)
         .containsPattern("(?m)^FROM alpine/helm:\\d+\\.\\d+\\.\\d+ AS helm$")
-        .contains("COPY --from=helm /usr/bin/helm /usr/local/bin/helm");
+        .contains("COPY --from=helm /usr/bin/helm /usr/local/bin/helm")
+        .as("sql.dump's pg_dump")
+        .containsPattern("apt-get install -y --no-install-recommends postgresql-client");
     var container =
         only(objects(), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     List<String> writable =
         container.getVolumeMounts().stream().map(m -> m.getMountPath()).toList();
-    for (String home : List.of("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME")) {
+    for (String home :
+        List.of("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME", "KUBECACHEDIR")) {
       var matcher = java.util.regex.Pattern.compile(home + "=(\\S+)").matcher(dockerfile);
       assertThat(matcher.find()).as(home + " is set in the image").isTrue();
       String dir = matcher.group(1);

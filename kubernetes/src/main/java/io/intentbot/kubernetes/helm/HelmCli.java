@@ -38,6 +38,9 @@ import java.util.function.Consumer;
  *   <li>{@code XDG_CACHE_HOME}, {@code XDG_CONFIG_HOME}, {@code XDG_DATA_HOME}, when the bot has
  *       them: where helm keeps its cache, repositories and plugins when no {@code HELM_*_HOME} is
  *       set;
+ *   <li>{@code KUBECACHEDIR}, when the bot has it: where helm's Kubernetes client caches the API
+ *       discovery ({@code $HOME/.kube/cache} otherwise, read-only in the shipped pod, so every
+ *       command would discover the API again);
  *   <li>{@code HELM_NO_PLUGINS_WARNING=1}, always.
  * </ul>
  *
@@ -57,7 +60,7 @@ public final class HelmCli {
 
   /** The bot's variables, besides {@code HELM_*}, that helm gets when they are set. */
   static final List<String> PASSED =
-      List.of("KUBECONFIG", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME");
+      List.of("KUBECONFIG", "KUBECACHEDIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME");
 
   private final String binary;
   private final HelmRepositories repositories;

@@ -518,6 +518,7 @@ class HelmStepTypesTest {
             "PATH", System.getenv("PATH"),
             "HOME", "/home/bot",
             "KUBECONFIG", "/etc/kube/config",
+            "KUBECACHEDIR", "/tmp/kube-cache",
             "HELM_CACHE_HOME", "/var/cache/helm",
             "HELM_CONFIG_HOME", "/etc/helm",
             "SLACK_SIGNING_SECRET", "do-not-leak",
@@ -533,6 +534,7 @@ class HelmStepTypesTest {
     assertThat(env)
         .contains(
             "KUBECONFIG=/etc/kube/config",
+            "KUBECACHEDIR=/tmp/kube-cache",
             "HELM_CACHE_HOME=/var/cache/helm",
             "HELM_CONFIG_HOME=/etc/helm",
             "HELM_NO_PLUGINS_WARNING=1",
