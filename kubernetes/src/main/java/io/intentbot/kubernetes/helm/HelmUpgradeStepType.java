@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * with:
  *   release: web
- *   chart: charts/web                  # a path (relative to the intents folder), repo/chart or oci://
+ *   chart: charts/web                  # a path (relative to the intents folder), oci://..., or
+ *                                      # REPO/CHART of a repository in config helm.repositories
  *   version: 1.4.2
  *   values_files: [values/production.yaml]
  *   values: { image: { tag: 1.4.2 } }  # written to a temporary file, passed after values_files
