@@ -12,6 +12,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -110,8 +111,7 @@ public final class HelmRepositories {
     } catch (URISyntaxException e) {
       return Optional.of("is not a URL: " + e.getReason());
     }
-    String scheme =
-        uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (scheme.equals("oci")) {
       return Optional.of(
           "is an OCI registry, not a chart repository: helm repo add does not take it; name the"

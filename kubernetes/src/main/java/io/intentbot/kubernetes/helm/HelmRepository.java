@@ -1,5 +1,7 @@
 package io.intentbot.kubernetes.helm;
 
+import java.util.List;
+
 /**
  * A chart repository from config ({@code helm: { repositories: [{ name, url }] }}): charts named
  * {@code NAME/chart} come from it. {@link HelmRepositories#from} has checked both values.
@@ -14,7 +16,7 @@ public record HelmRepository(String name, String url) {
    * same name that points elsewhere (config is the truth), and downloads its index, so the newest
    * chart versions are known before the upgrade (Helm downloads the index on every forced add).
    */
-  java.util.List<String> addArgs() {
-    return java.util.List.of("repo", "add", name, url, "--force-update");
+  List<String> addArgs() {
+    return List.of("repo", "add", name, url, "--force-update");
   }
 }
