@@ -28,7 +28,7 @@ class DryRunIT {
   void start() throws Exception {
     catalog =
         new CatalogFixture(
-            root, "", "helm: { binary: \"" + PlatformIntentsIT.fakeHelm(root) + "\" }\n");
+            root, "", PlatformIntentsIT.helmConfig(PlatformIntentsIT.fakeHelm(root)));
     controllers = new Controllers(catalog.admin);
     controllers.veleroLocation();
     controllers.serveResourceLists(

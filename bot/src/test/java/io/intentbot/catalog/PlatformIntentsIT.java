@@ -4,6 +4,7 @@ import static io.intentbot.catalog.CatalogFixture.assertSucceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.intentbot.engine.json.Json;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
 import io.intentbot.engine.model.Submission;
@@ -29,8 +30,7 @@ class PlatformIntentsIT {
 
   @BeforeEach
   void start() throws Exception {
-    Path helm = fakeHelm(root);
-    catalog = new CatalogFixture(root, "", "helm: { binary: \"" + helm + "\" }\n");
+    catalog = new CatalogFixture(root, "", helmConfig(fakeHelm(root)));
     controllers = new Controllers(catalog.admin);
   }
 
@@ -195,9 +195,17 @@ class PlatformIntentsIT {
     assertSucceeded(second);
     assertThat(((Number) second.outputs().get("revision")).longValue()).isEqualTo(2L);
     assertThat(Files.readString(root.resolve("helm-calls.log")))
+        .contains("repo add vmware-tanzu https://vmware-tanzu.github.io/helm-charts --force-update")
         .contains("upgrade --install velero vmware-tanzu/velero")
         .contains("--atomic")
         .contains("--version 7.2.1");
+    // each upgrade, dry run or real, comes right after its chart repository was added afresh
+    assertThat(
+            Files.readAllLines(root.resolve("helm-calls.log")).stream()
+                .filter(line -> line.startsWith("repo ") || line.startsWith("upgrade "))
+                .map(line -> line.substring(0, line.indexOf(' ')))
+                .collect(java.util.stream.Collectors.joining(",")))
+        .matches("repo,upgrade(,repo,upgrade)*");
 
     RunRecord failed =
         catalog.run("update-helm-chart", "chart=velero", "env=sandbox", "version=9.9.9");
@@ -286,6 +294,24 @@ class PlatformIntentsIT {
   }
 
   /**
+   * The {@code helm:} config of the tests: the stand-in binary and the shipped config's chart
+   * repositories, so the shipped intents' charts must come from repositories the shipped config
+   * lists.
+   */
+  static String helmConfig(Path helm) throws Exception {
+    var repositories =
+        Json.YAML
+            .readTree(Files.readString(Path.of("..", "config", "intentbot.yaml")))
+            .path("helm")
+            .path("repositories");
+    return "helm: { binary: \""
+        + helm
+        + "\", repositories: "
+        + Json.MAPPER.writeValueAsString(repositories)
+        + " }\n";
+  }
+
+  /**
    * A helm stand-in: keeps a release's revisions in a file, fails upgrades to 9.9.9 like an atomic
    * upgrade.
    */
@@ -301,6 +327,7 @@ class PlatformIntentsIT {
         cmd=$1; shift
         case "$cmd" in
           plugin) exit 0 ;;
+          repo) echo "\\"$2\\" has been added to your repositories" ;;
           history)
             f=$STATE/$1
             if [ ! -s "$f" ]; then echo "Error: release: not found" >&2; exit 1; fi

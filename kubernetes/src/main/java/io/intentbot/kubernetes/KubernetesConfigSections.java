@@ -6,12 +6,14 @@ import static io.intentbot.engine.config.ConfigSchema.integer;
 import static io.intentbot.engine.config.ConfigSchema.string;
 
 import io.intentbot.engine.config.ConfigSection;
+import io.intentbot.kubernetes.helm.HelmRepositories;
 import java.util.List;
 
 /**
  * The config sections this module reads, so the config loader refuses unknown keys in them: {@code
  * kubernetes:} ({@link ApiResilience}), {@code velero: { namespace, storage_location }} and {@code
- * helm: { binary }}. Listed in {@code META-INF/services}; keep it in step with the readers.
+ * helm: { binary, repositories: [{ name, url }] }} ({@link HelmRepositories}). Listed in {@code
+ * META-INF/services}; keep it in step with the readers.
  */
 public final class KubernetesConfigSections implements ConfigSection.Provider {
 
@@ -39,6 +41,9 @@ public final class KubernetesConfigSections implements ConfigSection.Provider {
             "velero",
             fields().key("namespace", string()).key("storage_location", string()),
             "Velero step types"),
-        new ConfigSection("helm", fields().key("binary", string()), "Helm step types"));
+        new ConfigSection(
+            "helm",
+            fields().key("binary", string()).key("repositories", HelmRepositories.SCHEMA),
+            "Helm step types"));
   }
 }

@@ -50,6 +50,11 @@ class ShippedManifestsTest {
             "ClusterRoleBinding",
             "Role",
             "RoleBinding",
+            "ClusterRole",
+            "Namespace",
+            "RoleBinding",
+            "Namespace",
+            "RoleBinding",
             "Deployment",
             "Service");
     Deployment deployment = only(objects, Deployment.class);
@@ -74,7 +79,13 @@ class ShippedManifestsTest {
     List<HasMetadata> objects = objects();
     ServiceAccount account = only(objects, ServiceAccount.class);
     Role role = only(objects, Role.class);
-    RoleBinding binding = only(objects, RoleBinding.class);
+    RoleBinding binding =
+        objects.stream()
+            .filter(RoleBinding.class::isInstance)
+            .map(RoleBinding.class::cast)
+            .filter(b -> b.getMetadata().getName().equals("intentbot-leader-election"))
+            .findFirst()
+            .orElseThrow();
     assertThat(role.getMetadata().getNamespace()).isEqualTo(account.getMetadata().getNamespace());
     assertThat(role.getRules())
         .anySatisfy(
@@ -113,13 +124,16 @@ class ShippedManifestsTest {
     String dockerfile = Files.readString(Path.of("..", "Dockerfile"));
     assertThat(dockerfile)
         .containsPattern("(?m)^FROM alpine/helm:\\d+\\.\\d+\\.\\d+ AS helm$")
-        .contains("COPY --from=helm /usr/bin/helm /usr/local/bin/helm");
+        .contains("COPY --from=helm /usr/bin/helm /usr/local/bin/helm")
+        .as("sql.dump's pg_dump")
+        .containsPattern("apt-get install -y --no-install-recommends postgresql-client");
     var container =
         only(objects(), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     List<String> writable =
         container.getVolumeMounts().stream().map(m -> m.getMountPath()).toList();
-    for (String home : List.of("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME")) {
+    for (String home :
+        List.of("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME", "KUBECACHEDIR")) {
       var matcher = java.util.regex.Pattern.compile(home + "=(\\S+)").matcher(dockerfile);
       assertThat(matcher.find()).as(home + " is set in the image").isTrue();
       String dir = matcher.group(1);

@@ -3,14 +3,19 @@ package io.intentbot.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.intentbot.engine.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The shipped RBAC grants least privilege: a read role, a mutating role, narrow impersonation. */
@@ -59,13 +64,65 @@ class ShippedRbacTest {
   }
 
   @Test
-  void onlyTheMutatingRoleTouchesSecretsForHelmsReleases() throws Exception {
-    assertThat(role("intentbot-read").getRules())
-        .noneMatch(rule -> rule.getResources().contains("secrets"));
-    assertThat(role("intentbot-mutate").getRules())
-        .filteredOn(rule -> rule.getResources().contains("secrets"))
+  void secretsAreGrantedOnlyInTheNamespacesOfTheShippedHelmReleasesWithTheCallsOfHelmsDriver()
+      throws Exception {
+    List<HasMetadata> objects = ShippedManifestsTest.objects();
+    // no role bound cluster-wide reads a Secret
+    Set<String> clusterWide =
+        objects.stream()
+            .filter(ClusterRoleBinding.class::isInstance)
+            .map(o -> ((ClusterRoleBinding) o).getRoleRef().getName())
+            .collect(Collectors.toSet());
+    assertThat(clusterWide).containsExactlyInAnyOrder("intentbot-read", "intentbot-mutate");
+    for (String name : clusterWide) {
+      assertThat(role(name).getRules())
+          .as(name)
+          .noneMatch(rule -> rule.getResources().contains("secrets"));
+    }
+    // Helm's Secrets driver gets, lists, creates, updates and deletes release Secrets
+    assertThat(role("intentbot-helm-releases").getRules())
         .singleElement()
-        .satisfies(rule -> assertThat(rule.getResources()).containsExactly("secrets"));
+        .satisfies(
+            rule -> {
+              assertThat(rule.getApiGroups()).containsExactly("");
+              assertThat(rule.getResources()).containsExactly("secrets");
+              assertThat(rule.getVerbs())
+                  .containsExactlyInAnyOrder("get", "list", "create", "update", "delete");
+              assertThat(rule.getResourceNames()).isEmpty();
+            });
+    // bound exactly in the namespaces of update-helm-chart's releases (namespace = chart)
+    JsonNode intent =
+        Json.YAML.readTree(Files.readString(Path.of("..", "intents", "update-helm-chart.yaml")));
+    assertThat(intent.at("/steps/0/with/namespace").asText()).isEqualTo("${{ params.chart }}");
+    Set<String> releaseNamespaces = new TreeSet<>();
+    intent.at("/parameters/chart/values").forEach(v -> releaseNamespaces.add(v.asText()));
+    List<RoleBinding> bindings =
+        objects.stream()
+            .filter(RoleBinding.class::isInstance)
+            .map(RoleBinding.class::cast)
+            .filter(b -> b.getRoleRef().getName().equals("intentbot-helm-releases"))
+            .toList();
+    assertThat(bindings)
+        .extracting(b -> b.getMetadata().getNamespace())
+        .containsExactlyInAnyOrderElementsOf(releaseNamespaces);
+    for (RoleBinding binding : bindings) {
+      assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+      assertThat(binding.getSubjects())
+          .singleElement()
+          .satisfies(
+              subject -> {
+                assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+                assertThat(subject.getName()).isEqualTo("intentbot");
+                assertThat(subject.getNamespace()).isEqualTo("intentbot");
+              });
+    }
+    // each binding's namespace is created before it is applied
+    Set<String> namespaces =
+        objects.stream()
+            .filter(Namespace.class::isInstance)
+            .map(o -> o.getMetadata().getName())
+            .collect(Collectors.toSet());
+    assertThat(namespaces).containsAll(releaseNamespaces);
   }
 
   @Test

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * impersonates, {@code --kube-as-user}/{@code --kube-as-group} from the requester's mapping.
  *
  * <p>The binary is {@code helm} on PATH unless config says otherwise ({@code helm: { binary:
- * /usr/local/bin/helm }}).
+ * /usr/local/bin/helm }}); the chart repositories it may add are config's {@code helm: {
+ * repositories: [...] }} ({@link HelmRepositories}).
  *
  * <p>Every command runs through the engine's {@link ProcessRunner}, so helm gets an explicit
  * environment, never the bot's whole one (no {@code SLACK_*} tokens or secrets, no {@code
@@ -37,6 +38,9 @@ import java.util.function.Consumer;
  *   <li>{@code XDG_CACHE_HOME}, {@code XDG_CONFIG_HOME}, {@code XDG_DATA_HOME}, when the bot has
  *       them: where helm keeps its cache, repositories and plugins when no {@code HELM_*_HOME} is
  *       set;
+ *   <li>{@code KUBECACHEDIR}, when the bot has it: where helm's Kubernetes client caches the API
+ *       discovery ({@code $HOME/.kube/cache} otherwise, read-only in the shipped pod, so every
+ *       command would discover the API again);
  *   <li>{@code HELM_NO_PLUGINS_WARNING=1}, always.
  * </ul>
  *
@@ -56,35 +60,62 @@ public final class HelmCli {
 
   /** The bot's variables, besides {@code HELM_*}, that helm gets when they are set. */
   static final List<String> PASSED =
-      List.of("KUBECONFIG", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME");
+      List.of("KUBECONFIG", "KUBECACHEDIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME");
 
   private final String binary;
+  private final HelmRepositories repositories;
   private final Map<String, String> botEnvironment;
   private final ProcessRunner runner;
   private volatile Integer major;
 
   /** The binary with the bot's own environment and the default runner. */
   public HelmCli(String binary) {
-    this(binary, System.getenv(), new ProcessRunner());
+    this(binary, HelmRepositories.NONE);
+  }
+
+  /** The binary and chart repositories with the bot's own environment and the default runner. */
+  public HelmCli(String binary, HelmRepositories repositories) {
+    this(binary, repositories, System.getenv(), new ProcessRunner());
+  }
+
+  /** No chart repositories; see {@link #HelmCli(String, HelmRepositories, Map, ProcessRunner)}. */
+  public HelmCli(String binary, Map<String, String> botEnvironment, ProcessRunner runner) {
+    this(binary, HelmRepositories.NONE, botEnvironment, runner);
   }
 
   /**
    * @param binary the helm executable
+   * @param repositories the chart repositories charts may name ({@code REPO/CHART})
    * @param botEnvironment where helm's variables ({@code KUBECONFIG}, {@code HELM_*}, ...) come
    *     from
    * @param runner starts the commands (the {@link ProcessRunner#INHERITED} values come from its
    *     environment)
    */
-  public HelmCli(String binary, Map<String, String> botEnvironment, ProcessRunner runner) {
+  public HelmCli(
+      String binary,
+      HelmRepositories repositories,
+      Map<String, String> botEnvironment,
+      ProcessRunner runner) {
     this.binary = binary;
+    this.repositories = repositories;
     this.botEnvironment = Map.copyOf(botEnvironment);
     this.runner = runner;
   }
 
-  /** From the {@code helm:} config section; {@code helm} on PATH by default. */
+  /**
+   * From the {@code helm:} config section; {@code helm} on PATH by default.
+   *
+   * @throws io.intentbot.engine.config.ConfigException when {@code helm.repositories} is wrong
+   */
   public static HelmCli from(IntentbotConfig config) {
     Object binary = config.section("helm").get("binary");
-    return new HelmCli(binary == null ? "helm" : String.valueOf(binary));
+    return new HelmCli(
+        binary == null ? "helm" : String.valueOf(binary), HelmRepositories.from(config));
+  }
+
+  /** The chart repositories charts may name. */
+  public HelmRepositories repositories() {
+    return repositories;
   }
 
   /** The variables helm gets besides the runner's {@link ProcessRunner#INHERITED} ones. */

@@ -9,6 +9,8 @@ import io.intentbot.kubernetes.Namespaced;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code helm.history}: the revisions of a Helm release, newest first. Read-only ({@link #pure()}).
@@ -33,6 +35,11 @@ public final class HelmHistoryStepType extends HelmStepType<HelmHistoryStepType.
 
   public HelmHistoryStepType(HelmCli helm) {
     super(NAME, "List the revisions of a Helm release", Input.class, Purity.PURE, helm);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("revisions", "current_revision", "previous_revision"));
   }
 
   @Override

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code helm.rollback}: rolls a release back to the previous revision or a given one, checked
@@ -41,6 +43,11 @@ public final class HelmRollbackStepType extends HelmStepType<HelmRollbackStepTyp
 
   public HelmRollbackStepType(HelmCli helm) {
     super(NAME, "Roll a Helm release back to the previous or a given revision", Input.class, helm);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("release", "from_revision", "to_revision"));
   }
 
   @Override

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,10 +31,18 @@ import java.util.regex.Pattern;
  * --description}, and is stopped only after twice its timeout plus a minute when it rolls back on
  * failure, so Helm's own rollback can finish ({@link HelmCli#processTimeout}).
  *
+ * <p><b>Charts from a repository.</b> A chart named {@code REPO/CHART} needs {@code REPO} in config
+ * ({@code helm: { repositories: [{ name, url }] }}); before the dry run and before the upgrade,
+ * {@code helm repo add REPO URL --force-update} adds it (or points an entry of that name back at
+ * the configured URL) and downloads its index, as {@code helm repo update REPO} would, so a version
+ * published since the last run is found. A chart naming an unknown repository fails closed before
+ * helm runs ({@link HelmChart}); local charts and {@code oci://} charts need no repository.
+ *
  * <pre>{@code
  * with:
  *   release: web
- *   chart: charts/web                  # a path (relative to the intents folder), repo/chart or oci://
+ *   chart: charts/web                  # a path (relative to the intents folder), oci://..., or
+ *                                      # REPO/CHART of a repository in config helm.repositories
  *   version: 1.4.2
  *   values_files: [values/production.yaml]
  *   values: { image: { tag: 1.4.2 } }  # written to a temporary file, passed after values_files
@@ -92,8 +102,16 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
   private static final Pattern STATUS = Pattern.compile("(?m)^STATUS:\\s*(\\S+)");
   private static final int MAX_PLAN_LINES = 200;
 
+  /** How long {@code helm repo add} may take (it downloads the repository's index). */
+  private static final Duration REPO_TIMEOUT = Duration.ofMinutes(2);
+
   public HelmUpgradeStepType(HelmCli helm) {
     super(NAME, "Install or upgrade a Helm release (helm upgrade --install)", Input.class, helm);
+  }
+
+  @Override
+  public Optional<Set<String>> outputs() {
+    return Optional.of(Set.of("release", "namespace", "revision", "status"));
   }
 
   @Override
@@ -107,16 +125,20 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
             + (input.version() == null ? "" : " " + input.version())
             + " in namespace "
             + namespace(input, context);
+    HelmChart chart = HelmChart.resolve(input.chart(), context.intentsDir(), helm.repositories());
     Path values = valuesFile(input);
     try {
+      Optional<String> refreshFailed = refresh(chart, line -> {});
+      if (refreshFailed.isPresent()) {
+        return StepPlan.of(summary + " (would fail: " + refreshFailed.get() + ")");
+      }
       boolean diff = hasDiffPlugin();
       List<String> args = new ArrayList<>();
       if (diff) {
-        args.addAll(
-            List.of("diff", "upgrade", release, chart(input, context), "--allow-unreleased"));
+        args.addAll(List.of("diff", "upgrade", release, chart.argument(), "--allow-unreleased"));
         args.addAll(chartArgs(input, context, values));
       } else {
-        args.addAll(upgradeArgs(input, context, values, helm.majorVersion()));
+        args.addAll(upgradeArgs(input, chart, context, values, helm.majorVersion()));
         args.add("--dry-run");
         // the plan goes to chat: the rendered Secrets stay out of it
         args.add("--hide-secret");
@@ -126,6 +148,12 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
         return StepPlan.of(summary + " (would fail: " + result.error() + ")");
       }
       List<String> details = new ArrayList<>();
+      chart
+          .repository()
+          .ifPresent(
+              r ->
+                  details.add(
+                      "chart repository " + r.name() + ": " + r.url() + " (index refreshed)"));
       details.add(diff ? "helm diff:" : "helm --dry-run (helm-diff plugin not installed):");
       result
           .stdout()
@@ -147,9 +175,14 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
   @Override
   protected StepResult run(Input input, StepContext context) throws InterruptedException {
     String release = input.release();
+    HelmChart chart = HelmChart.resolve(input.chart(), context.intentsDir(), helm.repositories());
+    Optional<String> refreshFailed = refresh(chart, context.output()::line);
+    if (refreshFailed.isPresent()) {
+      return StepResult.failed(refreshFailed.get());
+    }
     Path values = valuesFile(input);
     try {
-      List<String> args = upgradeArgs(input, context, values, helm.majorVersion());
+      List<String> args = upgradeArgs(input, chart, context, values, helm.majorVersion());
       args.add("--description");
       args.add(
           Inputs.or(
@@ -218,6 +251,34 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
     }
   }
 
+  /**
+   * Adds the chart's repository and downloads its index ({@link HelmRepository#addArgs}); nothing
+   * for a local or URL chart. Each line helm prints goes to {@code lines}.
+   *
+   * @return why it failed, naming the config to check; empty when done
+   */
+  private Optional<String> refresh(HelmChart chart, java.util.function.Consumer<String> lines)
+      throws InterruptedException {
+    if (chart.repository().isEmpty()) {
+      return Optional.empty();
+    }
+    HelmRepository repository = chart.repository().get();
+    List<String> args = repository.addArgs();
+    lines.accept("$ helm " + String.join(" ", args));
+    HelmCli.Result result = helm.run(args, REPO_TIMEOUT, lines);
+    if (result.ok()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "helm repo add "
+            + repository.name()
+            + " "
+            + repository.url()
+            + " failed: "
+            + result.error()
+            + " (check helm.repositories in the intentbot config and that the bot reaches the URL)");
+  }
+
   private boolean hasDiffPlugin() throws InterruptedException {
     HelmCli.Result plugins =
         helm.run(List.of("plugin", "list"), Duration.ofSeconds(30), line -> {});
@@ -226,9 +287,9 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
   }
 
   private static List<String> upgradeArgs(
-      Input input, StepContext context, Path values, int helmMajor) {
+      Input input, HelmChart chart, StepContext context, Path values, int helmMajor) {
     List<String> args =
-        new ArrayList<>(List.of("upgrade", "--install", input.release(), chart(input, context)));
+        new ArrayList<>(List.of("upgrade", "--install", input.release(), chart.argument()));
     args.addAll(chartArgs(input, context, values));
     if (input.rollsBack()) {
       // Helm 4 deprecates --atomic for --rollback-on-failure; Helm 3 knows only --atomic
@@ -286,24 +347,8 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
   protected List<Path> reads(Input input, StepContext context) {
     List<Path> reads = new ArrayList<>();
     input.valuesFiles().forEach(file -> reads.add(context.intentsDir().resolve(file)));
-    localChart(input, context).ifPresent(reads::add);
+    HelmChart.local(input.chart(), context.intentsDir()).ifPresent(reads::add);
     return reads;
-  }
-
-  /** A local chart folder resolves against the intents folder; repo/chart and URLs stay. */
-  private static String chart(Input input, StepContext context) {
-    return localChart(input, context).map(Path::toString).orElse(input.chart());
-  }
-
-  private static java.util.Optional<Path> localChart(Input input, StepContext context) {
-    String chart = input.chart();
-    if (chart.contains("://")) {
-      return java.util.Optional.empty();
-    }
-    Path local = context.intentsDir().resolve(chart);
-    return Files.isDirectory(local) || chart.endsWith(".tgz") && Files.isRegularFile(local)
-        ? java.util.Optional.of(local)
-        : java.util.Optional.empty();
   }
 
   private static Path valuesFile(Input input) {

@@ -2,6 +2,7 @@ package io.intentbot.kubernetes.helm;
 
 import static io.intentbot.kubernetes.testing.MockCluster.with;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.intentbot.engine.config.ApprovalPolicy;
 import io.intentbot.engine.config.EnvironmentConfig;
@@ -28,6 +29,9 @@ class HelmStepTypesTest {
       "[{\"revision\":1,\"updated\":\"2026-11-20T10:00:00Z\",\"status\":\"superseded\",\"chart\":\"web-1.0.0\",\"app_version\":\"1.0\",\"description\":\"Install complete\"},"
           + "{\"revision\":2,\"updated\":\"2026-11-21T10:00:00Z\",\"status\":\"superseded\",\"chart\":\"web-1.1.0\",\"app_version\":\"1.1\",\"description\":\"Upgrade complete\"},"
           + "{\"revision\":3,\"updated\":\"2026-11-22T10:00:00Z\",\"status\":\"deployed\",\"chart\":\"web-1.2.0\",\"app_version\":\"1.2\",\"description\":\"Upgrade complete\"}]";
+
+  private static final HelmRepository REPO =
+      new HelmRepository("repo", "https://charts.example/repo");
 
   @TempDir Path dir;
   private Path log;
@@ -69,10 +73,16 @@ class HelmStepTypesTest {
                           *) echo "STATUS: deployed"; echo "REVISION: 4" ;; esac ;;
           history) cat "$D/history.json" ;;
           rollback) echo "Rollback was a success! Happy Helming!" ;;
+          repo)
+            env | sort > "$D/repo-env.log"
+            if [ -f "$D/repo-fail" ]; then
+              echo "Error: looks like \\"$4\\" is not a valid chart repository or cannot be reached: 404 Not Found" >&2; exit 1
+            fi
+            echo "\\"$3\\" has been added to your repositories" ;;
         esac
         """);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-    helm = new HelmCli(script.toString());
+    helm = new HelmCli(script.toString(), HelmRepositories.of(REPO));
     EnvironmentConfig staging =
         new EnvironmentConfig(
             "staging",
@@ -92,9 +102,14 @@ class HelmStepTypesTest {
             dir);
   }
 
-  /** Each helm call's arguments, but {@code helm version} (asked once, for Helm 3 or 4). */
+  /**
+   * Each helm call's arguments, but {@code helm version} (asked once, for Helm 3 or 4) and {@code
+   * helm repo} (asserted on their own).
+   */
   private List<List<String>> calls() throws IOException {
-    return allCalls().stream().filter(c -> !c.get(0).equals("version")).toList();
+    return allCalls().stream()
+        .filter(c -> !c.get(0).equals("version") && !c.get(0).equals("repo"))
+        .toList();
   }
 
   private List<List<String>> allCalls() throws IOException {
@@ -165,7 +180,10 @@ class HelmStepTypesTest {
         .containsSubsequence("--description", "intentbot run r-test by U_TEST")
         .contains("--atomic")
         .doesNotContain("--rollback-on-failure", "--reuse-values");
-    assertThat(allCalls().get(0)).containsExactly("version", "--short");
+    assertThat(allCalls())
+        .filteredOn(c -> !c.get(0).equals("repo"))
+        .first()
+        .isEqualTo(List.of("version", "--short"));
     assertThat(context.lines()).noneMatch(l -> l.startsWith("{"));
     // --atomic waits up to the timeout for the upgrade, then again for its rollback
     assertThat(HelmCli.processTimeout(Duration.ofMinutes(5), true))
@@ -219,6 +237,7 @@ class HelmStepTypesTest {
         .isEqualTo("helm upgrade --install web repo/web 1.2.0 in namespace shop-staging");
     assertThat(plan.details())
         .containsExactly(
+            "chart repository repo: https://charts.example/repo (index refreshed)",
             "helm diff:",
             "shop-staging, web, Deployment (apps) has changed:",
             "-         image: web:1.1",
@@ -241,8 +260,9 @@ class HelmStepTypesTest {
 
     assertThat(plan).isEqualTo(again);
     assertThat(plan.details())
-        .first()
-        .isEqualTo("helm --dry-run (helm-diff plugin not installed):");
+        .startsWith(
+            "chart repository repo: https://charts.example/repo (index refreshed)",
+            "helm --dry-run (helm-diff plugin not installed):");
     assertThat(plan.details())
         .contains("STATUS: pending-upgrade")
         .noneMatch(l -> l.startsWith("LAST DEPLOYED"));
@@ -263,8 +283,155 @@ class HelmStepTypesTest {
   }
 
   @Test
+  void aRepositoryChartGetsItsConfiguredRepositoryAddedWithAFreshIndexBeforeTheUpgrade()
+      throws Exception {
+    Path homes = Files.createDirectories(dir.resolve("homes"));
+    Map<String, String> bot =
+        Map.of(
+            "PATH", System.getenv("PATH"),
+            "HOME", "/home/bot",
+            "HELM_CACHE_HOME", homes.resolve("cache").toString(),
+            "HELM_CONFIG_HOME", homes.resolve("config").toString(),
+            "HELM_DATA_HOME", homes.resolve("data").toString(),
+            "SLACK_BOT_TOKEN", "xoxb-do-not-leak");
+    var imageHelm =
+        new HelmCli(
+            dir.resolve("helm").toString(),
+            HelmRepositories.of(REPO),
+            bot,
+            new ProcessRunner(bot, Duration.ofMillis(500)));
+
+    StepResult result =
+        new HelmUpgradeStepType(imageHelm)
+            .execute(with("release", "web", "chart", "repo/web", "version", "1.2.0"), context);
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(allCalls())
+        .containsExactly(
+            List.of("repo", "add", "repo", "https://charts.example/repo", "--force-update"),
+            List.of("version", "--short"),
+            List.of(
+                "upgrade",
+                "--install",
+                "web",
+                "repo/web",
+                "--namespace",
+                "shop-staging",
+                "--kube-context",
+                "staging-ctx",
+                "--version",
+                "1.2.0",
+                "--atomic",
+                "--timeout",
+                "300s",
+                "--description",
+                "intentbot run r-test by U_TEST",
+                "--output",
+                "json"));
+    assertThat(
+            Files.readAllLines(dir.resolve("repo-env.log")).stream()
+                .filter(line -> !line.matches("(PWD|OLDPWD|SHLVL|_)=.*")))
+        .containsExactly(
+            "HELM_CACHE_HOME=" + homes.resolve("cache"),
+            "HELM_CONFIG_HOME=" + homes.resolve("config"),
+            "HELM_DATA_HOME=" + homes.resolve("data"),
+            "HELM_NO_PLUGINS_WARNING=1",
+            "HOME=/home/bot",
+            "PATH=" + System.getenv("PATH"));
+    assertThat(context.lines())
+        .startsWith(
+            "$ helm repo add repo https://charts.example/repo --force-update",
+            "\"repo\" has been added to your repositories");
+  }
+
+  @Test
+  void theDryRunRefreshesTheRepositoryFirstAndShowsWhereTheChartComesFrom() throws Exception {
+    var plan =
+        new HelmUpgradeStepType(helm).plan(with("release", "web", "chart", "repo/web"), context);
+
+    assertThat(plan.details())
+        .first()
+        .isEqualTo("chart repository repo: https://charts.example/repo (index refreshed)");
+    assertThat(allCalls())
+        .extracting(c -> c.get(0) + " " + c.get(1))
+        .containsExactly("repo add", "plugin list", "version --short", "upgrade --install");
+  }
+
+  @Test
+  void aChartNamingAnUnknownRepositoryFailsClosedBeforeHelmRuns() throws Exception {
+    var step = new HelmUpgradeStepType(helm);
+    var input = with("release", "web", "chart", "bitnami/nginx");
+
+    StepResult result = step.execute(input, context);
+
+    String expected =
+        "chart 'bitnami/nginx' names chart repository 'bitnami', which the intentbot config does"
+            + " not list (configured: repo), and is no chart folder or .tgz in the intents folder"
+            + " (looked at "
+            + dir.resolve("bitnami/nginx")
+            + "): add it to the config as helm: { repositories: [{ name: bitnami, url:"
+            + " https://... }] }, or fix the chart";
+    assertThat(result.failed()).isTrue();
+    assertThat(result.reason()).isEqualTo(expected);
+    assertThatThrownBy(() -> step.plan(input, context))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(expected);
+    assertThat(
+            new HelmUpgradeStepType(new HelmCli(dir.resolve("helm").toString()))
+                .execute(with("release", "web", "chart", "web"), context)
+                .reason())
+        .isEqualTo(
+            "chart 'web' is no chart folder or .tgz in the intents folder (looked at "
+                + dir.resolve("web")
+                + "), no REPO/CHART of a chart repository in helm.repositories (none is"
+                + " configured) and no oci:// or https:// URL");
+    assertThat(allCalls()).isEmpty();
+  }
+
+  @Test
+  void aRepositoryThatCannotBeReachedFailsTheUpgradeBeforeItStartsNamingTheConfig()
+      throws Exception {
+    Files.createFile(dir.resolve("repo-fail"));
+    var step = new HelmUpgradeStepType(helm);
+    var input = with("release", "web", "chart", "repo/web");
+
+    StepResult result = step.execute(input, context);
+    var plan = step.plan(input, context);
+
+    String reason =
+        "helm repo add repo https://charts.example/repo failed: Error: looks like"
+            + " \"https://charts.example/repo\" is not a valid chart repository or cannot be"
+            + " reached: 404 Not Found (check helm.repositories in the intentbot config and that"
+            + " the bot reaches the URL)";
+    assertThat(result.failed()).isTrue();
+    assertThat(result.reason()).isEqualTo(reason);
+    assertThat(plan.summary())
+        .isEqualTo(
+            "helm upgrade --install web repo/web in namespace shop-staging (would fail: "
+                + reason
+                + ")");
+    assertThat(allCalls()).extracting(c -> c.get(0)).containsOnly("repo");
+  }
+
+  @Test
+  void localAndOciChartsNeedNoRepository() throws Exception {
+    Files.createDirectories(dir.resolve("charts/web"));
+    var step = new HelmUpgradeStepType(new HelmCli(dir.resolve("helm").toString()));
+
+    StepResult local = step.execute(with("release", "web", "chart", "charts/web"), context);
+    StepResult oci =
+        step.execute(with("release", "web", "chart", "oci://registry.example/web"), context);
+
+    assertThat(local.success()).as(local.reason()).isTrue();
+    assertThat(oci.success()).as(oci.reason()).isTrue();
+    assertThat(allCalls()).noneMatch(c -> c.get(0).equals("repo"));
+  }
+
+  @Test
   void missingHelmFailsTheStepSayingSoAndHowToGetIt() throws Exception {
-    var step = new HelmUpgradeStepType(new HelmCli(dir.resolve("no-such-helm").toString()));
+    var step =
+        new HelmUpgradeStepType(
+            new HelmCli(dir.resolve("no-such-helm").toString(), HelmRepositories.of(REPO)));
 
     StepResult result = step.execute(with("release", "web", "chart", "repo/web"), context);
     var plan = step.plan(with("release", "web", "chart", "repo/web"), context);
@@ -351,6 +518,7 @@ class HelmStepTypesTest {
             "PATH", System.getenv("PATH"),
             "HOME", "/home/bot",
             "KUBECONFIG", "/etc/kube/config",
+            "KUBECACHEDIR", "/tmp/kube-cache",
             "HELM_CACHE_HOME", "/var/cache/helm",
             "HELM_CONFIG_HOME", "/etc/helm",
             "SLACK_SIGNING_SECRET", "do-not-leak",
@@ -366,12 +534,29 @@ class HelmStepTypesTest {
     assertThat(env)
         .contains(
             "KUBECONFIG=/etc/kube/config",
+            "KUBECACHEDIR=/tmp/kube-cache",
             "HELM_CACHE_HOME=/var/cache/helm",
             "HELM_CONFIG_HOME=/etc/helm",
             "HELM_NO_PLUGINS_WARNING=1",
             "HOME=/home/bot")
         .noneMatch(line -> line.contains("do-not-leak") || line.contains("nor-this"))
         .noneMatch(line -> line.startsWith("SLACK_") || line.startsWith("INTENTBOT_"));
+  }
+
+  @Test
+  void eachHelmStepTypeDeclaresExactlyTheOutputsItReturnsSoLintCanCheckReaders() throws Exception {
+    var upgrade = new HelmUpgradeStepType(helm);
+    var history = new HelmHistoryStepType(helm);
+    var rollback = new HelmRollbackStepType(helm);
+
+    StepResult upgraded =
+        upgrade.execute(with("release", "web", "chart", "oci://registry.example/web"), context);
+    StepResult listed = history.execute(with("release", "web"), context);
+    StepResult rolledBack = rollback.execute(with("release", "web"), context);
+
+    assertThat(upgrade.outputs()).hasValue(upgraded.outputs().keySet());
+    assertThat(history.outputs()).hasValue(listed.outputs().keySet());
+    assertThat(rollback.outputs()).hasValue(rolledBack.outputs().keySet());
   }
 
   @Test
