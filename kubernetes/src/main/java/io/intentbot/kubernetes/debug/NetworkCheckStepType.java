@@ -88,6 +88,7 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
   }
 
   private static final String AUTO = "auto";
+  private static final String EXEC_ASKED = "method: exec was asked for";
 
   public NetworkCheckStepType(ClusterAccess access) {
     super(NAME, "Check DNS, TCP and HTTP targets from inside the cluster", Input.class, access);
@@ -207,8 +208,7 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
     String pod = cluster.ref(chosen.pod());
     if (method.equals(CheckMethod.EXEC)) {
       return CompletableFuture.completedFuture(
-          new CheckMethod(
-              CheckMethod.EXEC, pod, chosen.container(), null, "method: exec was asked for"));
+          new CheckMethod(CheckMethod.EXEC, pod, chosen.container(), null, EXEC_ASKED));
     }
     Duration startTimeout = startTimeout(input);
     Duration lifetime =
@@ -353,10 +353,7 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
               + firstNotRun
               + ")"
               + (how.name().equals(CheckMethod.EXEC)
-                  ? "; "
-                      + how.reason()
-                      + "; use method: pod for a debug pod of its own, or allow"
-                      + " ephemeral containers (patch on pods/ephemeralcontainers)"
+                  ? "; " + how.reason() + "; " + instead(how)
                   : ""));
     }
     if (!failed.isEmpty()) {
@@ -445,6 +442,14 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
 
   private static Duration timeout(Input input) {
     return Inputs.or(input.timeout(), Duration.ofSeconds(5));
+  }
+
+  /** Where the checks could run instead of a container whose image lacks the tools. */
+  private static String instead(CheckMethod how) {
+    return how.reason().equals(EXEC_ASKED)
+        ? "method: auto checks from an ephemeral debug container, method: pod from a debug pod of"
+            + " its own"
+        : "method: pod checks from a debug pod of its own instead";
   }
 
   private static Duration startTimeout(Input input) {

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.testing.RecordingStepContext;
 import io.intentbot.kubernetes.testing.Kubelet;
@@ -236,7 +238,7 @@ class NetworkCheckMethodIT {
             "2 of 2 checks could not run in container web of pod shop-staging/web-1 (could not"
                 + " run: nslookup is not in the image (executable file not found in $PATH))")
         .contains("no ephemeral debug container: not allowed")
-        .contains("use method: pod for a debug pod of its own")
+        .endsWith("; method: pod checks from a debug pod of its own instead")
         .doesNotContain("network checks failed");
     assertThat(result.outputs())
         .containsEntry("not_run", 2)
@@ -246,6 +248,47 @@ class NetworkCheckMethodIT {
     var results = (List<Map<String, Object>>) result.outputs().get("results");
     assertThat(results).allSatisfy(r -> assertThat(r).containsEntry("ran", false));
     assertThat(context.lines()).anyMatch(line -> line.startsWith("ERROR dns db "));
+  }
+
+  @Test
+  void methodExecInADistrolessPodSaysWhereElseTheChecksCouldRun() {
+    distroless();
+
+    StepResult result = check("method", "exec");
+
+    assertThat(result.reason())
+        .startsWith("2 of 2 checks could not run in container web of pod shop-staging/web-1")
+        .endsWith(
+            "; method: exec was asked for; method: auto checks from an ephemeral debug container,"
+                + " method: pod from a debug pod of its own");
+    assertThat(cluster.ephemeral.patches()).isEmpty();
+  }
+
+  @Test
+  void anEphemeralContainerTheApiServerRefusesFallsBackWithItsMessage() {
+    // someone else's container already has the step's name, with another image: 422
+    cluster
+        .admin
+        .pods()
+        .inNamespace(NAMESPACE)
+        .withName("web-1")
+        .ephemeralContainers()
+        .patch(
+            PatchContext.of(PatchType.STRATEGIC_MERGE),
+            "{\"spec\":{\"ephemeralContainers\":[{\"name\":\""
+                + DEBUGGER
+                + "\",\"image\":\"alpine:3.20\"}]}}");
+    answers("web");
+
+    StepResult result = check();
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(String.valueOf(result.outputs().get("method_reason")))
+        .contains("the ephemeral container was refused (422:")
+        .contains("existing ephemeral containers \"" + DEBUGGER + "\" may not be changed");
+    assertThat(ephemeralContainers())
+        .singleElement()
+        .satisfies(c -> assertThat(c.getImage()).isEqualTo("alpine:3.20"));
   }
 
   @Test
