@@ -1,8 +1,6 @@
 package io.intentbot.kubernetes.debug;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatus;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
@@ -219,12 +217,7 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
         EphemeralDebugContainer.container(
             Names.forStep("netcheck", context), image(input), lifetime);
     return EphemeralDebugContainer.start(
-            cluster,
-            chosen.pod(),
-            container,
-            new Polling(startTimeout, Inputs.or(input.pollInterval(), Duration.ofSeconds(1))),
-            poll,
-            context.output())
+            cluster, chosen.pod(), container, polling(input), poll, context.output())
         .thenApply(
             outcome -> {
               if (outcome instanceof EphemeralDebugContainer.Outcome.Running running) {
@@ -279,12 +272,13 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
     CompletableFuture<StepResult> checked =
         poll.call(
                 () -> {
-                  createDebugPod(input, context, cluster, pod);
+                  NetworkDebugPod.create(context, cluster, pod, image(input));
                   return pod;
                 })
-            .thenCompose(created -> awaitRunning(input, cluster, pod, poll))
+            .thenCompose(
+                created -> NetworkDebugPod.awaitRunning(cluster, pod, polling(input), poll))
             .thenCompose(running -> poll.call(() -> check(input, context, cluster, targets, how)));
-    return poll.ensure(checked, () -> deleteDebugPod(context, cluster, pod));
+    return poll.ensure(checked, () -> NetworkDebugPod.delete(context, cluster, pod));
   }
 
   private static StepResult check(
@@ -364,78 +358,6 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
         : StepResult.failed(String.join("; ", problems), outputs);
   }
 
-  private static void createDebugPod(
-      Input input, StepContext context, Cluster cluster, String name) {
-    Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(cluster.namespace())
-            .addToLabels("app.kubernetes.io/managed-by", "intentbot")
-            .addToLabels("intentbot.io/purpose", "network-check")
-            .endMetadata()
-            .withNewSpec()
-            .withRestartPolicy("Never")
-            .withActiveDeadlineSeconds(600L)
-            .addNewContainer()
-            .withName("check")
-            .withImage(image(input))
-            .withCommand("sleep", "600")
-            .endContainer()
-            .endSpec()
-            .build();
-    cluster.call("create debug pod " + cluster.ref(name), c -> c.resource(pod).create());
-    context.output().line("started debug pod " + cluster.ref(name) + " (" + image(input) + ")");
-  }
-
-  /** Completes when the debug pod runs; fails when it ended or did not start in time. */
-  private static CompletableFuture<Pod> awaitRunning(
-      Input input, Cluster cluster, String name, AsyncPoll poll) {
-    Polling polling =
-        new Polling(
-            Inputs.or(input.startTimeout(), Duration.ofSeconds(60)),
-            Inputs.or(input.pollInterval(), Duration.ofSeconds(1)));
-    return poll.until(
-        polling,
-        () ->
-            Optional.ofNullable(
-                cluster.call(
-                    "read pod " + cluster.ref(name),
-                    c -> c.pods().inNamespace(cluster.namespace()).withName(name).get())),
-        live -> {
-          String phase = live.map(Pod::getStatus).map(PodStatus::getPhase).orElse(null);
-          if ("Running".equals(phase)) {
-            return live;
-          }
-          if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
-            throw new ClusterAccessException(
-                "debug pod " + cluster.ref(name) + " ended (" + phase + ") before the checks");
-          }
-          return Optional.empty();
-        },
-        live -> {
-          throw new ClusterAccessException(
-              "debug pod "
-                  + cluster.ref(name)
-                  + " was not running within "
-                  + Durations.format(polling.timeout()));
-        });
-  }
-
-  private static void deleteDebugPod(StepContext context, Cluster cluster, String name) {
-    try {
-      cluster.run(
-          "delete debug pod " + cluster.ref(name),
-          c ->
-              c.pods().inNamespace(cluster.namespace()).withName(name).withGracePeriod(0).delete());
-      context.output().line("deleted debug pod " + cluster.ref(name));
-    } catch (ClusterAccessException e) {
-      context
-          .output()
-          .line("could not delete debug pod " + cluster.ref(name) + ": " + e.getMessage());
-    }
-  }
-
   private static String image(Input input) {
     return Inputs.or(input.image(), "busybox:1.36");
   }
@@ -450,6 +372,10 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
         ? "method: auto checks from an ephemeral debug container, method: pod from a debug pod of"
             + " its own"
         : "method: pod checks from a debug pod of its own instead";
+  }
+
+  private static Polling polling(Input input) {
+    return new Polling(startTimeout(input), Inputs.or(input.pollInterval(), Duration.ofSeconds(1)));
   }
 
   private static Duration startTimeout(Input input) {
