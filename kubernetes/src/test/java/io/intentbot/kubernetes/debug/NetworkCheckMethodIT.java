@@ -149,6 +149,40 @@ class NetworkCheckMethodIT {
   }
 
   @Test
+  void theEphemeralContainerPassesANamespaceEnforcingTheRestrictedPodSecurityLevel() {
+    cluster.ephemeral.enforceRestricted(NAMESPACE);
+    answers(DEBUGGER);
+    cluster.runEphemeralContainers();
+
+    StepResult result = check();
+
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(result.outputs()).containsEntry("method", "ephemeral");
+  }
+
+  @Test
+  void theStandInsAdmissionRefusesAContainerWithoutTheRestrictedSecurityContext() {
+    cluster.ephemeral.enforceRestricted(NAMESPACE);
+    // a busybox of someone else's, without a security context, is what admission refuses
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(
+                () ->
+                    cluster
+                        .admin
+                        .pods()
+                        .inNamespace(NAMESPACE)
+                        .withName("web-1")
+                        .ephemeralContainers()
+                        .patch(
+                            PatchContext.of(PatchType.STRATEGIC_MERGE),
+                            "{\"spec\":{\"ephemeralContainers\":[{\"name\":\"debugger\","
+                                + "\"image\":\"busybox:1.36\"}]}}")))
+        .hasMessageContaining("violates PodSecurity \"restricted:latest\"")
+        .hasMessageContaining("runAsNonRoot != true");
+    assertThat(ephemeralContainers()).isEmpty();
+  }
+
+  @Test
   void whereRbacForbidsEphemeralContainersTheChecksRunWithExecAndSayWhy() {
     cluster.ephemeral.forbid();
     answers("web");

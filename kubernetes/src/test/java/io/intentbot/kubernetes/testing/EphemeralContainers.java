@@ -73,6 +73,7 @@ public final class EphemeralContainers {
   private volatile Answer answer = Answer.SERVED;
   private volatile Duration startAfter = Duration.ofSeconds(1);
   private final Set<String> failingImages = ConcurrentHashMap.newKeySet();
+  private final Set<String> restricted = ConcurrentHashMap.newKeySet();
   private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
   private final List<String> patches = new CopyOnWriteArrayList<>();
 
@@ -91,6 +92,17 @@ public final class EphemeralContainers {
   /** How long after the kubelet first sees a container it starts (or fails to pull) it. */
   public EphemeralContainers startAfter(Duration delay) {
     startAfter = delay;
+    return this;
+  }
+
+  /**
+   * {@code namespace} enforces the {@code restricted} Pod Security level (its label {@code
+   * pod-security.kubernetes.io/enforce: restricted}): admission refuses an ephemeral container that
+   * may run as root, escalate privileges, keep capabilities or run without a seccomp profile, with
+   * 403 and the violations, as the PodSecurity admission plugin does.
+   */
+  public EphemeralContainers enforceRestricted(String namespace) {
+    restricted.add(namespace);
     return this;
   }
 
@@ -191,6 +203,19 @@ public final class EphemeralContainers {
               field + "." + forbidden + ": Forbidden: cannot be set for an Ephemeral Container");
         }
       }
+      if (restricted.contains(namespace)) {
+        List<String> violations = restrictedViolations(container);
+        if (!violations.isEmpty()) {
+          return status(
+              403,
+              "Forbidden",
+              "pods \""
+                  + name
+                  + "\" is forbidden: violates PodSecurity \"restricted:latest\": "
+                  + String.join(", ", violations),
+              name);
+        }
+      }
       JsonNode same = null;
       for (JsonNode old : existing) {
         if (old.path("name").asText().equals(containerName)) {
@@ -209,6 +234,48 @@ public final class EphemeralContainers {
       }
     }
     return store.dispatch(request(HttpMethod.PUT, podPath(namespace, name), pod.toString()));
+  }
+
+  /** What the restricted level finds wrong with a container (the pod's own context aside). */
+  private static List<String> restrictedViolations(JsonNode container) {
+    JsonNode security = container.path("securityContext");
+    String name = "\"" + container.path("name").asText() + "\"";
+    List<String> violations = new ArrayList<>();
+    if (!security.path("allowPrivilegeEscalation").isBoolean()
+        || security.path("allowPrivilegeEscalation").asBoolean()) {
+      violations.add(
+          "allowPrivilegeEscalation != false (container "
+              + name
+              + " must set securityContext.allowPrivilegeEscalation=false)");
+    }
+    boolean dropsAll = false;
+    for (JsonNode drop : security.path("capabilities").path("drop")) {
+      dropsAll |= drop.asText().equals("ALL");
+    }
+    if (!dropsAll) {
+      violations.add(
+          "unrestricted capabilities (container "
+              + name
+              + " must set securityContext.capabilities.drop=[\"ALL\"])");
+    }
+    if (!security.path("runAsNonRoot").asBoolean(false)) {
+      violations.add(
+          "runAsNonRoot != true (container "
+              + name
+              + " must set securityContext.runAsNonRoot=true)");
+    }
+    if (security.path("runAsUser").asLong(-1) == 0) {
+      violations.add("runAsUser=0 (container " + name + " must not set runAsUser=0)");
+    }
+    String seccomp = security.path("seccompProfile").path("type").asText("");
+    if (!seccomp.equals("RuntimeDefault") && !seccomp.equals("Localhost")) {
+      violations.add(
+          "seccompProfile (container "
+              + name
+              + " must set securityContext.seccompProfile.type to \"RuntimeDefault\" or"
+              + " \"Localhost\")");
+    }
+    return violations;
   }
 
   /** A strategic merge of {@code patch} onto {@code old} changes nothing. */
