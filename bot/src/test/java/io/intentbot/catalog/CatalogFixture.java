@@ -20,6 +20,7 @@ import io.intentbot.engine.model.Submission;
 import io.intentbot.engine.step.StepTypeRegistry;
 import io.intentbot.engine.steps.BuiltinStepTypes;
 import io.intentbot.kubernetes.KubernetesClients;
+import io.intentbot.kubernetes.testing.ApiServerDispatcher;
 import io.intentbot.kubernetes.testing.MockCluster;
 import io.intentbot.kubernetes.wiring.KubernetesStepTypes;
 import java.nio.file.Path;
@@ -42,6 +43,10 @@ final class CatalogFixture implements AutoCloseable {
 
   final Path root;
   final KubernetesMockServer server;
+
+  /** The dispatcher in front of {@link #server}: requests, dropped ones, ephemeral containers. */
+  final ApiServerDispatcher api;
+
   final KubernetesClient admin;
   final KubernetesClients clients;
   final IntentbotConfig config;
@@ -67,7 +72,9 @@ final class CatalogFixture implements AutoCloseable {
    */
   CatalogFixture(Path root, String sandboxExtras, String extraConfig, String extraDatasources) {
     this.root = root;
-    server = MockCluster.startServer();
+    MockCluster.Server started = MockCluster.start();
+    server = started.server();
+    api = started.api();
     admin = server.createClient();
     clients = KubernetesClients.fromConfig(admin.getConfiguration());
     config =

@@ -6,10 +6,15 @@ import static io.intentbot.kubernetes.testing.ClusterObjects.runningPod;
 import static io.intentbot.kubernetes.testing.ClusterObjects.terminated;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunStatus;
+import io.intentbot.engine.model.Submission;
+import io.intentbot.kubernetes.testing.EphemeralContainers;
 import io.intentbot.kubernetes.testing.Kubelet;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * debug-pod and network-diagnose through to the pod: the mock API server answers exec (over its
- * websocket protocol) and log requests the way the kubelet would.
+ * websocket protocol) and log requests the way the kubelet would, and serves ephemeral containers
+ * (or refuses them as RBAC would).
  */
 class DebugAndNetworkIT {
 
@@ -106,7 +112,82 @@ class DebugAndNetworkIT {
   }
 
   @Test
+  void debugPodOfADistrolessAppSaysTheCommandIsNotInTheImage() throws Exception {
+    Kubelet.expectExecFailure(
+        catalog.server,
+        "web-sandbox",
+        "web-1",
+        "command=sh&container=web&stdout=true&stderr=true",
+        NOT_FOUND.formatted("sh"));
+    Kubelet.expectLogs(
+        catalog.server,
+        "web-sandbox",
+        "web-1",
+        "pretty=false&container=web&tailLines=50",
+        "listening\n");
+
+    RunRecord run = catalog.run("debug-pod", "app=web", "env=sandbox", "command=sh");
+
+    assertThat(run.outputs()).containsEntry("message", NOT_FOUND.formatted("sh"));
+    assertThat(((Number) run.outputs().get("exit_code")).intValue()).isEqualTo(-1);
+    assertThat(catalog.step(run.id(), "exec").reason())
+        .contains("could not run")
+        .contains("exec: \"sh\": executable file not found in $PATH");
+  }
+
+  @Test
+  void networkDiagnoseOfADistrolessAppChecksFromAnEphemeralDebugContainerAndSaysSo()
+      throws Exception {
+    for (String tool : new String[] {"nslookup", "nc"}) {
+      Kubelet.expectExecFailure(
+          catalog.server,
+          "web-sandbox",
+          "web-1",
+          (tool.equals("nc") ? NC : NSLOOKUP) + "&container=web&stdout=true&stderr=true",
+          NOT_FOUND.formatted(tool));
+    }
+    EphemeralContainers ephemeral = catalog.api.ephemeralContainers().startAfter(Duration.ZERO);
+
+    Submission submission =
+        catalog.submit(
+            "network-diagnose",
+            "U_DEV",
+            false,
+            "app=web",
+            "env=sandbox",
+            "targets=db.internal,db.internal:5432");
+    String runId = ((Submission.Started) submission).run().id();
+    // The kubelet's part, once the container is in the pod: its tools answer, then it runs.
+    String debugger = awaitEphemeralContainer();
+    exec(NSLOOKUP + "&container=" + debugger + "&stdout=true&stderr=true", 0, RESOLVED, "");
+    exec(NC + "&container=" + debugger + "&stdout=true&stderr=true", 0, "", "");
+    ephemeral.reconcile(catalog.admin, Clock.systemUTC());
+    ephemeral.reconcile(catalog.admin, Clock.systemUTC());
+    RunRecord run = catalog.finish(runId);
+
+    assertSucceeded(run);
+    assertThat(run.outputs()).containsEntry("method", "ephemeral");
+    assertThat(((Number) run.outputs().get("failed")).intValue()).isZero();
+    assertThat(catalog.step(run.id(), "check").outputText())
+        .contains("method: ephemeral debug container " + debugger + " (busybox:1.36)")
+        .contains("resolved to 10.1.2.3");
+  }
+
+  private String awaitEphemeralContainer() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      Pod pod = catalog.admin.pods().inNamespace("web-sandbox").withName("web-1").get();
+      if (!pod.getSpec().getEphemeralContainers().isEmpty()) {
+        return pod.getSpec().getEphemeralContainers().get(0).getName();
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no ephemeral container was added to web-sandbox/web-1");
+  }
+
+  @Test
   void networkDiagnoseChecksEachTargetFromTheAppsPodAndNamesTheOneThatFails() throws Exception {
+    catalog.api.ephemeralContainers().forbid();
     exec(
         "command=nslookup&command=db.internal&container=web&stdout=true&stderr=true",
         0,
@@ -132,7 +213,19 @@ class DebugAndNetworkIT {
     assertThat(run.reason()).contains("http://web.web-sandbox/healthz");
     String output = catalog.step(run.id(), "check").outputText();
     assertThat(output).contains("db.internal").contains("ms");
+    assertThat(output)
+        .contains("method: exec in container web of pod web-sandbox/web-1 (its own image);")
+        .contains("not allowed to add ephemeral containers (403");
   }
+
+  private static final String NSLOOKUP = "command=nslookup&command=db.internal";
+  private static final String NC =
+      "command=nc&command=-z&command=-w&command=5&command=db.internal&command=5432";
+  private static final String RESOLVED = "Name: db.internal\nAddress: 10.1.2.3\n";
+  private static final String NOT_FOUND =
+      "Internal error occurred: error executing command in container: failed to exec in"
+          + " container: failed to start exec: OCI runtime exec failed: exec failed: unable to"
+          + " start container process: exec: \"%s\": executable file not found in $PATH";
 
   private void exec(String query, int exitCode, String stdout, String stderr) {
     Kubelet.expectExec(catalog.server, "web-sandbox", "web-1", query, exitCode, stdout, stderr);

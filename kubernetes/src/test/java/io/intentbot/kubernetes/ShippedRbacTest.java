@@ -126,6 +126,23 @@ class ShippedRbacTest {
   }
 
   @Test
+  void ephemeralDebugContainersMayOnlyBeAddedByPatchAsNetworkCheckAddsThem() throws Exception {
+    assertThat(role("intentbot-read").getRules())
+        .noneMatch(rule -> rule.getResources().contains("pods/ephemeralcontainers"));
+    assertThat(allRules())
+        .filteredOn(rule -> rule.getResources().contains("pods/ephemeralcontainers"))
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getApiGroups()).containsExactly("");
+              assertThat(rule.getResources()).containsExactly("pods/ephemeralcontainers");
+              assertThat(rule.getVerbs()).containsExactly("patch");
+            });
+    assertThat(role("intentbot-mutate").getRules())
+        .anyMatch(rule -> rule.getResources().equals(List.of("pods/ephemeralcontainers")));
+  }
+
+  @Test
   void impersonationCoversExactlyWhoConfigMapsAndNoOneElse() throws Exception {
     JsonNode users =
         Json.YAML

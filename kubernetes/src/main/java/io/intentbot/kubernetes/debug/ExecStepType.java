@@ -26,8 +26,10 @@ import java.util.Set;
  * with: { selector: { app: web }, command: "cat '/data/my file'" }
  * }</pre>
  *
- * Outputs: {@code pod}, {@code exit_code}, {@code stdout}, {@code stderr}, {@code timed_out},
- * {@code truncated}.
+ * Outputs: {@code pod}, {@code exit_code} (-1 when the command could not start or its code is
+ * unknown), {@code message} (then the API server's reason, e.g. {@code exec: "nslookup": executable
+ * file not found in $PATH}, which also becomes the step's failure reason), {@code stdout}, {@code
+ * stderr}, {@code timed_out}, {@code truncated}.
  */
 public final class ExecStepType extends KubernetesStepType<ExecStepType.Input> {
 
@@ -57,7 +59,8 @@ public final class ExecStepType extends KubernetesStepType<ExecStepType.Input> {
 
   @Override
   public Optional<Set<String>> outputs() {
-    return Optional.of(Set.of("pod", "exit_code", "stdout", "stderr", "timed_out", "truncated"));
+    return Optional.of(
+        Set.of("pod", "exit_code", "message", "stdout", "stderr", "timed_out", "truncated"));
   }
 
   @Override

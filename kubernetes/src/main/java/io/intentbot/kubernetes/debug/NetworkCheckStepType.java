@@ -1,8 +1,6 @@
 package io.intentbot.kubernetes.debug;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatus;
 import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
@@ -24,15 +22,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code kubernetes.network-check}: checks DNS names, TCP ports and HTTP URLs from inside the
- * cluster, with the latency of each check. Runs in an existing pod ({@code pod} or {@code
- * selector}; the image must have busybox's {@code nslookup}, {@code nc} and {@code wget}) or in a
- * short-lived debug pod ({@code image}, default {@code busybox:1.36}) that is always deleted
- * afterwards. Commands are argument lists; targets never reach a shell.
+ * cluster, with the latency of each check, using busybox's {@code nslookup}, {@code nc} and {@code
+ * wget}. Commands are argument lists; targets never reach a shell. Where they run ({@code method}):
+ *
+ * <ul>
+ *   <li>{@code auto} (the default with {@code pod} or {@code selector}): in an ephemeral debug
+ *       container ({@code image}, default {@code busybox:1.36}) added to the pod as {@code kubectl
+ *       debug} adds one, so the checks see the pod's network even when its image has no tools (a
+ *       distroless image); where that cannot be used (the identity may not patch {@code
+ *       pods/ephemeralcontainers}, the cluster does not serve it, the image cannot be pulled, it
+ *       does not start within {@code start_timeout}) with exec in the pod's container instead;
+ *   <li>{@code ephemeral}: the ephemeral container or nothing (the step fails saying why);
+ *   <li>{@code exec}: exec in the pod's container ({@code container}, default the pod's default
+ *       container); its image must have the tools;
+ *   <li>{@code pod} (the default without {@code pod} and {@code selector}): a short-lived debug pod
+ *       of its own, always deleted afterwards (a pod with other labels, so network policies may
+ *       treat it differently from the app).
+ * </ul>
  *
  * <pre>{@code
  * with:
@@ -40,20 +49,24 @@ import java.util.regex.Pattern;
  *     - { dns: db.shop-staging.svc.cluster.local }
  *     - { tcp: "db.shop-staging:5432" }
  *     - { http: "http://web.shop-staging/healthz", expect_status: 200 }
- *   pod: web-7d9f                 # optional; else a debug pod
+ *   selector: { app: web }        # or pod: web-7d9f; neither: a debug pod
+ *   method: auto                  # ephemeral, exec or pod
  *   timeout: 5s                   # per target
  * }</pre>
  *
- * Latency is measured around the exec call, so it includes the exec round trip. Outputs: {@code
- * results} (each {@code target, kind, ok, latency_ms, detail}), {@code ok}, {@code failed}, {@code
- * pod}. The step fails when any target fails.
+ * The step writes which method ran and why before its checks. Latency is measured around the exec
+ * call, so it includes the exec round trip. Outputs: {@code results} (each {@code target, kind, ok,
+ * ran, latency_ms, detail}; {@code ran} is false when the command could not start), {@code ok},
+ * {@code failed}, {@code not_run}, {@code pod}, {@code method} and {@code method_reason}. The step
+ * fails when any target fails or could not be checked.
  */
 public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStepType.Input> {
 
   public static final String NAME = "kubernetes.network-check";
 
   /**
-   * The {@code with:} block: each target a mapping with {@code dns}, {@code tcp} or {@code http}.
+   * The {@code with:} block: each target a mapping with {@code dns}, {@code tcp} or {@code http};
+   * {@code method} {@code auto}, {@code ephemeral}, {@code exec} or {@code pod}.
    */
   public record Input(
       String namespace,
@@ -62,6 +75,7 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
       Object selector,
       String container,
       String image,
+      String method,
       Duration timeout,
       Duration startTimeout,
       Duration pollInterval)
@@ -71,7 +85,8 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
     }
   }
 
-  private static final Pattern HTTP_STATUS = Pattern.compile("HTTP/\\S+\\s+(\\d{3})");
+  private static final String AUTO = "auto";
+  private static final String EXEC_ASKED = "method: exec was asked for";
 
   public NetworkCheckStepType(ClusterAccess access) {
     super(NAME, "Check DNS, TCP and HTTP targets from inside the cluster", Input.class, access);
@@ -79,175 +94,268 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
 
   @Override
   public Optional<Set<String>> outputs() {
-    return Optional.of(Set.of("results", "ok", "failed", "pod"));
+    return Optional.of(
+        Set.of("results", "ok", "failed", "not_run", "pod", "method", "method_reason"));
   }
 
   @Override
   protected StepPlan plan(Input input, StepContext context, Cluster cluster) {
     List<String> details = new ArrayList<>();
-    for (Target target : targets(input)) {
+    for (NetworkTarget target : targets(input)) {
       details.add(
-          target.kind
+          target.kind()
               + " "
-              + target.value
+              + target.value()
               + "  $ "
               + String.join(" ", target.command(timeout(input))));
     }
+    String method = method(input);
+    String pod =
+        Optional.ofNullable(input.pod())
+            .map(cluster::ref)
+            .orElse("a pod matching " + PodExec.selector(input.selector()));
     String where =
-        input.pod() != null || input.selector() != null
-            ? "from "
-                + Optional.ofNullable(input.pod())
-                    .map(cluster::ref)
-                    .orElse("a pod matching " + PodExec.selector(input.selector()))
-            : "from a debug pod "
-                + cluster.ref(Names.forStep("netcheck", context))
-                + " ("
-                + image(input)
-                + "), deleted afterwards";
+        switch (method) {
+          case CheckMethod.POD ->
+              "from a debug pod "
+                  + cluster.ref(Names.forStep("netcheck", context))
+                  + " ("
+                  + image(input)
+                  + "), deleted afterwards";
+          case CheckMethod.EXEC ->
+              "from " + pod + " with exec in " + containerWords(input) + " (its own image)";
+          default ->
+              "from an ephemeral debug container "
+                  + Names.forStep("netcheck", context)
+                  + " ("
+                  + image(input)
+                  + ") added to "
+                  + pod
+                  + " (kubectl debug's way; it stays listed in the pod, ended, until the pod is"
+                  + " replaced)"
+                  + (method.equals(AUTO)
+                      ? ", else with exec in "
+                          + containerWords(input)
+                          + " where that is not allowed"
+                      : "");
+        };
     return StepPlan.of("Check " + details.size() + " network targets " + where, details);
+  }
+
+  private static String containerWords(Input input) {
+    return input.container() == null
+        ? "its default container"
+        : "its container " + input.container();
   }
 
   @Override
   protected CompletableFuture<StepResult> start(
       Input input, StepContext context, Cluster cluster, AsyncPoll poll) {
-    List<Target> targets = targets(input);
-    if (input.pod() != null || input.selector() != null) {
-      return poll.call(
-          () -> {
-            String pod =
-                PodExec.choosePod(cluster, input.pod(), PodExec.selector(input.selector()));
-            return check(input, context, cluster, targets, pod, input.container());
-          });
+    List<NetworkTarget> targets = targets(input);
+    String method = method(input);
+    if (method.equals(CheckMethod.POD)) {
+      return inDebugPod(input, context, cluster, poll, targets);
     }
+    return poll.call(() -> choose(input, cluster))
+        .thenCompose(chosen -> how(input, context, cluster, poll, targets, method, chosen))
+        .thenCompose(how -> poll.call(() -> check(input, context, cluster, targets, how)));
+  }
+
+  /** The pod chosen and its container to exec in: {@code container}, else the default one. */
+  private record Chosen(String pod, String container) {}
+
+  private static Chosen choose(Input input, Cluster cluster) {
+    String pod = PodExec.choosePod(cluster, input.pod(), PodExec.selector(input.selector()));
+    if (input.container() != null) {
+      return new Chosen(pod, input.container());
+    }
+    Pod live =
+        cluster.call(
+            "read pod " + cluster.ref(pod),
+            c -> c.pods().inNamespace(cluster.namespace()).withName(pod).get());
+    if (live == null) {
+      throw new ClusterAccessException("pod " + cluster.ref(pod) + " does not exist");
+    }
+    return new Chosen(pod, defaultContainer(live));
+  }
+
+  /** kubectl's: the {@code kubectl.kubernetes.io/default-container} annotation, else the first. */
+  private static String defaultContainer(Pod pod) {
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    String named =
+        annotations == null ? null : annotations.get("kubectl.kubernetes.io/default-container");
+    if (named != null) {
+      return named;
+    }
+    var containers = pod.getSpec().getContainers();
+    if (containers == null || containers.isEmpty()) {
+      throw new ClusterAccessException(
+          "pod " + pod.getMetadata().getName() + " has no containers to exec in");
+    }
+    return containers.get(0).getName();
+  }
+
+  private static CompletableFuture<CheckMethod> how(
+      Input input,
+      StepContext context,
+      Cluster cluster,
+      AsyncPoll poll,
+      List<NetworkTarget> targets,
+      String method,
+      Chosen chosen) {
+    String pod = cluster.ref(chosen.pod());
+    if (method.equals(CheckMethod.EXEC)) {
+      return CompletableFuture.completedFuture(
+          new CheckMethod(CheckMethod.EXEC, pod, chosen.container(), null, EXEC_ASKED));
+    }
+    Duration startTimeout = startTimeout(input);
+    Duration lifetime =
+        startTimeout
+            .plus(timeout(input).plusSeconds(5).multipliedBy(targets.size()))
+            .plusSeconds(60);
+    var container =
+        EphemeralDebugContainer.container(
+            Names.forStep("netcheck", context), image(input), lifetime);
+    return EphemeralDebugContainer.start(
+            cluster, chosen.pod(), container, polling(input), poll, context.output())
+        .thenApply(
+            outcome -> {
+              if (outcome instanceof EphemeralDebugContainer.Outcome.Running running) {
+                return new CheckMethod(
+                    CheckMethod.EPHEMERAL,
+                    pod,
+                    running.container(),
+                    image(input),
+                    "it ends on its own within "
+                        + Durations.format(lifetime)
+                        + " and stays listed in the pod until the pod is replaced");
+              }
+              var unavailable = (EphemeralDebugContainer.Outcome.Unavailable) outcome;
+              String stays =
+                  unavailable.added()
+                      ? " (it stays listed in the pod until the pod is replaced)"
+                      : "";
+              if (method.equals(CheckMethod.EPHEMERAL)) {
+                throw new ClusterAccessException(
+                    "no ephemeral debug container in pod "
+                        + pod
+                        + ": "
+                        + unavailable.reason()
+                        + stays
+                        + "; method: auto would fall back to exec in the pod's container");
+              }
+              return new CheckMethod(
+                  CheckMethod.EXEC,
+                  pod,
+                  chosen.container(),
+                  null,
+                  "no ephemeral debug container: " + unavailable.reason() + stays);
+            });
+  }
+
+  private CompletableFuture<StepResult> inDebugPod(
+      Input input,
+      StepContext context,
+      Cluster cluster,
+      AsyncPoll poll,
+      List<NetworkTarget> targets) {
     String pod = Names.forStep("netcheck", context);
+    CheckMethod how =
+        new CheckMethod(
+            CheckMethod.POD,
+            cluster.ref(pod),
+            "check",
+            image(input),
+            input.method() == null
+                ? "no pod or selector was given, so the checks run in a pod of their own"
+                : "method: pod was asked for");
     CompletableFuture<StepResult> checked =
         poll.call(
                 () -> {
-                  createDebugPod(input, context, cluster, pod);
+                  NetworkDebugPod.create(context, cluster, pod, image(input));
                   return pod;
                 })
-            .thenCompose(created -> awaitRunning(input, cluster, pod, poll))
             .thenCompose(
-                running -> poll.call(() -> check(input, context, cluster, targets, pod, "check")));
-    return poll.ensure(checked, () -> deleteDebugPod(context, cluster, pod));
+                created -> NetworkDebugPod.awaitRunning(cluster, pod, polling(input), poll))
+            .thenCompose(running -> poll.call(() -> check(input, context, cluster, targets, how)));
+    return poll.ensure(checked, () -> NetworkDebugPod.delete(context, cluster, pod));
   }
 
   private static StepResult check(
       Input input,
       StepContext context,
       Cluster cluster,
-      List<Target> targets,
-      String pod,
-      String container)
+      List<NetworkTarget> targets,
+      CheckMethod how)
       throws InterruptedException {
+    context.output().line(how.line());
+    String pod = how.pod().substring(how.pod().indexOf('/') + 1);
     List<Map<String, Object>> results = new ArrayList<>();
     List<String> failed = new ArrayList<>();
-    for (Target target : targets) {
+    List<String> notRun = new ArrayList<>();
+    String firstNotRun = null;
+    for (NetworkTarget target : targets) {
       PodExec.Result run =
           PodExec.run(
               cluster,
               pod,
-              container,
+              how.container(),
               target.command(timeout(input)),
               timeout(input).plusSeconds(2),
               16384);
       Map<String, Object> result = target.judge(run);
       results.add(result);
+      boolean ran = Boolean.TRUE.equals(result.get("ran"));
+      boolean ok = Boolean.TRUE.equals(result.get("ok"));
       context
           .output()
           .line(
-              (Boolean.TRUE.equals(result.get("ok")) ? "ok    " : "FAIL  ")
-                  + target.kind
+              (ok ? "ok    " : ran ? "FAIL  " : "ERROR ")
+                  + target.kind()
                   + " "
-                  + target.value
+                  + target.value()
                   + "  "
                   + result.get("latency_ms")
                   + "ms  "
                   + result.get("detail"));
-      if (!Boolean.TRUE.equals(result.get("ok"))) {
-        failed.add(target.kind + " " + target.value);
+      if (!ran) {
+        notRun.add(target.kind() + " " + target.value());
+        firstNotRun = firstNotRun == null ? String.valueOf(result.get("detail")) : firstNotRun;
+      } else if (!ok) {
+        failed.add(target.kind() + " " + target.value());
       }
     }
     Map<String, Object> outputs = new LinkedHashMap<>();
     outputs.put("pod", pod);
+    outputs.put("method", how.name());
+    outputs.put("method_reason", how.reason());
     outputs.put("results", results);
-    outputs.put("ok", results.size() - failed.size());
+    outputs.put("ok", results.size() - failed.size() - notRun.size());
     outputs.put("failed", failed.size());
-    return failed.isEmpty()
-        ? StepResult.succeeded(outputs)
-        : StepResult.failed("network checks failed: " + String.join(", ", failed), outputs);
-  }
-
-  private static void createDebugPod(
-      Input input, StepContext context, Cluster cluster, String name) {
-    Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(cluster.namespace())
-            .addToLabels("app.kubernetes.io/managed-by", "intentbot")
-            .addToLabels("intentbot.io/purpose", "network-check")
-            .endMetadata()
-            .withNewSpec()
-            .withRestartPolicy("Never")
-            .withActiveDeadlineSeconds(600L)
-            .addNewContainer()
-            .withName("check")
-            .withImage(image(input))
-            .withCommand("sleep", "600")
-            .endContainer()
-            .endSpec()
-            .build();
-    cluster.call("create debug pod " + cluster.ref(name), c -> c.resource(pod).create());
-    context.output().line("started debug pod " + cluster.ref(name) + " (" + image(input) + ")");
-  }
-
-  /** Completes when the debug pod runs; fails when it ended or did not start in time. */
-  private static CompletableFuture<Pod> awaitRunning(
-      Input input, Cluster cluster, String name, AsyncPoll poll) {
-    Polling polling =
-        new Polling(
-            Inputs.or(input.startTimeout(), Duration.ofSeconds(60)),
-            Inputs.or(input.pollInterval(), Duration.ofSeconds(1)));
-    return poll.until(
-        polling,
-        () ->
-            Optional.ofNullable(
-                cluster.call(
-                    "read pod " + cluster.ref(name),
-                    c -> c.pods().inNamespace(cluster.namespace()).withName(name).get())),
-        live -> {
-          String phase = live.map(Pod::getStatus).map(PodStatus::getPhase).orElse(null);
-          if ("Running".equals(phase)) {
-            return live;
-          }
-          if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
-            throw new ClusterAccessException(
-                "debug pod " + cluster.ref(name) + " ended (" + phase + ") before the checks");
-          }
-          return Optional.empty();
-        },
-        live -> {
-          throw new ClusterAccessException(
-              "debug pod "
-                  + cluster.ref(name)
-                  + " was not running within "
-                  + Durations.format(polling.timeout()));
-        });
-  }
-
-  private static void deleteDebugPod(StepContext context, Cluster cluster, String name) {
-    try {
-      cluster.run(
-          "delete debug pod " + cluster.ref(name),
-          c ->
-              c.pods().inNamespace(cluster.namespace()).withName(name).withGracePeriod(0).delete());
-      context.output().line("deleted debug pod " + cluster.ref(name));
-    } catch (ClusterAccessException e) {
-      context
-          .output()
-          .line("could not delete debug pod " + cluster.ref(name) + ": " + e.getMessage());
+    outputs.put("not_run", notRun.size());
+    List<String> problems = new ArrayList<>();
+    if (!notRun.isEmpty()) {
+      problems.add(
+          notRun.size()
+              + " of "
+              + targets.size()
+              + " checks could not run in container "
+              + how.container()
+              + " of pod "
+              + how.pod()
+              + " ("
+              + firstNotRun
+              + ")"
+              + (how.name().equals(CheckMethod.EXEC)
+                  ? "; " + how.reason() + "; " + instead(how)
+                  : ""));
     }
+    if (!failed.isEmpty()) {
+      problems.add("network checks failed: " + String.join(", ", failed));
+    }
+    return problems.isEmpty()
+        ? StepResult.succeeded(outputs)
+        : StepResult.failed(String.join("; ", problems), outputs);
   }
 
   private static String image(Input input) {
@@ -258,95 +366,43 @@ public final class NetworkCheckStepType extends PollingStepType<NetworkCheckStep
     return Inputs.or(input.timeout(), Duration.ofSeconds(5));
   }
 
-  private static List<Target> targets(Input input) {
-    List<Target> targets = new ArrayList<>();
-    for (Object item : input.targets()) {
-      if (!(item instanceof Map<?, ?> map)) {
-        throw new IllegalArgumentException("each target must be a mapping with dns, tcp or http");
-      }
-      Object expect = map.get("expect_status");
-      if (map.get("dns") != null) {
-        targets.add(new Target("dns", NetworkTargets.host(String.valueOf(map.get("dns"))), null));
-      } else if (map.get("tcp") != null) {
-        targets.add(
-            new Target("tcp", NetworkTargets.hostPort(String.valueOf(map.get("tcp"))), null));
-      } else if (map.get("http") != null) {
-        targets.add(
-            new Target(
-                "http",
-                NetworkTargets.url(String.valueOf(map.get("http"))),
-                expect == null ? null : Integer.valueOf(String.valueOf(expect))));
-      } else {
-        throw new IllegalArgumentException("each target needs dns, tcp or http");
-      }
-    }
-    return targets;
+  /** Where the checks could run instead of a container whose image lacks the tools. */
+  private static String instead(CheckMethod how) {
+    return how.reason().equals(EXEC_ASKED)
+        ? "method: auto checks from an ephemeral debug container, method: pod from a debug pod of"
+            + " its own"
+        : "method: pod checks from a debug pod of its own instead";
   }
 
-  private record Target(String kind, String value, Integer expectStatus) {
+  private static Polling polling(Input input) {
+    return new Polling(startTimeout(input), Inputs.or(input.pollInterval(), Duration.ofSeconds(1)));
+  }
 
-    List<String> command(Duration timeout) {
-      String seconds = String.valueOf(Math.max(1, timeout.toSeconds()));
-      return switch (kind) {
-        case "dns" -> List.of("nslookup", value);
-        case "tcp" -> {
-          int colon = value.lastIndexOf(':');
-          yield List.of(
-              "nc", "-z", "-w", seconds, value.substring(0, colon), value.substring(colon + 1));
-        }
-        default -> List.of("wget", "-q", "-S", "-O", "/dev/null", "-T", seconds, value);
-      };
-    }
+  private static Duration startTimeout(Input input) {
+    return Inputs.or(input.startTimeout(), Duration.ofSeconds(60));
+  }
 
-    Map<String, Object> judge(PodExec.Result run) {
-      boolean ok = !run.timedOut() && run.exitCode() == 0;
-      String detail;
-      if (run.timedOut()) {
-        detail = "timed out";
-      } else if (kind.equals("http")) {
-        Matcher m = HTTP_STATUS.matcher(run.stderr() + "\n" + run.stdout());
-        String status = null;
-        while (m.find()) {
-          status = m.group(1);
-        }
-        if (expectStatus != null) {
-          ok = status != null && Integer.parseInt(status) == expectStatus;
-        } else if (status != null) {
-          ok = ok || status.startsWith("2") || status.startsWith("3");
-        }
-        detail = status == null ? firstLine(run) : "HTTP " + status;
-      } else if (ok) {
-        detail = kind.equals("dns") ? resolved(run.stdout()) : "connected";
-      } else {
-        detail = firstLine(run);
-      }
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("target", value);
-      result.put("kind", kind);
-      result.put("ok", ok);
-      result.put("latency_ms", run.took().toMillis());
-      result.put("detail", detail);
-      return result;
-    }
+  private static List<NetworkTarget> targets(Input input) {
+    return NetworkTarget.of(input.targets());
+  }
 
-    private static String resolved(String stdout) {
-      List<String> addresses = new ArrayList<>();
-      boolean answer = false;
-      for (String line : stdout.split("\n")) {
-        if (line.startsWith("Name:")) {
-          answer = true;
-        } else if (answer && line.startsWith("Address")) {
-          addresses.add(line.substring(line.indexOf(':') + 1).trim());
-        }
-      }
-      return addresses.isEmpty() ? "resolved" : "resolved to " + String.join(", ", addresses);
+  /**
+   * {@code with.method}, checked; absent: {@code auto} with a pod or selector, else {@code pod}.
+   */
+  private static String method(Input input) {
+    boolean inPod = input.pod() != null || input.selector() != null;
+    if (input.method() == null) {
+      return inPod ? AUTO : CheckMethod.POD;
     }
-
-    private static String firstLine(PodExec.Result run) {
-      String text = (run.message() + "\n" + run.stderr() + "\n" + run.stdout()).strip();
-      String line =
-          text.isEmpty() ? "exit code " + run.exitCode() : text.lines().findFirst().orElse("");
-      return line.length() > 200 ? line.substring(0, 200) : line;
+    String method = input.method().trim().toLowerCase(java.util.Locale.ROOT);
+    if (!Set.of(AUTO, CheckMethod.EPHEMERAL, CheckMethod.EXEC, CheckMethod.POD).contains(method)) {
+      throw new IllegalArgumentException(
+          "method '" + input.method() + "' must be auto, ephemeral, exec or pod");
     }
+    if (!inPod && !method.equals(CheckMethod.POD)) {
+      throw new IllegalArgumentException(
+          "method " + method + " runs in an existing pod: give pod or selector (or method: pod)");
+    }
+    return method;
   }
 }

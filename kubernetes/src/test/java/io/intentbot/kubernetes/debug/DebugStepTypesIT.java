@@ -287,6 +287,8 @@ class DebugStepTypesIT {
             with(
                 "pod",
                 "web-1",
+                "method",
+                "exec",
                 "targets",
                 List.of(Map.of("http", "http://api/healthz", "expect_status", 200))),
             cluster.context());

@@ -51,6 +51,16 @@ public final class ApiServerDispatcher extends Dispatcher {
 
   private final List<CountingListener> open = new CopyOnWriteArrayList<>();
 
+  private final EphemeralContainers ephemeralContainers = new EphemeralContainers();
+
+  /**
+   * The {@code pods/ephemeralcontainers} subresource this server serves (the CRUD mock has none),
+   * with the kubelet's side of it for the tests to run.
+   */
+  public EphemeralContainers ephemeralContainers() {
+    return ephemeralContainers;
+  }
+
   public ApiServerDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
     this.inner = new KubernetesMixedDispatcher(responses);
   }
@@ -95,7 +105,7 @@ public final class ApiServerDispatcher extends Dispatcher {
     for (Rule rule : rules) {
       if (rule.matches(request.getMethod(), request.getPath()) && rule.take()) {
         if (LOST.equals(rule.objectPath)) {
-          inner.dispatch(request);
+          forward(request);
           return new MockResponse().setResponseCode(504).setBody("upstream request timeout");
         }
         if (rule.objectPath != null) {
@@ -122,7 +132,7 @@ public final class ApiServerDispatcher extends Dispatcher {
     if (request.getPath().contains("dryRun=All")) {
       return dryRun(request);
     }
-    MockResponse response = inner.dispatch(request);
+    MockResponse response = forward(request);
     if (response.getWebSocketListener() != null) {
       WebSocketListener listener = response.getWebSocketListener();
       watches.add(listener);
@@ -131,6 +141,12 @@ public final class ApiServerDispatcher extends Dispatcher {
       if (!Boolean.getBoolean("noflush")) watches.forEach(ApiServerDispatcher::flush);
     }
     return response;
+  }
+
+  private MockResponse forward(RecordedRequest request) {
+    return ephemeralContainers.handles(request)
+        ? ephemeralContainers.dispatch(request, inner)
+        : inner.dispatch(request);
   }
 
   /**

@@ -38,6 +38,12 @@ public final class MockCluster implements AutoCloseable {
   /** Counts the server's requests, drops the odd one, writes concurrently: see its Javadoc. */
   public final ApiServerDispatcher api;
 
+  /**
+   * The API server's {@code pods/ephemeralcontainers} subresource and the kubelet's side of it (run
+   * it with {@link #runEphemeralContainers}).
+   */
+  public final EphemeralContainers ephemeral;
+
   public final KubernetesClient admin;
   public final KubernetesClients clients;
   public final ResilientCalls calls = new ResilientCalls(FAST);
@@ -57,6 +63,7 @@ public final class MockCluster implements AutoCloseable {
     api = new ApiServerDispatcher(responses);
     server = startServer(responses, api);
     admin = server.createClient();
+    ephemeral = api.ephemeralContainers();
     clients = KubernetesClients.fromConfig(admin.getConfiguration());
     access = new ClusterAccess(clients, calls, time.clock(), Runnable::run, time);
     time.settleWith(this::settle);
@@ -82,12 +89,29 @@ public final class MockCluster implements AutoCloseable {
   }
 
   /**
+   * Plays the kubelet for ephemeral containers every 250 ms of virtual time: each added one starts
+   * (or fails) as {@link #ephemeral} says, late.
+   */
+  public void runEphemeralContainers() {
+    ephemeral.every(time, Duration.ofMillis(250), admin, time.clock());
+  }
+
+  /** A started mock API server and the dispatcher in front of it. */
+  public record Server(KubernetesMockServer server, ApiServerDispatcher api) {}
+
+  /** A started mock API server as {@link #startServer()} makes it, with its dispatcher. */
+  public static Server start() {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    ApiServerDispatcher api = new ApiServerDispatcher(responses);
+    return new Server(startServer(responses, api), api);
+  }
+
+  /**
    * A started fabric8 mock API server in CRUD mode, with expectations (exec, logs, errors) answered
    * first, behind an {@link ApiServerDispatcher} (server-side dry runs are not stored).
    */
   public static KubernetesMockServer startServer() {
-    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    return startServer(responses, new ApiServerDispatcher(responses));
+    return start().server();
   }
 
   private static KubernetesMockServer startServer(
