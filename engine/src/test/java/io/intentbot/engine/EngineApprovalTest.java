@@ -102,7 +102,8 @@ class EngineApprovalTest {
     Decision stranger = engine.approve(id, "U_MALLORY");
     assertThat(((Decision.Refused) stranger).reason())
         .isEqualTo(
-            new Refusal.NotAnApprover("production", Refusal.Action.APPROVE, approvers, false));
+            new Refusal.NotAnApprover(
+                "production", Refusal.Action.APPROVE, approvers, false, true));
 
     Decision ok = engine.approve(id, "U_ALICE");
     assertThat(ok.accepted()).isTrue();
