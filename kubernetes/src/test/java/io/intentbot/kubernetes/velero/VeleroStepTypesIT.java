@@ -185,7 +185,12 @@ class VeleroStepTypesIT {
                 "5s"));
 
     assertThat(result.failed()).isTrue();
-    assertThat(result.reason()).isEqualTo("Backup b1 ended PartiallyFailed: 2 errors, 0 warnings");
+    // the test's Velero answers no DownloadRequest: the failure says the results were not read
+    assertThat(result.reason())
+        .isEqualTo(
+            "Backup b1 ended PartiallyFailed: 2 errors, 0 warnings; its results could not be read:"
+                + " the storage location did not serve the backup results within 30s (try velero"
+                + " backup logs b1)");
     assertThat(result.outputs()).containsEntry("errors", 2L).containsEntry("items_backed_up", 8L);
     var backup = velero(Velero.BACKUPS).inNamespace(VELERO).withName("b1").get();
     assertThat(backup.<Object>get("spec", "labelSelector", "matchLabels"))
