@@ -531,4 +531,59 @@ class VeleroBehaviourIT {
         .containsEntry("warning_messages", List.of());
     assertThat(downloadRequests()).isEmpty();
   }
+
+  @Test
+  void aCaInASecretIsPreferredAsVeleroPrefersCaCertRefAndAMissingSecretIsSaid() {
+    String pem = ObjectStorage.caPem();
+    cluster
+        .admin
+        .secrets()
+        .inNamespace(VELERO)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("storage-ca")
+                .endMetadata()
+                .addToData(
+                    "ca.crt",
+                    Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII)))
+                .build())
+        .create();
+    for (String[] location :
+        List.of(new String[] {"by-ref", "storage-ca"}, new String[] {"gone-ref", "missing-ca"})) {
+      GenericKubernetesResource bsl = VeleroObjects.storageLocation(VELERO, location[0]);
+      bsl.setAdditionalProperty(
+          "spec",
+          Map.of(
+              "provider",
+              "aws",
+              "objectStorage",
+              Map.of(
+                  "bucket",
+                  "backups",
+                  // the inline caCert is not the one that signs: caCertRef wins, as in Velero
+                  "caCert",
+                  Base64.getEncoder().encodeToString("not a certificate".getBytes()),
+                  "caCertRef",
+                  Map.of("name", location[1], "key", "ca.crt"))));
+      location(bsl);
+    }
+    pod("web-0", "web", "web");
+    var backup = new VeleroBackupStepType(cluster.access);
+    var describe = new VeleroDescribeStepType(cluster.access);
+    RecordingStepContext context = context(Map.of());
+    run(backup, with("name", "b-ref", "storage_location", "by-ref"), context);
+    run(backup, with("name", "b-gone", "storage_location", "gone-ref"), context);
+
+    StepResult trusted = run(describe, with("backup", "b-ref"), context);
+    StepResult missing = run(describe, with("backup", "b-gone"), context);
+
+    assertThat(trusted.outputs()).as("%s", context.lines()).containsEntry("available", true);
+    assertThat(missing.outputs()).containsEntry("available", false);
+    assertThat(context.lines())
+        .contains(
+            "warning: key ca.crt of Secret velero/missing-ca (caCertRef of gone-ref) does not"
+                + " exist; downloading with the system's CAs only");
+    assertThat(downloadRequests()).isEmpty();
+  }
 }
