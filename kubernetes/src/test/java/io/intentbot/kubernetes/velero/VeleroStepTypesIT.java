@@ -383,4 +383,32 @@ class VeleroStepTypesIT {
     assertThat(failed.reason()).isEqualTo("Velero backup shop-3 is Failed, not Completed");
     assertThat(velero(Velero.RESTORES).inNamespace(VELERO).list().getItems()).isEmpty();
   }
+
+  @Test
+  void describeDoesNotFetchAUrlThatExpiredBeforeItWasRead() throws Exception {
+    // Velero deletes an expired request only on its once-a-minute pass: until then it is there,
+    // Processed, with an expiration in the past
+    location("default", "Available", null);
+    backup("shop-1", "2026-11-20T10:00:00Z", "Completed", Map.of());
+    play(
+        Velero.DOWNLOAD_REQUESTS,
+        Map.of(
+            "phase",
+            "Processed",
+            "downloadURL",
+            "https://127.0.0.1:1/never-fetched",
+            "expiration",
+            cluster.time.now().minusSeconds(1).toString()));
+
+    StepResult result =
+        run(
+            new VeleroDescribeStepType(cluster.access),
+            with("backup", "shop-1", "poll_interval", "20ms", "timeout", "5s"));
+
+    assertThat(result.outputs()).containsEntry("available", false);
+    assertThat(String.valueOf(result.outputs().get("message")))
+        .startsWith("the download URL for the resource list expired at ")
+        .endsWith("before it was read; run the step again");
+    assertThat(velero(Velero.DOWNLOAD_REQUESTS).inNamespace(VELERO).list().getItems()).isEmpty();
+  }
 }
