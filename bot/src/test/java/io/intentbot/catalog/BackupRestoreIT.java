@@ -67,6 +67,69 @@ class BackupRestoreIT {
   }
 
   @Test
+  void backupAppSendsItsHooksToVeleroAsPreAndPostExecHooksOfTheBackup() throws Exception {
+    String plan =
+        catalog.plan(
+            "backup-app",
+            "app=web",
+            "env=sandbox",
+            "pre_hook=pg_dump -f /backup/web.sql web",
+            "post_hook=rm /backup/web.sql",
+            "hook_container=db",
+            "hook_timeout=2m");
+    RunRecord run =
+        catalog.run(
+            "backup-app",
+            "app=web",
+            "env=sandbox",
+            "pre_hook=pg_dump -f /backup/web.sql web",
+            "post_hook=rm /backup/web.sql",
+            "hook_container=db",
+            "hook_timeout=2m");
+    RunRecord none = catalog.run("backup-app", "app=web", "env=sandbox");
+
+    assertSucceeded(run);
+    assertSucceeded(none);
+    assertThat(plan)
+        .contains(
+            "hook web, in pods: pre hook: /bin/sh -c pg_dump -f /backup/web.sql web in container db"
+                + " (on error Continue, timeout 2m)");
+    var backups = controllers.all(Controllers.BACKUPS);
+    GenericKubernetesResource hooked =
+        backups.stream()
+            .filter(b -> b.getMetadata().getName().equals(run.outputs().get("backup")))
+            .findFirst()
+            .orElseThrow();
+    Map<String, Object> exec = Map.of("container", "db", "onError", "Continue", "timeout", "2m0s");
+    assertThat(hooked.<Object>get("spec", "hooks", "resources"))
+        .isEqualTo(
+            List.of(
+                Map.of(
+                    "name",
+                    "web",
+                    "includedResources",
+                    List.of("pods"),
+                    "pre",
+                    List.of(
+                        Map.of(
+                            "exec", with(exec, "/bin/sh", "-c", "pg_dump -f /backup/web.sql web"))),
+                    "post",
+                    List.of(Map.of("exec", with(exec, "/bin/sh", "-c", "rm /backup/web.sql"))))));
+    GenericKubernetesResource plain =
+        backups.stream()
+            .filter(b -> b.getMetadata().getName().equals(none.outputs().get("backup")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(plain.<Object>get("spec", "hooks")).isNull();
+  }
+
+  private static Map<String, Object> with(Map<String, Object> exec, String... command) {
+    Map<String, Object> all = new java.util.LinkedHashMap<>(exec);
+    all.put("command", List.of(command));
+    return all;
+  }
+
+  @Test
   void restoreAppUpdatesExistingObjectsByDefaultSkipsThemWhenAskedAndSaysSoInThePlan()
       throws Exception {
     controllers.backup("web-nightly", "Completed", "web-sandbox", sandboxLabels());

@@ -302,7 +302,12 @@ final class Controllers implements AutoCloseable {
       if (r.get("status", "phase") != null) {
         continue;
       }
-      String url = "http://127.0.0.1:" + files.port() + "/resources";
+      // Only resource lists are served; other files (logs, results) are not in this bucket: 404
+      Object kind = r.get("spec", "target", "kind");
+      String url =
+          "http://127.0.0.1:"
+              + files.port()
+              + ("BackupResourceList".equals(kind) ? "/resources" : "/missing/" + kind);
       admin
           .genericKubernetesResources(DOWNLOADS)
           .inNamespace(VELERO)

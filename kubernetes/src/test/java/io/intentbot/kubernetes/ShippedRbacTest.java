@@ -52,6 +52,28 @@ class ShippedRbacTest {
   }
 
   @Test
+  void theVeleroStepsMayCreateReadAndDeleteTheirDownloadRequestsAndReadTheLocationsCa()
+      throws Exception {
+    // velero.describe (pure: run while planning, so the read role) and the explanation of a
+    // PartiallyFailed backup or restore create a DownloadRequest, read it until Velero answers,
+    // read the BackupStorageLocation's caCert and delete the request
+    Set<String> granted = new TreeSet<>();
+    for (PolicyRule rule : role("intentbot-read").getRules()) {
+      if (rule.getApiGroups().contains("velero.io")) {
+        rule.getResources().forEach(r -> rule.getVerbs().forEach(v -> granted.add(r + ":" + v)));
+      }
+    }
+    assertThat(granted)
+        .contains(
+            "downloadrequests:create",
+            "downloadrequests:get",
+            "downloadrequests:delete",
+            "backupstoragelocations:get",
+            "backups:get",
+            "restores:get");
+  }
+
+  @Test
   void nothingIsGrantedEverythingAndBindIsLimitedToNamedRoles() throws Exception {
     for (PolicyRule rule : allRules()) {
       assertThat(rule.getVerbs()).doesNotContain("*", "escalate");

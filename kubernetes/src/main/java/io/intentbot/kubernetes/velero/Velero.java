@@ -297,8 +297,38 @@ public final class Velero {
 
     /** The step's result: its outputs, failed with {@code failure} when there is one. */
     StepResult result(String itemsField, String itemsOutput) {
+      return result(itemsField, itemsOutput, VeleroReport.EMPTY, null);
+    }
+
+    /**
+     * The step's result with what Velero wrote about it: outputs {@code error_messages}, {@code
+     * warning_messages} and {@code log_lines}, and the failure naming the first errors (or, when
+     * the results could not be read, why not and the log's first error lines).
+     */
+    StepResult result(
+        String itemsField, String itemsOutput, VeleroReport report, String unreadable) {
       Map<String, Object> outputs = outputs(resource, itemsField, itemsOutput);
-      return failure == null ? StepResult.succeeded(outputs) : StepResult.failed(failure, outputs);
+      outputs.put("error_messages", report.errors());
+      outputs.put("warning_messages", report.warnings());
+      outputs.put("log_lines", report.logLines());
+      if (failure == null) {
+        return StepResult.succeeded(outputs);
+      }
+      StringBuilder reason = new StringBuilder(failure);
+      if (!report.errors().isEmpty()) {
+        reason.append("; first errors: ").append(first(report.errors(), 3));
+      } else if (!report.logLines().isEmpty()) {
+        reason.append("; its log: ").append(first(report.logLines(), 3));
+      }
+      if (unreadable != null) {
+        reason.append("; ").append(unreadable);
+      }
+      return StepResult.failed(reason.toString(), outputs);
+    }
+
+    private static String first(List<String> lines, int n) {
+      return String.join("; ", lines.size() > n ? lines.subList(0, n) : lines)
+          + (lines.size() > n ? "; ..." : "");
     }
   }
 }

@@ -14,6 +14,7 @@ import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
 import io.intentbot.kubernetes.PollingStepType;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,18 +36,25 @@ import java.util.concurrent.CompletableFuture;
  *                                        # marked spec.default: true
  *   ttl: 7d                              # sent in Go's format, 168h0m0s (720h0m0s by default)
  *   labels: { reason: pre-migration }
+ *   hooks:                               # commands Velero runs in the pods it backs up
+ *     - selector: { app: db }            # (spec.hooks.resources, see BackupHook)
+ *       pre: [{ container: db, command: [/bin/sh, -c, 'pg_dump shop > /backup/db.sql'] }]
  *   timeout: 4h                          # default, Velero's own item operation timeout
  *   poll_interval: 5s
  * }</pre>
  *
  * The Backup is labelled {@code intentbot.io/run}, {@code intentbot.io/app} and {@code
  * intentbot.io/environment}. Outputs: {@code name}, {@code phase}, {@code items_backed_up}, {@code
- * total_items}, {@code warnings}, {@code errors}.
+ * total_items}, {@code warnings}, {@code errors}, and from Velero's results and log when the backup
+ * ended PartiallyFailed, Failed or with warnings ({@link VeleroExplanation}): {@code
+ * error_messages}, {@code warning_messages}, {@code log_lines}; a failure names the first errors.
  */
 public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStepType.Input> {
 
   /** Velero's own default for an item operation: waiting less gives up on a healthy backup. */
   static final Duration VELERO_TIMEOUT = Duration.ofHours(4);
+
+  private final VeleroDownloads downloads = new VeleroDownloads();
 
   public static final String NAME = "velero.backup";
 
@@ -64,6 +72,7 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
       Boolean snapshotVolumes,
       Boolean fsBackup,
       Boolean snapshotMoveData,
+      List<BackupHook> hooks,
       Map<String, String> labels,
       Duration timeout,
       Duration pollInterval)
@@ -72,6 +81,7 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
       namespaces = Inputs.list(namespaces);
       selector = selector == null ? null : Inputs.map(selector);
       ttl = Inputs.or(ttl, "720h");
+      hooks = Inputs.list(hooks);
       labels = Inputs.map(labels);
     }
   }
@@ -87,7 +97,16 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
   @Override
   public Optional<Set<String>> outputs() {
     return Optional.of(
-        Set.of("name", "phase", "items_backed_up", "total_items", "warnings", "errors"));
+        Set.of(
+            "name",
+            "phase",
+            "items_backed_up",
+            "total_items",
+            "warnings",
+            "errors",
+            "error_messages",
+            "warning_messages",
+            "log_lines"));
   }
 
   @Override
@@ -116,7 +135,9 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
     } catch (IllegalArgumentException e) {
       ttl = "would fail: " + e.getMessage();
     }
-    return StepPlan.of(summary, List.of(ttl));
+    List<String> details = new ArrayList<>(List.of(ttl));
+    details.addAll(BackupHook.describe(input.hooks()));
+    return StepPlan.of(summary, details);
   }
 
   @Override
@@ -139,7 +160,18 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
             })
         .thenCompose(
             name -> Velero.follow(velero, Velero.BACKUPS, name, polling, context.output(), poll))
-        .thenApply(followed -> followed.result("itemsBackedUp", "items_backed_up"));
+        .thenCompose(
+            followed ->
+                VeleroExplanation.result(
+                    followed,
+                    false,
+                    "itemsBackedUp",
+                    "items_backed_up",
+                    velero,
+                    VeleroExplanation.WAIT,
+                    context.output(),
+                    poll,
+                    downloads));
   }
 
   private static String scope(Input input, Cluster cluster) {
@@ -187,6 +219,10 @@ public final class VeleroBackupStepType extends PollingStepType<VeleroBackupStep
     if (input.snapshotMoveData() != null) {
       // velero backup create --snapshot-move-data: CSI snapshots moved to the storage location
       spec.put("snapshotMoveData", input.snapshotMoveData());
+    }
+    Map<String, Object> hooks = BackupHook.spec(input.hooks());
+    if (hooks != null) {
+      spec.put("hooks", hooks);
     }
     return Cluster.customResource(
         Velero.BACKUPS, name, Velero.namespace(context.config()), labels, spec);

@@ -8,22 +8,14 @@ import io.intentbot.engine.step.StepContext;
 import io.intentbot.engine.step.StepPlan;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.step.TypedStepType.Purity;
-import io.intentbot.engine.text.Durations;
 import io.intentbot.kubernetes.AsyncPoll;
 import io.intentbot.kubernetes.Cluster;
 import io.intentbot.kubernetes.ClusterAccess;
 import io.intentbot.kubernetes.ClusterAccessException;
-import io.intentbot.kubernetes.Names;
 import io.intentbot.kubernetes.Namespaced;
 import io.intentbot.kubernetes.Polling;
 import io.intentbot.kubernetes.PollingStepType;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,13 +24,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.zip.GZIPInputStream;
 
 /**
  * {@code velero.describe}: a backup's phase, namespaces and resource list. The list comes through a
  * Velero DownloadRequest (kind BackupResourceList), which the Velero server answers with a URL into
- * the storage location; the request is deleted afterwards. When the location does not serve it in
- * time, the step says so and still succeeds with {@code available: false}.
+ * the storage location, downloaded trusting the location's {@code spec.objectStorage.caCertRef} or
+ * {@code caCert} as well as the system's CAs; the request is deleted afterwards ({@link
+ * VeleroDownloads}). When the location does not serve it in time, the step says so and still
+ * succeeds with {@code available: false}.
  *
  * <p>Pure in the sense of {@link io.intentbot.engine.step.StepType#pure()}: like {@code velero
  * backup describe --details}, it only reads; the DownloadRequest is Velero's way of asking for a
@@ -66,8 +59,7 @@ public final class VeleroDescribeStepType extends PollingStepType<VeleroDescribe
   /** While a plan is made (someone waits for it in chat), the list is waited for this long. */
   static final Duration PLANNING_WAIT = Duration.ofSeconds(10);
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final VeleroDownloads downloads = new VeleroDownloads();
 
   public VeleroDescribeStepType(ClusterAccess access) {
     super(
@@ -151,7 +143,10 @@ public final class VeleroDescribeStepType extends PollingStepType<VeleroDescribe
         Velero.locationProblem(velero, location == null ? "default" : String.valueOf(location)));
   }
 
-  /** Asks for the resource list with a DownloadRequest, reads it, and deletes the request. */
+  /**
+   * Asks for the resource list with a DownloadRequest (deleted afterwards), trusting the storage
+   * location's CA, and reads it.
+   */
   private CompletableFuture<StepResult> resources(
       Cluster velero,
       String backup,
@@ -159,43 +154,30 @@ public final class VeleroDescribeStepType extends PollingStepType<VeleroDescribe
       Polling polling,
       StepContext context,
       AsyncPoll poll) {
-    String request = Names.forStep("describe", context);
-    CompletableFuture<StepResult> listed =
-        poll.call(
-                () -> {
-                  createRequest(velero, request, backup);
-                  return request;
-                })
-            .thenCompose(
-                created ->
-                    poll.until(
-                        polling,
-                        () -> Velero.get(velero, Velero.DOWNLOAD_REQUESTS, request),
-                        live -> url(live),
-                        live -> null))
-            .thenCompose(
-                url ->
-                    url == null
-                        ? CompletableFuture.completedFuture(
-                            unavailable(
-                                context,
-                                outputs,
-                                "the storage location did not serve the resource list within "
-                                    + Durations.format(polling.timeout())))
-                        : poll.call(() -> listed(url, outputs, context)));
-    return poll.ensure(listed, () -> deleteRequest(velero, request, context));
+    return downloads
+        .download(
+            velero,
+            VeleroDownloads.Target.BACKUP_RESOURCE_LIST,
+            backup,
+            polling,
+            context.output(),
+            poll)
+        .thenApply(
+            downloaded ->
+                downloaded.problem() != null
+                    ? unavailable(context, outputs, downloaded.problem())
+                    : listed(downloaded.content(), outputs, context));
   }
 
-  private static Optional<String> url(GenericKubernetesResource live) {
-    Object url = live == null ? null : live.get("status", "downloadURL");
-    return live != null && "Processed".equals(live.get("status", "phase")) && url != null
-        ? Optional.of(String.valueOf(url))
-        : Optional.empty();
-  }
-
-  private StepResult listed(String url, Map<String, Object> outputs, StepContext context)
-      throws InterruptedException {
-    Map<String, List<String>> resources = new TreeMap<>(fetch(url));
+  private static StepResult listed(String json, Map<String, Object> outputs, StepContext context) {
+    Map<String, List<String>> resources;
+    try {
+      resources =
+          new TreeMap<>(JSON.readValue(json, new TypeReference<Map<String, List<String>>>() {}));
+    } catch (IOException e) {
+      return unavailable(
+          context, outputs, "the resource list is not Velero's JSON: " + e.getMessage());
+    }
     int count = resources.values().stream().mapToInt(List::size).sum();
     List<String> kinds =
         resources.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().size()).toList();
@@ -208,20 +190,6 @@ public final class VeleroDescribeStepType extends PollingStepType<VeleroDescribe
     return StepResult.succeeded(outputs);
   }
 
-  private static void deleteRequest(Cluster velero, String request, StepContext context) {
-    try {
-      velero.run(
-          "delete DownloadRequest " + velero.ref(request),
-          c ->
-              c.genericKubernetesResources(Velero.DOWNLOAD_REQUESTS)
-                  .inNamespace(velero.namespace())
-                  .withName(request)
-                  .delete());
-    } catch (ClusterAccessException e) {
-      context.output().line("could not delete DownloadRequest " + request + ": " + e.getMessage());
-    }
-  }
-
   private static StepResult unavailable(
       StepContext context, Map<String, Object> outputs, String why) {
     context.output().line("resource list not available: " + why);
@@ -231,39 +199,5 @@ public final class VeleroDescribeStepType extends PollingStepType<VeleroDescribe
     outputs.put("resource_count", 0);
     outputs.put("message", why);
     return StepResult.succeeded(outputs);
-  }
-
-  private static void createRequest(Cluster velero, String request, String backup) {
-    velero.create(
-        "create DownloadRequest " + velero.ref(request),
-        Velero.DOWNLOAD_REQUESTS,
-        Cluster.customResource(
-            Velero.DOWNLOAD_REQUESTS,
-            request,
-            velero.namespace(),
-            Map.of(),
-            Map.of("target", Map.of("kind", "BackupResourceList", "name", backup))));
-  }
-
-  private Map<String, List<String>> fetch(String url) throws InterruptedException {
-    try {
-      HttpResponse<byte[]> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      if (response.statusCode() != 200) {
-        throw new ClusterAccessException(
-            "the resource list download answered HTTP " + response.statusCode());
-      }
-      byte[] body = response.body();
-      InputStream in = new ByteArrayInputStream(body);
-      if (body.length > 1 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
-        in = new GZIPInputStream(in);
-      }
-      return JSON.readValue(in, new TypeReference<Map<String, List<String>>>() {});
-    } catch (IOException e) {
-      throw new ClusterAccessException(
-          "could not download the resource list: " + e.getMessage(), e);
-    }
   }
 }

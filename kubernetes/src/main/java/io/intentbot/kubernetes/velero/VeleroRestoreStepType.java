@@ -39,12 +39,16 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * Outputs: {@code name}, {@code phase}, {@code items_restored}, {@code total_items}, {@code
- * warnings}, {@code errors}.
+ * warnings}, {@code errors}, and from Velero's results and log when the restore ended
+ * PartiallyFailed, Failed or with warnings ({@link VeleroExplanation}): {@code error_messages},
+ * {@code warning_messages}, {@code log_lines}; a failure names the first errors.
  */
 public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreStepType.Input> {
 
   /** Velero's own default for an item operation: waiting less gives up on a healthy backup. */
   static final Duration VELERO_TIMEOUT = Duration.ofHours(4);
+
+  private final VeleroDownloads downloads = new VeleroDownloads();
 
   public static final String NAME = "velero.restore";
 
@@ -87,7 +91,16 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
   @Override
   public Optional<Set<String>> outputs() {
     return Optional.of(
-        Set.of("name", "phase", "items_restored", "total_items", "warnings", "errors"));
+        Set.of(
+            "name",
+            "phase",
+            "items_restored",
+            "total_items",
+            "warnings",
+            "errors",
+            "error_messages",
+            "warning_messages",
+            "log_lines"));
   }
 
   @Override
@@ -130,7 +143,18 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
                             polling,
                             context.output(),
                             poll)
-                        .thenApply(followed -> followed.result("itemsRestored", "items_restored")));
+                        .thenCompose(
+                            followed ->
+                                VeleroExplanation.result(
+                                    followed,
+                                    true,
+                                    "itemsRestored",
+                                    "items_restored",
+                                    velero,
+                                    VeleroExplanation.WAIT,
+                                    context.output(),
+                                    poll,
+                                    downloads)));
   }
 
   /** The restore created, or why it was not. */

@@ -9,13 +9,18 @@ import io.intentbot.engine.step.AsyncStepType;
 import io.intentbot.engine.step.StepInput;
 import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.testing.RecordingStepContext;
+import io.intentbot.kubernetes.testing.ClusterObjects;
 import io.intentbot.kubernetes.testing.MockCluster;
+import io.intentbot.kubernetes.testing.ObjectStorage;
 import io.intentbot.kubernetes.testing.VeleroObjects;
 import io.intentbot.kubernetes.testing.VeleroServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,18 +31,58 @@ class VeleroBehaviourIT {
   private static final String VELERO = "velero";
 
   private MockCluster cluster;
+  private ObjectStorage storage;
   private VeleroServer server;
+  private ScheduledFuture<?> reconciling;
 
   @BeforeEach
   void start() {
     cluster = new MockCluster();
-    server = new VeleroServer(cluster.admin, VELERO, cluster.time.clock());
-    server.every(cluster.time, Duration.ofMillis(50));
+    storage = new ObjectStorage(cluster.time.clock());
+    server = new VeleroServer(cluster.admin, VELERO, cluster.time.clock()).withStorage(storage);
+    reconciling = server.every(cluster.time, Duration.ofMillis(50));
   }
 
   @AfterEach
   void stop() {
+    storage.close();
     cluster.close();
+  }
+
+  /** A pod of app {@code app} whose only container is {@code container}. */
+  private void pod(String name, String app, String container) {
+    var pod = ClusterObjects.runningPod(name, app).build();
+    pod.getSpec().getContainers().get(0).setName(container);
+    cluster.admin.pods().inNamespace(MockCluster.NAMESPACE).resource(pod).create();
+  }
+
+  /** A storage location whose object storage speaks TLS with the test CA, given as caCert. */
+  private GenericKubernetesResource locationWithCa(String name) {
+    GenericKubernetesResource location = VeleroObjects.defaultStorageLocation(VELERO, name);
+    location.setAdditionalProperty(
+        "spec",
+        Map.of(
+            "provider",
+            "aws",
+            "default",
+            true,
+            "objectStorage",
+            Map.of(
+                "bucket",
+                "backups",
+                "caCert",
+                Base64.getEncoder()
+                    .encodeToString(ObjectStorage.caPem().getBytes(StandardCharsets.US_ASCII)))));
+    return location;
+  }
+
+  private List<GenericKubernetesResource> downloadRequests() {
+    return cluster
+        .admin
+        .genericKubernetesResources(VeleroObjects.DOWNLOAD_REQUESTS)
+        .inNamespace(VELERO)
+        .list()
+        .getItems();
   }
 
   private RecordingStepContext context(Map<String, Object> velero) {
@@ -241,5 +286,304 @@ class VeleroBehaviourIT {
         .isEqualTo("update");
     assertThat(restores.withName("r2").get().<Object>get("spec", "existingResourcePolicy"))
         .isEqualTo("none");
+  }
+
+  @Test
+  void hooksReachVeleroAsSpecHooksAndRunInTheSelectedPodsPreThenPost() {
+    location(VeleroObjects.defaultStorageLocation(VELERO, "default"));
+    pod("db-0", "db", "postgres");
+    pod("web-0", "web", "web");
+    var step = new VeleroBackupStepType(cluster.access);
+    var input =
+        with(
+            "name",
+            "b-hooks",
+            "poll_interval",
+            "50ms",
+            "hooks",
+            List.of(
+                Map.of(
+                    "name",
+                    "freeze",
+                    "selector",
+                    Map.of("app", "db"),
+                    "pre",
+                    List.of(
+                        Map.of(
+                            "container",
+                            "postgres",
+                            "command",
+                            List.of("/sbin/fsfreeze", "--freeze", "/data"),
+                            "on_error",
+                            "fail",
+                            "timeout",
+                            "2m")),
+                    "post",
+                    List.of(
+                        Map.of(
+                            "container",
+                            "postgres",
+                            "command",
+                            List.of("/sbin/fsfreeze", "--unfreeze", "/data"))))));
+
+    var plan = step.plan(input, context(Map.of()));
+    StepResult result = run(step, input, context(Map.of()));
+
+    assertThat(plan.details())
+        .contains(
+            "hook freeze, in pods labelled {app=db}: pre hook: /sbin/fsfreeze --freeze /data in"
+                + " container postgres (on error Fail, timeout 2m)");
+    assertThat(result.success()).as(result.reason()).isTrue();
+    assertThat(backupNamed("b-hooks").<Object>get("spec", "hooks"))
+        .isEqualTo(
+            Map.of(
+                "resources",
+                List.of(
+                    Map.of(
+                        "name",
+                        "freeze",
+                        "includedResources",
+                        List.of("pods"),
+                        "labelSelector",
+                        Map.of("matchLabels", Map.of("app", "db")),
+                        "pre",
+                        List.of(
+                            Map.of(
+                                "exec",
+                                Map.of(
+                                    "container",
+                                    "postgres",
+                                    "command",
+                                    List.of("/sbin/fsfreeze", "--freeze", "/data"),
+                                    "onError",
+                                    "Fail",
+                                    "timeout",
+                                    "2m0s"))),
+                        "post",
+                        List.of(
+                            Map.of(
+                                "exec",
+                                Map.of(
+                                    "container",
+                                    "postgres",
+                                    "command",
+                                    List.of("/sbin/fsfreeze", "--unfreeze", "/data"))))))));
+    assertThat(server.hooksRun())
+        .containsExactly(
+            "pre freeze shop-staging/db-0 postgres: /sbin/fsfreeze --freeze /data",
+            "post freeze shop-staging/db-0 postgres: /sbin/fsfreeze --unfreeze /data");
+  }
+
+  @Test
+  void aHookWithoutACommandOrWithAnUnknownOnErrorIsRefusedBeforeABackupIsCreated() {
+    location(VeleroObjects.defaultStorageLocation(VELERO, "default"));
+    var step = new VeleroBackupStepType(cluster.access);
+
+    StepResult noCommand =
+        run(
+            step,
+            with(
+                "name", "b-x", "hooks", List.of(Map.of("pre", List.of(Map.of("container", "db"))))),
+            context(Map.of()));
+    StepResult badMode =
+        run(
+            step,
+            with(
+                "name",
+                "b-y",
+                "hooks",
+                List.of(
+                    Map.of(
+                        "pre", List.of(Map.of("command", List.of("sync"), "on_error", "ignore"))))),
+            context(Map.of()));
+
+    assertThat(noCommand.failed()).isTrue();
+    assertThat(noCommand.reason()).contains("a hook's command is required");
+    assertThat(badMode.reason()).contains("on_error must be Continue or Fail, not 'ignore'");
+    assertThat(backupNamed("b-x")).isNull();
+    assertThat(backupNamed("b-y")).isNull();
+  }
+
+  @Test
+  void aPartiallyFailedBackupIsExplainedFromVelerosResultsAndLogAndItsDownloadRequestsDeleted() {
+    location(locationWithCa("default"));
+    pod("db-0", "db", "postgres");
+    RecordingStepContext context = context(Map.of());
+
+    StepResult result =
+        run(
+            new VeleroBackupStepType(cluster.access),
+            with(
+                "name",
+                "b-hook-fails",
+                "poll_interval",
+                "50ms",
+                "hooks",
+                List.of(
+                    Map.of(
+                        "name",
+                        "dump",
+                        "pre",
+                        List.of(Map.of("container", "db", "command", List.of("pg_dump")))))),
+            context);
+
+    String error = "shop-staging: pods db-0: Error executing hook: no such container: \"db\"";
+    assertThat(result.failed()).isTrue();
+    assertThat(result.reason())
+        .isEqualTo(
+            "Backup b-hook-fails ended PartiallyFailed: 1 errors, 0 warnings; first errors: "
+                + error);
+    assertThat(result.outputs())
+        .containsEntry("errors", 1L)
+        .containsEntry("error_messages", List.of(error))
+        .containsEntry(
+            "log_lines",
+            List.of("error: Error executing hook: no such container: \"db\" (shop-staging/db-0)"));
+    assertThat(context.lines()).contains("1 errors, 0 warnings", "errors:", "  " + error);
+    assertThat(storage.requests())
+        .containsExactly(
+            "GET /bucket/backups/b-hook-fails/b-hook-fails-results.gz",
+            "GET /bucket/backups/b-hook-fails/b-hook-fails-logs.gz");
+    assertThat(downloadRequests()).isEmpty();
+  }
+
+  @Test
+  void describeTrustsTheStorageLocationsCaCertAndSaysWhatToSetWithoutIt() {
+    location(locationWithCa("secure"));
+    location(VeleroObjects.storageLocation(VELERO, "plain"));
+    pod("web-0", "web", "web");
+    var backup = new VeleroBackupStepType(cluster.access);
+    var describe = new VeleroDescribeStepType(cluster.access);
+    RecordingStepContext context = context(Map.of());
+    run(backup, with("name", "b-secure", "storage_location", "secure"), context);
+    run(backup, with("name", "b-plain", "storage_location", "plain"), context);
+
+    StepResult trusted = run(describe, with("backup", "b-secure"), context);
+    StepResult untrusted = run(describe, with("backup", "b-plain"), context);
+
+    assertThat(trusted.success()).as(trusted.reason()).isTrue();
+    assertThat(trusted.outputs())
+        .containsEntry("available", true)
+        .containsEntry("resources", Map.of("v1/Pod", List.of("shop-staging/web-0")));
+    assertThat(untrusted.success()).isTrue();
+    assertThat(untrusted.outputs()).containsEntry("available", false);
+    assertThat(String.valueOf(untrusted.outputs().get("message")))
+        .startsWith(
+            "could not download the resource list: the storage location's TLS certificate"
+                + " is not trusted")
+        .endsWith(
+            "give its CA in the BackupStorageLocation's spec.objectStorage.caCertRef or caCert");
+    assertThat(downloadRequests()).isEmpty();
+  }
+
+  @Test
+  void aDownloadRequestVeleroDeletedAfterItExpiredIsSaidSoNotWaitedFor() {
+    // Velero looks for expired requests once a minute; here the server passes once a minute
+    reconciling.cancel(false);
+    server.every(cluster.time, Duration.ofMinutes(1));
+    location(locationWithCa("default"));
+    GenericKubernetesResource backup =
+        VeleroObjects.backup(VELERO, "b-old", "shop-staging", Map.of(), null);
+    backup.setAdditionalProperty("status", Map.of("phase", "Completed"));
+    cluster
+        .admin
+        .genericKubernetesResources(VeleroObjects.BACKUPS)
+        .inNamespace(VELERO)
+        .resource(backup)
+        .create();
+
+    StepResult result =
+        run(
+            new VeleroDescribeStepType(cluster.access),
+            with("backup", "b-old", "timeout", "1h", "poll_interval", "15m"),
+            context(Map.of()));
+
+    assertThat(result.outputs()).containsEntry("available", false);
+    assertThat(String.valueOf(result.outputs().get("message")))
+        .contains("is gone before its URL was read: Velero deletes a request once it expired");
+    assertThat(storage.requests()).isEmpty();
+  }
+
+  @Test
+  void aRestoreThatLeftExistingObjectsIsCompletedWithVelerosWarningsListed() {
+    location(locationWithCa("default"));
+    pod("web-0", "web", "web");
+    RecordingStepContext context = context(Map.of());
+    run(new VeleroBackupStepType(cluster.access), with("name", "b-web"), context);
+    var restore = new VeleroRestoreStepType(cluster.access);
+
+    StepResult skipped =
+        run(restore, with("backup", "b-web", "name", "r-skip", "existing", "skip"), context);
+    StepResult updated =
+        run(restore, with("backup", "b-web", "name", "r-update", "existing", "update"), context);
+
+    String warning =
+        "shop-staging: could not restore, Pod \"web-0\" already exists. Warning: the in-cluster"
+            + " version is different than the backed-up version";
+    assertThat(skipped.success()).as(skipped.reason()).isTrue();
+    assertThat(skipped.outputs())
+        .as("%s", context.lines())
+        .containsEntry("warnings", 1L)
+        .containsEntry("warning_messages", List.of(warning));
+    assertThat(context.lines()).contains("0 errors, 1 warnings", "  " + warning);
+    assertThat(updated.outputs())
+        .containsEntry("warnings", 0L)
+        .containsEntry("warning_messages", List.of());
+    assertThat(downloadRequests()).isEmpty();
+  }
+
+  @Test
+  void aCaInASecretIsPreferredAsVeleroPrefersCaCertRefAndAMissingSecretIsSaid() {
+    String pem = ObjectStorage.caPem();
+    cluster
+        .admin
+        .secrets()
+        .inNamespace(VELERO)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("storage-ca")
+                .endMetadata()
+                .addToData(
+                    "ca.crt",
+                    Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII)))
+                .build())
+        .create();
+    for (String[] location :
+        List.of(new String[] {"by-ref", "storage-ca"}, new String[] {"gone-ref", "missing-ca"})) {
+      GenericKubernetesResource bsl = VeleroObjects.storageLocation(VELERO, location[0]);
+      bsl.setAdditionalProperty(
+          "spec",
+          Map.of(
+              "provider",
+              "aws",
+              "objectStorage",
+              Map.of(
+                  "bucket",
+                  "backups",
+                  // the inline caCert is not the one that signs: caCertRef wins, as in Velero
+                  "caCert",
+                  Base64.getEncoder().encodeToString("not a certificate".getBytes()),
+                  "caCertRef",
+                  Map.of("name", location[1], "key", "ca.crt"))));
+      location(bsl);
+    }
+    pod("web-0", "web", "web");
+    var backup = new VeleroBackupStepType(cluster.access);
+    var describe = new VeleroDescribeStepType(cluster.access);
+    RecordingStepContext context = context(Map.of());
+    run(backup, with("name", "b-ref", "storage_location", "by-ref"), context);
+    run(backup, with("name", "b-gone", "storage_location", "gone-ref"), context);
+
+    StepResult trusted = run(describe, with("backup", "b-ref"), context);
+    StepResult missing = run(describe, with("backup", "b-gone"), context);
+
+    assertThat(trusted.outputs()).as("%s", context.lines()).containsEntry("available", true);
+    assertThat(missing.outputs()).containsEntry("available", false);
+    assertThat(context.lines())
+        .contains(
+            "warning: key ca.crt of Secret velero/missing-ca (caCertRef of gone-ref) does not"
+                + " exist; downloading with the system's CAs only");
+    assertThat(downloadRequests()).isEmpty();
   }
 }

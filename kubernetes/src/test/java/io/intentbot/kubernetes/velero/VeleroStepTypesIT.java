@@ -185,7 +185,12 @@ class VeleroStepTypesIT {
                 "5s"));
 
     assertThat(result.failed()).isTrue();
-    assertThat(result.reason()).isEqualTo("Backup b1 ended PartiallyFailed: 2 errors, 0 warnings");
+    // the test's Velero answers no DownloadRequest: the failure says the results were not read
+    assertThat(result.reason())
+        .isEqualTo(
+            "Backup b1 ended PartiallyFailed: 2 errors, 0 warnings; its results could not be read:"
+                + " the storage location did not serve the backup results within 30s (try velero"
+                + " backup logs b1)");
     assertThat(result.outputs()).containsEntry("errors", 2L).containsEntry("items_backed_up", 8L);
     var backup = velero(Velero.BACKUPS).inNamespace(VELERO).withName("b1").get();
     assertThat(backup.<Object>get("spec", "labelSelector", "matchLabels"))
@@ -377,5 +382,33 @@ class VeleroStepTypesIT {
     assertThat(missing.reason()).isEqualTo("Velero backup backup-system/nope does not exist");
     assertThat(failed.reason()).isEqualTo("Velero backup shop-3 is Failed, not Completed");
     assertThat(velero(Velero.RESTORES).inNamespace(VELERO).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void describeDoesNotFetchAUrlThatExpiredBeforeItWasRead() throws Exception {
+    // Velero deletes an expired request only on its once-a-minute pass: until then it is there,
+    // Processed, with an expiration in the past
+    location("default", "Available", null);
+    backup("shop-1", "2026-11-20T10:00:00Z", "Completed", Map.of());
+    play(
+        Velero.DOWNLOAD_REQUESTS,
+        Map.of(
+            "phase",
+            "Processed",
+            "downloadURL",
+            "https://127.0.0.1:1/never-fetched",
+            "expiration",
+            cluster.time.now().minusSeconds(1).toString()));
+
+    StepResult result =
+        run(
+            new VeleroDescribeStepType(cluster.access),
+            with("backup", "shop-1", "poll_interval", "20ms", "timeout", "5s"));
+
+    assertThat(result.outputs()).containsEntry("available", false);
+    assertThat(String.valueOf(result.outputs().get("message")))
+        .startsWith("the download URL for the resource list expired at ")
+        .endsWith("before it was read; run the step again");
+    assertThat(velero(Velero.DOWNLOAD_REQUESTS).inNamespace(VELERO).list().getItems()).isEmpty();
   }
 }
