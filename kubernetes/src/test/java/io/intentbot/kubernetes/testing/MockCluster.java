@@ -69,23 +69,28 @@ public final class MockCluster implements AutoCloseable {
     time.settleWith(this::settle);
   }
 
+  /** Arrivals that the watch events counted so far account for. */
+  private long settledArrivals;
+
   /**
    * Before virtual time moves on, the watch events the mock has sent to open watches since last
    * time must have reached the steps' watches and been handed to {@link #time} (a real cluster's
    * events arrive within milliseconds; virtual time would otherwise jump minutes past them). Waits
-   * for as many arrivals as events sent; at most 1 s, after which time moves on and a late event is
-   * seen when it arrives, as a slow watch's would be.
+   * until the arrivals since the last settle cover the events sent since then (many have arrived
+   * already by the time the clock would move); at most 1 s, after which time moves on and a late
+   * event is seen when it arrives, as a slow watch's would be.
    */
   private void settle() {
     long sent = api.newWatchEvents();
     if (sent == 0) {
       return;
     }
-    long target = time.arrivals() + sent;
+    long target = settledArrivals + sent;
     long deadline = System.nanoTime() + 1_000_000_000L;
     while (time.arrivals() < target && System.nanoTime() < deadline) {
       java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
     }
+    settledArrivals = Math.min(target, time.arrivals());
   }
 
   /**
