@@ -1,6 +1,10 @@
 import { Pool } from "pg";
 
-const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+// The app's tables are in its own schema, {{schema}} (create-nextjs-app migrated it there).
+const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  options: "-c search_path={{schema}}",
+});
 
 export async function ping(): Promise<void> {
   await pool.query("select 1");

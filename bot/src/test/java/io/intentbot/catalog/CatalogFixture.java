@@ -150,7 +150,7 @@ final class CatalogFixture implements AutoCloseable {
           web-sandbox: { url: "%s", user: sa, migrations: migrations/web }
           web-production: { url: "%s", user: sa, migrations: migrations/web }
           api-sandbox: { url: "%s", user: sa, migrations: "%s" }
-          shop-sandbox: { url: "%s", user: sa }
+          apps-sandbox: { url: "%s", user: sa }
           #datasources
         """
         .formatted(
@@ -162,7 +162,7 @@ final class CatalogFixture implements AutoCloseable {
             dbUrl(root, "web-production"),
             dbUrl(root, "api-sandbox"),
             root.resolve("api-migrations").toAbsolutePath(),
-            dbUrl(root, "shop-sandbox"));
+            dbUrl(root, "apps-sandbox"));
   }
 
   private boolean started;

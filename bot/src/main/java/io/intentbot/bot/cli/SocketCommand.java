@@ -54,8 +54,9 @@ final class SocketCommand extends BaseCommand {
     OutboxStore outbox;
     ReplayKeyStore replays;
     SocketModeRunner runner;
+    Engine engine;
     try {
-      Engine engine = boot.serverEngine(SlackBot.groupDirectory(settings, clock));
+      engine = boot.serverEngine(SlackBot.groupDirectory(settings, clock));
       BrokenIntents.log(engine.catalog(), log);
       outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock);
       replays = ReplayKeyStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock);
@@ -78,6 +79,7 @@ final class SocketCommand extends BaseCommand {
     Runnable closeAll =
         () -> {
           runner.close();
+          engine.close(); // cancels the runs in progress while the outbox can still tell Slack
           outbox.close();
           replays.close();
           boot.close();
@@ -91,18 +93,13 @@ final class SocketCommand extends BaseCommand {
     if (runner.connected()) {
       log.info("intentbot connected to Slack over Socket Mode");
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  closeAll.run();
-                  stopped.countDown();
-                }));
+    ServerShutdown shutdown = ServerShutdown.install(closeAll, stopped::countDown);
     stopped.await();
+    shutdown.close();
     if (rejected.get() != null) {
       err().println("intentbot socket: " + rejected.get().getMessage());
       return ExitCode.INVALID;
     }
-    return ExitCode.SUCCEEDED;
+    return shutdown.exitCode(ExitCode.SUCCEEDED);
   }
 }

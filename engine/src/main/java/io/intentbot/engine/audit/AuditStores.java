@@ -72,6 +72,12 @@ public final class AuditStores {
    * within that delay loses records it had committed (a step's start, a run's end), which the audit
    * trail promises never to lose. Like H2 in general it does not fsync, so an operating-system
    * crash or power loss can still lose the last writes; PostgreSQL is the store for that.
+   *
+   * <p>H2 closes the database in a JVM shutdown hook of its own, and {@code DB_CLOSE_ON_EXIT=FALSE}
+   * cannot turn that off here: H2 refuses it next to {@code AUTO_SERVER=TRUE} ("Feature not
+   * supported"). Shutdown hooks run at once in no order, so whatever must still write when the
+   * process is told to stop (cancelling its runs) must do it before the JVM shuts down: the CLI and
+   * the servers trap SIGINT and SIGTERM for that.
    */
   public static String defaultUrl(Path dataDir) {
     Path file = dataDir.toAbsolutePath().normalize().resolve("intentbot");

@@ -14,7 +14,7 @@ final class Datasources {
 
   private Datasources() {}
 
-  /** The datasource, or IllegalArgumentException naming the known ones. */
+  /** The datasource, or IllegalArgumentException naming the known ones and the fix. */
   static DatasourceConfig find(IntentbotConfig config, String name) {
     return config
         .datasource(name)
@@ -27,7 +27,10 @@ final class Datasources {
                         + (config.datasources().isEmpty()
                             ? "no datasources are configured"
                             : "known datasources: "
-                                + String.join(", ", config.datasources().keySet()))));
+                                + String.join(", ", config.datasources().keySet()))
+                        + "; to use '"
+                        + name
+                        + "', add it under datasources: in the config"));
   }
 
   /**

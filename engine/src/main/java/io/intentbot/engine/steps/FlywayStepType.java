@@ -42,10 +42,15 @@ import org.flywaydb.core.api.output.ValidateResult;
  *     action: migrate                 # info | validate | migrate
  *     locations: [db/app]             # default: the datasource's migrations folder
  *     target: "3"                     # default: latest
+ *     schema: shop                    # default: the connection's default schema
  * </pre>
  *
  * <p>Locations are folders relative to the intents folder ({@code filesystem:} prefix optional); a
- * missing folder is an error rather than "no migrations". Outputs:
+ * missing folder is an error rather than "no migrations". With {@code schema}, the migrations run
+ * in that schema (created by migrate when missing) and Flyway keeps its history table there, so
+ * several sets of migrations can share one database without their versions or checksums meeting
+ * (create-nextjs-app gives each app a schema of its own in one apps database). The name is used as
+ * written (Flyway quotes it, so case matters). Outputs:
  *
  * <ul>
  *   <li>every action: {@code current_version} ("" before the first migration) and {@code pending}
@@ -78,7 +83,8 @@ public final class FlywayStepType extends TypedStepType<FlywayStepType.Input> {
   }
 
   /** The {@code with:} block. */
-  record Input(String datasource, String action, List<String> locations, String target) {
+  record Input(
+      String datasource, String action, List<String> locations, String target, String schema) {
     Input {
       action = action == null ? null : action.trim().toLowerCase(Locale.ROOT);
       if (action != null && !List.of("info", "validate", "migrate").contains(action)) {
@@ -87,6 +93,7 @@ public final class FlywayStepType extends TypedStepType<FlywayStepType.Input> {
       }
       locations = locations == null ? List.of() : locations;
       target = target == null ? null : target.trim();
+      schema = SchemaNames.check(schema);
     }
   }
 
@@ -99,7 +106,7 @@ public final class FlywayStepType extends TypedStepType<FlywayStepType.Input> {
   @Override
   protected StepPlan plan(Input input, StepContext context) {
     Job job = Job.from(input, config, context.intentsDir());
-    String on = "datasource '" + job.datasource().name() + "'";
+    String on = job.on();
     String summary =
         switch (job.action()) {
           case "info" -> "would list the migrations of " + on;
@@ -143,7 +150,7 @@ public final class FlywayStepType extends TypedStepType<FlywayStepType.Input> {
     Datasources.protectPassword(datasource, context);
     AtomicBoolean stop = new AtomicBoolean();
     List<Map<String, Object>> applied = new CopyOnWriteArrayList<>();
-    String what = "flyway " + job.action() + " on datasource '" + datasource.name() + "'";
+    String what = "flyway " + job.action() + " on " + job.on();
     return InterruptibleCall.step(
         "flyway-" + context.stepId(),
         () -> run(job, stop, applied, context.output()),
@@ -205,11 +212,7 @@ public final class FlywayStepType extends TypedStepType<FlywayStepType.Input> {
     }
     errors.forEach(error -> out.line("invalid: " + error));
     return StepResult.failed(
-        "migrations of datasource '"
-            + job.datasource().name()
-            + "' are not valid: "
-            + String.join("; ", errors),
-        outputs);
+        "migrations of " + job.on() + " are not valid: " + String.join("; ", errors), outputs);
   }
 
   private static StepResult migrate(
@@ -308,17 +311,26 @@ public final class FlywayStepType extends TypedStepType<FlywayStepType.Input> {
 
   /** The validated {@code with:} block. */
   private record Job(
-      DatasourceConfig datasource, String action, List<String> locations, String target) {
+      DatasourceConfig datasource,
+      String action,
+      List<String> locations,
+      String target,
+      String schema) {
 
     static Job from(Input input, IntentbotConfig config, Path intentsDir) {
       DatasourceConfig datasource = Datasources.find(config, input.datasource());
       List<String> locations =
           MigrationLocations.resolve(input.locations(), datasource, intentsDir);
-      return new Job(datasource, input.action(), locations, input.target());
+      return new Job(datasource, input.action(), locations, input.target(), input.schema());
     }
 
     Job withoutTarget() {
-      return new Job(datasource, action, locations, null);
+      return new Job(datasource, action, locations, null, schema);
+    }
+
+    /** "datasource 'x'", or "schema 's' of datasource 'x'": what the step works on. */
+    String on() {
+      return SchemaNames.where(datasource.name(), schema);
     }
 
     Flyway flyway(AtomicBoolean stop, AppliedListener listener) {
@@ -329,6 +341,9 @@ public final class FlywayStepType extends TypedStepType<FlywayStepType.Input> {
               .cleanDisabled(true);
       if (target != null) {
         configuration.target(target);
+      }
+      if (schema != null) {
+        configuration.schemas(schema).defaultSchema(schema).createSchemas(true);
       }
       if (action.equals("validate")) {
         configuration.ignoreMigrationPatterns("*:future", "*:pending");

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *     query: select id, name from users where team = ?
  *     params: ["${{ params.team }}"]   # bound as JDBC parameters, never spliced into the SQL
  *     max_rows: 100                    # default 100
+ *     schema: shop                     # default: the connection's default schema
  * - id: archive
  *   type: sql
  *   with:
@@ -44,8 +45,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Outputs of a query: {@code rows} (a list of maps from column label to value, at most {@code
  * max_rows}), {@code row_count} (rows kept), {@code columns} (labels in order) and {@code
  * truncated} (whether more rows were left out); the rows are written as a text table. Outputs of a
- * statement: {@code updated} (the update count). The statement runs in auto-commit mode. The
- * datasource password is registered as a secret. A dry run never connects.
+ * statement: {@code updated} (the update count). The statement runs in auto-commit mode. With
+ * {@code schema}, the connection's current schema is set to it first (names without a schema are
+ * looked up there); a schema the database does not have fails the step, naming it. The datasource
+ * password is registered as a secret. A dry run never connects.
  */
 public final class SqlStepType extends TypedStepType<SqlStepType.Input> {
 
@@ -65,7 +68,12 @@ public final class SqlStepType extends TypedStepType<SqlStepType.Input> {
 
   /** The {@code with:} block. */
   record Input(
-      String datasource, String query, String statement, List<Object> params, Long maxRows) {
+      String datasource,
+      String query,
+      String statement,
+      List<Object> params,
+      Long maxRows,
+      String schema) {
     Input {
       if ((query == null) == (statement == null)) {
         throw new IllegalArgumentException("give exactly one of 'query' and 'statement'");
@@ -76,6 +84,7 @@ public final class SqlStepType extends TypedStepType<SqlStepType.Input> {
       }
       maxRows = rows;
       params = params == null ? List.of() : params;
+      schema = SchemaNames.check(schema);
     }
   }
 
@@ -93,11 +102,7 @@ public final class SqlStepType extends TypedStepType<SqlStepType.Input> {
       details.add("params: " + sql.params());
     }
     return StepPlan.of(
-        (sql.query() ? "would query" : "would run a statement on")
-            + " datasource '"
-            + sql.datasource().name()
-            + "'",
-        details);
+        (sql.query() ? "would query" : "would run a statement on") + " " + sql.on(), details);
   }
 
   @Override
@@ -111,14 +116,8 @@ public final class SqlStepType extends TypedStepType<SqlStepType.Input> {
         () -> run(sql, running, context),
         () -> Datasources.cancel(running.get()),
         CANCEL_GRACE,
-        () ->
-            Cancellation.cancelled(
-                "the statement on datasource '" + datasource.name() + "' was cancelled"),
-        cause ->
-            "datasource '"
-                + datasource.name()
-                + "': "
-                + InterruptibleCall.describe(cause, SQLException.class));
+        () -> Cancellation.cancelled("the statement on " + sql.on() + " was cancelled"),
+        cause -> sql.on() + ": " + InterruptibleCall.describe(cause, SQLException.class));
   }
 
   private static StepResult run(Sql sql, AtomicReference<Statement> running, StepContext context)
@@ -127,7 +126,7 @@ public final class SqlStepType extends TypedStepType<SqlStepType.Input> {
     try (Connection connection =
             DriverManager.getConnection(
                 datasource.url(), datasource.user(), datasource.password());
-        PreparedStatement statement = connection.prepareStatement(sql.text())) {
+        PreparedStatement statement = prepare(connection, sql)) {
       running.set(statement);
       for (int i = 0; i < sql.params().size(); i++) {
         statement.setObject(i + 1, sql.params().get(i));
@@ -142,6 +141,32 @@ public final class SqlStepType extends TypedStepType<SqlStepType.Input> {
         return rows(resultSet, sql.maxRows(), context);
       }
     }
+  }
+
+  /** The statement, in the schema asked for: one the database does not have is an error. */
+  private static PreparedStatement prepare(Connection connection, Sql sql) throws SQLException {
+    if (sql.schema() != null) {
+      if (!hasSchema(connection, sql.schema())) {
+        throw new SQLException(
+            "schema '"
+                + sql.schema()
+                + "' does not exist (create it, e.g. with a flyway step with this schema:)");
+      }
+      connection.setSchema(sql.schema());
+    }
+    return connection.prepareStatement(sql.text());
+  }
+
+  /** Compared as written: getSchemas' pattern would take {@code _} for any character. */
+  private static boolean hasSchema(Connection connection, String schema) throws SQLException {
+    try (ResultSet schemas = connection.getMetaData().getSchemas()) {
+      while (schemas.next()) {
+        if (schema.equals(schemas.getString("TABLE_SCHEM"))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static StepResult rows(ResultSet resultSet, int maxRows, StepContext context)
@@ -183,14 +208,29 @@ public final class SqlStepType extends TypedStepType<SqlStepType.Input> {
 
   /** The {@code with:} block with its datasource found. */
   private record Sql(
-      DatasourceConfig datasource, String text, boolean query, List<Object> params, int maxRows) {
+      DatasourceConfig datasource,
+      String text,
+      boolean query,
+      List<Object> params,
+      int maxRows,
+      String schema) {
 
     static Sql from(Input input, IntentbotConfig config) {
       DatasourceConfig datasource = Datasources.find(config, input.datasource());
       boolean query = input.query() != null;
       String text = (query ? input.query() : input.statement()).strip();
       return new Sql(
-          datasource, text, query, new ArrayList<>(input.params()), input.maxRows().intValue());
+          datasource,
+          text,
+          query,
+          new ArrayList<>(input.params()),
+          input.maxRows().intValue(),
+          input.schema());
+    }
+
+    /** "datasource 'x'", or "schema 's' of datasource 'x'": where the SQL runs. */
+    String on() {
+      return SchemaNames.where(datasource.name(), schema);
     }
   }
 }

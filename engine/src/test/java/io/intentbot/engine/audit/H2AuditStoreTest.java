@@ -3,6 +3,7 @@ package io.intentbot.engine.audit;
 import static io.intentbot.engine.audit.Runs.T0;
 import static io.intentbot.engine.audit.Runs.finished;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.intentbot.engine.model.StepStatus;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,15 @@ class H2AuditStoreTest extends AuditStoreContractTest {
         .startsWith("jdbc:h2:file:" + Path.of("some", "data").toAbsolutePath() + "/intentbot")
         .contains(";AUTO_SERVER=TRUE");
     assertThat(Files.exists(dataDir.resolve("intentbot.mv.db"))).isTrue();
+  }
+
+  @Test
+  void h2RefusesToLeaveClosingToTheProcessNextToAutoServer() {
+    String url = AuditStores.defaultUrl(dir.resolve("other")) + ";DB_CLOSE_ON_EXIT=FALSE";
+
+    assertThatThrownBy(() -> DriverManager.getConnection(url).close())
+        .as("why the servers trap SIGTERM instead of turning H2's shutdown hook off")
+        .hasMessageContaining("AUTO_SERVER=TRUE && DB_CLOSE_ON_EXIT=FALSE");
   }
 
   @Test

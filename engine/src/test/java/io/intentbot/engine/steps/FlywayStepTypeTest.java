@@ -209,7 +209,89 @@ class FlywayStepTypeTest {
   @Test
   void anUnknownDatasourceListsTheKnownOnes() throws Exception {
     assertThat(run(Map.of("datasource", "prod", "action", "info")).reason())
-        .isEqualTo("unknown datasource 'prod'; known datasources: app, bare");
+        .isEqualTo(
+            "unknown datasource 'prod'; known datasources: app, bare; to use 'prod', add it under"
+                + " datasources: in the config");
+  }
+
+  /** Two apps' V1, alike but for the name in them, as create-nextjs-app renders them. */
+  private void appMigrations(String app) throws IOException {
+    Path folder = Files.createDirectories(intents.resolve("apps/" + app));
+    Files.writeString(
+        folder.resolve("V1__create_todos.sql"),
+        "-- Schema of " + app + "\ncreate table todos (id int primary key, title varchar(200));\n");
+  }
+
+  private Map<String, Object> inSchema(String schema, String action, String app) {
+    return Map.of(
+        "datasource",
+        "bare",
+        "action",
+        action,
+        "schema",
+        schema,
+        "locations",
+        List.of("apps/" + app));
+  }
+
+  @Test
+  void aSchemaPerAppKeepsTwoAppsMigrationsAndChecksumsApartInOneDatabase() throws Exception {
+    appMigrations("shop");
+    appMigrations("blog");
+
+    StepPlan plan = flyway.plan(StepInput.of(inSchema("shop", "migrate", "shop")), context);
+    assertThat(plan.summary())
+        .isEqualTo("would migrate schema 'shop' of datasource 'bare' to the latest version");
+    assertThat(plan.details()).contains("  1 - create todos (V1__create_todos.sql)");
+    assertThat(schemaHistory("shop")).as("the dry run creates nothing").isNull();
+
+    StepResult shop = run(inSchema("shop", "migrate", "shop"));
+    StepResult blog = run(inSchema("my_blog", "migrate", "blog"));
+
+    assertThat(shop.success()).as(shop.reason()).isTrue();
+    assertThat(blog.success()).as(blog.reason()).isTrue();
+    assertThat(shop.outputs()).containsEntry("applied", 1).containsEntry("current_version", "1");
+    assertThat(blog.outputs()).containsEntry("applied", 1).containsEntry("current_version", "1");
+    Integer shopChecksum = schemaHistory("shop");
+    Integer blogChecksum = schemaHistory("my_blog");
+    assertThat(shopChecksum).isNotNull().isNotEqualTo(blogChecksum);
+    assertThat(blogChecksum).isNotNull();
+    assertThat(run(inSchema("shop", "validate", "shop")).success()).isTrue();
+    assertThat(run(inSchema("my_blog", "validate", "blog")).success()).isTrue();
+    assertThat(run(inSchema("shop", "migrate", "shop")).outputs()).containsEntry("applied", 0);
+    assertThat(
+            run(Map.of("datasource", "bare", "action", "info", "locations", List.of("apps/shop")))
+                .outputs())
+        .as("the default schema has no history of either")
+        .containsEntry("current_version", "");
+  }
+
+  @Test
+  void aSchemaMustBeAPlainName() throws Exception {
+    assertThat(run(Map.of("datasource", "app", "action", "info", "schema", "a\"; drop")).reason())
+        .contains("'schema' must be a plain SQL name")
+        .contains("a\"; drop");
+  }
+
+  /** The checksum of V1 in the schema's own history table, or null when there is none. */
+  private Integer schemaHistory(String schema) throws Exception {
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(
+                "jdbc:h2:file:" + dir.resolve("data/app"), "sa", PASSWORD);
+        java.sql.ResultSet tables =
+            connection.getMetaData().getTables(null, schema, "flyway_schema_history", null)) {
+      if (!tables.next()) {
+        return null;
+      }
+      try (java.sql.Statement statement = connection.createStatement();
+          java.sql.ResultSet rows =
+              statement.executeQuery(
+                  "select \"checksum\" from \""
+                      + schema
+                      + "\".\"flyway_schema_history\" where \"version\" = '1'")) {
+        return rows.next() ? rows.getInt(1) : null;
+      }
+    }
   }
 
   @Test

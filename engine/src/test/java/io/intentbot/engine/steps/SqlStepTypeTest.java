@@ -166,7 +166,44 @@ class SqlStepTypeTest {
     StepResult result = run(Map.of("datasource", "nope", "query", "select 1"));
 
     assertThat(result.reason())
-        .isEqualTo("unknown datasource 'nope'; known datasources: app, other");
+        .isEqualTo(
+            "unknown datasource 'nope'; known datasources: app, other; to use 'nope', add it under"
+                + " datasources: in the config");
+  }
+
+  @Test
+  void aSchemaIsWhereNamesWithoutOneAreLookedUpAndAMissingOneFailsNamingIt() throws Exception {
+    statement("create schema \"my_shop\"");
+    statement("create table \"my_shop\".todos (title varchar(20))");
+    statement("create table todos (other int)");
+    statement("create schema \"myXblog\""); // what getSchemas' pattern my_blog would match
+
+    StepResult query =
+        run(
+            Map.of(
+                "datasource",
+                "app",
+                "schema",
+                "my_shop",
+                "query",
+                "select lower(column_name) as c from information_schema.columns where table_schema"
+                    + " = current_schema and lower(table_name) = 'todos'"));
+    StepResult missing =
+        run(Map.of("datasource", "app", "schema", "my_blog", "query", "select 1 from todos"));
+
+    assertThat(query.success()).as(query.reason()).isTrue();
+    assertThat(query.outputs()).containsEntry("rows", List.of(Map.of("C", "title")));
+    assertThat(missing.reason())
+        .isEqualTo(
+            "schema 'my_blog' of datasource 'app': schema 'my_blog' does not exist (create it,"
+                + " e.g. with a flyway step with this schema:)");
+    assertThat(
+            sql.plan(
+                    StepInput.of(
+                        Map.of("datasource", "app", "schema", "my_shop", "query", "select 1")),
+                    context)
+                .summary())
+        .isEqualTo("would query schema 'my_shop' of datasource 'app'");
   }
 
   @Test
