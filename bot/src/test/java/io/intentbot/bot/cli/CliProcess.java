@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged jar ({@code java -jar target/intentbot.jar ARGS}) as a process of its own, in a
- * folder, with the environment given; its stdout and stderr go to {@code NAME.out} and {@code
- * NAME.err} there.
+ * The packaged jar ({@code java @config/jvm.options -jar target/intentbot.jar ARGS}, see {@link
+ * io.intentbot.bot.testing.ShippedJar}) as a process of its own, in a folder, with the environment
+ * given; its stdout and stderr go to {@code NAME.out} and {@code NAME.err} there.
  *
  * <p>It is started through {@code env --default-signal=INT} (GNU coreutils), which then execs java
  * in the same process: a command started in the background by a non-interactive shell (as a CI job
@@ -38,17 +38,8 @@ final class CliProcess {
 
   /** The process builder, outputs not yet redirected: for callers that need more (a stdin pipe). */
   static ProcessBuilder builder(Path dir, Map<String, String> env, String... args) {
-    Path jar = Path.of("target", "intentbot.jar").toAbsolutePath();
-    assertThat(jar).as("the packaged jar (built in the package phase)").exists();
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "env",
-                "--default-signal=INT",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString()));
-    command.addAll(List.of(args));
+    List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
+    command.addAll(io.intentbot.bot.testing.ShippedJar.command(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     builder.environment().remove("KUBERNETES_SERVICE_HOST");
     builder.environment().putAll(env);

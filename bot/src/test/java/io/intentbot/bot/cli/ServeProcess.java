@@ -15,9 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code java -jar intentbot.jar serve --port 0} as a real process over a temporary folder with the
- * test intents and config, signing with {@link SlackBed#SECRET} against a fake Slack; its output
- * goes to {@code serve.log} in that folder.
+ * {@code java @config/jvm.options -jar intentbot.jar serve --port 0} as a real process over a
+ * temporary folder with the test intents and config, signing with {@link SlackBed#SECRET} against a
+ * fake Slack; its output goes to {@code serve.log} in that folder.
  */
 final class ServeProcess {
 
@@ -28,16 +28,8 @@ final class ServeProcess {
     Path intents = Files.createDirectories(dir.resolve("intents"));
     Files.writeString(intents.resolve("deploy-app.yaml"), TestIntents.DEPLOY);
     Files.writeString(dir.resolve("intentbot.yaml"), TestIntents.CONFIG);
-    Path jar = Path.of("target", "intentbot.jar").toAbsolutePath();
-    assertThat(jar).as("the packaged jar (built in the package phase)").exists();
     ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString(),
-                "serve",
-                "--port",
-                "0")
+        new ProcessBuilder(io.intentbot.bot.testing.ShippedJar.command("serve", "--port", "0"))
             .directory(dir.toFile());
     Map<String, String> env = builder.environment();
     env.remove("KUBERNETES_SERVICE_HOST");

@@ -82,20 +82,16 @@ class KilledBotIT {
   }
 
   private void startBot() throws Exception {
-    Path jar = Path.of("target", "intentbot.jar").toAbsolutePath();
-    assertThat(jar).as("the packaged jar (built in the package phase)").exists();
     ProcessBuilder builder =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString(),
-                "serve",
-                "--port",
-                String.valueOf(port),
-                "--config",
-                dir.resolve("intentbot.yaml").toString(),
-                "--intents",
-                dir.resolve("intents").toString())
+                io.intentbot.bot.testing.ShippedJar.command(
+                    "serve",
+                    "--port",
+                    String.valueOf(port),
+                    "--config",
+                    dir.resolve("intentbot.yaml").toString(),
+                    "--intents",
+                    dir.resolve("intents").toString()))
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("bot.log").toFile()));
