@@ -97,6 +97,9 @@ class ParametersReachProcessesAsDataPropertiesTest {
     RunRecord run = engine.awaitFinished(id, Duration.ofSeconds(20)).orElseThrow();
     assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED);
     Object stdout = engine.steps(id).get(0).outputs().get("stdout");
-    assertThat(stdout).as("printf got exactly the value").isEqualTo(value.trim());
+    // Step output is masked like any: credential-shaped text ("passwd=x") shows as "passwd=***".
+    assertThat(stdout)
+        .as("printf got exactly the value")
+        .isEqualTo(new io.intentbot.engine.internal.Redactor().redact(value.trim()));
   }
 }
