@@ -62,6 +62,9 @@ class BackupRestoreIT {
     RunRecord run = catalog.run("backup-app", "app=web", "env=sandbox", "ttl=7d");
 
     assertSucceeded(run);
+    assertThat(run.parameters())
+        .as("a backup may take as long as Velero's own item operation timeout")
+        .containsEntry("timeout", "4h");
     assertThat(controllers.all(Controllers.BACKUPS).get(0).<Object>get("spec", "ttl"))
         .isEqualTo("168h0m0s");
   }

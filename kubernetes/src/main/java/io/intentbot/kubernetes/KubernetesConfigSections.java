@@ -3,17 +3,17 @@ package io.intentbot.kubernetes;
 import static io.intentbot.engine.config.ConfigSchema.duration;
 import static io.intentbot.engine.config.ConfigSchema.fields;
 import static io.intentbot.engine.config.ConfigSchema.integer;
+import static io.intentbot.engine.config.ConfigSchema.listOf;
 import static io.intentbot.engine.config.ConfigSchema.string;
 
 import io.intentbot.engine.config.ConfigSection;
-import io.intentbot.kubernetes.helm.HelmRepositories;
 import java.util.List;
 
 /**
  * The config sections this module reads, so the config loader refuses unknown keys in them: {@code
  * kubernetes:} ({@link ApiResilience}), {@code velero: { namespace, storage_location }} and {@code
- * helm: { binary, repositories: [{ name, url }] }} ({@link HelmRepositories}). Listed in {@code
- * META-INF/services}; keep it in step with the readers.
+ * helm: { binary, repositories: [{ name, url }] }} ({@code helm.HelmRepositories}). Listed in
+ * {@code META-INF/services}; keep it in step with the readers.
  */
 public final class KubernetesConfigSections implements ConfigSection.Provider {
 
@@ -43,7 +43,17 @@ public final class KubernetesConfigSections implements ConfigSection.Provider {
             "Velero step types"),
         new ConfigSection(
             "helm",
-            fields().key("binary", string()).key("repositories", HelmRepositories.SCHEMA),
+            fields()
+                .key("binary", string())
+                .key(
+                    "repositories",
+                    listOf(
+                        fields()
+                            .required(
+                                "name",
+                                string(),
+                                "the name charts use before the slash: NAME/chart")
+                            .required("url", string(), "the repository's https:// URL"))),
             "Helm step types"));
   }
 }

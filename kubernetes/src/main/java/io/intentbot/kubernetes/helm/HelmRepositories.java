@@ -1,11 +1,6 @@
 package io.intentbot.kubernetes.helm;
 
-import static io.intentbot.engine.config.ConfigSchema.fields;
-import static io.intentbot.engine.config.ConfigSchema.listOf;
-import static io.intentbot.engine.config.ConfigSchema.string;
-
 import io.intentbot.engine.config.ConfigException;
-import io.intentbot.engine.config.ConfigSchema;
 import io.intentbot.engine.config.IntentbotConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -26,20 +21,14 @@ import java.util.regex.Pattern;
  *     - { name: vmware-tanzu, url: https://vmware-tanzu.github.io/helm-charts }
  * }</pre>
  *
- * The config loader checks the shape ({@link #SCHEMA}: a list of mappings with exactly {@code name}
- * and {@code url}); {@link #from} checks the values and throws a {@link ConfigException} at start
- * for a name helm would refuse or read as a flag, a name given twice, or a URL that is not {@code
- * http(s)://HOST/...} (an {@code oci://} registry is no chart repository: name the chart {@code
- * oci://...} in the step instead) or that carries credentials (they would reach chat in plans).
+ * The config loader checks the shape ({@code KubernetesConfigSections}: a list of mappings with
+ * exactly {@code name} and {@code url}); {@link #from} checks the values and throws a {@link
+ * ConfigException} at start for a name helm would refuse or read as a flag, a name given twice, or
+ * a URL that is not {@code http(s)://HOST/...} (an {@code oci://} registry is no chart repository:
+ * name the chart {@code oci://...} in the step instead) or that carries credentials (they would
+ * reach chat in plans).
  */
 public final class HelmRepositories {
-
-  /** The shape of {@code helm.repositories}. */
-  public static final ConfigSchema SCHEMA =
-      listOf(
-          fields()
-              .required("name", string(), "the name charts use before the slash: NAME/chart")
-              .required("url", string(), "the repository's https:// URL"));
 
   /** Helm refuses a '/' in a name; a leading '-' would be read as a flag. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");

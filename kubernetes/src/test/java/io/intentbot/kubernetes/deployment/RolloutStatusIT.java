@@ -133,6 +133,24 @@ class RolloutStatusIT {
   }
 
   @Test
+  void aMissingConfigSecretFailsAfterTheGraceWithTheKubeletsMessage() {
+    controller.failing("registry/web:1.3.0", Behaviour.CREATE_CONTAINER_CONFIG_ERROR);
+    setImage("registry/web:1.3.0");
+    Instant before = cluster.time.now();
+
+    StepResult result = rolloutStatus(cluster.context(), "deployment", "web");
+
+    assertThat(result.failed()).isTrue();
+    assertThat(Duration.between(before, cluster.time.now()))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(30))
+        .isLessThan(Duration.ofMinutes(1));
+    assertThat(result.reason())
+        .contains("pod web-r2-0 container web: CreateContainerConfigError")
+        .contains("secret \"web-env\" not found");
+    assertThat(result.outputs()).containsEntry("failure_reason", "CreateContainerConfigError");
+  }
+
+  @Test
   void anUnschedulablePodFailsAtOnceWithTheSchedulersMessage() {
     controller.failing("registry/web:2.0.0", Behaviour.UNSCHEDULABLE);
     setImage("registry/web:2.0.0");
