@@ -295,19 +295,16 @@ final class Controllers implements AutoCloseable {
                 });
       }
     }
-    if (files == null) {
-      return;
-    }
+    // Velero signs a URL whether or not the bucket answers; without serveResourceLists nothing
+    // listens at it (the "object storage unreachable" of the failed phases above).
+    String bucket = "http://127.0.0.1:" + (files == null ? 1 : files.port());
     for (GenericKubernetesResource r : all(DOWNLOADS)) {
       if (r.get("status", "phase") != null) {
         continue;
       }
       // Only resource lists are served; other files (logs, results) are not in this bucket: 404
       Object kind = r.get("spec", "target", "kind");
-      String url =
-          "http://127.0.0.1:"
-              + files.port()
-              + ("BackupResourceList".equals(kind) ? "/resources" : "/missing/" + kind);
+      String url = bucket + ("BackupResourceList".equals(kind) ? "/resources" : "/missing/" + kind);
       admin
           .genericKubernetesResources(DOWNLOADS)
           .inNamespace(VELERO)
