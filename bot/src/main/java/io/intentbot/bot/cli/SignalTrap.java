@@ -14,12 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * SIGINT and SIGTERM for the commands that drive runs ({@code run}, {@code approve}, {@code
- * console}). The first signal calls {@code onSignal} with it ({@code SIGINT}, {@code SIGTERM}) on
- * the signal's own thread: the command cancels its runs through the engine and waits for them to
- * record it. That happens before the JVM starts shutting down, while the audit database is still
- * open (H2 closes its files in a shutdown hook of its own, so a shutdown hook could not write the
- * cancellation). If the process has not ended {@link #LAST_RESORT} after the signal, it exits with
- * 128 + the signal's number, as a shell reports a signal; so does a second signal, at once.
+ * console}) and for {@code serve} and {@code socket} ({@link ServerShutdown}). The first signal
+ * calls {@code onSignal} with it ({@code SIGINT}, {@code SIGTERM}) on the signal's own thread: the
+ * command cancels its runs through the engine and waits for them to record it. That happens before
+ * the JVM starts shutting down, while the audit database is still open (H2 closes its files in a
+ * shutdown hook of its own, so a shutdown hook could not write the cancellation). If the process
+ * has not ended {@link #LAST_RESORT} after the signal, it exits with 128 + the signal's number, as
+ * a shell reports a signal; so does a second signal, at once.
  *
  * <p>Signals are trapped through {@code sun.misc.Signal} (module jdk.unsupported, in every JDK and
  * JRE), looked up by reflection: compiling against it is a warning javac cannot suppress. Where it
