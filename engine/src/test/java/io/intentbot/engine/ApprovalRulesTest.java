@@ -139,7 +139,8 @@ class ApprovalRulesTest {
     String id = request("production");
     assertThat(refusal(engine.approve(id, "U_MALLORY")))
         .isEqualTo(
-            new Refusal.NotAnApprover("production", Refusal.Action.APPROVE, PRODUCTION, false));
+            new Refusal.NotAnApprover(
+                "production", Refusal.Action.APPROVE, PRODUCTION, false, false));
     assertThat(refusal(engine.approve(request("locked"), "U_ALICE")))
         .isEqualTo(new Refusal.NoApprovers("locked"));
   }
@@ -150,7 +151,8 @@ class ApprovalRulesTest {
     String id = request("production");
     assertThat(refusal(engine.reject(id, "U_MALLORY", null)))
         .isEqualTo(
-            new Refusal.NotAnApprover("production", Refusal.Action.REJECT, PRODUCTION, true));
+            new Refusal.NotAnApprover(
+                "production", Refusal.Action.REJECT, PRODUCTION, true, false));
     Decision.Accepted rejected = accepted(engine.reject(id, "U_CAROL", "changed my mind"));
     assertThat(rejected.kind()).isEqualTo(Decision.Kind.REJECTED);
     assertThat(rejected.comment()).isEqualTo("changed my mind");

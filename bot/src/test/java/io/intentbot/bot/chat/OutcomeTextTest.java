@@ -55,12 +55,14 @@ class OutcomeTextTest {
                 + ", so you cannot approve it yourself; ask one of U_ALICE, U_BOB or a member of S_SRE");
     assertThat(
             plain.refusal(
-                new Refusal.NotAnApprover("production", Refusal.Action.APPROVE, APPROVERS, false)))
+                new Refusal.NotAnApprover(
+                    "production", Refusal.Action.APPROVE, APPROVERS, false, false)))
         .isEqualTo(
             "you may not approve runs in production; one of U_ALICE, U_BOB or a member of S_SRE may");
     assertThat(
             plain.refusal(
-                new Refusal.NotAnApprover("production", Refusal.Action.REJECT, APPROVERS, true)))
+                new Refusal.NotAnApprover(
+                    "production", Refusal.Action.REJECT, APPROVERS, true, false)))
         .isEqualTo(
             "you may not reject runs in production; one of U_ALICE, U_BOB or a member of S_SRE"
                 + " or the requester may");

@@ -62,13 +62,7 @@ public sealed interface Refusal {
       Approvers mayDecide,
       boolean requesterMay,
       boolean groupsUnchecked)
-      implements Refusal {
-
-    public NotAnApprover(
-        String environment, Action action, Approvers mayDecide, boolean requesterMay) {
-      this(environment, action, mayDecide, requesterMay, false);
-    }
-  }
+      implements Refusal {}
 
   /** Only the requester or the environment's approvers may cancel this run. */
   record MayNotCancel(String runId, String requester, Approvers approvers) implements Refusal {}
