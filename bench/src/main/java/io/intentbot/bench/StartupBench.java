@@ -72,9 +72,12 @@ final class StartupBench {
           }
         }
         long refused = 0;
+        java.util.SortedMap<Integer, Integer> byStatus = new java.util.TreeMap<>();
         for (CompletableFuture<Integer> answer : answers) {
-          if (answer.get(30, TimeUnit.SECONDS) != 200) {
+          int status = answer.get(30, TimeUnit.SECONDS);
+          if (status != 200) {
             refused++;
+            byStatus.merge(status, 1, Integer::sum);
           }
         }
         long finished = awaitFinishedRuns(bot, runs, Duration.ofSeconds(180));
@@ -97,6 +100,7 @@ final class StartupBench {
             .put("rss_mb_after_1000_runs", rssAfter, "< 256")
             .put("runs_finished", finished, "== " + runs)
             .put("commands_not_200", refused)
+            .put("commands_not_200_by_status", byStatus.toString())
             .put("seconds_for_runs", seconds)
             .put("threads_at_start", threadsAtStart)
             .put("threads_after_runs", bot.process.threads())
