@@ -1,6 +1,7 @@
 package io.intentbot.bot.slack;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,10 +23,11 @@ final class RecentKeys implements ReplayKeys {
   }
 
   @Override
-  public synchronized boolean firstTime(String key) {
-    if (key == null || key.isBlank()) {
-      return true;
+  public synchronized boolean firstTime(List<String> keys) {
+    boolean first = true;
+    for (String key : ReplayKeys.present(keys)) {
+      first &= seen.put(key, Boolean.TRUE) == null;
     }
-    return seen.put(key, Boolean.TRUE) == null;
+    return first;
   }
 }

@@ -8,11 +8,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,35 +60,33 @@ public final class ReplayKeyStore implements ReplayKeys, AutoCloseable {
     return new ReplayKeyStore(url, user, password, clock);
   }
 
+  /**
+   * Remembers all keys in one transaction (one commit per request on the acknowledgement's path); a
+   * key already held by another replica is a repeat whichever commits first.
+   */
   @Override
-  public synchronized boolean firstTime(String key) {
-    if (key == null || key.isBlank()) {
+  public synchronized boolean firstTime(List<String> keys) {
+    List<String> hashed = ReplayKeys.present(keys).stream().map(ReplayKeyStore::sha256).toList();
+    if (hashed.isEmpty()) {
       return true;
     }
-    String hashed = sha256(key);
     Instant now = clock.instant();
     try {
       Connection c = connection();
-      purge(c, now);
-      try (PreparedStatement insert =
-          c.prepareStatement("INSERT INTO slack_replay_keys (replay_key, seen_at) VALUES (?, ?)")) {
-        insert.setString(1, hashed);
-        insert.setTimestamp(2, Timestamp.from(now));
-        insert.executeUpdate();
-        return true;
-      } catch (SQLException e) {
-        if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
-          throw e;
+      c.setAutoCommit(false);
+      try {
+        purge(c, now);
+        boolean first = true;
+        for (String key : hashed) {
+          first &= remember(c, key, now);
         }
-      }
-      // Seen: a first time again only when the earlier sighting is older than KEEP.
-      try (PreparedStatement renew =
-          c.prepareStatement(
-              "UPDATE slack_replay_keys SET seen_at = ? WHERE replay_key = ? AND seen_at < ?")) {
-        renew.setTimestamp(1, Timestamp.from(now));
-        renew.setString(2, hashed);
-        renew.setTimestamp(3, Timestamp.from(now.minus(KEEP)));
-        return renew.executeUpdate() == 1;
+        c.commit();
+        return first;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
       }
     } catch (SQLException e) {
       log.warn(
@@ -94,6 +94,35 @@ public final class ReplayKeyStore implements ReplayKeys, AutoCloseable {
               + " memory",
           e.getMessage());
       return fallback.firstTime(hashed);
+    }
+  }
+
+  /**
+   * Inserts a key, or renews one older than {@link #KEEP}; true when either happened. The insert
+   * runs under a savepoint: PostgreSQL aborts the whole transaction on a failed statement.
+   */
+  private static boolean remember(Connection c, String key, Instant now) throws SQLException {
+    Savepoint before = c.setSavepoint();
+    try (PreparedStatement insert =
+        c.prepareStatement("INSERT INTO slack_replay_keys (replay_key, seen_at) VALUES (?, ?)")) {
+      insert.setString(1, key);
+      insert.setTimestamp(2, Timestamp.from(now));
+      insert.executeUpdate();
+      c.releaseSavepoint(before);
+      return true;
+    } catch (SQLException e) {
+      if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+        throw e;
+      }
+      c.rollback(before);
+    }
+    try (PreparedStatement renew =
+        c.prepareStatement(
+            "UPDATE slack_replay_keys SET seen_at = ? WHERE replay_key = ? AND seen_at < ?")) {
+      renew.setTimestamp(1, Timestamp.from(now));
+      renew.setString(2, key);
+      renew.setTimestamp(3, Timestamp.from(now.minus(KEEP)));
+      return renew.executeUpdate() == 1;
     }
   }
 

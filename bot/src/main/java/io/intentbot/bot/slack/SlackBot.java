@@ -21,6 +21,7 @@ import io.intentbot.engine.leader.Leadership;
 import io.intentbot.engine.model.Decision;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -530,12 +531,12 @@ public final class SlackBot implements AutoCloseable {
    * (signature and timestamp) were seen before; both are remembered.
    */
   private boolean first(RequestHeaders headers, String key) {
-    boolean first = seen.firstTime(key);
     String signature = headers == null ? null : headers.getFirstValue("X-Slack-Signature");
-    if (signature != null) {
-      String ts = headers.getFirstValue("X-Slack-Request-Timestamp");
-      first &= seen.firstTime("signed:" + ts + ":" + signature);
-    }
+    String signed =
+        signature == null
+            ? null
+            : "signed:" + headers.getFirstValue("X-Slack-Request-Timestamp") + ":" + signature;
+    boolean first = seen.firstTime(Arrays.asList(key, signed));
     if (!first) {
       log.info(
           "ignoring a repeated delivery ({}, retry {})",

@@ -7,6 +7,8 @@ import io.intentbot.engine.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +41,23 @@ class ReplayKeyStoreTest {
       assertThat(restarted.firstTime("signed:1700000000:v0=abc"))
           .as("last seen 11 minutes ago")
           .isTrue();
+    }
+  }
+
+  @Test
+  void aRequestIsNewOnlyWhenNoneOfItsKeysWasSeenAndAllOfThemAreRemembered() {
+    String url = AuditStores.defaultUrl(dir.resolve("data"));
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-02T10:00:00Z"));
+    try (ReplayKeyStore one = ReplayKeyStore.open(url, null, null, clock);
+        ReplayKeyStore other = ReplayKeyStore.open(url, null, null, clock)) {
+      assertThat(one.firstTime(List.of("command:t1", "signed:1:v0=a"))).isTrue();
+      assertThat(one.firstTime(List.of("command:t2", "signed:1:v0=a")))
+          .as("the same signed bytes under another trigger")
+          .isFalse();
+      assertThat(other.firstTime("command:t2"))
+          .as("remembered though its request was a repeat")
+          .isFalse();
+      assertThat(one.firstTime(Arrays.asList(null, " "))).as("no keys at all").isTrue();
     }
   }
 }
