@@ -296,15 +296,18 @@ public final class SlackBot implements AutoCloseable {
         (req, ctx) -> {
           long started = System.nanoTime();
           var p = req.getPayload();
-          if (!first(req.getHeaders(), "command:" + p.getTriggerId())) {
-            return ctx.ack();
-          }
           if (!settings.allows(p.getChannelId())) {
             return ctx.ack("intentbot is not enabled in this channel.");
           }
           ChatUser who = new ChatUser(p.getUserId(), p.getChannelId(), "slack");
           String text = SlackText.unescape(p.getText());
-          workers.execute(() -> command(text, who, p.getTriggerId(), p.getResponseUrl()));
+          RequestHeaders headers = req.getHeaders();
+          workers.execute(
+              () -> {
+                if (first(headers, "command:" + p.getTriggerId())) {
+                  command(text, who, p.getTriggerId(), p.getResponseUrl());
+                }
+              });
           metrics.ack(Duration.ofNanos(System.nanoTime() - started));
           return ctx.ack();
         });
@@ -327,9 +330,7 @@ public final class SlackBot implements AutoCloseable {
           if (!submitted.valid()) {
             return ctx.ack(r -> r.responseAction("errors").errors(submitted.errors()));
           }
-          if (!first(req.getHeaders(), "view:" + view.getId() + ":" + view.getHash())) {
-            return ctx.ack();
-          }
+          RequestHeaders headers = req.getHeaders();
           String user = req.getPayload().getUser().getId();
           ChatUser who = new ChatUser(user, meta.channel(), "slack");
           Command.Run run =
@@ -338,7 +339,8 @@ public final class SlackBot implements AutoCloseable {
           workers.execute(
               () -> {
                 try {
-                  if (mayRecord(run, who, meta.responseUrl())) {
+                  if (first(headers, "view:" + view.getId() + ":" + view.getHash())
+                      && mayRecord(run, who, meta.responseUrl())) {
                     reply(handler.run(run, who), who, meta.responseUrl());
                   }
                 } catch (RuntimeException e) {
@@ -358,13 +360,14 @@ public final class SlackBot implements AutoCloseable {
     var action = p.getActions().get(0);
     String runId = action.getValue();
     String user = p.getUser().getId();
-    if (!first(req.getHeaders(), "action:" + p.getTriggerId() + ":" + action.getActionTs())) {
-      return ctx.ack();
-    }
+    RequestHeaders headers = req.getHeaders();
     String channel = p.getChannel() == null ? null : p.getChannel().getId();
     ChatUser who = new ChatUser(user, channel, "slack");
     workers.execute(
         () -> {
+          if (!first(headers, "action:" + p.getTriggerId() + ":" + action.getActionTs())) {
+            return;
+          }
           try {
             Decision d =
                 approve
@@ -528,7 +531,9 @@ public final class SlackBot implements AutoCloseable {
 
   /**
    * Whether this request is new: neither its own key (trigger id and the like) nor its signed bytes
-   * (signature and timestamp) were seen before; both are remembered.
+   * (signature and timestamp) were seen before; both are remembered. Asked by the workers before
+   * they act, not before the ack: a replay gets the same empty ack either way, and nothing on the
+   * acknowledgement's path waits for the database.
    */
   private boolean first(RequestHeaders headers, String key) {
     String signature = headers == null ? null : headers.getFirstValue("X-Slack-Signature");

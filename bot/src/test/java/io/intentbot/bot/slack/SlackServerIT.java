@@ -230,6 +230,34 @@ class SlackServerIT {
   }
 
   @Test
+  void theAckWaitsForNoDatabaseTheReplayCheckComesAfterItAndStillActsOnce() throws Exception {
+    CountDownLatch open = new CountDownLatch(1);
+    RecentKeys memory = new RecentKeys(100);
+    server
+        .bot()
+        .replayKeys(
+            keys -> {
+              try {
+                open.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return memory.firstTime(keys);
+            });
+    String body = requests.commandBody("U0ALICE", CHANNEL, "status-check app=web", "trig-slow");
+    assertThat(requests.post(body, Instant.now(), null).statusCode())
+        .as("acknowledged while the replay store cannot answer")
+        .isEqualTo(200);
+    assertThat(requests.post(body, Instant.now(), null).statusCode()).isEqualTo(200);
+    assertThat(bed.engine().history(null, 10)).as("nothing acted on before the check").isEmpty();
+    open.countDown();
+    RunRecord run = latestRun();
+    bed.engine().awaitFinished(run.id(), WAIT);
+    Thread.sleep(300);
+    assertThat(bed.engine().history(null, 10)).hasSize(1);
+  }
+
+  @Test
   void validationErrorsAndUnknownIntentsAnswerPrivately() throws Exception {
     requests.command("U0ALICE", CHANNEL, "deploy-app app=nope env=sandbox");
     requests.command("U0BOB", CHANNEL, "deploy-ap app=web");
