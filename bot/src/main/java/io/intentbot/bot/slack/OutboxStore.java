@@ -203,23 +203,22 @@ public final class OutboxStore implements AutoCloseable {
    * order, and the run with an approval card or a final result is the one served.
    */
   public synchronized List<Message> next(String channel, int limit) {
-    List<Message> top =
-        read(
-            COLUMNS + " WHERE delivered_at IS NULL AND channel = ? ORDER BY priority, id",
-            1,
-            channel);
+    List<Message> top = read(NEXT_IN_CHANNEL, 1, channel);
     if (top.isEmpty() || top.get(0).kind() == Kind.NOTICE) {
       return top;
     }
-    return read(
-        COLUMNS
-            + " WHERE delivered_at IS NULL AND channel = ? AND run_id = ? AND kind <> ?"
-            + " ORDER BY id",
-        limit,
-        channel,
-        top.get(0).runId(),
-        Kind.NOTICE.name());
+    return read(NEXT_OF_RUN, limit, channel, top.get(0).runId(), Kind.NOTICE.name());
   }
+
+  /** A channel's most urgent undelivered message (read through its own index). */
+  static final String NEXT_IN_CHANNEL =
+      COLUMNS + " WHERE delivered_at IS NULL AND channel = ? ORDER BY priority, id";
+
+  /** A run's undelivered messages in a channel, notices aside (read through the run's index). */
+  static final String NEXT_OF_RUN =
+      COLUMNS
+          + " WHERE delivered_at IS NULL AND channel = ? AND run_id = ? AND kind <> ?"
+          + " ORDER BY id";
 
   private List<Message> read(String sql, int limit, String... args) {
     List<Message> out = new ArrayList<>();

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.AuditStores;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -50,6 +54,36 @@ class OutboxStoreTest {
         assertThat(outbox.purgeDelivered(T0.plusSeconds(1))).isEqualTo(2);
       }
       assertThat(audit.recentRuns(null, 1)).isEmpty();
+    }
+  }
+
+  @Test
+  void aChannelsNextMessagesAreReadThroughIndexesNotByScanningEveryPendingMessage()
+      throws Exception {
+    String url = AuditStores.defaultUrl(dir);
+    try (OutboxStore outbox = OutboxStore.open(url, null, null, CLOCK);
+        Connection c = DriverManager.getConnection(url)) {
+      for (int i = 0; i < 50; i++) {
+        outbox.add("r-" + i, "C" + i % 5, OutboxStore.Kind.OUTPUT, "line " + i, null);
+      }
+      assertThat(plan(c, OutboxStore.NEXT_IN_CHANNEL, "C1"))
+          .contains("SLACK_OUTBOX_CHANNEL_PENDING: DELIVERED_AT IS NULL")
+          .contains("AND CHANNEL = ?1");
+      assertThat(plan(c, OutboxStore.NEXT_OF_RUN, "C1", "r-1", "NOTICE"))
+          .contains("SLACK_OUTBOX_RUN_PENDING: RUN_ID = ?2")
+          .contains("AND DELIVERED_AT IS NULL");
+    }
+  }
+
+  private static String plan(Connection c, String sql, String... args) throws Exception {
+    try (PreparedStatement st = c.prepareStatement("EXPLAIN " + sql)) {
+      for (int i = 0; i < args.length; i++) {
+        st.setString(i + 1, args[i]);
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
     }
   }
 }
