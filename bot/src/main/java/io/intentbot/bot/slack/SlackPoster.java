@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A run's top message given up: the run is marked refused in its channel, {@link
  *       Undeliverable} is told, and nothing more of the run is sent there; lines are never posted
  *       top-level.
+ *   <li>Once, with several replicas: it sends only messages it {@linkplain OutboxStore#claim
+ *       claimed}, so when two processes drain around a hand-over of the outbox lease, each message
+ *       is sent by one.
  *   <li>Bounded: it keeps state only for channels it is posting in (an idle channel whose wait is
  *       over is forgotten); delivered messages are deleted after {@link #KEEP_DELIVERED} (looked at
  *       every {@link #PURGE_EVERY}).
@@ -64,6 +67,12 @@ public final class SlackPoster implements AutoCloseable {
 
   /** Delivered messages are kept this long (for inspection), then deleted. */
   static final Duration KEEP_DELIVERED = Duration.ofDays(7);
+
+  /**
+   * How long the messages of one call are claimed ({@link OutboxStore#claim}) for this poster:
+   * longer than any call takes (a file upload is at most 30 s of upload between two API calls).
+   */
+  static final Duration CLAIM = Duration.ofMinutes(2);
 
   /** How often delivered messages older than {@link #KEEP_DELIVERED} are deleted. */
   static final Duration PURGE_EVERY = Duration.ofHours(1);
@@ -104,6 +113,7 @@ public final class SlackPoster implements AutoCloseable {
   private final ChannelPacing pacing;
   private final DeliveryPlanner planner;
   private Instant nextPurge = Instant.MIN;
+  private final String holder = "poster-" + java.util.UUID.randomUUID();
   private final Semaphore signal = new Semaphore(0);
   private volatile boolean running;
   private Thread thread;
@@ -283,6 +293,10 @@ public final class SlackPoster implements AutoCloseable {
         || method.startsWith("files.")
             && !limits.mayCall("files.completeUploadExternal", channel)) {
       return false;
+    }
+    List<Long> ids = delivery.batch().stream().map(OutboxStore.Message::id).toList();
+    if (!outbox.claim(ids, holder, clock.instant().plus(CLAIM))) {
+      return false; // another process is sending them
     }
     send(channel, delivery);
     return true;
