@@ -347,6 +347,15 @@ public final class SlackPoster implements AutoCloseable {
       metrics.slackError(method, "io");
       outbox.failed(ids, e.toString(), false);
       pacing.failed(channel, now);
+    } catch (RuntimeException e) {
+      // e.g. the outbox unreachable mid-call: the claim is released if it can be, else it lapses
+      pacing.failed(channel, now);
+      try {
+        outbox.failed(ids, e.toString(), false);
+      } catch (RuntimeException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
     }
   }
 

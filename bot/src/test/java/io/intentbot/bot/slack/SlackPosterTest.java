@@ -262,4 +262,18 @@ class SlackPosterTest {
         .as("the poster deleted the first; the second is kept")
         .isEqualTo(1);
   }
+
+  @Test
+  void aCallThatThrowsReleasesItsClaimSoAnotherProcessMayTryAtOnce() {
+    outbox.saveThread("r-1", "C1", "1.1");
+    long file = outbox.add("r-1", "C1", OutboxStore.Kind.FILE, "output", "{}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(poster::drainOnce)
+        .as("the stub knows no file upload")
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(outbox.claim(List.of(file), "another process", clock.instant().plusSeconds(1)))
+        .isTrue();
+    assertThat(outbox.pending(10))
+        .singleElement()
+        .satisfies(m -> assertThat(m.attempts()).isEqualTo(1));
+  }
 }
