@@ -250,13 +250,61 @@ public final class OutboxStore implements AutoCloseable {
     update("UPDATE slack_outbox SET delivered_at = ? WHERE id = ?", ids, null);
   }
 
-  /** Counts a failed attempt; gives the messages up (marks them delivered) when {@code giveUp}. */
+  /**
+   * Claims undelivered messages for {@code holder} until {@code until}, all or none: true when
+   * every one of {@code ids} was undelivered and unclaimed (or its claim had lapsed, or was {@code
+   * holder}'s own). Each row is claimed by one conditional UPDATE, so of two processes claiming the
+   * same message at once one gets it; a process sends only what it claimed, and a message is sent
+   * once even when two processes drain the outbox around a hand-over. {@link #failed} releases the
+   * claim; delivered messages need none.
+   */
+  public synchronized boolean claim(Collection<Long> ids, String holder, Instant until) {
+    Instant now = clock.instant();
+    try {
+      Connection c = connection();
+      c.setAutoCommit(false);
+      try (PreparedStatement st =
+          c.prepareStatement(
+              "UPDATE slack_outbox SET claimed_by = ?, claimed_until = ? WHERE id = ?"
+                  + " AND delivered_at IS NULL"
+                  + " AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)")) {
+        int claimed = 0;
+        for (long id : ids) {
+          st.setString(1, holder);
+          st.setTimestamp(2, Timestamp.from(until));
+          st.setLong(3, id);
+          st.setTimestamp(4, Timestamp.from(now));
+          st.setString(5, holder);
+          claimed += st.executeUpdate();
+        }
+        if (claimed == ids.size()) {
+          c.commit();
+          return true;
+        }
+        c.rollback();
+        return false;
+      } catch (SQLException e) {
+        c.rollback(); // e.g. a deadlock with another claimer: not claimed, tried next pass
+        return false;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot claim Slack messages: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Counts a failed attempt and releases the messages' claim; gives them up (marks them delivered)
+   * when {@code giveUp}.
+   */
   public synchronized void failed(Collection<Long> ids, String error, boolean giveUp) {
     update(
         giveUp
-            ? "UPDATE slack_outbox SET attempts = attempts + 1, last_error = ?, delivered_at = ?"
-                + " WHERE id = ?"
-            : "UPDATE slack_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+            ? "UPDATE slack_outbox SET attempts = attempts + 1, last_error = ?, delivered_at = ?,"
+                + " claimed_by = NULL, claimed_until = NULL WHERE id = ?"
+            : "UPDATE slack_outbox SET attempts = attempts + 1, last_error = ?,"
+                + " claimed_by = NULL, claimed_until = NULL WHERE id = ?",
         ids,
         error == null ? "" : error.substring(0, Math.min(error.length(), 1000)));
   }

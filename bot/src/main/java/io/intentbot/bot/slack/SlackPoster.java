@@ -7,10 +7,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *       served next ({@link OutboxStore#next}): a card or a final result goes ahead of other runs'
  *       step output; a run's own messages keep their order.
  *   <li>At most one call per channel every {@code minInterval} (Slack allows about one message per
- *       second per channel); lines that pile up meanwhile are posted together (coalesced), up to
- *       {@value #MAX_BATCH_CHARS} characters.
+ *       second per channel, {@link ChannelPacing}); lines that pile up meanwhile are posted
+ *       together (coalesced, {@link ThreadLines}), up to {@value #MAX_BATCH_CHARS} characters.
  *   <li>A run's top message is posted once ({@code chat.postMessage}); later versions replace it
  *       ({@code chat.update}), only the newest is sent. Lines go into its thread, in the order they
  *       were written relative to the top message's versions. A post tried again after a failure
@@ -41,12 +38,20 @@ import org.slf4j.LoggerFactory;
  *   <li>A run's top message given up: the run is marked refused in its channel, {@link
  *       Undeliverable} is told, and nothing more of the run is sent there; lines are never posted
  *       top-level.
+ *   <li>Once, with several replicas: it sends only messages it {@linkplain OutboxStore#claim
+ *       claimed}, so when two processes drain around a hand-over of the outbox lease, each message
+ *       is sent by one.
+ *   <li>Bounded: it keeps state only for channels it is posting in (an idle channel whose wait is
+ *       over is forgotten); delivered messages are deleted after {@link #KEEP_DELIVERED} (looked at
+ *       every {@link #PURGE_EVERY}).
  * </ul>
+ *
+ * <p>What to send next in a channel is the {@link DeliveryPlanner}'s; this class makes the calls,
+ * reads Slack's answers and keeps the pace.
  */
 public final class SlackPoster implements AutoCloseable {
 
-  static final int MAX_BATCH_CHARS = 3500;
-  static final int MAX_BATCH_LINES = 60;
+  static final int MAX_BATCH_CHARS = ThreadLines.MAX_BATCH_CHARS;
   static final int MAX_ATTEMPTS = 5;
 
   /** Messages of one run read for one call: more than a call can carry. */
@@ -62,6 +67,15 @@ public final class SlackPoster implements AutoCloseable {
 
   /** Delivered messages are kept this long (for inspection), then deleted. */
   static final Duration KEEP_DELIVERED = Duration.ofDays(7);
+
+  /**
+   * How long the messages of one call are claimed ({@link OutboxStore#claim}) for this poster:
+   * longer than any call takes (a file upload is at most 30 s of upload between two API calls).
+   */
+  static final Duration CLAIM = Duration.ofMinutes(2);
+
+  /** How often delivered messages older than {@link #KEEP_DELIVERED} are deleted. */
+  static final Duration PURGE_EVERY = Duration.ofHours(1);
 
   private static final Logger log = LoggerFactory.getLogger(SlackPoster.class);
 
@@ -89,19 +103,17 @@ public final class SlackPoster implements AutoCloseable {
   }
 
   private final OutboxStore outbox;
-  private final MethodsClient slack;
   private final Duration minInterval;
-  private final Duration maxBackoff;
   private final SlackMetrics metrics;
   private final java.util.function.BooleanSupplier mayDrain;
   private final Clock clock;
   private final SlackRateLimits limits;
   private final SlackHealth health;
   private final Undeliverable undeliverable;
-  private final Map<String, Instant> nextAllowed = new HashMap<>();
-  private final java.net.http.HttpClient uploads =
-      java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-  private final Map<String, Integer> failures = new HashMap<>();
+  private final ChannelPacing pacing;
+  private final DeliveryPlanner planner;
+  private Instant nextPurge = Instant.MIN;
+  private final String holder = "poster-" + java.util.UUID.randomUUID();
   private final Semaphore signal = new Semaphore(0);
   private volatile boolean running;
   private Thread thread;
@@ -176,10 +188,15 @@ public final class SlackPoster implements AutoCloseable {
     this.clock = clock;
     this.mayDrain = mayDrain;
     this.outbox = outbox;
-    this.slack = slack;
     this.minInterval = minInterval;
-    this.maxBackoff = maxBackoff;
     this.metrics = metrics;
+    this.pacing = new ChannelPacing(minInterval, maxBackoff);
+    this.planner =
+        new DeliveryPlanner(
+            outbox,
+            slack,
+            new PostedCards(slack, limits, metrics, health),
+            new ThreadFileUpload(slack));
   }
 
   public synchronized void start() {
@@ -227,15 +244,19 @@ public final class SlackPoster implements AutoCloseable {
     }
   }
 
-  /** One pass: at most one Slack call per channel that may be called now. Returns calls made. */
+  /**
+   * One pass: at most one Slack call per channel that may be called now. Returns calls made. Also
+   * forgets idle channels and, every {@link #PURGE_EVERY}, deletes old delivered messages.
+   */
   public synchronized int drainOnce() {
     if (!mayDrain.getAsBoolean()) {
       return 0;
     }
     int calls = 0;
     Instant now = clock.instant();
-    for (String channel : outbox.pendingChannels()) {
-      if (now.isBefore(nextAllowed.getOrDefault(channel, Instant.MIN))) {
+    List<String> channels = outbox.pendingChannels();
+    for (String channel : channels) {
+      if (!pacing.mayCall(channel, now)) {
         continue;
       }
       List<OutboxStore.Message> queue = outbox.next(channel, MAX_READ);
@@ -243,133 +264,55 @@ public final class SlackPoster implements AutoCloseable {
         calls++;
       }
     }
+    pacing.forgetIdle(channels, now);
+    if (!now.isBefore(nextPurge)) {
+      nextPurge = now.plus(PURGE_EVERY);
+      int purged = outbox.purgeDelivered(now.minus(KEEP_DELIVERED));
+      if (purged > 0) {
+        log.debug(
+            "Slack outbox: deleted {} messages delivered over {} ago", purged, KEEP_DELIVERED);
+      }
+    }
     return calls;
+  }
+
+  /** How many channels the poster holds pacing state for (bounded by those it posts in). */
+  int channelsTracked() {
+    return pacing.channels();
   }
 
   /** Sends the channel's next message(s); false when no call was made (waiting, dropped). */
   private boolean deliverNext(String channel, List<OutboxStore.Message> queue) {
-    OutboxStore.Message first = queue.get(0);
-    List<OutboxStore.Message> ofRun =
-        queue.stream()
-            .filter(m -> m.runId().equals(first.runId()) && m.kind() != OutboxStore.Kind.NOTICE)
-            .toList();
-    List<OutboxStore.Message> heads =
-        ofRun.stream().filter(m -> m.kind() == OutboxStore.Kind.HEAD).toList();
-    var thread = outbox.thread(first.runId());
-    List<OutboxStore.Message> batch;
-    String method;
-    Call call;
-    boolean firstPost = false;
-    if (first.kind() == OutboxStore.Kind.NOTICE) {
-      batch = List.of(first);
-      method = "chat.postMessage";
-      call =
-          () ->
-              slack.chatPostMessage(
-                  r -> {
-                    r.channel(channel).text(first.body());
-                    return first.blocks() == null ? r : r.blocksAsString(first.blocks());
-                  });
-    } else if (thread.isPresent() && thread.get().refused()) {
-      // Slack refused the top message for good: nothing of this run goes into the channel
-      outbox.failed(ofRun.stream().map(OutboxStore.Message::id).toList(), "thread refused", true);
+    var planned = planner.plan(channel, queue);
+    if (planned.isEmpty()) {
       return false;
-    } else if (!heads.isEmpty()
-        && (thread.isEmpty() || ofRun.get(0).kind() == OutboxStore.Kind.HEAD)) {
-      // the top message first when there is no thread yet, else whatever is oldest: a line
-      // written before a newer top message (the approval, the first step) is not kept waiting
-      OutboxStore.Message newest = heads.get(heads.size() - 1);
-      batch = heads;
-      if (thread.isEmpty()) {
-        firstPost = true;
-        method = "chat.postMessage";
-        boolean triedBefore = heads.stream().anyMatch(h -> h.attempts() > 0);
-        call =
-            () -> {
-              if (triedBefore) {
-                // a lost answer may hide a card Slack did post: find it instead of a second one
-                String posted = alreadyPosted(channel, first.runId());
-                if (posted != null) {
-                  outbox.saveThread(first.runId(), channel, posted);
-                  return slack.chatUpdate(
-                      r ->
-                          r.channel(channel)
-                              .ts(posted)
-                              .text(newest.body())
-                              .blocksAsString(newest.blocks()));
-                }
-              }
-              var response =
-                  slack.chatPostMessage(
-                      r -> r.channel(channel).text(newest.body()).blocksAsString(newest.blocks()));
-              if (response.isOk()) {
-                outbox.saveThread(
-                    first.runId(),
-                    response.getChannel() == null ? channel : response.getChannel(),
-                    response.getTs());
-              }
-              return response;
-            };
-      } else {
-        String ts = thread.get().ts();
-        String threadChannel = thread.get().channel();
-        method = "chat.update";
-        call =
-            () ->
-                slack.chatUpdate(
-                    r ->
-                        r.channel(threadChannel)
-                            .ts(ts)
-                            .text(newest.body())
-                            .blocksAsString(newest.blocks()));
-      }
-    } else if (thread.isEmpty()) {
-      // lines of a run whose top message never made it: never top-level in the channel
-      outbox.failed(ofRun.stream().map(OutboxStore.Message::id).toList(), "no thread", true);
-      return false;
-    } else if (ofRun.get(0).kind() == OutboxStore.Kind.FILE) {
-      OutboxStore.Message file = ofRun.get(0);
-      batch = List.of(file);
-      method = "files.getUploadURLExternal";
-      String ts = thread.get().ts();
-      call = () -> upload(channel, ts, file);
-    } else {
-      batch = lineBatch(ofRun);
-      String text = SlackLimits.cut(render(batch), SlackLimits.FALLBACK_TEXT);
-      String ts = thread.get().ts();
-      method = "chat.postMessage";
-      call =
-          () -> slack.chatPostMessage(r -> r.channel(channel).threadTs(ts).text(text).mrkdwn(true));
     }
+    DeliveryPlanner.Delivery delivery = planned.get();
+    String method = delivery.method();
     if (!limits.mayCall(method, channel)
         || method.startsWith("files.")
             && !limits.mayCall("files.completeUploadExternal", channel)) {
       return false;
     }
-    send(channel, method, batch, call, firstPost);
+    List<Long> ids = delivery.batch().stream().map(OutboxStore.Message::id).toList();
+    if (!outbox.claim(ids, holder, clock.instant().plus(CLAIM))) {
+      return false; // another process is sending them
+    }
+    send(channel, delivery);
     return true;
   }
 
-  @FunctionalInterface
-  private interface Call {
-    SlackApiTextResponse run() throws IOException, SlackApiException;
-  }
-
-  private void send(
-      String channel,
-      String method,
-      List<OutboxStore.Message> batch,
-      Call call,
-      boolean firstPost) {
+  private void send(String channel, DeliveryPlanner.Delivery delivery) {
+    String method = delivery.method();
+    List<OutboxStore.Message> batch = delivery.batch();
     List<Long> ids = batch.stream().map(OutboxStore.Message::id).toList();
     Instant now = clock.instant();
     try {
-      SlackApiTextResponse response = call.run();
+      SlackApiTextResponse response = delivery.call().run();
       if (response.isOk()) {
         outbox.delivered(ids);
-        failures.remove(channel);
         health.fine(method);
-        nextAllowed.put(channel, now.plus(minInterval));
+        pacing.succeeded(channel, now);
       } else {
         String error = response.getError();
         metrics.slackError(method, error);
@@ -381,159 +324,39 @@ public final class SlackPoster implements AutoCloseable {
         outbox.failed(ids, error, giveUp);
         if (giveUp) {
           log.warn("Slack refused {} in {}: {}; given up", method, channel, error);
-          if (firstPost) {
+          if (delivery.firstPost()) {
             OutboxStore.Message head = batch.get(batch.size() - 1);
             outbox.refuseThread(head.runId(), channel, error);
             undeliverable.headRefused(head, error);
           }
         }
-        backoff(channel, now);
+        pacing.failed(channel, now);
       }
     } catch (SlackApiException e) {
       int code = e.getResponse().code();
       metrics.slackError(method, String.valueOf(code));
       if (code == 429) {
         Duration wait = limits.rateLimited(method, channel, e.getResponse().header("Retry-After"));
-        nextAllowed.put(channel, now.plus(wait));
+        pacing.waitUntil(channel, now.plus(wait));
         log.info("Slack rate limit on {} ({}): waiting {}s", method, channel, wait.toSeconds());
       } else {
         outbox.failed(ids, "HTTP " + code, false);
-        backoff(channel, now);
+        pacing.failed(channel, now);
       }
     } catch (IOException e) {
       metrics.slackError(method, "io");
       outbox.failed(ids, e.toString(), false);
-      backoff(channel, now);
-    }
-  }
-
-  private void backoff(String channel, Instant now) {
-    int n = failures.merge(channel, 1, Integer::sum);
-    long millis = Math.min(maxBackoff.toMillis(), minInterval.toMillis() * (1L << Math.min(n, 16)));
-    nextAllowed.put(channel, now.plusMillis(Math.max(millis, 10)));
-  }
-
-  /**
-   * The ts of the run's top message if Slack already has it in the channel (the bot's recent
-   * messages, {@code conversations.history}); null when it is not there or Slack cannot say.
-   */
-  private String alreadyPosted(String channel, String runId) {
-    String method = "conversations.history";
-    if (!limits.mayCall(method, channel)) {
-      return null;
-    }
-    try {
-      var history = slack.conversationsHistory(r -> r.channel(channel).limit(100));
-      if (!history.isOk()) {
-        metrics.slackError(method, history.getError());
-        if (SlackHealth.configurationError(history.getError())) {
-          health.problem(method, history.getError(), history.getNeeded());
-        }
-        return null;
+      pacing.failed(channel, now);
+    } catch (RuntimeException e) {
+      // e.g. the outbox unreachable mid-call: the claim is released if it can be, else it lapses
+      pacing.failed(channel, now);
+      try {
+        outbox.failed(ids, e.toString(), false);
+      } catch (RuntimeException again) {
+        e.addSuppressed(again);
       }
-      health.fine(method);
-      String mark = " · run " + SlackText.escape(runId) + " · ";
-      for (var message : history.getMessages()) {
-        if (message.getBotId() != null
-            && message.getThreadTs() == null
-            && message.getText() != null
-            && message.getText().contains(mark)) {
-          return message.getTs();
-        }
-      }
-    } catch (SlackApiException e) {
-      if (e.getResponse().code() == 429) {
-        limits.rateLimited(method, channel, e.getResponse().header("Retry-After"));
-      }
-    } catch (IOException e) {
-      metrics.slackError(method, "io");
+      throw e;
     }
-    return null;
-  }
-
-  /**
-   * A file in three calls: an upload URL, the content POSTed to it, the upload completed into the
-   * thread. Slack's refusal of the first or last call is returned as the answer; a failed upload is
-   * an IOException (tried again).
-   */
-  private SlackApiTextResponse upload(String channel, String ts, OutboxStore.Message file)
-      throws IOException, SlackApiException {
-    var meta = io.intentbot.engine.json.Json.MAPPER.readTree(file.blocks());
-    byte[] content = file.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    var url =
-        slack.filesGetUploadURLExternal(
-            r -> r.filename(meta.path("filename").asText("output.txt")).length(content.length));
-    if (!url.isOk()) {
-      return url;
-    }
-    try {
-      var response =
-          uploads.send(
-              java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.getUploadUrl()))
-                  .timeout(Duration.ofSeconds(30))
-                  .header("Content-Type", "text/plain; charset=utf-8")
-                  .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(content))
-                  .build(),
-              java.net.http.HttpResponse.BodyHandlers.discarding());
-      if (response.statusCode() != 200) {
-        throw new IOException("file upload answered HTTP " + response.statusCode());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("file upload interrupted", e);
-    }
-    return slack.filesCompleteUploadExternal(
-        r ->
-            r.files(
-                    List.of(
-                        com.slack.api.methods.request.files.FilesCompleteUploadExternalRequest
-                            .FileDetails.builder()
-                            .id(url.getFileId())
-                            .title(meta.path("title").asText("output"))
-                            .build()))
-                .channelId(channel)
-                .threadTs(ts));
-  }
-
-  private static List<OutboxStore.Message> lineBatch(List<OutboxStore.Message> ofRun) {
-    List<OutboxStore.Message> batch = new ArrayList<>();
-    int chars = 0;
-    for (OutboxStore.Message m : ofRun) {
-      if (m.kind() == OutboxStore.Kind.HEAD) {
-        continue;
-      }
-      if (m.kind() == OutboxStore.Kind.FILE) {
-        break;
-      }
-      if (!batch.isEmpty()
-          && (chars + m.body().length() > MAX_BATCH_CHARS || batch.size() >= MAX_BATCH_LINES)) {
-        break;
-      }
-      batch.add(m);
-      chars += m.body().length() + 8;
-    }
-    return batch;
-  }
-
-  /** Notes as prose, runs of output lines as one preformatted block. */
-  static String render(List<OutboxStore.Message> batch) {
-    StringBuilder text = new StringBuilder();
-    boolean inCode = false;
-    for (OutboxStore.Message m : batch) {
-      boolean output = m.kind() == OutboxStore.Kind.OUTPUT;
-      if (output && !inCode) {
-        text.append("```\n");
-        inCode = true;
-      } else if (!output && inCode) {
-        text.append("```\n");
-        inCode = false;
-      }
-      text.append(output ? m.body().replace("```", "'''") : m.body()).append('\n');
-    }
-    if (inCode) {
-      text.append("```\n");
-    }
-    return text.toString().stripTrailing();
   }
 
   /**

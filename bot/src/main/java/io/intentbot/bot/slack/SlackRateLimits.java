@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * and per channel. A 429's {@code Retry-After} stops that method everywhere and, when the call had
  * a channel, that channel too; every caller asks {@link #mayCall} first (the outbox poster for
  * messages and files, the modal for {@code views.open}, the group directory for {@code
- * usergroups.*}, the channel check).
+ * usergroups.*}, the channel check). Waits that are over are dropped at the next 429, so it holds
+ * only the channels and methods waiting now (and those whose wait ended since).
  */
 public final class SlackRateLimits {
 
@@ -31,6 +32,11 @@ public final class SlackRateLimits {
   /** Whether {@code method} (in {@code channel}, or null) may be called now. */
   public boolean mayCall(String method, String channel) {
     return waitFor(method, channel).isZero();
+  }
+
+  /** How many channels it holds a wait for. */
+  int channelsHeld() {
+    return channels.size();
   }
 
   /** How long Slack asked to wait before calling {@code method} in {@code channel}; zero: none. */
@@ -54,6 +60,9 @@ public final class SlackRateLimits {
     Duration wait = Duration.ofSeconds(seconds(retryAfter));
     Instant now = clock.instant();
     Instant until = now.plus(wait);
+    // waits that are over say nothing: dropped here, so only current ones are held
+    channels.values().removeIf(t -> !t.isAfter(now));
+    methods.values().removeIf(t -> !t.isAfter(now));
     boolean perChannel = channel != null && method.equals(PER_CHANNEL);
     if (perChannel) {
       String other = lastChannel429;

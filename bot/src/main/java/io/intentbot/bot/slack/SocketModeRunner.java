@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * {@code intentbot socket}: the same Slack app over Socket Mode (a websocket the bot opens to
  * Slack, for teams without a public URL). Needs {@code SLACK_BOT_TOKEN} and {@code
  * SLACK_APP_TOKEN}. When Slack cannot be reached at start it keeps trying with back-off (doubling
- * from half a second up to 30 s); a token Slack refuses is {@link SlackTokenRejected}.
+ * from half a second up to 30 s); a token Slack refuses is {@link SlackTokenRejected}. Messages
+ * from Slack over {@link HttpLimits#MAX_BODY} are refused unread ({@link CappedSocketModeClient}).
  *
  * <pre>{@code
  * try (SocketModeRunner runner = new SocketModeRunner(engine, settings, outbox)) {
@@ -32,6 +33,7 @@ public final class SocketModeRunner implements AutoCloseable {
   private final SlackBot bot;
   private final SlackSettings settings;
   private SocketModeApp socket;
+  private SocketModeClient client;
   private ScheduledExecutorService retries;
   private volatile Consumer<SlackTokenRejected> onRejected = e -> {};
   private volatile boolean stopped;
@@ -100,18 +102,21 @@ public final class SocketModeRunner implements AutoCloseable {
       return true;
     }
     try {
-      // Asked first, so that a failure to reach Slack is this exception: SocketModeApp's own
-      // client factory logs it with a stack trace and leaves the app without a client.
-      SlackBot.slack(settings).issueSocketModeUrl(settings.appToken());
-      SocketModeApp app =
-          new SocketModeApp(settings.appToken(), bot.app(), SocketModeClient.Backend.JavaWebSocket);
+      // Asked here, so that a failure to reach Slack or a refused token is this call's exception.
+      com.slack.api.Slack slack = bot.app().slack();
+      String url = slack.issueSocketModeUrl(settings.appToken());
+      CappedSocketModeClient client =
+          new CappedSocketModeClient(slack, settings.appToken(), url, HttpLimits.MAX_BODY);
+      client.addWebSocketMessageListener(new SocketModeDispatch(bot.app(), client));
+      SocketModeApp app = new SocketModeApp(client, bot.app());
       try {
         app.startAsync();
-      } catch (NullPointerException e) {
-        // Slack went away between the two calls: the factory made no client
-        throw new java.io.IOException("Socket Mode connection failed", e);
+      } catch (Exception e) {
+        client.close();
+        throw e;
       }
       socket = app;
+      this.client = client;
       return true;
     } catch (java.io.IOException e) {
       if (!warned) {
@@ -165,6 +170,7 @@ public final class SocketModeRunner implements AutoCloseable {
       if (socket != null) {
         socket.close();
         socket = null;
+        client.close(); // its message and session-monitor threads: SocketModeApp leaves them
       }
     } catch (Exception e) {
       // closing anyway

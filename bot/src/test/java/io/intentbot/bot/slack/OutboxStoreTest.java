@@ -86,4 +86,29 @@ class OutboxStoreTest {
       }
     }
   }
+
+  @Test
+  void aClaimIsAllOrNoneOneHolderAtATimeAndLapsesOrIsReleasedByAFailure() {
+    String url = AuditStores.defaultUrl(dir);
+    io.intentbot.engine.testing.MutableClock clock =
+        new io.intentbot.engine.testing.MutableClock(T0);
+    try (OutboxStore one = OutboxStore.open(url, null, null, clock);
+        OutboxStore two = OutboxStore.open(url, null, null, clock)) {
+      long a = one.add("r-1", "C1", OutboxStore.Kind.OUTPUT, "a", null);
+      long b = one.add("r-1", "C1", OutboxStore.Kind.OUTPUT, "b", null);
+      Instant until = T0.plusSeconds(120);
+      assertThat(one.claim(List.of(a), "p1", until)).isTrue();
+      assertThat(two.claim(List.of(a, b), "p2", until)).as("a is p1's").isFalse();
+      assertThat(two.claim(List.of(b), "p2", until)).as("none was taken: b is free").isTrue();
+      assertThat(one.claim(List.of(a), "p1", until)).as("a holder's own claim").isTrue();
+
+      one.failed(List.of(a), "HTTP 500", false);
+      assertThat(two.claim(List.of(a), "p2", until)).as("released by the failure").isTrue();
+      clock.advance(java.time.Duration.ofSeconds(120));
+      assertThat(one.claim(List.of(a, b), "p1", until.plusSeconds(120))).as("lapsed").isTrue();
+      one.delivered(List.of(a));
+      clock.advance(java.time.Duration.ofSeconds(120));
+      assertThat(two.claim(List.of(a), "p2", until.plusSeconds(240))).as("delivered").isFalse();
+    }
+  }
 }

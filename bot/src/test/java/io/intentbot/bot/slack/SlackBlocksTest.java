@@ -129,7 +129,7 @@ class SlackBlocksTest {
   @Test
   void outputLinesArePreformattedAndNotesAreProse() {
     String text =
-        SlackPoster.render(
+        ThreadLines.render(
             List.of(
                 new OutboxStore.Message(1, "r", "C", OutboxStore.Kind.NOTE, "▶ step 1", null, 0),
                 new OutboxStore.Message(2, "r", "C", OutboxStore.Kind.OUTPUT, "a", null, 0),

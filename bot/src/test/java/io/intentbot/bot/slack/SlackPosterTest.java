@@ -7,6 +7,7 @@ import io.intentbot.engine.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -195,5 +196,84 @@ class SlackPosterTest {
 
     assertThat(outbox.pending(10)).isEmpty();
     assertThat(slack.calls).hasSize(3);
+  }
+
+  @Test
+  void channelsAreForgottenOnceIdleAndTheirWaitIsOverWhileARunStillPostingKeepsItsThread() {
+    outbox.add("r-keep", "C-KEEP", OutboxStore.Kind.HEAD, "deploy-app: running", "[]");
+    for (int i = 0; i < 20; i++) {
+      outbox.add("r-" + i, "C" + i, OutboxStore.Kind.HEAD, "run " + i + ": done", "[]");
+    }
+    assertThat(poster.drainOnce()).isEqualTo(21);
+    String ts = outbox.thread("r-keep").orElseThrow().ts();
+    assertThat(poster.channelsTracked()).as("each channel waits its interval").isEqualTo(21);
+
+    clock.advance(INTERVAL);
+    assertThat(poster.drainOnce()).isZero();
+    assertThat(poster.channelsTracked()).as("nothing to post and no wait: forgotten").isZero();
+
+    outbox.add("r-keep", "C-KEEP", OutboxStore.Kind.OUTPUT, "step 2 of 2", null);
+    assertThat(poster.drainOnce()).isEqualTo(1);
+    assertThat(slack.calls.get(slack.calls.size() - 1))
+        .as("the run still posting goes on in its thread")
+        .isEqualTo(
+            new StubSlackMethods.Call("chat.postMessage", "C-KEEP", "```\nstep 2 of 2\n```", ts));
+    assertThat(poster.channelsTracked()).isEqualTo(1);
+  }
+
+  @Test
+  void anIdleChannelStillWaitingForRetryAfterIsKeptUntilTheWaitEnds() {
+    slack.rateLimit(30);
+    outbox.add("r-1", "C1", OutboxStore.Kind.NOTICE, "one", null);
+    assertThat(poster.drainOnce()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(poster.drainOnce()).isEqualTo(1);
+    assertThat(outbox.pending(10)).isEmpty();
+    outbox.add("r-2", "C1", OutboxStore.Kind.NOTICE, "two", null);
+    slack.rateLimit(30);
+    assertThat(poster.drainOnce()).isEqualTo(0);
+    clock.advance(INTERVAL);
+    assertThat(poster.drainOnce()).isEqualTo(1);
+    assertThat(outbox.pending(10))
+        .singleElement()
+        .extracting(OutboxStore.Message::body)
+        .isEqualTo("two");
+
+    outbox.failed(List.of(outbox.pending(10).get(0).id()), "given up by the test", true);
+    clock.advance(Duration.ofSeconds(29));
+    poster.drainOnce();
+    assertThat(poster.channelsTracked()).as("idle but still waiting").isEqualTo(1);
+    clock.advance(Duration.ofSeconds(1));
+    poster.drainOnce();
+    assertThat(poster.channelsTracked()).isZero();
+  }
+
+  @Test
+  void deliveredMessagesAreDeletedAfterAWeek() {
+    outbox.add("r-1", "C1", OutboxStore.Kind.NOTICE, "a week ago", null);
+    assertThat(poster.drainOnce()).isEqualTo(1);
+    clock.advance(SlackPoster.KEEP_DELIVERED.minus(SlackPoster.PURGE_EVERY));
+    outbox.add("r-2", "C1", OutboxStore.Kind.NOTICE, "an hour before the week", null);
+    assertThat(poster.drainOnce()).isEqualTo(1);
+    clock.advance(SlackPoster.PURGE_EVERY.plusMillis(1));
+    assertThat(poster.drainOnce()).isZero();
+
+    assertThat(outbox.purgeDelivered(clock.instant().plus(Duration.ofDays(365))))
+        .as("the poster deleted the first; the second is kept")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aCallThatThrowsReleasesItsClaimSoAnotherProcessMayTryAtOnce() {
+    outbox.saveThread("r-1", "C1", "1.1");
+    long file = outbox.add("r-1", "C1", OutboxStore.Kind.FILE, "output", "{}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(poster::drainOnce)
+        .as("the stub knows no file upload")
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(outbox.claim(List.of(file), "another process", clock.instant().plusSeconds(1)))
+        .isTrue();
+    assertThat(outbox.pending(10))
+        .singleElement()
+        .satisfies(m -> assertThat(m.attempts()).isEqualTo(1));
   }
 }

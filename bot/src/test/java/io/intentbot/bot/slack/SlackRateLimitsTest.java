@@ -48,4 +48,18 @@ class SlackRateLimitsTest {
     assertThat(limits.rateLimited("conversations.info", null, "soon"))
         .isEqualTo(Duration.ofSeconds(1));
   }
+
+  @Test
+  void waitsThatAreOverAreDroppedSoOnlyCurrentOnesAreHeld() {
+    for (int i = 0; i < 100; i++) {
+      limits.rateLimited("chat.update", "C" + i, "5");
+    }
+    assertThat(limits.channelsHeld()).isEqualTo(100);
+    clock.advance(Duration.ofSeconds(5));
+    limits.rateLimited("chat.update", "C-NOW", "5");
+    assertThat(limits.channelsHeld()).isEqualTo(1);
+    assertThat(limits.mayCall("chat.update", "C0")).isFalse();
+    assertThat(limits.mayCall("chat.postMessage", "C0")).isTrue();
+    assertThat(limits.mayCall("chat.postMessage", "C-NOW")).isFalse();
+  }
 }

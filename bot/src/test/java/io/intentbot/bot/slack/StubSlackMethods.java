@@ -24,8 +24,8 @@ import okhttp3.Response;
  */
 final class StubSlackMethods {
 
-  /** One call: the method and the text (or group) it carried. */
-  record Call(String method, String channel, String text) {}
+  /** One call: the method, the text (or group) it carried and the thread it went into (or null). */
+  record Call(String method, String channel, String text, String threadTs) {}
 
   final List<Call> calls = new ArrayList<>();
   final Deque<Object> answers = new ArrayDeque<>();
@@ -69,7 +69,12 @@ final class StubSlackMethods {
             ((ChatPostMessageRequest.ChatPostMessageRequestBuilder)
                     configure.configure(ChatPostMessageRequest.builder()))
                 .build();
-        calls.add(new Call("chat.postMessage", request.getChannel(), request.getText()));
+        calls.add(
+            new Call(
+                "chat.postMessage",
+                request.getChannel(),
+                request.getText(),
+                request.getThreadTs()));
         String error = next();
         ChatPostMessageResponse response = new ChatPostMessageResponse();
         response.setOk(error == null);
@@ -83,7 +88,8 @@ final class StubSlackMethods {
             ((ChatUpdateRequest.ChatUpdateRequestBuilder)
                     configure.configure(ChatUpdateRequest.builder()))
                 .build();
-        calls.add(new Call("chat.update", request.getChannel(), request.getText()));
+        calls.add(
+            new Call("chat.update", request.getChannel(), request.getText(), request.getTs()));
         String error = next();
         ChatUpdateResponse response = new ChatUpdateResponse();
         response.setOk(error == null);
@@ -91,7 +97,7 @@ final class StubSlackMethods {
         return response;
       }
       case "usergroupsUsersList" -> {
-        calls.add(new Call("usergroups.users.list", null, null));
+        calls.add(new Call("usergroups.users.list", null, null, null));
         String error = next();
         UsergroupsUsersListResponse response = new UsergroupsUsersListResponse();
         response.setOk(error == null);
