@@ -225,54 +225,90 @@ final class Bootstrap implements AutoCloseable {
   }
 
   /**
-   * Starts opening what a server needs side by side, each on a thread of its own, while the caller
-   * goes on (connecting to Slack): the audit store, then {@code database} (more work on the audit
-   * database that needs the store's schema first: the Slack outbox's migration), on one; the step
-   * types and the catalogue on the other. They are independent: the config (read and checked before
-   * this is called) is all they share, and it is only read. Call after {@link #config()}.
+   * Starts opening the audit database on a thread of its own while the caller goes on (reading and
+   * checking the config, then {@link Ahead#loadCatalogue loading the catalogue}, connecting to
+   * Slack): the audit store, then {@code database} (more work on the audit database that needs the
+   * store's schema first: the Slack adapter's tables). It needs only the environment ({@code
+   * INTENTBOT_DB_URL}, {@code INTENTBOT_AUDIT_KEY}, ...), not the config, so it can begin before
+   * the config is read; whatever it opened is closed with the bootstrap, or by {@link
+   * Ahead#abandon} when the start stops before using it.
    */
-  <T> Ahead<T> openAhead(Function<AuditStore, T> database) {
-    CompletableFuture<IntentCatalog> catalogue =
-        CompletableFuture.supplyAsync(this::catalog, startThread("intentbot-start-catalogue"));
-    CompletableFuture<T> onDatabase =
+  <T> Ahead<T> openDatabaseAhead(Function<AuditStore, T> database) {
+    return new Ahead<>(
         CompletableFuture.supplyAsync(
-            () -> database.apply(audit()), startThread("intentbot-start-database"));
-    return new Ahead<>(catalogue, onDatabase);
+            () -> database.apply(audit()), startThread("intentbot-start-database")));
   }
 
   /**
-   * What {@link #openAhead} opens. {@link #await} waits for both sides and fails as opening them
-   * one after the other would have: an invalid catalogue first, then the database's error, each
-   * thrown as it was (a {@link io.intentbot.engine.config.ConfigException}, an {@link
-   * io.intentbot.engine.audit.AuditStoreException}). Whatever opened is closed with the bootstrap.
+   * What {@link #openDatabaseAhead} opens, and the step types and catalogue once {@link
+   * #loadCatalogue} starts loading them beside it. {@link #await} waits for both sides and fails as
+   * opening them one after the other would have: an invalid catalogue first, then the database's
+   * error, each thrown as it was (a {@link io.intentbot.engine.config.ConfigException}, an {@link
+   * io.intentbot.engine.audit.AuditStoreException}).
    */
-  static final class Ahead<T> {
-    private final CompletableFuture<IntentCatalog> catalogue;
+  final class Ahead<T> {
     private final CompletableFuture<T> database;
+    private CompletableFuture<IntentCatalog> catalogue;
 
-    private Ahead(CompletableFuture<IntentCatalog> catalogue, CompletableFuture<T> database) {
-      this.catalogue = catalogue;
+    private Ahead(CompletableFuture<T> database) {
       this.database = database;
+    }
+
+    /**
+     * Starts loading the step types and the catalogue on a thread of its own. They are independent
+     * of the database: the config (read and checked before this is called) is all they share, and
+     * it is only read. Call after {@link Bootstrap#config()}.
+     */
+    Ahead<T> loadCatalogue() {
+      catalogue =
+          CompletableFuture.supplyAsync(
+              Bootstrap.this::catalog, startThread("intentbot-start-catalogue"));
+      return this;
     }
 
     /** The result of the database side, once both sides are open. */
     T await() {
-      RuntimeException failure = failure(catalogue);
+      RuntimeException failure = catalogue == null ? null : failure(catalogue);
       RuntimeException onDatabase = failure(database);
       if (failure == null) {
         failure = onDatabase;
       }
       if (failure != null) {
-        if (onDatabase == null && database.join() instanceof AutoCloseable opened) {
-          try {
-            opened.close();
-          } catch (Exception e) {
-            failure.addSuppressed(e);
-          }
+        if (onDatabase == null) {
+          close(database.join(), failure);
         }
         throw failure;
       }
       return database.join();
+    }
+
+    /**
+     * The start stops before using what opened (the config is invalid, say): waits for both sides
+     * and closes what the database side opened; their own failures are added to {@code cause}.
+     */
+    void abandon(Throwable cause) {
+      if (catalogue != null) {
+        RuntimeException onCatalogue = failure(catalogue);
+        if (onCatalogue != null) {
+          cause.addSuppressed(onCatalogue);
+        }
+      }
+      RuntimeException onDatabase = failure(database);
+      if (onDatabase != null) {
+        cause.addSuppressed(onDatabase);
+      } else {
+        close(database.join(), cause);
+      }
+    }
+
+    private static void close(Object opened, Throwable failure) {
+      if (opened instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          failure.addSuppressed(e);
+        }
+      }
     }
 
     private static RuntimeException failure(CompletableFuture<?> side) {

@@ -12,6 +12,7 @@ import io.intentbot.bot.slack.SlackSettings;
 import io.intentbot.bot.slack.SlackTokenRejected;
 import io.intentbot.engine.Engine;
 import io.intentbot.engine.config.ConfigException;
+import io.intentbot.engine.config.IntentbotConfig;
 import io.intentbot.engine.text.Durations;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,28 +62,40 @@ final class ServeCommand extends BaseCommand {
   private int serve(int listen) throws Exception {
     HttpLimits limits = HttpLimits.fromEnv(env());
     Duration unreadyAfter = unreadyAfter();
-    Bootstrap boot = bootstrap();
-    SlackSettings settings = SlackSettings.from(env(), boot.config());
+    Clock clock = Clock.systemUTC();
+    Bootstrap boot = uncheckedBootstrap();
+    // The audit database (store, outbox, replay keys) needs only the environment: with the Slack
+    // credentials there, it opens while the config is read and checked, then beside the catalogue.
+    Bootstrap.Ahead<SlackStores> opening =
+        SlackSettings.from(env(), IntentbotConfig.empty()).missingForHttp().isEmpty()
+            ? boot.openDatabaseAhead(audit -> SlackStores.open(boot, clock))
+            : null;
+    SlackSettings settings;
+    try {
+      settings = SlackSettings.from(env(), boot.config());
+    } catch (RuntimeException | Error e) {
+      if (opening != null) {
+        opening.abandon(e);
+      }
+      boot.close();
+      throw e;
+    }
     List<String> missing = settings.missingForHttp();
     if (!missing.isEmpty()) {
       err().println("intentbot serve: " + SlackSettings.refusal(missing, "the Slack server"));
       boot.close();
       return ExitCode.INVALID;
     }
-    Clock clock = Clock.systemUTC();
-    // The audit database (store, then outbox) and the catalogue open side by side.
-    Bootstrap.Ahead<OutboxStore> opening =
-        boot.openAhead(
-            audit -> OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock));
+    opening.loadCatalogue();
     SlackGroupDirectory groups;
-    OutboxStore outbox;
+    SlackStores stores;
     try {
       groups = SlackBot.groupDirectory(settings, clock);
     } finally {
-      outbox = awaitOrClose(opening, boot);
+      stores = awaitOrClose(opening, boot);
     }
-    ReplayKeyStore replays =
-        ReplayKeyStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock);
+    OutboxStore outbox = stores.outbox();
+    ReplayKeyStore replays = stores.replays();
     Engine engine = boot.serverEngine(groups);
     BrokenIntents.log(engine.catalog(), log);
     SlackServer server =
@@ -151,13 +164,35 @@ final class ServeCommand extends BaseCommand {
                         + "'"));
   }
 
-  /** What {@link Bootstrap#openAhead} opened; on failure, the bootstrap is closed first. */
-  private static OutboxStore awaitOrClose(Bootstrap.Ahead<OutboxStore> opening, Bootstrap boot) {
+  /** What {@link Bootstrap#openDatabaseAhead} opened; on failure, the bootstrap is closed first. */
+  private static SlackStores awaitOrClose(Bootstrap.Ahead<SlackStores> opening, Bootstrap boot) {
     try {
       return opening.await();
     } catch (RuntimeException | Error e) {
       boot.close();
       throw e;
+    }
+  }
+
+  /** The Slack adapter's stores in the audit database: opened together, closed together. */
+  private record SlackStores(OutboxStore outbox, ReplayKeyStore replays) implements AutoCloseable {
+
+    /** Migrates the Slack adapter's tables (after the audit schema) and connects both stores. */
+    static SlackStores open(Bootstrap boot, Clock clock) {
+      OutboxStore outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock);
+      try {
+        return new SlackStores(
+            outbox, ReplayKeyStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock));
+      } catch (RuntimeException | Error e) {
+        outbox.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      replays.close();
+      outbox.close();
     }
   }
 }

@@ -23,13 +23,15 @@ import org.flywaydb.core.api.exception.FlywayValidateException;
  * }
  * }</pre>
  *
- * <p>The schema's migrations live in {@code classpath:db/audit}; Flyway records them in its own
- * table, {@value #HISTORY_TABLE}, so the audit schema can share a database with anything else. A
- * database that holds other tables but no audit schema yet (the Slack outbox's, when the bot
- * migrated first) gets the whole audit schema from version 1. Components that keep their own tables
- * in the audit database (the Slack outbox) migrate them with {@link #migrate(String, String,
- * String, String, String)}, under their own history table. A migration taken out of {@code
- * db/audit} after release is listed in {@link RetiredMigrations}.
+ * <p>The schema's migrations live in {@code classpath:db/audit}, listed in its {@code
+ * migrations.list} ({@link IndexedMigrations}: Flyway reads them from there instead of scanning the
+ * class path, as it does for any location with such a list); Flyway records them in its own table,
+ * {@value #HISTORY_TABLE}, so the audit schema can share a database with anything else. A database
+ * that holds other tables but no audit schema yet (the Slack outbox's, when the bot migrated first)
+ * gets the whole audit schema from version 1. Components that keep their own tables in the audit
+ * database (the Slack outbox) migrate them with {@link #migrate(String, String, String, String,
+ * String)}, under their own history table. A migration taken out of {@code db/audit} after release
+ * is listed in {@link RetiredMigrations}.
  */
 public final class AuditStores {
 
@@ -167,7 +169,7 @@ public final class AuditStores {
       serialised(
           pool,
           () ->
-              Flyway.configure()
+              IndexedMigrations.apply(Flyway.configure(), locations)
                   .dataSource(pool)
                   .locations(locations)
                   .table(historyTable)
@@ -228,7 +230,7 @@ public final class AuditStores {
   private static void migrateAlone(DataSource dataSource) {
     try {
       Flyway flyway =
-          Flyway.configure()
+          IndexedMigrations.apply(Flyway.configure(), MIGRATIONS)
               .dataSource(dataSource)
               .locations(MIGRATIONS)
               .table(HISTORY_TABLE)
