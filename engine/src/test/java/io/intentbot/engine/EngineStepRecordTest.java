@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.intentbot.engine.audit.AuditStore;
 import io.intentbot.engine.audit.AuditStores;
+import io.intentbot.engine.model.RunEvent;
 import io.intentbot.engine.model.RunRecord;
 import io.intentbot.engine.model.RunRequest;
 import io.intentbot.engine.model.RunStatus;
@@ -90,6 +91,40 @@ class EngineStepRecordTest {
     assertThat(reader.steps(id))
         .extracting(s -> s.stepId() + ":" + s.status().label())
         .containsExactly("first:succeeded", "quick:succeeded", "slow:succeeded");
+  }
+
+  @Test
+  void anInstantStepsOutputReachesTheListenersOnTheRunsOwnThread() throws Exception {
+    fixture =
+        new EngineFixture(dir)
+            .intent(
+                "say",
+                """
+                name: say
+                description: One set step, which prints what it sets
+                risk: read-only
+                steps:
+                  - id: first
+                    type: set
+                    with: { x: "1" }
+                """);
+    Engine engine = fixture.build();
+    List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    engine.addListener(
+        event -> {
+          if (event instanceof RunEvent.OutputLine line) {
+            threads.add(line.line() + " on " + Thread.currentThread().getName());
+          }
+        });
+    fixture.started();
+
+    Submission submission = engine.submit(RunRequest.of("say", List.of(), "U_CAROL"));
+    String id = ((Submission.Started) submission).run().id();
+    assertThat(engine.awaitFinished(id, Duration.ofSeconds(20)).orElseThrow().status())
+        .isEqualTo(RunStatus.SUCCEEDED);
+
+    // No hand-off to the event bus's thread and back for every line of a step that only computes.
+    assertThat(threads).singleElement().asString().startsWith("x = 1 on intentbot-run");
   }
 
   /** Notes, as it executes, the steps its run has in the audit store and its thread's name. */

@@ -2,6 +2,7 @@ package io.intentbot.engine.audit;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * A sealed run is final: its row, steps and approvals no longer change through the store (a change
@@ -10,6 +11,13 @@ import java.sql.SQLException;
  */
 final class SealGuard {
 
+  /**
+   * The lock: the run's {@code seq} alone. H2 parses a {@code FOR UPDATE} query again every time
+   * (its query cache skips them), and it is taken before every step write, so it names one column
+   * rather than the chain link's six.
+   */
+  private static final String LOCK = "SELECT seq FROM runs WHERE id = ? FOR UPDATE";
+
   private SealGuard() {}
 
   /**
@@ -17,10 +25,11 @@ final class SealGuard {
    * sealed; fails when there is no such run.
    */
   static boolean lockOpenRun(Connection connection, String runId) throws SQLException {
-    ChainRows.Link link =
-        ChainRows.lockLink(connection, runId)
-            .orElseThrow(() -> new AuditStoreException("audit store: no run " + runId));
-    return link.seq() == null;
+    List<Boolean> open = Jdbc.query(connection, LOCK, row -> row.getObject(1) == null, runId);
+    if (open.isEmpty()) {
+      throw new AuditStoreException("audit store: no run " + runId);
+    }
+    return open.get(0);
   }
 
   static AuditStoreException sealed(String runId, String what) {

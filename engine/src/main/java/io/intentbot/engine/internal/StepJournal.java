@@ -87,6 +87,15 @@ final class StepJournal {
     events.publishFromStep(new RunEvent.OutputLine(state.record(), record, line, clock.instant()));
   }
 
+  /**
+   * As {@link #output}, for an {@linkplain io.intentbot.engine.step.StepType#instant() instant}
+   * step, which runs on its run's orchestration thread: nothing interrupts that thread, so the
+   * listeners are called here, without a hand-off to the bus's thread and back for every line.
+   */
+  void outputOnRunThread(RunState state, StepRecord record, String line) {
+    events.publish(new RunEvent.OutputLine(state.record(), record, line, clock.instant()));
+  }
+
   /** Writes the step's end, tells the listeners, and returns how it ended. */
   StepOutcome finished(
       RunState state,

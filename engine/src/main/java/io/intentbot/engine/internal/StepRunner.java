@@ -161,7 +161,11 @@ final class StepRunner {
             line -> {
               String clean = state.redactor.redact(line);
               buffer.append(clean);
-              journal.output(state, started, clean);
+              if (type.instant()) {
+                journal.outputOnRunThread(state, started, clean);
+              } else {
+                journal.output(state, started, clean);
+              }
             },
             clock);
     Optional<StepGuards.Stop> changed = StepGuards.filesAsPlanned(state, type, input, context);
