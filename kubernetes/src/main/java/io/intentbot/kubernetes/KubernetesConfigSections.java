@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * The config sections this module reads, so the config loader refuses unknown keys in them: {@code
  * kubernetes:} ({@link ApiResilience}), {@code velero: { namespace, storage_location }} and {@code
- * helm: { binary, repositories: [{ name, url }] }} ({@code helm.HelmRepositories}). Listed in
- * {@code META-INF/services}; keep it in step with the readers.
+ * helm: { binary, stop_margin, repositories: [{ name, url }] }} ({@code helm.HelmRepositories}).
+ * Listed in {@code META-INF/services}; keep it in step with the readers.
  */
 public final class KubernetesConfigSections implements ConfigSection.Provider {
 
@@ -45,6 +45,7 @@ public final class KubernetesConfigSections implements ConfigSection.Provider {
             "helm",
             fields()
                 .key("binary", string())
+                .key("stop_margin", duration())
                 .key(
                     "repositories",
                     listOf(

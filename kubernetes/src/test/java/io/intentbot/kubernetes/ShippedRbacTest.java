@@ -74,6 +74,54 @@ class ShippedRbacTest {
   }
 
   @Test
+  void theStorageLocationsCaSecretMayBeReadInVelerosNamespaceAsConfigHasIt() throws Exception {
+    // StorageTrust reads spec.objectStorage.caCertRef's Secret by name in Velero's namespace, as
+    // Velero 1.18 does (pkg/cmd/util/cacert: the location's namespace; a caCertRef has none)
+    String velero =
+        Json.YAML
+            .readTree(Files.readString(Path.of("..", "config", "intentbot.yaml")))
+            .path("velero")
+            .path("namespace")
+            .asText("velero");
+    List<HasMetadata> objects = ShippedManifestsTest.objects();
+    java.util.Map<String, List<PolicyRule>> rules =
+        objects.stream()
+            .filter(ClusterRole.class::isInstance)
+            .map(ClusterRole.class::cast)
+            .collect(Collectors.toMap(r -> r.getMetadata().getName(), ClusterRole::getRules));
+    List<String> rolesBoundThere =
+        objects.stream()
+            .filter(RoleBinding.class::isInstance)
+            .map(RoleBinding.class::cast)
+            .filter(b -> velero.equals(b.getMetadata().getNamespace()))
+            .filter(b -> b.getRoleRef().getKind().equals("ClusterRole"))
+            .map(b -> b.getRoleRef().getName())
+            .toList();
+    assertThat(rolesBoundThere)
+        .as("a role bound in %s lets velero.describe read the location's CA Secret", velero)
+        .anySatisfy(
+            name ->
+                assertThat(rules.get(name))
+                    .anyMatch(
+                        rule ->
+                            rule.getApiGroups().contains("")
+                                && rule.getResources().contains("secrets")
+                                && rule.getVerbs().contains("get")));
+    // and nowhere else but in the namespaces of the shipped Helm releases
+    assertThat(
+            objects.stream()
+                .filter(RoleBinding.class::isInstance)
+                .map(RoleBinding.class::cast)
+                .filter(
+                    b ->
+                        b.getRoleRef().getKind().equals("ClusterRole")
+                            && rules.get(b.getRoleRef().getName()).stream()
+                                .anyMatch(rule -> rule.getResources().contains("secrets")))
+                .map(b -> b.getMetadata().getNamespace()))
+        .containsExactlyInAnyOrder("velero", "authentik");
+  }
+
+  @Test
   void nothingIsGrantedEverythingAndBindIsLimitedToNamedRoles() throws Exception {
     for (PolicyRule rule : allRules()) {
       assertThat(rule.getVerbs()).doesNotContain("*", "escalate");

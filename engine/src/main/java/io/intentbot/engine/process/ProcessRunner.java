@@ -82,6 +82,14 @@ public final class ProcessRunner {
     return new ProcessRunner(botEnvironment, grace, all);
   }
 
+  /**
+   * A runner like this one whose children get {@code grace} between SIGTERM and SIGKILL when they
+   * are stopped (a program that cleans up on SIGTERM, as helm rolls back, needs longer).
+   */
+  public ProcessRunner withGrace(Duration grace) {
+    return new ProcessRunner(botEnvironment, grace, inherited);
+  }
+
   /** The variables of the bot's environment that children get (when the bot has them). */
   public List<String> inherited() {
     return inherited;

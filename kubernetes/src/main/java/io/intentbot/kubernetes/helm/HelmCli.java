@@ -45,9 +45,11 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>Stdout and stderr are each kept up to {@value #OUTPUT_LIMIT} bytes. A command that runs past
- * its timeout ({@link #processTimeout}: room for {@code --atomic}'s rollback), or whose thread is
- * interrupted, is stopped as the runner stops every child: SIGTERM to helm and its descendants,
- * then SIGKILL after the runner's grace.
+ * its timeout, or whose thread is interrupted, gets SIGTERM (helm and its descendants), then
+ * SIGKILL after a grace. For a command that waits itself ({@link #stop}), both leave room for
+ * helm's own ending: the timeout is helm's (twice, when it rolls back on failure) plus {@code
+ * helm.stop_margin} (1m), and the grace, as helm answers SIGTERM by cancelling and, with {@code
+ * --atomic}, rolling back and waiting up to its timeout again, is that timeout plus the margin.
  */
 public final class HelmCli {
 
@@ -66,7 +68,13 @@ public final class HelmCli {
   private final HelmRepositories repositories;
   private final Map<String, String> botEnvironment;
   private final ProcessRunner runner;
+  private final Duration stopMargin;
   private volatile Integer major;
+
+  /**
+   * Beyond helm's own waits, before SIGTERM and again before SIGKILL ({@code helm.stop_margin}).
+   */
+  static final Duration DEFAULT_STOP_MARGIN = Duration.ofMinutes(1);
 
   /** The binary with the bot's own environment and the default runner. */
   public HelmCli(String binary) {
@@ -96,10 +104,24 @@ public final class HelmCli {
       HelmRepositories repositories,
       Map<String, String> botEnvironment,
       ProcessRunner runner) {
+    this(binary, repositories, botEnvironment, runner, DEFAULT_STOP_MARGIN);
+  }
+
+  /**
+   * @param stopMargin how long past helm's own waits a command may run before SIGTERM, and how much
+   *     of the grace after it is beyond helm's timeout ({@link #stop})
+   */
+  public HelmCli(
+      String binary,
+      HelmRepositories repositories,
+      Map<String, String> botEnvironment,
+      ProcessRunner runner,
+      Duration stopMargin) {
     this.binary = binary;
     this.repositories = repositories;
     this.botEnvironment = Map.copyOf(botEnvironment);
     this.runner = runner;
+    this.stopMargin = stopMargin;
   }
 
   /**
@@ -109,8 +131,19 @@ public final class HelmCli {
    */
   public static HelmCli from(IntentbotConfig config) {
     Object binary = config.section("helm").get("binary");
+    Object margin = config.section("helm").get("stop_margin");
     return new HelmCli(
-        binary == null ? "helm" : String.valueOf(binary), HelmRepositories.from(config));
+        binary == null ? "helm" : String.valueOf(binary),
+        HelmRepositories.from(config),
+        System.getenv(),
+        new ProcessRunner(),
+        margin == null
+            ? DEFAULT_STOP_MARGIN
+            : io.intentbot.engine.text.Durations.parse(String.valueOf(margin))
+                .orElseThrow(
+                    () ->
+                        new io.intentbot.engine.config.ConfigException(
+                            "helm.stop_margin is not a duration: " + margin)));
   }
 
   /** The chart repositories charts may name. */
@@ -131,10 +164,18 @@ public final class HelmCli {
     return env;
   }
 
-  /** What one helm command did. */
-  public record Result(int exitCode, String stdout, String stderr) {
+  /**
+   * What one helm command did.
+   *
+   * @param stopped how it was stopped when it ran past its timeout; null when it ended by itself
+   */
+  public record Result(int exitCode, String stdout, String stderr, Stopped stopped) {
+    public Result(int exitCode, String stdout, String stderr) {
+      this(exitCode, stdout, stderr, null);
+    }
+
     boolean ok() {
-      return exitCode == 0;
+      return exitCode == 0 && stopped == null;
     }
 
     /** The last lines of stderr (or stdout), for a failure reason. */
@@ -167,15 +208,73 @@ public final class HelmCli {
   }
 
   /**
+   * When a helm command that waits itself is stopped: SIGTERM {@code after} it started, SIGKILL
+   * {@code grace} later if it is still running.
+   */
+  public record Stop(Duration after, Duration grace) {}
+
+  /**
+   * How a command past its {@link Stop#after} was stopped: it exited within the grace with {@code
+   * exitCode} (helm cancels on SIGTERM and, rolling back on failure, rolls back first), or was
+   * killed at its end. Told apart by the exit status: 137 (128 + SIGKILL) is the kill's.
+   */
+  public record Stopped(Stop stop, boolean killed) {}
+
+  /**
+   * The {@link Stop} of a command that waits {@code helmTimeout} itself: {@link #processTimeout}
+   * with this CLI's margin, and a grace of the timeout plus the margin when it rolls back on
+   * failure (helm's rollback after SIGTERM waits up to the timeout again), else the margin.
+   */
+  public Stop stop(Duration helmTimeout, boolean rollsBack) {
+    return new Stop(
+        processTimeout(helmTimeout, rollsBack, stopMargin),
+        rollsBack ? helmTimeout.plus(stopMargin) : stopMargin);
+  }
+
+  static Duration processTimeout(Duration helmTimeout, boolean rollsBack) {
+    return processTimeout(helmTimeout, rollsBack, DEFAULT_STOP_MARGIN);
+  }
+
+  /**
    * How long a helm command that waits {@code helmTimeout} itself may run before it is stopped.
    * With a rollback on failure ({@code --atomic}, {@code --rollback-on-failure}) Helm waits up to
    * the timeout for the upgrade and again for the rollback: stopping it earlier leaves the release
    * {@code pending-upgrade} or {@code pending-rollback}, and every later upgrade fails "another
-   * operation is in progress". So: twice the timeout plus a minute then, else one timeout plus a
-   * minute.
+   * operation is in progress". So: twice the timeout plus the margin then, else one timeout plus
+   * the margin (a minute by default).
    */
-  static Duration processTimeout(Duration helmTimeout, boolean rollsBack) {
-    return (rollsBack ? helmTimeout.multipliedBy(2) : helmTimeout).plusMinutes(1);
+  static Duration processTimeout(Duration helmTimeout, boolean rollsBack, Duration margin) {
+    return (rollsBack ? helmTimeout.multipliedBy(2) : helmTimeout).plus(margin);
+  }
+
+  /** A duration as helm's {@code --timeout} takes it (Go's format): {@code 300s}, {@code 250ms}. */
+  static String goDuration(Duration duration) {
+    return duration.toMillis() % 1000 == 0
+        ? duration.toSeconds() + "s"
+        : duration.toMillis() + "ms";
+  }
+
+  /**
+   * Why a command {@link #run(List, Stop, Consumer) stopped} past its timeout, for a failure
+   * reason: what was sent and how it ended, and helm's last lines.
+   */
+  static String describe(String command, Stopped stopped, Result result) {
+    String after = io.intentbot.engine.text.Durations.format(stopped.stop().after());
+    String grace = io.intentbot.engine.text.Durations.format(stopped.stop().grace());
+    String ending =
+        stopped.killed()
+            ? "it was still running "
+                + grace
+                + " later and was killed (SIGKILL): the release may be left pending"
+                + " (see helm history)"
+            : "it ended within the " + grace + " grace (exit " + result.exitCode() + ")";
+    String said = result.error();
+    return command
+        + " was still running after "
+        + after
+        + " and was sent SIGTERM; "
+        + ending
+        + (said.isBlank() ? "" : ": " + said);
   }
 
   /** The cluster flags for the run's environment and requester. */
@@ -219,6 +318,31 @@ public final class HelmCli {
    */
   public Result run(List<String> args, Duration timeout, Consumer<String> lines)
       throws InterruptedException {
+    Result result = execute(args, timeout, runner, null, lines);
+    if (result.stopped() != null) {
+      throw new ClusterAccessException(
+          "helm " + args.get(0) + " did not finish within " + timeout.toSeconds() + "s");
+    }
+    return result;
+  }
+
+  /**
+   * Runs {@code helm args...} that may run until {@code stop}: past {@link Stop#after} it gets
+   * SIGTERM, and SIGKILL {@link Stop#grace} later; the result says which ({@link Result#stopped}),
+   * with what helm wrote until then.
+   *
+   * @throws ClusterAccessException when helm is not installed
+   * @throws InterruptedException when the thread is interrupted; helm has been stopped (SIGTERM,
+   *     then SIGKILL after the grace)
+   */
+  public Result run(List<String> args, Stop stop, Consumer<String> lines)
+      throws InterruptedException {
+    return execute(args, stop.after(), runner.withGrace(stop.grace()), stop, lines);
+  }
+
+  private Result execute(
+      List<String> args, Duration timeout, ProcessRunner using, Stop stop, Consumer<String> lines)
+      throws InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(binary);
     command.addAll(args);
@@ -226,7 +350,7 @@ public final class HelmCli {
         new ProcessRequest(command, null, environment(), OUTPUT_LIMIT, timeout);
     ProcessResult result;
     try {
-      result = runner.run(request, lines, line -> {});
+      result = using.run(request, lines, line -> {});
     } catch (IOException e) {
       throw new ClusterAccessException(
           "helm is not installed (could not run '"
@@ -237,10 +361,14 @@ public final class HelmCli {
               + INSTALL_HINT,
           e);
     }
-    if (result.timedOut()) {
-      throw new ClusterAccessException(
-          "helm " + args.get(0) + " did not finish within " + timeout.toSeconds() + "s");
-    }
-    return new Result(result.exitCode(), result.stdout().text(), result.stderr().text());
+    return new Result(
+        result.exitCode(),
+        result.stdout().text(),
+        result.stderr().text(),
+        result.timedOut()
+            ? new Stopped(
+                stop == null ? new Stop(timeout, ProcessRunner.DEFAULT_GRACE) : stop,
+                result.exitCode() == 128 + 9)
+            : null);
   }
 }

@@ -74,15 +74,19 @@ public final class HelmRollbackStepType extends HelmStepType<HelmRollbackStepTyp
       args.add("--wait");
     }
     args.add("--timeout");
-    args.add(timeout.toSeconds() + "s");
+    args.add(HelmCli.goDuration(timeout));
     context
         .output()
         .line("rolling back " + release + " from revision " + choice[0] + " to " + choice[1]);
-    HelmCli.Result result = helm.run(args, timeout.plusMinutes(1), context.output()::line);
+    HelmCli.Result result = helm.run(args, helm.stop(timeout, false), context.output()::line);
     Map<String, Object> outputs = new LinkedHashMap<>();
     outputs.put("release", release);
     outputs.put("from_revision", choice[0]);
     outputs.put("to_revision", choice[1]);
+    if (result.stopped() != null) {
+      return StepResult.failed(
+          HelmCli.describe("helm rollback " + release, result.stopped(), result), outputs);
+    }
     if (!result.ok()) {
       return StepResult.failed("helm rollback " + release + " failed: " + result.error(), outputs);
     }

@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  * the same input; the rendered Secrets never reach chat). The upgrade itself runs with {@code
  * --output json} (the revision and status are read from the release it prints) and {@code
  * --description}, and is stopped only after twice its timeout plus a minute when it rolls back on
- * failure, so Helm's own rollback can finish ({@link HelmCli#processTimeout}).
+ * failure, so Helm's own rollback can finish, then with SIGTERM, on which helm cancels and rolls
+ * back, with its timeout plus a minute to do so before SIGKILL ({@link HelmCli#stop}; the minute is
+ * config {@code helm.stop_margin}). A stopped upgrade fails saying which of the two ended it.
  *
  * <p><b>Charts from a repository.</b> A chart named {@code REPO/CHART} needs {@code REPO} in config
  * ({@code helm: { repositories: [{ name, url }] }}); before the dry run and before the upgrade,
@@ -194,7 +196,7 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
       HelmCli.Result result =
           helm.run(
               args,
-              HelmCli.processTimeout(input.timeout(), input.rollsBack()),
+              helm.stop(input.timeout(), input.rollsBack()),
               line -> {
                 if (!line.startsWith("{")) {
                   context.output().line(line);
@@ -217,6 +219,11 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
           status != null
               ? String.valueOf(status)
               : find(STATUS, result.stdout()).orElse(result.ok() ? "deployed" : "failed"));
+      if (result.stopped() != null) {
+        context.output().lines(result.stderr());
+        return StepResult.failed(
+            HelmCli.describe("helm upgrade " + release, result.stopped(), result), outputs);
+      }
       if (!result.ok()) {
         context.output().lines(result.stderr());
         return StepResult.failed("helm upgrade " + release + " failed: " + result.error(), outputs);
@@ -312,7 +319,7 @@ public final class HelmUpgradeStepType extends HelmStepType<HelmUpgradeStepType.
       args.add("--create-namespace");
     }
     args.add("--timeout");
-    args.add(input.timeout().toSeconds() + "s");
+    args.add(HelmCli.goDuration(input.timeout()));
     return args;
   }
 

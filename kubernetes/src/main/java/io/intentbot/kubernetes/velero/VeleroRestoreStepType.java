@@ -33,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
  *   namespace_mapping: { shop-production: shop-restore-test }
  *   namespaces: [shop-production]         # optional: only these namespaces of the backup
  *   restore_pvs: true
- *   existing: update                      # or skip; sent as existingResourcePolicy update / none
+ *   existing: update                      # default; or skip: existingResourcePolicy update / none
  *   name: restore-shop-1                  # default restore-<run>-<step>
  *   timeout: 4h                          # default, Velero's own item operation timeout
  * }</pre>
@@ -52,7 +52,12 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
 
   public static final String NAME = "velero.restore";
 
-  /** The {@code with:} block; absent optional fields stay null and are not sent to Velero. */
+  /**
+   * The {@code with:} block; absent optional fields stay null and are not sent to Velero, but
+   * {@code existing}, which defaults to {@code update} (as restore-app's does): Velero's own
+   * default, none, would leave every object that exists as it is while the restore reports
+   * Completed, the surprise a restore into a live namespace must not spring.
+   */
   public record Input(
       String namespace,
       String backup,
@@ -67,13 +72,11 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
     public Input {
       namespaceMapping = namespaceMapping == null ? null : Inputs.map(namespaceMapping);
       namespaces = namespaces == null ? null : Inputs.list(namespaces);
+      existing = Inputs.or(existing, "update");
     }
 
-    /** Velero's {@code existingResourcePolicy} for {@code existing}; null: Velero's default. */
+    /** Velero's {@code existingResourcePolicy} for {@code existing}. */
     String existingResourcePolicy() {
-      if (existing == null) {
-        return null;
-      }
       return switch (existing) {
         case "update" -> "update";
         case "skip" -> "none";
@@ -177,9 +180,7 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
     if (input.restorePvs() != null) {
       spec.put("restorePVs", input.restorePvs());
     }
-    if (input.existingResourcePolicy() != null) {
-      spec.put("existingResourcePolicy", input.existingResourcePolicy());
-    }
+    spec.put("existingResourcePolicy", input.existingResourcePolicy());
     velero.create(
         "create Velero restore " + velero.ref(name),
         Velero.RESTORES,
@@ -202,9 +203,7 @@ public final class VeleroRestoreStepType extends PollingStepType<VeleroRestoreSt
           + " existing PersistentVolumeClaim keeps its data";
     }
     return "objects that already exist are left as they are, only missing ones are created"
-        + " (existingResourcePolicy: none"
-        + (policy == null ? ", Velero's default" : "")
-        + "); volume data is not overwritten in place";
+        + " (existingResourcePolicy: none); volume data is not overwritten in place";
   }
 
   /** Why the backup cannot be restored now, or null. */

@@ -4,6 +4,8 @@ import static io.intentbot.kubernetes.testing.MockCluster.NAMESPACE;
 import static io.intentbot.kubernetes.testing.MockCluster.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.intentbot.engine.step.StepResult;
@@ -16,6 +18,7 @@ import io.intentbot.kubernetes.testing.MockCluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,17 +169,78 @@ class RolloutStatusIT {
         .contains("FailedScheduling");
   }
 
+  private void quota(Map<String, String> hard) {
+    cluster
+        .admin
+        .resourceQuotas()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new ResourceQuotaBuilder()
+                .withNewMetadata()
+                .withName("compute")
+                .endMetadata()
+                .withNewSpec()
+                .withHard(
+                    hard.entrySet().stream()
+                        .collect(
+                            java.util.stream.Collectors.toMap(
+                                Map.Entry::getKey, e -> new Quantity(e.getValue()))))
+                .endSpec()
+                .build())
+        .create();
+  }
+
   @Test
   void aQuotaThatRefusesThePodsFailsWithTheReplicaFailureCondition() {
-    controller.failing("registry/web:2.1.0", Behaviour.QUOTA_EXCEEDED);
+    // the three running pods fill the quota: the surge pod of the new revision is refused
+    quota(Map.of("pods", "3"));
     setImage("registry/web:2.1.0");
+    Instant before = cluster.time.now();
 
     StepResult result = rolloutStatus(cluster.context(), "deployment", "web");
 
     assertThat(result.failed()).isTrue();
+    assertThat(Duration.between(before, cluster.time.now())).isLessThan(Duration.ofMinutes(1));
     assertThat(result.reason())
         .contains("cannot create pods: FailedCreate")
-        .contains("exceeded quota: compute");
+        .contains(
+            "pods \"web-r2-0\" is forbidden: exceeded quota: compute, requested: pods=1,"
+                + " used: pods=3, limited: pods=3");
+  }
+
+  @Test
+  void aComputeQuotaWithoutALimitRangeFailsTheRolloutNamingTheQuotasRefusal() {
+    // a quota on cpu and memory made without intentbot's create-namespace: no LimitRange supplies
+    // the requests and limits the app's containers do not state
+    quota(Map.of("requests.cpu", "4", "limits.memory", "8Gi"));
+    setImage("registry/web:2.2.0");
+    Instant before = cluster.time.now();
+
+    StepResult result = rolloutStatus(cluster.context(), "deployment", "web");
+
+    assertThat(result.failed()).isTrue();
+    assertThat(Duration.between(before, cluster.time.now())).isLessThan(Duration.ofMinutes(1));
+    String refusal =
+        "pods \"web-r2-0\" is forbidden: failed quota: compute: must specify limits.memory for:"
+            + " proxy,web; requests.cpu for: proxy,web";
+    assertThat(result.reason())
+        .contains("deployment shop-staging/web cannot create pods: FailedCreate: " + refusal);
+    var replicaSet =
+        cluster.admin.apps().replicaSets().inNamespace(NAMESPACE).withName("web-r2").get();
+    assertThat(replicaSet.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("ReplicaFailure");
+              assertThat(c.getReason()).isEqualTo("FailedCreate");
+              assertThat(c.getMessage()).isEqualTo(refusal);
+            });
+    assertThat(cluster.admin.v1().events().inNamespace(NAMESPACE).list().getItems())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getInvolvedObject().getKind()).isEqualTo("ReplicaSet");
+              assertThat(e.getReason()).isEqualTo("FailedCreate");
+              assertThat(e.getMessage()).isEqualTo("Error creating: " + refusal);
+            });
   }
 
   @Test

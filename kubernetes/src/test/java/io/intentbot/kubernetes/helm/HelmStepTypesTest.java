@@ -61,6 +61,19 @@ class HelmStepTypesTest {
           version)
             if [ -f "$D/version" ]; then cat "$D/version"; else echo "v3.17.0+g1234567"; fi ;;
           upgrade)
+            if [ -f "$D/outlive" ]; then
+              # as helm upgrade: SIGTERM cancels it ("has been cancelled"); with --atomic it then
+              # rolls back (waiting again) and fails "rolled back due to atomic being set"
+              trap 'echo TERM >> "$D/signals.log"
+                    echo "Release web has been cancelled."
+                    if [ ! -f "$D/stuck" ]; then
+                      sleep 0.05
+                      echo "Error: UPGRADE FAILED: release web failed, and has been rolled back due to atomic being set: context canceled" >&2
+                      echo rolled-back >> "$D/signals.log"
+                      exit 1
+                    fi' TERM
+              while :; do sleep 0.05; done
+            fi
             if [ -f "$D/fail" ]; then echo "Error: UPGRADE FAILED: timed out waiting for the condition" >&2; exit 1; fi
             case " $* " in *" --output json "*)
               echo '{"name":"web","namespace":"shop-staging","version":4,"info":{"status":"deployed","description":"Upgrade complete"}}'
@@ -190,6 +203,65 @@ class HelmStepTypesTest {
         .isEqualTo(Duration.ofMinutes(11));
     assertThat(HelmCli.processTimeout(Duration.ofMinutes(5), false))
         .isEqualTo(Duration.ofMinutes(6));
+  }
+
+  /** helm with a stop margin of {@code margin}, as config {@code helm.stop_margin} gives it. */
+  private HelmCli helmStoppedAfter(Duration margin) {
+    return new HelmCli(
+        dir.resolve("helm").toString(),
+        HelmRepositories.of(REPO),
+        Map.of(),
+        new ProcessRunner(),
+        margin);
+  }
+
+  @Test
+  void anAtomicUpgradePastItsTimeoutGetsSigtermAndTheTimeoutAgainToRollBackBeforeAnySigkill()
+      throws Exception {
+    Files.writeString(dir.resolve("outlive"), "");
+    // SIGTERM after 2 x 250ms + 500ms, then 250ms + 500ms for helm's own rollback
+    var step = new HelmUpgradeStepType(helmStoppedAfter(Duration.ofMillis(500)));
+
+    long start = System.nanoTime();
+    StepResult result =
+        step.execute(with("release", "web", "chart", "repo/web", "timeout", "250ms"), context);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(result.failed()).isTrue();
+    assertThat(Files.readAllLines(dir.resolve("signals.log")))
+        .containsExactly("TERM", "rolled-back");
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(result.reason())
+        .startsWith(
+            "helm upgrade web was still running after 1s and was sent SIGTERM; it ended within"
+                + " the 750ms grace (exit 1)")
+        .contains("rolled back due to atomic being set: context canceled");
+    assertThat(context.lines()).contains("Release web has been cancelled.");
+    assertThat(calls().get(0)).containsSubsequence("--timeout", "250ms");
+  }
+
+  @Test
+  void anUpgradeThatOutlivesTheGraceAfterSigtermIsKilledAndTheStepSaysTheReleaseMayBePending()
+      throws Exception {
+    Files.writeString(dir.resolve("outlive"), "");
+    Files.writeString(dir.resolve("stuck"), "");
+    var step = new HelmUpgradeStepType(helmStoppedAfter(Duration.ofMillis(300)));
+
+    long start = System.nanoTime();
+    StepResult result =
+        step.execute(
+            with("release", "web", "chart", "repo/web", "timeout", "200ms", "atomic", false),
+            context);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(result.failed()).isTrue();
+    // it got SIGTERM (and said so) and only the kill, the grace later, ended it
+    assertThat(Files.readAllLines(dir.resolve("signals.log"))).containsExactly("TERM");
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(500 + 300));
+    assertThat(result.reason())
+        .startsWith(
+            "helm upgrade web was still running after 500ms and was sent SIGTERM; it was still"
+                + " running 300ms later and was killed (SIGKILL): the release may be left pending");
   }
 
   @Test

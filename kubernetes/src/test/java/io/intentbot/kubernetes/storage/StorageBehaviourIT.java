@@ -11,6 +11,8 @@ import io.intentbot.engine.step.StepResult;
 import io.intentbot.engine.testing.RecordingStepContext;
 import io.intentbot.kubernetes.testing.ClusterObjects;
 import io.intentbot.kubernetes.testing.MockCluster;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -67,10 +69,10 @@ class StorageBehaviourIT {
     RecordingStepContext context = cluster.context();
     var running =
         step.executeAsync(
-            with("action", "resize", "name", "data", "size", "20Gi", "poll_interval", "20ms"),
-            context,
-            cluster.time);
-    cluster.time.advance(java.time.Duration.ofMillis(200));
+            with("action", "resize", "name", "data", "size", "20Gi"), context, cluster.time);
+    // two minutes of the resizer's silence: reading every 3 s (the poll_interval without a
+    // watch) would have been 40 GETs
+    cluster.time.advance(Duration.ofMinutes(2));
     assertThat(running).as("the capacity is still 10Gi").isNotDone();
     // the resizer grew the volume; the kubelet grows the file system when a pod mounts it
     cluster
@@ -98,9 +100,25 @@ class StorageBehaviourIT {
     assertThat(result.success()).as(result.reason()).isTrue();
     assertThat(result.outputs()).containsEntry("resize_pending", true);
     assertThat(context.text()).contains("FileSystemResizePending");
-    assertThat(cluster.api.requests())
-        .as("the resize is followed with a watch")
-        .anyMatch(r -> r.contains("/persistentvolumeclaims?") && r.contains("watch=true"));
+    assertFollowedByOneWatchWithoutPolling("/persistentvolumeclaims");
+  }
+
+  /**
+   * Over the whole wait, the step's requests for {@code resource}: one WATCH, and a bounded number
+   * of GETs (its own read after the change, the informer's LIST; resyncs every 30 s look at the
+   * watch's cache) instead of one every poll interval.
+   */
+  private void assertFollowedByOneWatchWithoutPolling(String resource) {
+    List<String> requests =
+        cluster.api.requests().stream().filter(r -> r.contains(resource)).toList();
+    assertThat(requests)
+        .as("followed with a watch")
+        .filteredOn(r -> r.startsWith("GET ") && r.contains("watch=true"))
+        .hasSize(1);
+    assertThat(requests)
+        .as("no GET per poll interval while waiting: %s", requests)
+        .filteredOn(r -> r.startsWith("GET ") && !r.contains("watch=true"))
+        .hasSizeBetween(1, 4);
   }
 
   @Test
@@ -123,37 +141,28 @@ class StorageBehaviourIT {
                             Map.of(
                                 "message",
                                 "Failed to check and update snapshot content: timeout")))),
-        50,
-        TimeUnit.MILLISECONDS);
+        30,
+        TimeUnit.SECONDS);
     cluster.time.schedule(
         () ->
             snapshots
                 .withName("snap")
                 .editStatus(ClusterObjects.withStatus(Map.of("readyToUse", true))),
-        300,
-        TimeUnit.MILLISECONDS);
+        2,
+        TimeUnit.MINUTES);
     RecordingStepContext context = cluster.context();
 
     StepResult result =
         cluster.time.run(
             new PvcStepType(cluster.access)
                 .executeAsync(
-                    with(
-                        "action",
-                        "snapshot",
-                        "name",
-                        "data",
-                        "snapshot",
-                        "snap",
-                        "poll_interval",
-                        "20ms"),
+                    with("action", "snapshot", "name", "data", "snapshot", "snap"),
                     context,
                     cluster.time));
 
     assertThat(result.success()).as(result.reason()).isTrue();
     assertThat(context.text()).contains("the snapshot controller retries");
-    assertThat(cluster.api.requests())
-        .as("the snapshot is followed with a watch")
-        .anyMatch(r -> r.contains("/volumesnapshots?") && r.contains("watch=true"));
+    // two minutes until ready: reading every 3 s would have been 40 GETs
+    assertFollowedByOneWatchWithoutPolling("/volumesnapshots");
   }
 }

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The mock API server's dispatcher with what a real one adds under load: it counts requests, drops
  * the odd one (an error status instead of an answer) and lets another writer change an object just
  * before a request reaches it, so a write carrying the resourceVersion read before gets the CRUD
- * mock's real 409 Conflict, and a write that carries none goes through.
+ * mock's real 409 Conflict, and a write that carries none goes through. Pod creates pass the API
+ * server's admission first ({@link PodAdmission}: LimitRanger's defaults, ResourceQuota's
+ * refusals).
  */
 public final class ApiServerDispatcher extends Dispatcher {
 
@@ -61,8 +63,12 @@ public final class ApiServerDispatcher extends Dispatcher {
     return ephemeralContainers;
   }
 
+  /** Defaults and checks pod creates against the namespace's LimitRanges and ResourceQuotas. */
+  private final PodAdmission admission;
+
   public ApiServerDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
     this.inner = new KubernetesMixedDispatcher(responses);
+    this.admission = new PodAdmission(inner);
   }
 
   /**
@@ -129,6 +135,11 @@ public final class ApiServerDispatcher extends Dispatcher {
         return response;
       }
     }
+    PodAdmission.Admitted admitted = admission.admit(request);
+    if (admitted.refusal() != null) {
+      return admitted.refusal();
+    }
+    request = admitted.request();
     if (request.getPath().contains("dryRun=All")) {
       return dryRun(request);
     }

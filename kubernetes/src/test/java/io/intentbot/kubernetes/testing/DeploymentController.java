@@ -16,6 +16,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetCondition;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -27,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,9 +51,11 @@ import java.util.concurrent.TimeUnit;
  *       Deployment's revision as the controller does.
  *   <li>The next passes create the new ReplicaSet's pods with container statuses: ready, or as
  *       {@link #failing} says (waiting with ImagePullBackOff/ErrImagePull, CrashLoopBackOff after
- *       restarts, CreateContainerConfigError, Unschedulable, never ready, or no pods at all for a
- *       quota), with the events the kubelet and the scheduler would record. Old pods go once the
- *       new ones are ready.
+ *       restarts, CreateContainerConfigError, Unschedulable, never ready), with the events the
+ *       kubelet and the scheduler would record. Old pods go once the new ones are ready.
+ *   <li>A pod the API server refuses (its admission: a quota, see {@link PodAdmission}) is not
+ *       there: the ReplicaSet gets a FailedCreate event and its {@code ReplicaFailure} condition,
+ *       which the Deployment's status carries, as the ReplicaSet and Deployment controllers do.
  *   <li>Status: replicas, updated, ready, available; conditions {@code Progressing} (reasons
  *       NewReplicaSetCreated, FoundNewReplicaSet, ReplicaSetUpdated, NewReplicaSetAvailable,
  *       ProgressDeadlineExceeded after {@code spec.progressDeadlineSeconds}, 600 by default),
@@ -70,8 +76,7 @@ public final class DeploymentController {
     CRASH_LOOP_BACK_OFF,
     CREATE_CONTAINER_CONFIG_ERROR,
     UNSCHEDULABLE,
-    NEVER_READY,
-    QUOTA_EXCEEDED
+    NEVER_READY
   }
 
   public static final String REVISION = ClusterObjects.REVISION;
@@ -257,17 +262,27 @@ public final class DeploymentController {
     int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     Behaviour behaviour = behaviour(d.getSpec().getTemplate());
     List<Pod> newPods = pods(current);
-    if (behaviour != Behaviour.QUOTA_EXCEEDED) {
-      for (int i = newPods.size(); i < desired; i++) {
+    String refused = null;
+    for (int i = newPods.size(); i < desired && refused == null; i++) {
+      try {
         newPods.add(createPod(current, i, behaviour, now));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 403 && e.getCode() != 422) {
+          throw e;
+        }
+        refused =
+            e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage()
+                : e.getMessage();
       }
-      for (int i = 0; i < newPods.size(); i++) {
-        newPods.set(i, kubelet(newPods.get(i), behaviour, now));
-      }
-      while (newPods.size() > desired) {
-        Pod extra = newPods.remove(newPods.size() - 1);
-        admin.pods().inNamespace(namespace).resource(extra).delete();
-      }
+    }
+    ReplicaSet afterCreates = replicaFailure(current, refused, now);
+    for (int i = 0; i < newPods.size(); i++) {
+      newPods.set(i, kubelet(newPods.get(i), behaviour, now));
+    }
+    while (newPods.size() > desired) {
+      Pod extra = newPods.remove(newPods.size() - 1);
+      admin.pods().inNamespace(namespace).resource(extra).delete();
     }
     int readyNew = (int) newPods.stream().filter(DeploymentController::ready).count();
     List<Pod> oldPods = new ArrayList<>();
@@ -362,19 +377,20 @@ public final class DeploymentController {
     } else if (before != null) {
       conditions.add(before);
     }
-    if (behaviour == Behaviour.QUOTA_EXCEEDED) {
-      conditions.add(
-          condition(
-              status,
-              "ReplicaFailure",
-              "True",
-              "FailedCreate",
-              "pods \""
-                  + rs
-                  + "-0\" is forbidden: exceeded quota: compute, requested: cpu=500m,"
-                  + " used: cpu=2, limited: cpu=2",
-              now));
-    }
+    // the deployment controller moves a ReplicaSet's ReplicaFailure into its own conditions
+    // (getReplicaFailures: the new ReplicaSet's first), and drops it once none has one
+    failure(afterCreates, owned)
+        .ifPresent(
+            f ->
+                conditions.add(
+                    new DeploymentConditionBuilder()
+                        .withType("ReplicaFailure")
+                        .withStatus(f.getStatus())
+                        .withReason(f.getReason())
+                        .withMessage(f.getMessage())
+                        .withLastTransitionTime(f.getLastTransitionTime())
+                        .withLastUpdateTime(f.getLastTransitionTime())
+                        .build()));
     DeploymentStatus next =
         new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder(status)
             .withReplicas(replicas)
@@ -395,6 +411,67 @@ public final class DeploymentController {
         .editStatus(
             x -> {
               x.setStatus(next);
+              return x;
+            });
+  }
+
+  private static Optional<ReplicaSetCondition> failure(ReplicaSet current, List<ReplicaSet> owned) {
+    List<ReplicaSet> order = new ArrayList<>();
+    order.add(current);
+    owned.stream()
+        .filter(rs -> !rs.getMetadata().getUid().equals(current.getMetadata().getUid()))
+        .forEach(order::add);
+    return order.stream()
+        .map(DeploymentController::replicaFailure)
+        .flatMap(Optional::stream)
+        .findFirst();
+  }
+
+  private static Optional<ReplicaSetCondition> replicaFailure(ReplicaSet rs) {
+    return rs.getStatus() == null || rs.getStatus().getConditions() == null
+        ? Optional.empty()
+        : rs.getStatus().getConditions().stream()
+            .filter(c -> "ReplicaFailure".equals(c.getType()))
+            .findFirst();
+  }
+
+  /**
+   * The ReplicaSet controller's side of a refused create: every refusal is a FailedCreate event
+   * ("Error creating: " and the API server's message) on the ReplicaSet, and the first sets its
+   * {@code ReplicaFailure} condition (reason FailedCreate, the message), which stays, its
+   * transition time too, until a pass creates what it needs; then it goes.
+   */
+  private ReplicaSet replicaFailure(ReplicaSet rs, String refused, Instant now) {
+    Optional<ReplicaSetCondition> before = replicaFailure(rs);
+    if (refused != null) {
+      event(rs, "FailedCreate", "Warning", "Error creating: " + refused, now);
+    }
+    if ((refused != null) == before.isPresent()) {
+      return rs;
+    }
+    return admin
+        .apps()
+        .replicaSets()
+        .inNamespace(rs.getMetadata().getNamespace())
+        .withName(rs.getMetadata().getName())
+        .editStatus(
+            x -> {
+              ReplicaSetStatus s = x.getStatus() == null ? new ReplicaSetStatus() : x.getStatus();
+              List<ReplicaSetCondition> conditions =
+                  new ArrayList<>(s.getConditions() == null ? List.of() : s.getConditions());
+              conditions.removeIf(c -> "ReplicaFailure".equals(c.getType()));
+              if (refused != null) {
+                conditions.add(
+                    new ReplicaSetConditionBuilder()
+                        .withType("ReplicaFailure")
+                        .withStatus("True")
+                        .withReason("FailedCreate")
+                        .withMessage(refused)
+                        .withLastTransitionTime(now.toString())
+                        .build());
+              }
+              s.setConditions(conditions);
+              x.setStatus(s);
               return x;
             });
   }
@@ -429,7 +506,8 @@ public final class DeploymentController {
             .withStartTime(now.toString())
             .endStatus()
             .build();
-    if (behaviour == Behaviour.UNSCHEDULABLE) {
+    boolean unschedulable = behaviour == Behaviour.UNSCHEDULABLE;
+    if (unschedulable) {
       pod.getStatus()
           .setConditions(
               List.of(
@@ -440,26 +518,31 @@ public final class DeploymentController {
                       "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available:"
                           + " 3 No preemption victims found for incoming pod.",
                       now)));
-      event(
-          pod,
-          "FailedScheduling",
-          "Warning",
-          pod.getStatus().getConditions().get(0).getMessage(),
-          now);
     } else {
       pod.getSpec().setNodeName("node-1");
+    }
+    // the API server's admission may refuse it (a quota): then nothing was scheduled
+    Pod created = admin.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+    if (unschedulable) {
       event(
-          pod,
+          created,
+          "FailedScheduling",
+          "Warning",
+          created.getStatus().getConditions().get(0).getMessage(),
+          now);
+    } else {
+      event(
+          created,
           "Scheduled",
           "Normal",
           "Successfully assigned "
-              + pod.getMetadata().getNamespace()
+              + created.getMetadata().getNamespace()
               + "/"
-              + pod.getMetadata().getName()
+              + created.getMetadata().getName()
               + " to node-1",
           now);
     }
-    return admin.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+    return created;
   }
 
   /** What the kubelet reports for a pod on this pass. */
@@ -632,7 +715,7 @@ public final class DeploymentController {
     return ready ? now : Instant.parse(started);
   }
 
-  private void event(Pod pod, String reason, String type, String message, Instant now) {
+  private void event(HasMetadata pod, String reason, String type, String message, Instant now) {
     String name = pod.getMetadata().getName() + "." + reason.toLowerCase();
     var events = admin.v1().events().inNamespace(pod.getMetadata().getNamespace());
     if (events.withName(name).get() != null) {
@@ -646,7 +729,7 @@ public final class DeploymentController {
                 .withNamespace(pod.getMetadata().getNamespace())
                 .endMetadata()
                 .withNewInvolvedObject()
-                .withKind("Pod")
+                .withKind(pod.getKind())
                 .withName(pod.getMetadata().getName())
                 .withNamespace(pod.getMetadata().getNamespace())
                 .endInvolvedObject()

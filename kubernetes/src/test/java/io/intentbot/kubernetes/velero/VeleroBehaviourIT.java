@@ -245,7 +245,7 @@ class VeleroBehaviourIT {
   }
 
   @Test
-  void restoreSendsExistingResourcePolicyAndItsPlanSaysWhatHappensToExistingObjects()
+  void restoreSendsExistingResourcePolicyUpdateByDefaultAndItsPlanSaysWhatHappensToExistingObjects()
       throws Exception {
     location(VeleroObjects.defaultStorageLocation(VELERO, "default"));
     GenericKubernetesResource backup =
@@ -271,6 +271,10 @@ class VeleroBehaviourIT {
             step,
             with("backup", "shop-1", "name", "r2", "existing", "skip", "poll_interval", "50ms"),
             context);
+    // without existing, as restore-app's default: update, not Velero's none
+    var defaultPlan = step.plan(with("backup", "shop-1", "name", "r3"), context);
+    StepResult byDefault =
+        run(step, with("backup", "shop-1", "name", "r3", "poll_interval", "50ms"), context);
 
     assertThat(plan.details())
         .anySatisfy(
@@ -286,6 +290,10 @@ class VeleroBehaviourIT {
         .isEqualTo("update");
     assertThat(restores.withName("r2").get().<Object>get("spec", "existingResourcePolicy"))
         .isEqualTo("none");
+    assertThat(byDefault.success()).as(byDefault.reason()).isTrue();
+    assertThat(restores.withName("r3").get().<Object>get("spec", "existingResourcePolicy"))
+        .isEqualTo("update");
+    assertThat(defaultPlan.details()).anyMatch(d -> d.contains("existingResourcePolicy: update"));
   }
 
   @Test

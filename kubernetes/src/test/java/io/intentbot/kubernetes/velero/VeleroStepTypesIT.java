@@ -353,9 +353,9 @@ class VeleroStepTypesIT {
     assertThat(plan.details())
         .containsExactly(
             "namespace shop-production restored as shop-check",
-            "objects that already exist are left as they are, only missing ones are created"
-                + " (existingResourcePolicy: none, Velero's default); volume data is not"
-                + " overwritten in place");
+            "objects that already exist are updated to the backup's version"
+                + " (existingResourcePolicy: update); volume data is not overwritten in place: an"
+                + " existing PersistentVolumeClaim keeps its data");
     assertThat(velero(Velero.RESTORES).inNamespace(VELERO).list().getItems()).isEmpty();
 
     StepResult result = run(step, input);
