@@ -15,11 +15,27 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The short-lived pod {@code kubernetes.network-check} runs its checks in with {@code method: pod}:
  * one container ({@code check}) sleeping at most 10 minutes, labelled as intentbot's, never
- * restarted, deleted by the step however the checks end.
+ * restarted, deleted by the step however the checks end. It states small requests and limits
+ * ({@link #REQUESTS}, {@link #LIMITS}): a namespace whose ResourceQuota limits cpu or memory
+ * refuses a pod that does not ("must specify ..."), unless a LimitRange fills them in.
  */
 final class NetworkDebugPod {
 
   private NetworkDebugPod() {}
+
+  /** What the checks (nslookup, nc, wget) need, and what a compute quota makes a pod state. */
+  static final java.util.Map<String, String> REQUESTS =
+      java.util.Map.of("cpu", "10m", "memory", "16Mi");
+
+  static final java.util.Map<String, String> LIMITS =
+      java.util.Map.of("cpu", "100m", "memory", "64Mi");
+
+  private static java.util.Map<String, io.fabric8.kubernetes.api.model.Quantity> quantities(
+      java.util.Map<String, String> values) {
+    java.util.Map<String, io.fabric8.kubernetes.api.model.Quantity> out = new java.util.TreeMap<>();
+    values.forEach((k, v) -> out.put(k, new io.fabric8.kubernetes.api.model.Quantity(v)));
+    return out;
+  }
 
   static void create(StepContext context, Cluster cluster, String name, String image) {
     Pod pod =
@@ -37,6 +53,10 @@ final class NetworkDebugPod {
             .withName("check")
             .withImage(image)
             .withCommand("sleep", "600")
+            .withNewResources()
+            .withRequests(quantities(REQUESTS))
+            .withLimits(quantities(LIMITS))
+            .endResources()
             .endContainer()
             .endSpec()
             .build();

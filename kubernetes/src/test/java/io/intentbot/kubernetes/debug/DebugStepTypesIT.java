@@ -260,6 +260,67 @@ class DebugStepTypesIT {
   }
 
   @Test
+  void theDebugPodStatesItsRequestsSoACpuAndMemoryQuotaWithoutALimitRangeAdmitsIt()
+      throws Exception {
+    cluster
+        .admin
+        .resourceQuotas()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
+                .withNewMetadata()
+                .withName("compute")
+                .endMetadata()
+                .withNewSpec()
+                .addToHard("requests.cpu", new io.fabric8.kubernetes.api.model.Quantity("4"))
+                .addToHard("limits.memory", new io.fabric8.kubernetes.api.model.Quantity("8Gi"))
+                .endSpec()
+                .build())
+        .create();
+    String pod = "netcheck-r-test-step";
+    expectExec(
+        pod,
+        "command=nslookup&command=db&container=check&stdout=true&stderr=true",
+        0,
+        "Name: db.shop-staging.svc.cluster.local\nAddress: 10.1.2.3\n");
+    cluster.time.schedule(
+        () ->
+            cluster
+                .admin
+                .pods()
+                .inNamespace(NAMESPACE)
+                .withName(pod)
+                .editStatus(
+                    p -> {
+                      p.setStatus(
+                          new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                              .withPhase("Running")
+                              .build());
+                      return p;
+                    }),
+        20,
+        TimeUnit.MILLISECONDS);
+
+    StepResult result =
+        cluster.time.run(
+            new NetworkCheckStepType(cluster.access)
+                .executeAsync(
+                    with(
+                        "targets",
+                        List.of(Map.of("dns", "db")),
+                        "poll_interval",
+                        "20ms",
+                        "start_timeout",
+                        "5s"),
+                    cluster.context(),
+                    cluster.time));
+
+    // without requests and limits: pods "netcheck-r-test-step" is forbidden: failed quota:
+    // compute: must specify limits.memory for: check; requests.cpu for: check
+    assertThat(result.success()).as(result.reason()).isTrue();
+  }
+
+  @Test
   void networkCheckChecksHttpFromAnExistingPod() throws Exception {
     cluster
         .server
