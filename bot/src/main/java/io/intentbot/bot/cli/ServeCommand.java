@@ -182,7 +182,9 @@ final class ServeCommand extends BaseCommand {
       OutboxStore outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock);
       try {
         return new SlackStores(
-            outbox, ReplayKeyStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock));
+            outbox,
+            ReplayKeyStore.besideOutbox(
+                outbox, boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock));
       } catch (RuntimeException | Error e) {
         outbox.close();
         throw e;

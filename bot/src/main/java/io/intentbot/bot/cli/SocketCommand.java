@@ -59,7 +59,9 @@ final class SocketCommand extends BaseCommand {
       engine = boot.serverEngine(SlackBot.groupDirectory(settings, clock));
       BrokenIntents.log(engine.catalog(), log);
       outbox = OutboxStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock);
-      replays = ReplayKeyStore.open(boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock);
+      replays =
+          ReplayKeyStore.besideOutbox(
+              outbox, boot.dbUrl(), boot.dbUser(), boot.dbPassword(), clock);
       runner = new SocketModeRunner(engine, settings, outbox, clock);
       runner.bot().replayKeys(replays);
       // After the Slack listeners are in place, so that each interrupted run's thread says so.

@@ -61,6 +61,16 @@ public final class ReplayKeyStore implements ReplayKeys, AutoCloseable {
   }
 
   /**
+   * Connects beside an {@code outbox} already open on the same database: its {@link
+   * OutboxStore#open} migrated these tables, so start-up runs Flyway over them once, not twice.
+   */
+  public static ReplayKeyStore besideOutbox(
+      OutboxStore outbox, String url, String user, String password, Clock clock) {
+    java.util.Objects.requireNonNull(outbox, "outbox");
+    return new ReplayKeyStore(url, user, password, clock);
+  }
+
+  /**
    * Remembers all keys in one transaction (one commit per request on the acknowledgement's path); a
    * key already held by another replica is a repeat whichever commits first.
    */
