@@ -1,6 +1,7 @@
 package io.intentbot.bench;
 
 import io.intentbot.bot.testing.FakeSlack;
+import io.intentbot.bot.testing.ShippedJar;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,10 +18,13 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Start-up and memory: time from starting {@code java -jar intentbot.jar serve} to {@code /healthz}
- * answering (median of several cold starts, each on a fresh H2 file), beside its floor in the same
- * run: a bare Bolt app ({@link BareBoltApp}, same JVM options, same fake Slack) from start to its
- * first answer, started after each bot start so both meet the same background load. Then resident
- * memory ({@code VmRSS}) just after start, and after 1,000 runs sent as signed slash commands.
+ * answering (median of several cold starts, each on a fresh H2 file), as {@code ./intentbot} and
+ * the image start it (with the class archive {@code config/class-archive} makes, made here first)
+ * and without the archive; beside its floor in the same run: a bare Bolt app ({@link BareBoltApp},
+ * same JVM options, same fake Slack) from start to its first answer, without a class archive and
+ * with one of its own made the same way, each started after a bot start so that all meet the same
+ * background load. Then resident memory ({@code VmRSS}) just after start, and after 1,000 runs sent
+ * as signed slash commands.
  */
 final class StartupBench {
 
@@ -34,25 +38,33 @@ final class StartupBench {
 
   Figures run(Path work) throws Exception {
     List<Double> startupMs = new ArrayList<>();
+    List<Double> plainMs = new ArrayList<>();
     List<Double> bareMs = new ArrayList<>();
+    List<Double> bareArchivedMs = new ArrayList<>();
     try (FakeSlack slack = FakeSlack.rateLimited(Duration.ZERO)) {
+      long making = System.nanoTime();
+      List<String> archived = ShippedJar.archiveOptions(serveArchive(work));
+      double archiveSeconds = (System.nanoTime() - making) / 1e9;
+      List<String> bareArchived = ShippedJar.archiveOptions(bareArchive(work, slack));
       for (int i = 0; i < starts - 1; i++) {
-        try (ServedBot bot =
-            ServedBot.start(
-                Files.createDirectories(work.resolve("start-" + i)),
-                Map.of("bench-noop", Intents.NOOP),
-                slack)) {
-          startupMs.add(bot.startupMs);
-        }
-        bareMs.add(bareBoltStartupMs(work.resolve("bare-" + i + ".log"), slack));
+        startupMs.add(serveStartupMs(work.resolve("start-" + i), slack, archived));
+        plainMs.add(serveStartupMs(work.resolve("plain-" + i), slack, List.of()));
+        bareMs.add(bareBoltStartupMs(work.resolve("bare-" + i + ".log"), slack, List.of()));
+        bareArchivedMs.add(
+            bareBoltStartupMs(work.resolve("bare-archived-" + i + ".log"), slack, bareArchived));
       }
+      plainMs.add(serveStartupMs(work.resolve("plain-last"), slack, List.of()));
       try (ServedBot bot =
           ServedBot.start(
               Files.createDirectories(work.resolve("start-last")),
               Map.of("bench-noop", Intents.NOOP),
-              slack)) {
+              slack,
+              ServedBot.CONFIG,
+              archived)) {
         startupMs.add(bot.startupMs);
-        bareMs.add(bareBoltStartupMs(work.resolve("bare-last.log"), slack));
+        bareMs.add(bareBoltStartupMs(work.resolve("bare-last.log"), slack, List.of()));
+        bareArchivedMs.add(
+            bareBoltStartupMs(work.resolve("bare-archived-last.log"), slack, bareArchived));
         double rssAtStart = bot.process.rssMb();
         long threadsAtStart = bot.process.threads();
         long sent = System.nanoTime();
@@ -83,18 +95,21 @@ final class StartupBench {
         long finished = awaitFinishedRuns(bot, runs, Duration.ofSeconds(180));
         double seconds = (System.nanoTime() - sent) / 1e9;
         double rssAfter = bot.process.rssMb();
-        startupMs.sort(Double::compare);
-        bareMs.sort(Double::compare);
-        double median = startupMs.get(startupMs.size() / 2);
-        double bareMedian = bareMs.get(bareMs.size() / 2);
+        double median = median(startupMs);
+        double bareMedian = median(bareMs);
         return new Figures("startup")
             .put("startup_ms", median, "< 2000")
             .put("startup_ms_min", startupMs.get(0))
             .put("startup_ms_max", startupMs.get(startupMs.size() - 1))
+            .put("startup_ms_without_archive", median(plainMs))
             .put("bare_bolt_startup_ms", bareMedian)
             .put("bare_bolt_startup_ms_min", bareMs.get(0))
             .put("bare_bolt_startup_ms_max", bareMs.get(bareMs.size() - 1))
+            .put("bare_bolt_archived_startup_ms", median(bareArchivedMs))
             .put("startup_ratio_vs_bare_bolt", median / bareMedian, "<= 1.5")
+            .put("startup_ratio_both_archived", median / median(bareArchivedMs), "<= 1.5")
+            .put("startup_ratio_neither_archived", median(plainMs) / bareMedian, "<= 1.5")
+            .put("class_archive_s", archiveSeconds)
             .put("starts", starts)
             .put("rss_mb", rssAtStart, "< 256")
             .put("rss_mb_after_1000_runs", rssAfter, "< 256")
@@ -109,22 +124,80 @@ final class StartupBench {
     }
   }
 
+  /** Sorts {@code ms} and returns its median. */
+  private static double median(List<Double> ms) {
+    ms.sort(Double::compare);
+    return ms.get(ms.size() / 2);
+  }
+
+  /** Milliseconds from starting {@code serve} (with {@code jvmArgs}) to {@code /healthz}. */
+  private static double serveStartupMs(Path work, FakeSlack slack, List<String> jvmArgs)
+      throws Exception {
+    try (ServedBot bot =
+        ServedBot.start(
+            Files.createDirectories(work),
+            Map.of("bench-noop", Intents.NOOP),
+            slack,
+            ServedBot.CONFIG,
+            jvmArgs)) {
+      return bot.startupMs;
+    }
+  }
+
   /**
-   * Starts {@link BareBoltApp} (the bench classpath, the same JVM options as the bot) and returns
-   * the milliseconds to its first HTTP answer on {@code /slack/events}; stops it.
+   * The class archive of the bot's jar, made as {@code ./intentbot} and the image make it: {@code
+   * config/class-archive} (a start of serve on the shipped config, then SIGTERM).
    */
-  static double bareBoltStartupMs(Path log, FakeSlack slack) throws Exception {
+  static Path serveArchive(Path work) throws Exception {
+    Path archive = work.resolve("intentbot.jsa");
+    Process make =
+        new ProcessBuilder(
+                Path.of("config", "class-archive").toAbsolutePath().toString(),
+                ServedBot.jar().toAbsolutePath().toString(),
+                archive.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("class-archive.log").toFile())
+            .start();
+    if (!make.waitFor(2, TimeUnit.MINUTES) || make.exitValue() != 0) {
+      throw new IllegalStateException(
+          "config/class-archive failed: " + Files.readString(work.resolve("class-archive.log")));
+    }
+    return archive;
+  }
+
+  /**
+   * The floor's own class archive, made the same way: one start of {@link BareBoltApp} until it
+   * answers, then SIGTERM, with {@code -XX:ArchiveClassesAtExit}.
+   */
+  static Path bareArchive(Path work, FakeSlack slack) throws Exception {
+    Path archive = work.resolve("bare-bolt.jsa");
+    bareBoltStartupMs(
+        work.resolve("bare-archive.log"),
+        slack,
+        List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+    if (!Files.isRegularFile(archive)) {
+      throw new IllegalStateException("the JVM wrote no class archive for the bare Bolt app");
+    }
+    return archive;
+  }
+
+  /**
+   * Starts {@link BareBoltApp} (the bench classpath, the same JVM options as the bot, then {@code
+   * jvmArgs}) and returns the milliseconds to its first HTTP answer on {@code /slack/events}; stops
+   * it.
+   */
+  static double bareBoltStartupMs(Path log, FakeSlack slack, List<String> jvmArgs)
+      throws Exception {
     int port = JavaProcess.freePort();
-    try (JavaProcess bare =
-        JavaProcess.start(
-            List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                BareBoltApp.class.getName(),
-                String.valueOf(port),
-                slack.apiUrl()),
-            Map.of(),
-            log)) {
+    List<String> args = new ArrayList<>(jvmArgs);
+    args.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            BareBoltApp.class.getName(),
+            String.valueOf(port),
+            slack.apiUrl()));
+    try (JavaProcess bare = JavaProcess.start(args, Map.of(), log)) {
       return bare.awaitAnswer(
           "http://127.0.0.1:" + port + "/slack/events", true, Duration.ofSeconds(60));
     }
