@@ -1,47 +1,29 @@
 package io.intentbot.bot.slack;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
-import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.methods.MethodsClient;
-import io.intentbot.bot.chat.ChatUser;
-import io.intentbot.bot.chat.Command;
 import io.intentbot.bot.chat.CommandHandler;
-import io.intentbot.bot.chat.CommandParser;
-import io.intentbot.bot.chat.Reply;
 import io.intentbot.bot.chat.RunThread;
 import io.intentbot.engine.Engine;
-import io.intentbot.engine.definition.IntentDefinition;
-import io.intentbot.engine.definition.ParameterDefinition;
-import io.intentbot.engine.json.Json;
 import io.intentbot.engine.leader.Leadership;
-import io.intentbot.engine.model.Decision;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Slack adapter's core, shared by {@link SlackServer} (HTTP) and {@link SocketModeRunner}: the
  * Bolt app with the {@code /intent} command, the approval buttons and the parameter modal; the run
- * threads through the outbox; metrics. Every handler acknowledges at once and works afterwards on
- * its own threads; a request delivered twice (same trigger id) is acted on once.
+ * threads through the outbox; metrics. It assembles and starts them; what each request does is
+ * {@link SlackRequests}'.
  */
 public final class SlackBot implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SlackBot.class);
-  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final Engine engine;
 
@@ -64,17 +46,12 @@ public final class SlackBot implements AutoCloseable {
   private final Slack slack;
   private final MethodsClient methods;
   private final App app;
-  private final CommandHandler handler;
-  private final ParameterModal modal;
   private final SlackMetrics metrics = new SlackMetrics();
   private final SlackPoster poster;
-  private final SlackRateLimits limits;
   private final SlackHealth health;
-  private final ChannelCheck channels;
-  private volatile ReplayKeys seen = new RecentKeys(10_000);
   private final SlackAuth auth;
   private volatile java.util.function.Consumer<SlackTokenRejected> onTokenRejected = e -> {};
-  private final ExecutorService workers = Executors.newFixedThreadPool(8, daemon("slack-work"));
+  private final SlackRequests requests;
 
   /**
    * @param engine the engine; give it {@link #groupDirectory(SlackSettings)} when building it so
@@ -120,10 +97,8 @@ public final class SlackBot implements AutoCloseable {
             Duration.ofMillis(500),
             Duration.ofSeconds(30));
     this.app = new App(appConfig, slack, middlewares(appConfig, slack, socketMode, auth));
-    this.handler = new CommandHandler(engine, SlackText.MENTIONS, SlackText.OUTCOMES);
-    this.modal = new ParameterModal(handler.help());
-    this.limits = new SlackRateLimits(clock);
-    this.channels =
+    SlackRateLimits limits = new SlackRateLimits(clock);
+    ChannelCheck channels =
         new ChannelCheck(
             methods, limits, health, settings.channels(), Duration.ofMinutes(10), clock);
     Runnable[] wake = new Runnable[1];
@@ -162,7 +137,20 @@ public final class SlackBot implements AutoCloseable {
             settings.breakGlassChannel(),
             engine.config(),
             RunThread.fromSource("slack")));
-    wire();
+    CommandHandler handler = new CommandHandler(engine, SlackText.MENTIONS, SlackText.OUTCOMES);
+    ParameterModal modal = new ParameterModal(handler.help());
+    SlackReplies replies = new SlackReplies(slack, methods, metrics);
+    this.requests =
+        new SlackRequests(
+            engine,
+            settings,
+            handler,
+            modal,
+            channels,
+            metrics,
+            replies,
+            new ModalOpener(methods, modal, handler, limits, health, metrics, replies));
+    requests.wire(app);
   }
 
   /**
@@ -193,7 +181,7 @@ public final class SlackBot implements AutoCloseable {
    * before {@link #start}.
    */
   public SlackBot replayKeys(ReplayKeys keys) {
-    this.seen = keys;
+    requests.replayKeys(keys);
     return this;
   }
 
@@ -290,283 +278,9 @@ public final class SlackBot implements AutoCloseable {
     poster.wake();
   }
 
-  private void wire() {
-    app.command(
-        settings.command(),
-        (req, ctx) -> {
-          long started = System.nanoTime();
-          var p = req.getPayload();
-          if (!settings.allows(p.getChannelId())) {
-            return ctx.ack("intentbot is not enabled in this channel.");
-          }
-          ChatUser who = new ChatUser(p.getUserId(), p.getChannelId(), "slack");
-          String text = SlackText.unescape(p.getText());
-          RequestHeaders headers = req.getHeaders();
-          workers.execute(
-              () -> {
-                if (first(headers, "command:" + p.getTriggerId())) {
-                  command(text, who, p.getTriggerId(), p.getResponseUrl());
-                }
-              });
-          metrics.ack(Duration.ofNanos(System.nanoTime() - started));
-          return ctx.ack();
-        });
-    app.blockAction(SlackBlocks.APPROVE, (req, ctx) -> decide(req, ctx, true));
-    app.blockAction(SlackBlocks.REJECT, (req, ctx) -> decide(req, ctx, false));
-    app.viewSubmission(
-        ParameterModal.CALLBACK_ID,
-        (req, ctx) -> {
-          var view = req.getPayload().getView();
-          ParameterModal.Metadata meta = ParameterModal.metadata(view.getPrivateMetadata());
-          var intent = engine.catalog().find(meta.intent());
-          if (intent.isEmpty()) {
-            return ctx.ack(
-                r ->
-                    r.responseAction("errors")
-                        .errors(ParameterModal.gone(meta.intent(), view.getState())));
-          }
-          ParameterModal.Submitted submitted =
-              modal.read(intent.get(), view.getState().getValues());
-          if (!submitted.valid()) {
-            return ctx.ack(r -> r.responseAction("errors").errors(submitted.errors()));
-          }
-          RequestHeaders headers = req.getHeaders();
-          String user = req.getPayload().getUser().getId();
-          ChatUser who = new ChatUser(user, meta.channel(), "slack");
-          Command.Run run =
-              new Command.Run(
-                  meta.intent(), submitted.arguments(), meta.dryRun(), meta.breakGlass());
-          workers.execute(
-              () -> {
-                try {
-                  if (first(headers, "view:" + view.getId() + ":" + view.getHash())
-                      && mayRecord(run, who, meta.responseUrl())) {
-                    reply(handler.run(run, who), who, meta.responseUrl());
-                  }
-                } catch (RuntimeException e) {
-                  failed(e, who, meta.responseUrl());
-                }
-              });
-          return ctx.ack();
-        });
-  }
-
-  private com.slack.api.bolt.response.Response decide(
-      com.slack.api.bolt.request.builtin.BlockActionRequest req,
-      com.slack.api.bolt.context.builtin.ActionContext ctx,
-      boolean approve) {
-    long started = System.nanoTime();
-    var p = req.getPayload();
-    var action = p.getActions().get(0);
-    String runId = action.getValue();
-    String user = p.getUser().getId();
-    RequestHeaders headers = req.getHeaders();
-    String channel = p.getChannel() == null ? null : p.getChannel().getId();
-    ChatUser who = new ChatUser(user, channel, "slack");
-    workers.execute(
-        () -> {
-          if (!first(headers, "action:" + p.getTriggerId() + ":" + action.getActionTs())) {
-            return;
-          }
-          try {
-            Decision d =
-                approve
-                    ? engine.approve(runId, who.actor())
-                    : engine.reject(runId, who.actor(), null);
-            if (!d.accepted()) {
-              reply(Reply.error(handler.outcomes().decision(d)), who, p.getResponseUrl());
-            }
-          } catch (RuntimeException e) {
-            failed(e, who, p.getResponseUrl());
-          }
-        });
-    metrics.ack(Duration.ofNanos(System.nanoTime() - started));
-    return ctx.ack();
-  }
-
-  private void command(String text, ChatUser who, String triggerId, String responseUrl) {
-    try {
-      Command command = CommandParser.parse(text);
-      if (command instanceof Command.Run run) {
-        if (!mayRecord(run, who, responseUrl)) {
-          return;
-        }
-        List<ParameterDefinition> missing = handler.missingRequired(run);
-        var intent = handler.intent(run.intent());
-        if (!missing.isEmpty() && intent.isPresent() && triggerId != null) {
-          openModal(intent.get(), run, who, triggerId, responseUrl);
-          return;
-        }
-      }
-      reply(handler.handle(command, who), who, responseUrl);
-    } catch (RuntimeException e) {
-      failed(e, who, responseUrl);
-    }
-  }
-
-  private void openModal(
-      IntentDefinition intent,
-      Command.Run run,
-      ChatUser who,
-      String triggerId,
-      String responseUrl) {
-    Map<String, String> given = new LinkedHashMap<>();
-    for (String argument : run.arguments()) {
-      int eq = argument.indexOf('=');
-      given.put(argument.substring(0, eq), argument.substring(eq + 1));
-    }
-    String view =
-        modal.view(
-            intent,
-            given,
-            new ParameterModal.Metadata(
-                intent.name(), who.channel(), run.dryRun(), run.breakGlassReason(), responseUrl));
-    try {
-      if (!limits.mayCall("views.open", null)) {
-        reply(
-            Reply.error(
-                "Slack asked intentbot to slow down, so the form cannot open right now."
-                    + " Type the parameters (`describe "
-                    + intent.name()
-                    + "`) or try again in a few seconds."),
-            who,
-            responseUrl);
-        return;
-      }
-      var response = methods.viewsOpen(r -> r.triggerId(triggerId).viewAsString(view));
-      if (!response.isOk()) {
-        if (SlackHealth.configurationError(response.getError())) {
-          health.problem("views.open", response.getError(), response.getNeeded());
-        }
-        metrics.slackError("views.open", response.getError());
-        reply(
-            Reply.error(
-                "Missing "
-                    + String.join(
-                        ", ",
-                        handler.missingRequired(run).stream()
-                            .map(ParameterDefinition::name)
-                            .toList())
-                    + ". Type `describe "
-                    + intent.name()
-                    + "` for the parameters."),
-            who,
-            responseUrl);
-      }
-    } catch (com.slack.api.methods.SlackApiException e) {
-      metrics.slackError("views.open", String.valueOf(e.getResponse().code()));
-      if (e.getResponse().code() == 429) {
-        limits.rateLimited("views.open", null, e.getResponse().header("Retry-After"));
-      }
-      reply(
-          Reply.error(
-              "The form could not open (Slack: HTTP "
-                  + e.getResponse().code()
-                  + "). Type the parameters (`describe "
-                  + intent.name()
-                  + "`) or try again."),
-          who,
-          responseUrl);
-    } catch (Exception e) {
-      metrics.slackError("views.open", "io");
-      failed(e, who, responseUrl);
-    }
-  }
-
-  /**
-   * Whether a run asked for in {@code who.channel()} may be recorded: dry runs always (they answer
-   * the requester only); others only where the bot can post its thread ({@link ChannelCheck}).
-   * Otherwise the requester is told at once how to fix it.
-   */
-  private boolean mayRecord(Command.Run run, ChatUser who, String responseUrl) {
-    if (run.dryRun()) {
-      return true;
-    }
-    ChannelCheck.Result check = channels.check(who.channel());
-    if (!check.ok()) {
-      reply(Reply.error(check.problem()), who, responseUrl);
-    }
-    return check.ok();
-  }
-
-  /** An ephemeral reply: through the response URL when there is one, else chat.postEphemeral. */
-  private void reply(Reply reply, ChatUser who, String responseUrl) {
-    try {
-      if (responseUrl != null && !responseUrl.isBlank()) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("response_type", "ephemeral");
-        body.put("replace_original", false);
-        body.put("text", SlackLimits.cut(SlackText.mrkdwn(reply.text()), SlackLimits.MESSAGE_TEXT));
-        var response = slack.send(responseUrl, JSON.writeValueAsString(body));
-        if (response.getCode() != 200) {
-          metrics.slackError("response_url", String.valueOf(response.getCode()));
-        }
-      } else if (who.channel() != null) {
-        var response =
-            methods.chatPostEphemeral(
-                r ->
-                    r.channel(who.channel())
-                        .user(who.user())
-                        .text(
-                            SlackLimits.cut(
-                                SlackText.mrkdwn(reply.text()), SlackLimits.MESSAGE_TEXT)));
-        if (!response.isOk()) {
-          metrics.slackError("chat.postEphemeral", response.getError());
-        }
-      }
-    } catch (Exception e) {
-      metrics.slackError("reply", "io");
-      log.warn("cannot reply to {}: {}", who.user(), e.toString());
-    }
-  }
-
-  private void failed(Exception e, ChatUser who, String responseUrl) {
-    String ref = UUID.randomUUID().toString().substring(0, 8);
-    log.error("request from {} failed (ref {})", who.user(), ref, e);
-    reply(
-        Reply.error("Something went wrong on our side (ref " + ref + "). It was logged."),
-        who,
-        responseUrl);
-  }
-
-  /**
-   * Whether this request is new: neither its own key (trigger id and the like) nor its signed bytes
-   * (signature and timestamp) were seen before; both are remembered. Asked by the workers before
-   * they act, not before the ack: a replay gets the same empty ack either way, and nothing on the
-   * acknowledgement's path waits for the database.
-   */
-  private boolean first(RequestHeaders headers, String key) {
-    String signature = headers == null ? null : headers.getFirstValue("X-Slack-Signature");
-    String signed =
-        signature == null
-            ? null
-            : "signed:" + headers.getFirstValue("X-Slack-Request-Timestamp") + ":" + signature;
-    boolean first = seen.firstTime(Arrays.asList(key, signed));
-    if (!first) {
-      log.info(
-          "ignoring a repeated delivery ({}, retry {})",
-          key,
-          headers == null ? null : headers.getFirstValue("X-Slack-Retry-Num"));
-    }
-    return first;
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
   @Override
   public void close() {
-    workers.shutdown();
-    try {
-      workers.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    requests.close();
     auth.close();
     poster.close();
     try {
