@@ -223,6 +223,37 @@ class EngineAccessTest {
   }
 
   @Test
+  void theAccessLogSaysInWordsWhatWasRefusedByWhichRuleAndWhoMay() {
+    Engine engine = fixture.start();
+    engine.submit(request("deploy-app", "U_CAROL", "C_OPS", "slack", "app=web", "env=production"));
+    Submission alice =
+        engine.submit(request("seed-db", "U_ALICE", null, "slack", "datasource=web-production"));
+    String id = ((Submission.AwaitingApproval) alice).run().id();
+    engine.approve(id, "U_ALICE");
+    engine.approve(id, "U_CAROL");
+
+    List<String> reasons = engine.refusedAttempts(10).stream().map(AccessEvent::reason).toList();
+    assertThat(reasons)
+        .containsExactly(
+            "not an approver of runs in production (environments.production.approval): only one"
+                + " of U_ALICE, U_BOB may approve",
+            "the requester may not approve their own run "
+                + id
+                + " (self-approval is not allowed): only one of U_ALICE, U_BOB, other than the"
+                + " requester, may",
+            "deploy-app in production: only a member of S_DEPLOYERS, from channel C_OPS"
+                + " (access[2])");
+    assertThat(reasons)
+        .allSatisfy(
+            reason ->
+                assertThat(reason)
+                    .as("no record syntax")
+                    .doesNotContain("=")
+                    .doesNotContainPattern("[A-Za-z]\\[[a-z]")
+                    .doesNotContain("<@"));
+  }
+
+  @Test
   void aRefusedDryRunNeverOpensTheProductionDatabaseItsParametersName() throws Exception {
     fixture.config(CONFIG.replace("#freeze", "").replace("#dir", dir.toString()));
     java.nio.file.Files.createDirectories(fixture.intentsDir().resolve("migrations"));
