@@ -199,7 +199,9 @@ public final class Engine implements AutoCloseable {
    * Publishes {@link io.intentbot.engine.model.RunEvent.DecidedElsewhere} to the listeners for
    * every decision made from a terminal, in any process, from now on, looking every {@code
    * interval} (with several replicas, on the one leading that duty). Chat adapters call it so that
-   * their cards never keep live buttons after such a decision.
+   * their cards never keep live buttons after such a decision. The same follower publishes {@link
+   * io.intentbot.engine.model.RunEvent.FinishedElsewhere} once a run whose last approval came from
+   * a terminal (and so ran there) has ended, so that its thread ends with its result.
    */
   public void followDecisionsMadeElsewhere(Duration interval) {
     coordinator.followDecisionsMadeElsewhere(interval);

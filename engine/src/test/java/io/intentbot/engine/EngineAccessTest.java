@@ -223,6 +223,37 @@ class EngineAccessTest {
   }
 
   @Test
+  void theAccessLogSaysInWordsWhatWasRefusedByWhichRuleAndWhoMay() {
+    Engine engine = fixture.start();
+    engine.submit(request("deploy-app", "U_CAROL", "C_OPS", "slack", "app=web", "env=production"));
+    Submission alice =
+        engine.submit(request("seed-db", "U_ALICE", null, "slack", "datasource=web-production"));
+    String id = ((Submission.AwaitingApproval) alice).run().id();
+    engine.approve(id, "U_ALICE");
+    engine.approve(id, "U_CAROL");
+
+    List<String> reasons = engine.refusedAttempts(10).stream().map(AccessEvent::reason).toList();
+    assertThat(reasons)
+        .containsExactly(
+            "not an approver of runs in production (environments.production.approval): only one"
+                + " of U_ALICE, U_BOB may approve",
+            "the requester may not approve their own run "
+                + id
+                + " (self-approval is not allowed): only one of U_ALICE, U_BOB, other than the"
+                + " requester, may",
+            "deploy-app in production: only a member of S_DEPLOYERS, from channel C_OPS"
+                + " (access[2])");
+    assertThat(reasons)
+        .allSatisfy(
+            reason ->
+                assertThat(reason)
+                    .as("no record syntax")
+                    .doesNotContain("=")
+                    .doesNotContainPattern("[A-Za-z]\\[[a-z]")
+                    .doesNotContain("<@"));
+  }
+
+  @Test
   void aRefusedDryRunNeverOpensTheProductionDatabaseItsParametersName() throws Exception {
     fixture.config(CONFIG.replace("#freeze", "").replace("#dir", dir.toString()));
     java.nio.file.Files.createDirectories(fixture.intentsDir().resolve("migrations"));
@@ -492,6 +523,65 @@ class EngineAccessTest {
     assertThat(decidedElsewhere(toldBySecond, before))
         .as("the new leader resumes where the last one left off")
         .isFalse();
+  }
+
+  @Test
+  void theEndOfARunATerminalTookOverIsToldOnceWhoeverLeads() throws Exception {
+    fixture.config(
+        CONFIG
+            .replace("#freeze", "")
+            .replace("expires_after: 30m", "expires_after: 30m, from: [slack, cli]"));
+    Handover first = new Handover(true);
+    Handover second = new Handover(false);
+    List<RunEvent> toldByFirst = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<RunEvent> toldBySecond = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Engine a = fixture.leadership(first).build();
+    a.addListener(toldByFirst::add);
+    a.start();
+    a.followDecisionsMadeElsewhere(Duration.ofMillis(20));
+    Engine b = fixture.leadership(second).build();
+    b.addListener(toldBySecond::add);
+    b.start();
+    b.followDecisionsMadeElsewhere(Duration.ofMillis(20));
+    Engine terminal = fixture.leadership(new Handover(false)).start();
+    Actor bob = new Actor("U_BOB", "cli", null, "bob", "build-1");
+    String inSlack = waitingInProduction(a);
+    String tookOver = waitingInProduction(a);
+
+    assertThat(a.approve(inSlack, Actor.slack("U_BOB", "C_OPS")).accepted()).isTrue();
+    assertThat(terminal.approve(tookOver, bob).accepted()).isTrue();
+    assertThat(terminal.awaitFinished(tookOver, Duration.ofSeconds(10)).orElseThrow().status())
+        .isEqualTo(RunStatus.SUCCEEDED);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> finishedElsewhere(toldByFirst, tookOver).size() == 1);
+    RunEvent.FinishedElsewhere end = finishedElsewhere(toldByFirst, tookOver).get(0);
+    assertThat(end.run().status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(end.rolledBack()).isFalse();
+
+    first.leading = false;
+    second.leading = true;
+    String afterHandover = waitingInProduction(a);
+    assertThat(terminal.approve(afterHandover, bob).accepted()).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> finishedElsewhere(toldBySecond, afterHandover).size() == 1);
+    assertThat(finishedElsewhere(toldBySecond, tookOver))
+        .as("the new leader does not tell a result again")
+        .isEmpty();
+    assertThat(finishedElsewhere(toldByFirst, tookOver)).hasSize(1);
+    assertThat(finishedElsewhere(toldByFirst, inSlack))
+        .as("a run approved in Slack ran here and told its own end")
+        .isEmpty();
+    assertThat(finishedElsewhere(toldBySecond, inSlack)).isEmpty();
+  }
+
+  private static List<RunEvent.FinishedElsewhere> finishedElsewhere(
+      List<RunEvent> told, String runId) {
+    return told.stream()
+        .filter(e -> e instanceof RunEvent.FinishedElsewhere f && f.run().id().equals(runId))
+        .map(RunEvent.FinishedElsewhere.class::cast)
+        .toList();
   }
 
   private static String waitingInProduction(Engine engine) {

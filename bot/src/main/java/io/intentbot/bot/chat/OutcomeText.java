@@ -102,13 +102,13 @@ public final class OutcomeText {
       return "you requested run "
           + r.runId()
           + ", so you cannot "
-          + verb(r.action())
+          + r.action().verb()
           + " it yourself; ask "
           + whoMay(r.mayDecide());
     }
     if (refusal instanceof Refusal.NotAnApprover r) {
       return "you may not "
-          + verb(r.action())
+          + r.action().verb()
           + " runs in "
           + r.environment()
           + "; "
@@ -423,14 +423,5 @@ public final class OutcomeText {
           .append(String.join(", ", who.groups().stream().map(approvers::group).toList()));
     }
     return out.length() == 0 ? "nobody (no approvers configured)" : out.toString();
-  }
-
-  private static String verb(Refusal.Action action) {
-    return switch (action) {
-      case APPROVE -> "approve";
-      case REJECT -> "reject";
-      case ACKNOWLEDGE -> "acknowledge";
-      case CANCEL -> "cancel";
-    };
   }
 }

@@ -165,11 +165,20 @@ public final class RunThread implements RunListener {
         states.remove(run.id());
       }
     } else if (event instanceof RunEvent.RunFinished e) {
-      state.awaiting = false;
-      head(run, state, finishedState(run, e.rolledBack()));
-      note(run, "Run " + finishedState(run, e.rolledBack()));
-      states.remove(run.id());
+      finished(run, state, e.rolledBack());
+    } else if (event instanceof RunEvent.FinishedElsewhere e) {
+      state.approvedBy.clear();
+      state.approvedBy.addAll(e.approvedBy());
+      finished(run, state, e.rolledBack());
     }
+  }
+
+  /** The result, however the run ended: here, or in the terminal that took it over. */
+  private void finished(RunRecord run, State state, boolean rolledBack) {
+    state.awaiting = false;
+    head(run, state, finishedState(run, rolledBack));
+    note(run, "Run " + finishedState(run, rolledBack));
+    states.remove(run.id());
   }
 
   /** {@code from the command line (alice@build-1)}. */

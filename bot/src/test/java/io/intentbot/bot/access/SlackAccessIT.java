@@ -18,6 +18,7 @@ import io.intentbot.engine.model.RunStatus;
 import io.intentbot.engine.testing.EngineFixture;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 11's attacks through signed Slack requests into the running server: access rules refuse
  * with the rule and who is covered (and count in /metrics), {@code list} shows only what the user
  * may run, break glass is for those named, and an approval from the command line (another process
- * on the same database) takes the buttons off the Slack card.
+ * on the same database) takes the buttons off the Slack card, and the run's result, reached in that
+ * process, ends the Slack thread.
  */
 class SlackAccessIT {
 
@@ -123,7 +125,8 @@ class SlackAccessIT {
   }
 
   @Test
-  void anApprovalFromTheCommandLineTakesTheButtonsOffTheCard() throws Exception {
+  void anApprovalFromTheCommandLineTakesTheButtonsOffTheCardAndTheResultEndsTheThread()
+      throws Exception {
     requests.command("U0DEPLOYER", OPS, "deploy-app app=web env=production");
     await().atMost(WAIT).until(() -> !bed.engine().history(null, 1).isEmpty());
     RunRecord run = bed.engine().history(null, 1).get(0);
@@ -141,14 +144,54 @@ class SlackAccessIT {
                 .approve(run.id(), new Actor("U0APPROVER", "cli", null, "approver", "laptop"))
                 .accepted())
         .isTrue();
+    assertThat(terminal.awaitFinished(run.id(), WAIT).orElseThrow().status())
+        .isEqualTo(RunStatus.SUCCEEDED);
+    String ts = threadTs(run.id());
+    await()
+        .atMost(WAIT)
+        .until(() -> threadLines(ts).stream().anyMatch(t -> t.startsWith("Run succeeded in ")));
+    assertThat(threadLines(ts)).anyMatch(t -> t.contains("from the command line"));
+    // heads of one run are coalesced: the result may be the only update the card gets
     await()
         .atMost(WAIT)
         .until(
             () ->
                 slack.okCalls("/api/chat.update").stream()
-                    .anyMatch(
-                        c ->
-                            String.valueOf(c.get("blocks")).contains("from the command line")
-                                && !String.valueOf(c.get("blocks")).contains("intent_approve")));
+                    .filter(c -> ts.equals(c.get("ts")))
+                    .reduce((older, newer) -> newer)
+                    .map(c -> String.valueOf(c.get("blocks")))
+                    .map(
+                        blocks ->
+                            !blocks.contains("intent_approve")
+                                && blocks.contains("succeeded in ")
+                                && blocks.contains("U0APPROVER"))
+                    .orElse(false));
+    assertThat(threadLines(ts))
+        .as("the thread ends with the result the terminal's run came to, told once")
+        .last()
+        .asString()
+        .startsWith("Run succeeded in ");
+    assertThat(threadLines(ts)).filteredOn(t -> t.startsWith("Run succeeded")).hasSize(1);
+  }
+
+  /** The ts of the run's top message, once Slack accepted it. */
+  private String threadTs(String runId) {
+    String body =
+        slack.okCalls("/api/chat.postMessage").stream()
+            .filter(
+                c -> c.get("thread_ts") == null && String.valueOf(c.get("blocks")).contains(runId))
+            .findFirst()
+            .orElseThrow()
+            .responseBody();
+    int i = body.indexOf("\"ts\":\"") + 6;
+    return body.substring(i, body.indexOf('"', i));
+  }
+
+  /** The lines Slack accepted into the thread (consecutive notes are posted together). */
+  private List<String> threadLines(String ts) {
+    return slack.okCalls("/api/chat.postMessage").stream()
+        .filter(c -> ts.equals(c.get("thread_ts")))
+        .flatMap(c -> c.get("text").lines())
+        .toList();
   }
 }

@@ -56,7 +56,7 @@ final class AccessJournal {
                 environments,
                 rule(refusal, environments),
                 true,
-                redactor.redact(refusal.toString())));
+                redactor.redact(refusal.describe())));
     refused.incrementAndGet();
     LOG.info(
         "refused {} {} by {} ({}): {}", action, intent, actor.user(), event.rule(), event.reason());

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * left off is kept in the database after each entry, so a replica that takes the duty over resumes
  * after the last entry the previous leader handled: a decision made while leadership changed hands
  * still reaches its card (one handled just before a leader died may be told twice; updating a card
- * twice is harmless). The first follower on a database starts at its newest entry.
+ * twice is harmless). The first follower on a database starts at its newest entry. After the
+ * decisions, the same leader tells the ends of the runs a terminal took over ({@link
+ * ResultsElsewhere}).
  */
 final class DecisionsElsewhere {
 
@@ -31,6 +33,7 @@ final class DecisionsElsewhere {
   private final EventBus events;
   private final Leadership leadership;
   private final ScheduledExecutorService timer;
+  private final ResultsElsewhere results;
   private final AtomicBoolean following = new AtomicBoolean();
 
   DecisionsElsewhere(
@@ -39,6 +42,7 @@ final class DecisionsElsewhere {
     this.events = events;
     this.leadership = leadership;
     this.timer = timer;
+    this.results = new ResultsElsewhere(audit, events);
   }
 
   void follow(Duration interval) {
@@ -47,6 +51,7 @@ final class DecisionsElsewhere {
     }
     try {
       audit.readPosition(DUTY, audit.lastAccessId());
+      results.start();
     } catch (RuntimeException e) {
       LOG.warn("cannot read where decisions made elsewhere were left off: {}", e.toString());
     }
@@ -54,7 +59,10 @@ final class DecisionsElsewhere {
         this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Publishes the decisions recorded since the last look; public to the package for tests. */
+  /**
+   * Publishes the decisions recorded since the last look, then the results of runs they sent
+   * elsewhere; public to the package for tests.
+   */
   void poll() {
     try {
       if (!leadership.mayRun(DUTY)) {
@@ -71,6 +79,13 @@ final class DecisionsElsewhere {
       }
     } catch (RuntimeException e) {
       LOG.warn("cannot read decisions made elsewhere: {}", e.toString());
+      return;
+    }
+    try {
+      results.poll();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "cannot read the results of runs finished elsewhere (trying again): {}", e.toString());
     }
   }
 }

@@ -6,21 +6,39 @@ import java.util.List;
 
 /**
  * Why the engine refused a request or a decision, as data: adapters render it for people (Slack
- * with mentions, the console and CLI with plain ids), tests and policies match on it. The records'
- * {@code toString} is for logs.
+ * with mentions, the console and CLI with plain ids), tests and policies match on it. {@link
+ * #describe} is its neutral text for the audit record.
  */
 public sealed interface Refusal {
+
+  /**
+   * What was refused, the rule that refused it and, where this refusal knows it, who would be
+   * allowed, in one neutral line for the record (the access log that {@code intentbot history
+   * --refused} and SQL read): plain English, ids as the config names them, no chat markup. Each
+   * adapter still renders its own sentences for people.
+   */
+  String describe();
 
   /** What somebody tried to do to a run. */
   enum Action {
     APPROVE,
     REJECT,
     ACKNOWLEDGE,
-    CANCEL
+    CANCEL;
+
+    /** {@code approve}, {@code reject}, {@code acknowledge}, {@code cancel}. */
+    public String verb() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   /** No run has this id. */
-  record NoSuchRun(String runId) implements Refusal {}
+  record NoSuchRun(String runId) implements Refusal {
+    @Override
+    public String describe() {
+      return "there is no run " + runId;
+    }
+  }
 
   /**
    * This process cannot interpret the run: its intent is not in this process's intents folder (a
@@ -33,22 +51,63 @@ public sealed interface Refusal {
    * @param broken whether the intent's file is there but invalid
    */
   record IntentNotLoaded(String runId, String intent, String intentsDir, boolean broken)
-      implements Refusal {}
+      implements Refusal {
+    @Override
+    public String describe() {
+      return "run "
+          + runId
+          + " cannot be decided here: intent "
+          + intent
+          + (broken ? " is invalid in " : " is not in ")
+          + intentsDir;
+    }
+  }
 
   /** An approval or rejection for a run that is not (or no longer) waiting for approval. */
-  record NotWaiting(String runId, RunStatus status) implements Refusal {}
+  record NotWaiting(String runId, RunStatus status) implements Refusal {
+    @Override
+    public String describe() {
+      return "run " + runId + " is " + status.label() + ", not waiting for approval";
+    }
+  }
 
   /** A cancel for a run that already ended. */
-  record AlreadyFinished(String runId, RunStatus status) implements Refusal {}
+  record AlreadyFinished(String runId, RunStatus status) implements Refusal {
+    @Override
+    public String describe() {
+      return "run " + runId + " already " + status.label();
+    }
+  }
 
   /** Somebody else ended the waiting run first (approved it, rejected it, it expired). */
-  record AlreadyEnded(String runId, RunStatus status) implements Refusal {}
+  record AlreadyEnded(String runId, RunStatus status) implements Refusal {
+    @Override
+    public String describe() {
+      return "run " + runId + " already ended: " + status.label();
+    }
+  }
 
   /** This user already approved or rejected this run. */
-  record AlreadyDecided(String runId, String user) implements Refusal {}
+  record AlreadyDecided(String runId, String user) implements Refusal {
+    @Override
+    public String describe() {
+      return user + " already decided on run " + runId;
+    }
+  }
 
   /** The requester may not approve (or acknowledge) their own run here; {@code mayDecide} may. */
-  record SelfApproval(String runId, Action action, Approvers mayDecide) implements Refusal {}
+  record SelfApproval(String runId, Action action, Approvers mayDecide) implements Refusal {
+    @Override
+    public String describe() {
+      return "the requester may not "
+          + action.verb()
+          + " their own run "
+          + runId
+          + " (self-approval is not allowed): only "
+          + mayDecide.describe()
+          + ", other than the requester, may";
+    }
+  }
 
   /**
    * The user is not among those who may do {@code action} in {@code environment}; {@code
@@ -62,22 +121,74 @@ public sealed interface Refusal {
       Approvers mayDecide,
       boolean requesterMay,
       boolean groupsUnchecked)
-      implements Refusal {}
+      implements Refusal {
+    @Override
+    public String describe() {
+      return "not an approver of runs in "
+          + environment
+          + " (environments."
+          + environment
+          + ".approval): only "
+          + mayDecide.describe()
+          + (requesterMay ? " or the requester" : "")
+          + " may "
+          + action.verb()
+          + (groupsUnchecked
+              ? "; group membership could not be checked where this was asked, so only the users"
+                  + " named may decide there"
+              : "");
+    }
+  }
 
   /** Only the requester or the environment's approvers may cancel this run. */
-  record MayNotCancel(String runId, String requester, Approvers approvers) implements Refusal {}
+  record MayNotCancel(String runId, String requester, Approvers approvers) implements Refusal {
+    @Override
+    public String describe() {
+      return "only the requester ("
+          + requester
+          + "), "
+          + approvers.describe()
+          + " (approvers and admins) may cancel run "
+          + runId;
+    }
+  }
 
   /** The environment names nobody who may approve. */
-  record NoApprovers(String environment) implements Refusal {}
+  record NoApprovers(String environment) implements Refusal {
+    @Override
+    public String describe() {
+      return environment
+          + " names nobody who may approve (environments."
+          + environment
+          + ".approval.approvers and .groups)";
+    }
+  }
 
   /** The approval request ran out of time; the run is expired. */
-  record Expired(String runId, Duration after) implements Refusal {}
+  record Expired(String runId, Duration after) implements Refusal {
+    @Override
+    public String describe() {
+      return "the approval request for run "
+          + runId
+          + " expired after "
+          + io.intentbot.engine.text.Durations.format(after);
+    }
+  }
 
   /**
    * The plan differs from the one shown to approvers; the run is cancelled. {@code changes} lists
    * what changed when known (empty: the intent file, parameters or config).
    */
   record PlanChanged(String runId, List<String> changes) implements Refusal {
+    @Override
+    public String describe() {
+      return "the plan of run "
+          + runId
+          + " changed since it was shown ("
+          + (changes.isEmpty() ? "intent file, parameters or config" : String.join(", ", changes))
+          + "); the run is cancelled";
+    }
+
     public PlanChanged {
       changes = List.copyOf(changes);
     }
@@ -89,20 +200,55 @@ public sealed interface Refusal {
    * the plan approvers saw cannot be checked against the plan that would run; the run is cancelled
    * and must be submitted again.
    */
-  record PlanFormatChanged(String runId) implements Refusal {}
+  record PlanFormatChanged(String runId) implements Refusal {
+    @Override
+    public String describe() {
+      return "the plan of run "
+          + runId
+          + " was hashed in a format this version no longer makes, so it cannot be checked; the"
+          + " run is cancelled";
+    }
+  }
 
   /** The run's environment left the config while it waited; the run is cancelled. */
-  record EnvironmentGone(String runId, String environment) implements Refusal {}
+  record EnvironmentGone(String runId, String environment) implements Refusal {
+    @Override
+    public String describe() {
+      return "environment "
+          + environment
+          + " of run "
+          + runId
+          + " is no longer in the config; the run is cancelled";
+    }
+  }
 
   /** The intent or the run's parameters stopped being valid while it waited; it is cancelled. */
   record NoLongerValid(String runId, List<String> problems) implements Refusal {
+    @Override
+    public String describe() {
+      return "the intent or parameters of run "
+          + runId
+          + " are no longer valid ("
+          + String.join("; ", problems)
+          + "); the run is cancelled";
+    }
+
     public NoLongerValid {
       problems = List.copyOf(problems);
     }
   }
 
   /** The run executes in another intentbot process, which alone can stop its step. */
-  record InAnotherProcess(String runId, RunStatus status) implements Refusal {}
+  record InAnotherProcess(String runId, RunStatus status) implements Refusal {
+    @Override
+    public String describe() {
+      return "run "
+          + runId
+          + " is "
+          + status.label()
+          + " in another intentbot process, which alone can stop it";
+    }
+  }
 
   /**
    * Another run holds the intent's lock.
@@ -127,7 +273,23 @@ public sealed interface Refusal {
       Instant since,
       String holderProcess,
       Boolean holderAlive)
-      implements Refusal {}
+      implements Refusal {
+    @Override
+    public String describe() {
+      return "lock "
+          + key
+          + " is held by run "
+          + holder
+          + (holderIntent == null
+              ? ""
+              : " (" + holderIntent + " by " + holderRequester + ", " + holderStatus.label() + ")")
+          + (holderProcess == null
+              ? ""
+              : " in intentbot process "
+                  + holderProcess
+                  + (Boolean.FALSE.equals(holderAlive) ? ", which has stopped" : ""));
+    }
+  }
 
   /**
    * The run needs approval, but its plan is incomplete: {@code failedReads} could not be read while
@@ -136,22 +298,63 @@ public sealed interface Refusal {
    */
   record IncompletePlan(String intent, String environment, List<FailedRead> failedReads)
       implements Refusal {
+    @Override
+    public String describe() {
+      return intent
+          + " in "
+          + environment
+          + " needs approval, but its plan is incomplete, so nobody was asked: could not read "
+          + String.join(
+              "; ",
+              failedReads.stream()
+                  .map(r -> "step " + r.step() + " (" + r.type() + "): " + r.reason())
+                  .toList());
+    }
+
     public IncompletePlan {
       failedReads = List.copyOf(failedReads);
     }
   }
 
   /** The engine is closing and takes no new runs. */
-  record ShuttingDown() implements Refusal {}
+  record ShuttingDown() implements Refusal {
+    @Override
+    public String describe() {
+      return "intentbot is shutting down";
+    }
+  }
 
   /** The environment does not allow skipping approval; {@code approvers} may approve instead. */
-  record BreakGlassNotAllowed(String environment, Approvers approvers) implements Refusal {}
+  record BreakGlassNotAllowed(String environment, Approvers approvers) implements Refusal {
+    @Override
+    public String describe() {
+      return environment
+          + " does not allow break glass (environments."
+          + environment
+          + ".break_glass): "
+          + approvers.describe()
+          + " may approve instead";
+    }
+  }
 
   /** A break-glass acknowledgement for a run that did not skip approval. */
-  record NothingToAcknowledge(String runId) implements Refusal {}
+  record NothingToAcknowledge(String runId) implements Refusal {
+    @Override
+    public String describe() {
+      return "run " + runId + " did not skip approval: there is nothing to acknowledge";
+    }
+  }
 
   /** The break-glass run was acknowledged already, by {@code by} (null when not known). */
-  record AlreadyAcknowledged(String runId, String by) implements Refusal {}
+  record AlreadyAcknowledged(String runId, String by) implements Refusal {
+    @Override
+    public String describe() {
+      return "break-glass run "
+          + runId
+          + " was already acknowledged"
+          + (by == null ? "" : " by " + by);
+    }
+  }
 
   /**
    * No access rule covers the request: its intent in every environment it touches, its requester
@@ -176,6 +379,34 @@ public sealed interface Refusal {
       List<String> channels,
       Approvers groupsUnknownHere)
       implements Refusal {
+    @Override
+    public String describe() {
+      return what()
+          + (rule == null
+              ? ": no access rule allows it to anyone (access)"
+              : ": only "
+                  + (everyone()
+                      ? "everyone"
+                      : allows.users().isEmpty()
+                          ? "a member of " + String.join(", ", allows.groups())
+                          : allows.describe())
+                  + (channels.isEmpty() ? "" : ", from channel " + String.join(" or ", channels))
+                  + " ("
+                  + rule
+                  + ")")
+          + (groupsUnknownHere == null
+              ? ""
+              : "; group membership could not be checked where this was asked, so "
+                  + (groupsUnknownHere.users().isEmpty()
+                      ? "nobody"
+                      : "only " + String.join(", ", groupsUnknownHere.users()))
+                  + " may run it there");
+    }
+
+    private String what() {
+      return intent + (environments.isEmpty() ? "" : " in " + String.join(" and ", environments));
+    }
+
     public RefusedByPolicy {
       environments = List.copyOf(environments);
       channels = List.copyOf(channels);
@@ -198,17 +429,48 @@ public sealed interface Refusal {
   }
 
   /** Break glass in {@code environment} is allowed, but only to {@code who}. */
-  record BreakGlassNotPermitted(String environment, Approvers who) implements Refusal {}
+  record BreakGlassNotPermitted(String environment, Approvers who) implements Refusal {
+    @Override
+    public String describe() {
+      return "break glass in "
+          + environment
+          + " is only for "
+          + who.describe()
+          + " (environments."
+          + environment
+          + ".break_glass)";
+    }
+  }
 
   /** {@code --break-glass} where the run needs no approval: there is nothing to bypass. */
-  record NothingToBypass(String intent, String environment) implements Refusal {}
+  record NothingToBypass(String intent, String environment) implements Refusal {
+    @Override
+    public String describe() {
+      return "break glass for "
+          + intent
+          + (environment == null ? "" : " in " + environment)
+          + ", which needs no approval: nothing to bypass (break_glass)";
+    }
+  }
 
   /**
    * The environment is frozen for mutating runs until {@code until}; break glass still works where
    * it is allowed.
    */
   record Frozen(String environment, String reason, Instant until, boolean breakGlassAllowed)
-      implements Refusal {}
+      implements Refusal {
+    @Override
+    public String describe() {
+      return environment
+          + " is frozen"
+          + (reason == null ? "" : " (" + reason + ")")
+          + " until "
+          + until
+          + " for runs that change something (environments."
+          + environment
+          + ".freeze)";
+    }
+  }
 
   /**
    * An approval (or rejection) from {@code source} where {@code environment}'s {@code
@@ -216,6 +478,19 @@ public sealed interface Refusal {
    */
   record ApprovalSourceNotAllowed(String environment, String source, List<String> from)
       implements Refusal {
+    @Override
+    public String describe() {
+      return "approvals of runs in "
+          + environment
+          + " come only from "
+          + String.join(" or ", from)
+          + ", not from "
+          + source
+          + " (environments."
+          + environment
+          + ".approval.from)";
+    }
+
     public ApprovalSourceNotAllowed {
       from = List.copyOf(from);
     }
@@ -226,6 +501,17 @@ public sealed interface Refusal {
    * is {@code status} now.
    */
   record AlreadyApproved(String runId, List<String> by, RunStatus status) implements Refusal {
+    @Override
+    public String describe() {
+      return "run "
+          + runId
+          + " is already approved by "
+          + String.join(", ", by)
+          + " ("
+          + status.label()
+          + ")";
+    }
+
     public AlreadyApproved {
       by = List.copyOf(by);
     }
@@ -235,7 +521,17 @@ public sealed interface Refusal {
    * The run's secret parameters cannot be had by the process that was asked to start it; the run is
    * cancelled (a masked value is never passed to a step).
    */
-  record SecretsUnavailable(String runId, SecretsLoss why) implements Refusal {}
+  record SecretsUnavailable(String runId, SecretsLoss why) implements Refusal {
+    @Override
+    public String describe() {
+      return "the secret parameters of run "
+          + runId
+          + (why == SecretsLoss.MEMORY_ONLY
+              ? " were kept in memory only, by another process"
+              : " cannot be decrypted with this process's key (INTENTBOT_SECRET_KEY)")
+          + "; the run is cancelled";
+    }
+  }
 
   /** Why a waiting run's secret parameters are not available. */
   enum SecretsLoss {
@@ -249,14 +545,34 @@ public sealed interface Refusal {
    * An operating-system user asked to act as {@code claimed} ({@code --as}) but is not listed in
    * {@code trusted_os_users}; they act as {@code self}.
    */
-  record UntrustedIdentity(String osUser, String claimed, String self) implements Refusal {}
+  record UntrustedIdentity(String osUser, String claimed, String self) implements Refusal {
+    @Override
+    public String describe() {
+      return "operating-system user "
+          + osUser
+          + " may not act as "
+          + claimed
+          + " (trusted_os_users); acts as "
+          + self;
+    }
+  }
 
   /**
    * A load limit of config's {@code limits:} is reached: {@code max} runs are in progress (waiting
    * for approval, queued or running) for the requester ({@link Limit#RUNS_PER_USER}) or in all
    * (across every process on the audit database). Nothing was recorded; submit again once one ends.
    */
-  record LimitReached(Limit limit, int max, String requester) implements Refusal {}
+  record LimitReached(Limit limit, int max, String requester) implements Refusal {
+    @Override
+    public String describe() {
+      return (limit == Limit.RUNS_PER_USER
+              ? requester + " has " + max + " runs in progress, the most one person may have"
+              : max + " runs are in progress, the most intentbot takes")
+          + " (limits."
+          + limit.key()
+          + ")";
+    }
+  }
 
   /** The load limits a submission can reach. */
   enum Limit {

@@ -2,6 +2,7 @@ package io.intentbot.engine.model;
 
 import io.intentbot.engine.config.ApprovalPolicy;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Something that happened to a run. Events of one run arrive in order, on the thread that caused
@@ -38,4 +39,18 @@ public sealed interface RunEvent {
 
   /** The run reached a terminal status (succeeded, failed, cancelled, rejected, expired). */
   record RunFinished(RunRecord run, boolean rolledBack) implements RunEvent {}
+
+  /**
+   * A run that a terminal took over (its last approval given from the CLI or the console, so its
+   * steps ran in that process) reached a terminal status there: chat adapters show its result in
+   * the run's thread as they show {@link RunFinished}. Told once per audit database, by the process
+   * leading the follow of decisions made elsewhere ({@code Engine.followDecisionsMadeElsewhere}).
+   * {@code approvedBy}: who approved it, oldest first.
+   */
+  record FinishedElsewhere(RunRecord run, boolean rolledBack, List<String> approvedBy)
+      implements RunEvent {
+    public FinishedElsewhere {
+      approvedBy = List.copyOf(approvedBy);
+    }
+  }
 }
