@@ -94,7 +94,11 @@ class ArchitectureTest {
         .resideInAPackage("io.intentbot.engine.model")
         .should()
         .onlyDependOnClassesThat()
-        .resideInAnyPackage("java..", "io.intentbot.engine.model", "io.intentbot.engine.config")
+        .resideInAnyPackage(
+            "java..",
+            "io.intentbot.engine.model",
+            "io.intentbot.engine.config",
+            "io.intentbot.engine.text")
         .check(main);
   }
 }
