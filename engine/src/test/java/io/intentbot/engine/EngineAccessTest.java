@@ -495,14 +495,8 @@ class EngineAccessTest {
     Handover second = new Handover(false);
     List<RunEvent> toldByFirst = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<RunEvent> toldBySecond = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Engine a = fixture.leadership(first).build();
-    a.addListener(toldByFirst::add);
-    a.start();
-    a.followDecisionsMadeElsewhere(Duration.ofMillis(20));
-    Engine b = fixture.leadership(second).build();
-    b.addListener(toldBySecond::add);
-    b.start();
-    b.followDecisionsMadeElsewhere(Duration.ofMillis(20));
+    Engine a = followingElsewhere(first, toldByFirst);
+    followingElsewhere(second, toldBySecond);
     Engine terminal = fixture.leadership(new Handover(false)).start();
     String before = waitingInProduction(a);
     String during = waitingInProduction(a);
@@ -535,14 +529,8 @@ class EngineAccessTest {
     Handover second = new Handover(false);
     List<RunEvent> toldByFirst = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<RunEvent> toldBySecond = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Engine a = fixture.leadership(first).build();
-    a.addListener(toldByFirst::add);
-    a.start();
-    a.followDecisionsMadeElsewhere(Duration.ofMillis(20));
-    Engine b = fixture.leadership(second).build();
-    b.addListener(toldBySecond::add);
-    b.start();
-    b.followDecisionsMadeElsewhere(Duration.ofMillis(20));
+    Engine a = followingElsewhere(first, toldByFirst);
+    followingElsewhere(second, toldBySecond);
     Engine terminal = fixture.leadership(new Handover(false)).start();
     Actor bob = new Actor("U_BOB", "cli", null, "bob", "build-1");
     String inSlack = waitingInProduction(a);
@@ -604,5 +592,14 @@ class EngineAccessTest {
     Submission anyone =
         engine.submit(request("deploy-app", "U_ANYONE", null, "slack", "app=web", "env=sandbox"));
     assertThat(anyone).isInstanceOf(Submission.Started.class);
+  }
+
+  /** A replica that follows decisions made elsewhere every 20 ms, telling {@code told}. */
+  private Engine followingElsewhere(Handover leadership, List<RunEvent> told) {
+    Engine engine = fixture.leadership(leadership).build();
+    engine.addListener(told::add);
+    engine.start();
+    engine.followDecisionsMadeElsewhere(Duration.ofMillis(20));
+    return engine;
   }
 }
