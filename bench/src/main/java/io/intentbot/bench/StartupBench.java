@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 /**
  * Start-up and memory: time from starting {@code java -jar intentbot.jar serve} to {@code /healthz}
@@ -174,7 +175,9 @@ final class StartupBench {
     bareBoltStartupMs(
         work.resolve("bare-archive.log"),
         slack,
-        List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        Stream.concat(
+                Stream.of("-XX:ArchiveClassesAtExit=" + archive), ShippedJar.QUIET_ARCHIVE.stream())
+            .toList());
     if (!Files.isRegularFile(archive)) {
       throw new IllegalStateException("the JVM wrote no class archive for the bare Bolt app");
     }

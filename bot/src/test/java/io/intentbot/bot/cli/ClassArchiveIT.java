@@ -52,6 +52,18 @@ class ClassArchiveIT {
                 + "\", \"-jar\", \"/app/intentbot.jar\"]");
   }
 
+  @Test
+  void theLauncherStartsWithTheSameArchiveOptions() throws Exception {
+    String launcher = Files.readString(Path.of("..", "intentbot"));
+
+    assertThat(launcher)
+        .contains("\"$here/config/class-archive\" \"$jar\" \"$archive\"")
+        .contains(
+            "cds=(-XX:SharedArchiveFile=\"$archive\" "
+                + String.join(" ", ShippedJar.QUIET_ARCHIVE)
+                + ")");
+  }
+
   /** stdout and stderr of {@code java @jvm.options ARCHIVE [jvmOption] -jar JAR ARG}. */
   private static String java(Path jar, String... optionThenArg) throws Exception {
     Path options = Path.of("..", "config", "jvm.options").toAbsolutePath().normalize();

@@ -36,9 +36,19 @@ public final class ShippedJar {
     return command;
   }
 
+  /**
+   * The options that keep the JVM's class-archive messages (an archive that does not fit, classes
+   * it cannot store) off stdout, where a CLI's output is read by scripts.
+   */
+  public static final List<String> QUIET_ARCHIVE =
+      List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
   /** The options that start a JVM on {@code archive}, as ./intentbot and the image pass them. */
   public static List<String> archiveOptions(Path archive) {
-    return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    List<String> options = new ArrayList<>();
+    options.add("-XX:SharedArchiveFile=" + archive);
+    options.addAll(QUIET_ARCHIVE);
+    return options;
   }
 
   /**
